@@ -1,0 +1,46 @@
+"""Command line: ``python -m mapping COMMAND ...``.
+
+Exit codes: 0 success (warnings allowed), 1 the data has errors, 2 usage error.
+Each command's work lives in the module of its concern; this file only wires
+arguments to functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
+    """The argument parser and the function behind each sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m mapping",
+        description="Wijknetwerk: who reaches which parent groups in a district.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands: dict[str, Command] = {}
+    for register in _REGISTRARS:
+        name, command = register(sub)
+        commands[name] = command
+    return parser, commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser, commands = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    return commands[args.command](args)
+
+
+# Each registrar adds one sub-command to the parser and returns (name, function).
+# They live in the modules that own the work (validate, demo, report, store).
+_REGISTRARS: list[Callable[[argparse._SubParsersAction], tuple[str, Command]]] = []

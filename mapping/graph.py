@@ -1,0 +1,190 @@
+"""Build the district network as a networkx graph.
+
+Nodes
+-----
+* organisations: key ``org_node(id)`` (``"o:<id>"``), attributes
+  ``type="organisation"``, ``id`` and every column of the organisations table
+  (``name``, ``kind``, ``category``, ``neighbourhood``, ``lat``, ``lon``,
+  ``topics``, extras...).
+* parent groups: key ``group_node(id)`` (``"g:<id>"``), attributes
+  ``type="group"``, ``id`` and every column of the parent-groups table
+  (``families``, ``community``...).
+
+Keys carry a prefix because an organisation and a parent group may share an id
+in the user's spreadsheets.
+
+Edges
+-----
+* ``type="reach"`` between an organisation and a group, with ``strength``,
+  ``topics`` and any extra reach columns.
+* ``type="collaboration"`` between two organisations. Several rows about the
+  same pair (rated from both sides, or by several respondents) merge into one
+  edge: for each condition the mean of the given scores and the number of
+  scores (``trust`` / ``trust_n``...), ``raters`` (rows behind the edge),
+  ``quality`` (mean of the condition means that were rated, ``None`` when none
+  was) and ``forms``. The raw rows stay available as ``ratings`` (a tuple of
+  dicts) for reciprocity analysis. A collaboration of an organisation with
+  itself is not an edge (validation warns about it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from mapping.dataset import CONDITIONS, Dataset
+
+ORG = "organisation"
+GROUP = "group"
+REACH = "reach"
+COLLABORATION = "collaboration"
+
+
+def org_node(org_id: str) -> str:
+    """Graph key of the organisation with id ``org_id``."""
+    return f"o:{org_id}"
+
+
+def group_node(group_id: str) -> str:
+    """Graph key of the parent group with id ``group_id``."""
+    return f"g:{group_id}"
+
+
+def build_graph(dataset: Dataset) -> nx.Graph:
+    """Return the network of ``dataset``; see the module docstring for its shape.
+
+    The result is a new graph each call; callers that cache it must not mutate it.
+    """
+    graph = nx.Graph(name=dataset.name)
+    for row in _records(dataset.organisations):
+        graph.add_node(org_node(row["id"]), type=ORG, **row)
+    for row in _records(dataset.parent_groups):
+        graph.add_node(group_node(row["id"]), type=GROUP, **row)
+    for row in _records(dataset.reach):
+        attrs = {k: v for k, v in row.items() if k not in ("organisation", "group")}
+        graph.add_edge(org_node(row["organisation"]), group_node(row["group"]), type=REACH, **attrs)
+    for (a, b), rows in _collaboration_rows(dataset.collaborations).items():
+        graph.add_edge(org_node(a), org_node(b), type=COLLABORATION, **merge_ratings(rows))
+    return graph
+
+
+def merge_ratings(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Merge the rating rows about one organisation pair into edge attributes."""
+    merged: dict[str, Any] = {"raters": len(rows), "ratings": tuple(rows)}
+    rated_means = []
+    for condition in CONDITIONS:
+        scores = [r[condition] for r in rows if _is_number(r.get(condition))]
+        merged[f"{condition}_n"] = len(scores)
+        merged[condition] = sum(scores) / len(scores) if scores else None
+        if scores:
+            rated_means.append(merged[condition])
+    merged["quality"] = sum(rated_means) / len(rated_means) if rated_means else None
+    merged["forms"] = tuple(sorted({str(r["form"]) for r in rows if r.get("form")}))
+    return merged
+
+
+def collaboration_graph(
+    graph: nx.Graph,
+    min_quality: float | None = None,
+    include_unrated: bool = True,
+) -> nx.Graph:
+    """The organisations and the collaborations that count as links.
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`build_graph`.
+    min_quality
+        When given, only collaborations whose ``quality`` is at least this
+        value count.
+    include_unrated
+        Whether collaborations without any score count when ``min_quality``
+        is given (without a threshold every collaboration counts).
+
+    Returns
+    -------
+    networkx.Graph
+        A view-free copy holding every organisation node (with attributes)
+        and the qualifying collaboration edges.
+    """
+    orgs = organisations(graph)
+    result = nx.Graph()
+    result.add_nodes_from((n, graph.nodes[n]) for n in orgs)
+    for u, v, data in graph.edges(data=True):
+        if data["type"] != COLLABORATION:
+            continue
+        if counts_as_link(data, min_quality, include_unrated):
+            result.add_edge(u, v, **data)
+    return result
+
+
+def counts_as_link(
+    edge: dict[str, Any], min_quality: float | None, include_unrated: bool = True
+) -> bool:
+    """Whether a collaboration edge passes the quality threshold."""
+    if min_quality is None:
+        return True
+    quality = edge.get("quality")
+    if quality is None:
+        return include_unrated
+    return quality >= min_quality
+
+
+def organisations(graph: nx.Graph) -> list[str]:
+    """Keys of the organisation nodes, in insertion order."""
+    return [n for n, t in graph.nodes(data="type") if t == ORG]
+
+
+def groups(graph: nx.Graph) -> list[str]:
+    """Keys of the parent-group nodes, in insertion order."""
+    return [n for n, t in graph.nodes(data="type") if t == GROUP]
+
+
+def reachers(graph: nx.Graph, group: str) -> list[str]:
+    """Organisations that reach ``group`` (a group node key)."""
+    return [n for n in graph.neighbors(group) if graph.edges[group, n]["type"] == REACH]
+
+
+def is_formal(graph: nx.Graph, node: str) -> bool:
+    """Whether ``node`` is a formal organisation."""
+    return graph.nodes[node].get("kind") == "formal"
+
+
+def _records(frame: pd.DataFrame) -> Iterable[dict[str, Any]]:
+    """Rows as dicts with pandas' missing values turned into ``None``."""
+    columns = list(frame.columns)
+    for values in frame.itertuples(index=False, name=None):
+        yield {c: _clean(v) for c, v in zip(columns, values, strict=True)}
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes, tuple)):
+        return value.item()  # numpy scalar -> Python scalar, JSON-friendly
+    return value
+
+
+def _collaboration_rows(frame: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Group collaboration rows by unordered pair, skipping self-collaborations."""
+    pairs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in _records(frame):
+        a, b = row["source"], row["target"]
+        if a == b:
+            continue
+        pairs.setdefault(_pair(a, b), []).append(row)
+    return pairs
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value))
