@@ -44,3 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 # Each registrar adds one sub-command to the parser and returns (name, function).
 # They live in the modules that own the work (validate, demo, report, store).
 _REGISTRARS: list[Callable[[argparse._SubParsersAction], tuple[str, Command]]] = []
+
+from mapping.report import register as _register_report  # noqa: E402
+
+_REGISTRARS.append(_register_report)
+
+from mapping.store import register_export as _register_export  # noqa: E402
+from mapping.store import register_import as _register_import  # noqa: E402
+
+_REGISTRARS.extend([_register_import, _register_export])

@@ -1,0 +1,100 @@
+"""Standard network measures of the collaboration network, explained in plain language.
+
+Every measure comes with an ``explanation`` (nl/en) a team lead can read
+without knowing network science. Betweenness is exact up to
+:data:`EXACT_LIMIT` organisations and sampled (fixed seed, labelled
+``approximate``) above it, because exact betweenness is quadratic-ish.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from mapping.i18n import Catalog, format_percent, translate
+
+EXACT_LIMIT = 2000
+"""Above this many organisations betweenness is approximated."""
+
+SAMPLES = 200
+"""Sampled source organisations for approximate betweenness."""
+
+SEED = 42
+
+MESSAGES: Catalog = {
+    "nl": {
+        "degree": "Aantal samenwerkingspartners: hoe meer, hoe meer deuren een organisatie "
+                  "kan openen.",
+        "betweenness": "Brugfunctie: hoe vaak een organisatie op de kortste weg tussen twee "
+                       "andere ligt. Een hoge waarde betekent dat anderen via haar verbonden "
+                       "zijn.",
+        "approximate": " (benaderd met een steekproef van {k} organisaties)",
+        "communities": "Het netwerk valt uiteen in {n} clusters van organisaties die vooral "
+                       "met elkaar samenwerken.",
+        "density": "{share} van alle mogelijke samenwerkingen bestaat echt.",
+        "isolated": "{n} organisaties werken met niemand samen.",
+    },
+    "en": {
+        "degree": "Number of collaboration partners: the more, the more doors an "
+                  "organisation can open.",
+        "betweenness": "Bridging role: how often an organisation lies on the shortest path "
+                       "between two others. A high value means others are connected through it.",
+        "approximate": " (approximated from a sample of {k} organisations)",
+        "communities": "The network falls into {n} clusters of organisations that mostly "
+                       "work with each other.",
+        "density": "{share} of all possible collaborations actually exist.",
+        "isolated": "{n} organisations work with nobody.",
+    },
+}
+
+
+def degree(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
+    """Collaboration partners per organisation node."""
+    return {"values": dict(collab.degree()), "explanation": translate(MESSAGES, "degree", lang)}
+
+
+def betweenness(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
+    """Normalised betweenness; sampled with a fixed seed above :data:`EXACT_LIMIT` nodes."""
+    n = collab.number_of_nodes()
+    approximate = n > EXACT_LIMIT
+    k = min(SAMPLES, n) if approximate else None
+    values = nx.betweenness_centrality(collab, k=k, seed=SEED if approximate else None)
+    text = translate(MESSAGES, "betweenness", lang)
+    if approximate:
+        text += translate(MESSAGES, "approximate", lang, k=k)
+    return {"values": values, "approximate": approximate, "samples": k, "explanation": text}
+
+
+def communities(collab: nx.Graph, lang: str = "nl", seed: int = SEED) -> dict[str, Any]:
+    """Louvain communities (fixed seed), largest first, as sorted lists of node keys."""
+    found = nx.community.louvain_communities(collab, seed=seed) if collab.number_of_edges() else [
+        {n} for n in collab.nodes]
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
+    return {"values": ordered,
+            "explanation": translate(MESSAGES, "communities", lang, n=len(ordered))}
+
+
+def density(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
+    """Share of possible collaborations that exist."""
+    value = nx.density(collab) if collab.number_of_nodes() > 1 else 0.0
+    return {"value": value,
+            "explanation": translate(MESSAGES, "density", lang,
+                                     share=format_percent(value, lang, 1))}
+
+
+def isolated(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
+    """Organisations that work with nobody (no collaboration that counts)."""
+    nodes = sorted(nx.isolates(collab))
+    return {"values": nodes, "explanation": translate(MESSAGES, "isolated", lang, n=len(nodes))}
+
+
+def all_measures(collab: nx.Graph, lang: str = "nl") -> dict[str, dict[str, Any]]:
+    """Every measure above on a graph from :func:`mapping.graph.collaboration_graph`."""
+    return {
+        "degree": degree(collab, lang),
+        "betweenness": betweenness(collab, lang),
+        "communities": communities(collab, lang),
+        "density": density(collab, lang),
+        "isolated": isolated(collab, lang),
+    }

@@ -1,0 +1,238 @@
+"""The coverage-gap report: one dict with everything a team lead needs, and its text form.
+
+:func:`build_report` returns a JSON-friendly dict (the shape of
+``python -m mapping report --json``); :func:`format_report` turns it into text
+that can be pasted into the minutes of a meeting (Dutch by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from mapping import graph as g
+from mapping.brokers import brokers
+from mapping.coverage import (
+    CLASSES,
+    Coverage,
+    compute,
+    gap_sentences,
+    group_rows,
+    neighbourhood_shares,
+    network_from_graph,
+    summary,
+)
+from mapping.dataset import Dataset
+from mapping.i18n import Catalog, format_percent, normalise_lang, translate
+from mapping.suggest import suggest
+from mapping.topics import topic_label, topics_from_dataset
+
+MESSAGES: Catalog = {
+    "nl": {
+        "title": "Dekkingsrapport {name}",
+        "threshold": "Alleen samenwerkingen met een gemiddelde score van minstens {t} tellen mee.",
+        "summary": "Samenvatting",
+        "line": "- {label}: {groups} groepen, {families} gezinnen",
+        "direct": "direct bereikt door een professional",
+        "bridged": "via informele partners verbonden met professionele hulp",
+        "informal_only": "alleen informeel bereikt, zonder route naar professionele hulp",
+        "unreached": "door niemand bereikt",
+        "share": "{share} van de gezinnen heeft een route naar professionele hulp.",
+        "gaps": "Grootste gaten",
+        "hoods": "Per wijk",
+        "hood_line": "- {hood}: {share} van {families} gezinnen heeft een route",
+        "unknown_hood": "(wijk onbekend)",
+        "brokers": "Onmisbare organisaties",
+        "broker_line": "- {name}: bij vertrek vallen {groups} groepen ({families} gezinnen) "
+                       "terug{sole}",
+        "sole": "; enige route voor {n} groepen",
+        "suggestions": "Voorgestelde samenwerkingen",
+        "none": "- geen",
+        "topics": "Thema's",
+        "topic_line": "- {topic}: {groups} groepen ({families} gezinnen){taboo}",
+        "taboo": ", taboe-onderwerp",
+    },
+    "en": {
+        "title": "Coverage report {name}",
+        "threshold": "Only collaborations with a mean score of at least {t} count.",
+        "summary": "Summary",
+        "line": "- {label}: {groups} groups, {families} families",
+        "direct": "reached directly by a professional",
+        "bridged": "linked to professional help through informal partners",
+        "informal_only": "reached only informally, no route to professional help",
+        "unreached": "reached by nobody",
+        "share": "{share} of families have a route to professional help.",
+        "gaps": "Largest gaps",
+        "hoods": "Per neighbourhood",
+        "hood_line": "- {hood}: {share} of {families} families have a route",
+        "unknown_hood": "(neighbourhood unknown)",
+        "brokers": "Organisations the coverage depends on",
+        "broker_line": "- {name}: if it left, {groups} groups ({families} families) would "
+                       "fall back{sole}",
+        "sole": "; the only route for {n} groups",
+        "suggestions": "Suggested collaborations",
+        "none": "- none",
+        "topics": "Topics",
+        "topic_line": "- {topic}: {groups} groups ({families} families){taboo}",
+        "taboo": ", taboo topic",
+    },
+}
+
+
+def analyse(
+    dataset: Dataset, min_quality: float | None = None, include_unrated: bool = True
+) -> Coverage:
+    """Coverage of ``dataset`` (pages cache this and pass it to the other functions)."""
+    return compute(network_from_graph(g.build_graph(dataset), min_quality, include_unrated))
+
+
+def build_report(
+    dataset: Dataset,
+    min_quality: float | None = None,
+    include_unrated: bool = True,
+    lang: str = "nl",
+    suggestions: int = 5,
+) -> dict[str, Any]:
+    """Everything the report shows, as a JSON-friendly dict.
+
+    Parameters
+    ----------
+    dataset
+        The district.
+    min_quality, include_unrated
+        Which collaborations count as links.
+    lang
+        Language of the sentences (gaps, suggestion explanations).
+    suggestions
+        How many collaborations to suggest.
+
+    Returns
+    -------
+    dict
+        ``name``, ``min_quality``, ``groups`` (id, name, neighbourhood,
+        families, coverage, distance, routes, fragile, route), ``summary``
+        (per class ``{"groups", "families"}``), ``share`` (families with a
+        route), ``neighbourhoods``, ``brokers``, ``suggestions``, ``gaps``
+        (sentences) and ``topics``.
+    """
+    cov = analyse(dataset, min_quality, include_unrated)
+    totals = summary(cov)
+    families = sum(v["families"] for v in totals.values())
+    helped = totals["direct"]["families"] + totals["bridged"]["families"]
+    return {
+        "name": dataset.name,
+        "min_quality": min_quality,
+        "include_unrated": include_unrated,
+        "groups": group_rows(cov),
+        "summary": totals,
+        "share": helped / families if families else None,
+        "neighbourhoods": neighbourhood_shares(cov),
+        "brokers": [b for b in brokers(cov) if b["worse_groups"] or b["route_groups"]],
+        "suggestions": suggest(cov, k=suggestions, lang=lang),
+        "gaps": gap_sentences(cov, lang),
+        "topics": topics_from_dataset(dataset, cov.network),
+    }
+
+
+def format_report(report: dict[str, Any], lang: str = "nl", brokers_shown: int = 5) -> str:
+    """The report as plain text for the minutes of a meeting."""
+    t = _translator(lang)
+    lines = [t("title", name=report.get("name", "")), ""]
+    if report.get("min_quality") is not None:
+        lines += [t("threshold", t=report["min_quality"]), ""]
+    lines.append(t("summary"))
+    for cls in CLASSES:
+        s = report["summary"][cls]
+        lines.append(t("line", label=t(cls), groups=s["groups"], families=s["families"]))
+    if report.get("share") is not None:
+        lines.append(t("share", share=format_percent(report["share"], lang)))
+    lines += ["", t("gaps"), *([f"- {s}" for s in report["gaps"]] or [t("none")])]
+    lines += ["", t("hoods"), *_hood_lines(report, t, lang)]
+    lines += ["", t("brokers"), *_broker_lines(report, t, brokers_shown)]
+    lines += ["", t("suggestions")]
+    lines += [f"{i}. {s['explanation']}" for i, s in enumerate(report["suggestions"], 1)] or [
+        t("none")]
+    lines += ["", t("topics"), *_topic_lines(report, t, lang)]
+    return "\n".join(lines) + "\n"
+
+
+def _translator(lang: str) -> Any:
+    return lambda key, **values: translate(MESSAGES, key, lang, **values)
+
+
+def _hood_lines(report: dict[str, Any], t: Any, lang: str) -> list[str]:
+    lines = []
+    for entry in report["neighbourhoods"]:
+        if entry["share"] is None:
+            continue
+        lines.append(t("hood_line", hood=entry["neighbourhood"] or t("unknown_hood"),
+                       share=format_percent(entry["share"], lang),
+                       families=entry["families"]))
+    return lines or [t("none")]
+
+
+def _broker_lines(report: dict[str, Any], t: Any, shown: int) -> list[str]:
+    lines = []
+    for b in report["brokers"][:shown]:
+        sole = t("sole", n=len(b["sole_bridge_for"])) if b["sole_bridge"] else ""
+        lines.append(t("broker_line", name=b["name"],
+                       groups=len(set(b["worse_groups"]) | set(b["route_groups"])),
+                       families=b["worse_families"] or b["route_families"], sole=sole))
+    return lines or [t("none")]
+
+
+def _topic_lines(report: dict[str, Any], t: Any, lang: str) -> list[str]:
+    return [t("topic_line", topic=topic_label(name, lang), groups=len(e["groups"]),
+              families=e["families"], taboo=t("taboo") if e["taboo"] else "")
+            for name, e in report["topics"].items()] or [t("none")]
+
+
+# --- command line -------------------------------------------------------------
+
+
+def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
+    """CLI registrar: ``report PATH [--json] [--min-quality T] [--lang nl|en]``."""
+    parser = sub.add_parser("report", help="coverage-gap report of a dataset")
+    parser.add_argument("path", help="CSV folder or XLSX workbook")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--min-quality", type=float, default=None, metavar="T",
+                        help="only collaborations with a mean score of at least T count")
+    parser.add_argument("--lang", choices=("nl", "en"), default="nl")
+    return "report", run
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``report``: exit 1 (with the error report) when the data is invalid."""
+    from mapping.load import load_path  # imported late: only this command needs it
+
+    lang = normalise_lang(args.lang)
+    result = load_path(args.path, lang)
+    if not result.ok:
+        for error in result.errors:
+            print(_error_text(error), file=sys.stderr)
+        return 1
+    report = build_report(result.dataset, min_quality=args.min_quality, lang=lang)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=_json_default))
+    else:
+        print(format_report(report, lang), end="")
+    return 0
+
+
+def _error_text(error: Any) -> str:
+    message = getattr(error, "message", None)
+    if message is None:
+        return str(error)
+    where = ", ".join(str(x) for x in (getattr(error, "file", None), getattr(error, "row", None),
+                                       getattr(error, "column", None)) if x is not None)
+    return f"{where}: {message}" if where else str(message)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)

@@ -1,0 +1,211 @@
+"""Tables and engines of the dataset store (see :mod:`mapping.store` for the design).
+
+This module holds the parts of the store that know about SQL: the table
+declarations (SQLAlchemy Core), how a ``--db`` value becomes an engine URL,
+and the per-backend connection settings. Everything above it is one code path
+for SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+
+SCHEMA_VERSION = "1"
+"""Stored in ``store_meta``; bump when the tables change incompatibly."""
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for the write lock before giving up.
+
+Twenty participants saving at once queue for a few milliseconds each; thirty
+seconds only runs out when something holds the lock for real (a stuck process).
+"""
+
+metadata = sa.MetaData()
+
+datasets = sa.Table(
+    "datasets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The newest version number; also the row every writer locks first.
+    sa.Column("head", sa.Integer, nullable=False),
+    # Next free row slot (see dataset_rows.slot); allocated under the same lock.
+    sa.Column("next_slot", sa.Integer, nullable=False),
+)
+
+versions = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
+    sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("author", sa.String(200)),
+    sa.Column("message", sa.Text),
+    # What produced the version: create, save, add_organisation, ..., restore, undo.
+    sa.Column("action", sa.String(40), nullable=False),
+    # What the action was about (an id, "org -> group"), for a readable history.
+    sa.Column("subject", sa.Text),
+    sa.Column("parent", sa.Integer),
+    # restore/undo: the version whose content this one repeats.
+    sa.Column("restored_from", sa.Integer),
+    # Column layout (names, dtypes) and neighbourhood polygons, shared between
+    # versions through content-addressed blobs: an edit copies neither.
+    sa.Column("columns_hash", sa.String(64), sa.ForeignKey("blobs.hash"), nullable=False),
+    sa.Column("geo_hash", sa.String(64), sa.ForeignKey("blobs.hash")),
+)
+
+version_labels = sa.Table(
+    "version_labels",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("author", sa.String(200)),
+    sa.ForeignKeyConstraint(["dataset_id", "number"], ["versions.dataset_id", "versions.number"]),
+    sa.Index("ix_version_labels_dataset", "dataset_id", "number"),
+)
+
+dataset_rows = sa.Table(
+    "dataset_rows",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
+    sa.Column("tbl", sa.String(16), primary_key=True),
+    # Identity of a logical row across versions and its position in the table.
+    sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
+    # The row holds in versions valid_from <= v < valid_to (valid_to NULL: still current).
+    sa.Column("valid_from", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("valid_to", sa.Integer),
+    # Copies of the identifying cells, so edits validate with indexed look-ups.
+    sa.Column("key", sa.Text),  # organisations / parent_groups: id
+    sa.Column("ref_a", sa.Text),  # reach: organisation; collaborations: source
+    sa.Column("ref_b", sa.Text),  # reach: group; collaborations: target
+    sa.Column("data", sa.Text, nullable=False),  # the whole row as JSON
+    sa.Index("ix_dataset_rows_current", "dataset_id", "tbl", "valid_to", "key"),
+    sa.Index("ix_dataset_rows_refs", "dataset_id", "valid_to", "ref_a", "ref_b"),
+)
+
+blobs = sa.Table(
+    "blobs",
+    metadata,
+    sa.Column("hash", sa.String(64), primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+)
+
+join_codes = sa.Table(
+    "join_codes",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(200)),
+    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Index("ix_join_codes_dataset", "dataset_id", "closed_at"),
+)
+
+store_meta = sa.Table(
+    "store_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text),
+)
+
+
+def default_path() -> Path:
+    """Where the SQLite file lives when neither ``--db`` nor ``MAPPING_DB`` says.
+
+    ``$XDG_DATA_HOME/wijknetwerk/wijknetwerk.sqlite`` (by default
+    ``~/.local/share/wijknetwerk/wijknetwerk.sqlite``): outside the checkout,
+    so a ``git clean`` or a new release never deletes a district's history.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "wijknetwerk" / "wijknetwerk.sqlite"
+
+
+def resolve_url(url_or_path: str | os.PathLike[str] | None = None) -> URL:
+    """Turn a ``--db`` value into an SQLAlchemy URL.
+
+    Parameters
+    ----------
+    url_or_path
+        A database URL (``sqlite:///file``, ``postgresql://user@host/db``), a
+        path to a SQLite file, or ``None`` for ``$MAPPING_DB`` and then
+        :func:`default_path`.
+
+    Returns
+    -------
+    URL
+        PostgreSQL URLs get the ``psycopg`` (version 3) driver; plain paths
+        become absolute ``sqlite:///`` URLs.
+    """
+    if url_or_path is None or str(url_or_path).strip() == "":
+        url_or_path = os.environ.get("MAPPING_DB") or default_path()
+    text = str(url_or_path).strip()
+    if "://" not in text:
+        return make_url("sqlite:///" + str(Path(text).expanduser().resolve()))
+    url = make_url(text)
+    if url.get_backend_name() in ("postgresql", "postgres") and url.drivername in (
+        "postgresql", "postgres"
+    ):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def create_engine(url: URL) -> Engine:
+    """An engine with the settings the store's locking relies on.
+
+    SQLite: WAL (readers never block the writer), a busy timeout, and
+    transactions begun by us rather than by the driver, so that writers can
+    take the write lock up front with ``BEGIN IMMEDIATE`` (see
+    :func:`begin_write`). PostgreSQL needs nothing special: writers lock
+    their dataset row with ``SELECT ... FOR UPDATE``.
+    """
+    options: dict[str, Any] = {"future": True}
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        options["connect_args"] = {
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+            "check_same_thread": False,
+        }
+        # Twenty threads writing at once each hold a connection while they wait
+        # for the lock; a pool smaller than that only adds a second queue.
+        options.update(pool_size=5, max_overflow=40, pool_timeout=60)
+        engine = sa.create_engine(url, **options)
+        _configure_sqlite(engine)
+        return engine
+    options.update(pool_size=5, max_overflow=40, pool_timeout=60, pool_pre_ping=True)
+    return sa.create_engine(url, **options)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN; pysqlite would otherwise
+        # begin lazily (deferred) before the first write, too late to queue.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # NORMAL in WAL mode: a killed process never corrupts or loses a
+        # committed version; only a power cut may lose the last few commits.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        # A deferred transaction that later writes fails at once with
+        # SQLITE_BUSY (no busy wait) when another writer committed in between;
+        # writers therefore take the lock first and wait their turn.
+        write = connection.get_execution_options().get("store_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

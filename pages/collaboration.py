@@ -1,0 +1,136 @@
+"""Collaboration: the four conditions per link and per organisation, and where views differ."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from mapping.dataset import CONDITIONS
+from mapping.ui_text import t
+from pages import _shared as shared
+
+ROW_PX = 32  # heatmap row height: readable names, and 25 links still fit on one screen
+
+
+def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> alt.Chart:
+    """Rows x the four conditions, coloured 1 (red-brown) to 5 (blue): readable at a glance.
+
+    The colour scheme is diverging and colour-blind safe; every cell also shows
+    its score as text, so colour is never the only carrier of the value.
+    """
+    long = frame.melt(id_vars=["row"], value_vars=list(CONDITIONS), var_name="condition",
+                      value_name="score").dropna(subset=["score"])
+    long["condition"] = [t(c, lang) for c in long["condition"]]
+    order = [t(c, lang) for c in CONDITIONS]
+    size = 20 if present else 13
+    base = alt.Chart(long).encode(
+        x=alt.X("condition:N", sort=order, title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=size, labelLimit=220,
+                              labelExpr="split(datum.label, ' ')",
+                              labelOverlap=False)),
+        y=alt.Y("row:N", sort=list(frame["row"]), title=row_title,
+                axis=alt.Axis(labelFontSize=size, labelLimit=420, labelOverlap=False)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("score:Q", scale=alt.Scale(domain=[1, 5], scheme="brownbluegreen"),
+                        title=t("col_score", lang)),
+        tooltip=[alt.Tooltip("row:N", title=row_title), alt.Tooltip("condition:N"),
+                 alt.Tooltip("score:Q", format=".1f")])
+    # White text on the darkest cells at both ends of the scale, black elsewhere.
+    text = base.mark_text(fontSize=size).encode(
+        text=alt.Text("score:Q", format=".1f"),
+        color=alt.condition("datum.score <= 1.6 || datum.score >= 4.4", alt.value("#ffffff"),
+                            alt.value("#000000")))
+    height = max(len(frame), 2) * (ROW_PX * (1.4 if present else 1))
+    return (cells + text).properties(height=height)
+
+
+def _link_rows(links: pd.DataFrame) -> pd.DataFrame:
+    """Links weakest first, each labelled "A – B" (with ⚠ when raters are few)."""
+    frame = links.assign(row=[f"{a} – {b}" + (" ⚠" if few else "") for a, b, few in zip(
+        links["source_name"], links["target_name"], links["few_raters"], strict=True)])
+    return frame.sort_values("quality", na_position="last")
+
+
+def links_section(ctx: shared.Context, links: pd.DataFrame) -> None:
+    """Per link heatmap: the four conditions, weakest links on top."""
+    st.subheader(t("per_link", ctx.lang))
+    frame = _link_rows(links)
+    st.altair_chart(heatmap(frame, t("col_link", ctx.lang), ctx.lang, ctx.present),
+                    width="stretch")
+
+
+def links_table(ctx: shared.Context, links: pd.DataFrame) -> None:
+    """Per link table: scores, raters, weakest condition, the fewer-than-3-raters flag."""
+    lang = ctx.lang
+    frame = _link_rows(links)
+    flag = t("few_raters_flag", lang)
+    st.dataframe(pd.DataFrame({
+        t("col_link", lang): frame["row"],
+        **{t(c, lang): frame[c] for c in CONDITIONS},
+        t("col_quality", lang): frame["quality"],
+        t("col_weakest", lang): [t(w, lang) if isinstance(w, str) else "–"
+                                 for w in frame["weakest"]],
+        t("col_raters", lang): frame["raters"],
+        t("col_few_raters", lang): [flag if few else "" for few in frame["few_raters"]],
+    }), hide_index=True, width="stretch", column_config={
+        name: st.column_config.NumberColumn(format="%.1f")
+        for name in [*(t(c, lang) for c in CONDITIONS), t("col_quality", lang)]})
+
+
+def orgs_section(ctx: shared.Context, orgs: pd.DataFrame) -> None:
+    """Per organisation: the mean of each condition over its links."""
+    lang = ctx.lang
+    st.subheader(t("per_org", lang))
+    rated = orgs[orgs["rated_links"] > 0].sort_values("quality")
+    frame = rated.assign(row=rated["name"].astype(str))
+    st.altair_chart(heatmap(frame, t("col_org", lang), lang, ctx.present), width="stretch")
+
+
+def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict) -> None:
+    """Links rated from both sides, largest difference in perception first."""
+    lang = ctx.lang
+    st.subheader(t("reciprocity", lang))
+    if gaps.empty:
+        st.info(t("no_reciprocity", lang))
+        return
+    rows = []
+    for _, r in gaps.iterrows():
+        for c in CONDITIONS:
+            if pd.notna(r[f"{c}_gap"]):
+                rows.append({"row": f"{names.get(r['a'], r['a'])} – {names.get(r['b'], r['b'])}",
+                             "condition": t(c, lang), "gap": float(r[f"{c}_gap"])})
+    long = pd.DataFrame(rows)
+    if long.empty:
+        st.info(t("no_reciprocity", lang))
+        return
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("gap:Q", title=t("col_gap", lang), scale=alt.Scale(domain=[-4, 4])),
+        y=alt.Y("condition:N", title=None),
+        row=alt.Row("row:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        color=alt.condition("datum.gap >= 0", alt.value("#0072B2"), alt.value("#D55E00")),
+        tooltip=["row:N", "condition:N", alt.Tooltip("gap:Q", format="+.1f")])
+    st.altair_chart(chart)
+
+
+def main() -> None:
+    ctx = shared.page_header("collab_title")
+    if ctx is None:
+        return
+    st.caption(t("collab_intro", ctx.lang))
+    tables = shared.quality_tables(ctx.key, ctx.dataset)
+    if tables["links"].empty:
+        st.info(t("no_collaborations", ctx.lang))
+        return
+    orgs = ctx.dataset.organisations
+    names = dict(zip(orgs["id"].astype(str), orgs["name"], strict=True))
+    left, right = st.columns(2, gap="large")
+    with left:
+        links_section(ctx, tables["links"])
+    with right:
+        orgs_section(ctx, tables["orgs"])
+    links_table(ctx, tables["links"])
+    reciprocity_section(ctx, tables["reciprocity"], names)
+
+main()

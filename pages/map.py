@@ -1,0 +1,50 @@
+"""Map: neighbourhoods coloured by the share of families with a route, and who is where."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping.render_map import render_map
+from mapping.ui_text import t
+from pages import _shared as shared
+
+BASE_MAPS = ("osm", "pdok", "none")
+DEFAULTS = {"base": "osm", "lines": False}
+HEIGHT = 820
+
+
+def controls(ctx: shared.Context) -> dict:
+    """Base map and collaboration-layer switches (kept in the URL)."""
+    base = shared.bind("map_base", shared.read_str("base", list(BASE_MAPS)), DEFAULTS["base"])
+    lines = shared.bind("map_lines", shared.read_bool("lines"), DEFAULTS["lines"])
+    left, right, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
+    left.segmented_control(t("base_map", ctx.lang), BASE_MAPS, key=base,
+                           format_func=lambda b: t(f"base_{b}", ctx.lang))
+    right.toggle(t("show_collaborations", ctx.lang), key=lines)
+    # segmented_control can be cleared by clicking the chosen option; fall back.
+    values = {"base": st.session_state[base] or DEFAULTS["base"],
+              "lines": bool(st.session_state[lines])}
+    shared.publish(values, DEFAULTS)
+    return values
+
+
+def main() -> None:
+    ctx = shared.page_header("map_title")
+    if ctx is None:
+        return
+    view = controls(ctx)
+    graph, _ = shared.graph_and_positions(ctx.key, ctx.dataset)
+    cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
+    report = shared.report(ctx.key, ctx.min_quality, ctx.lang, ctx.dataset)
+    if not ctx.dataset.neighbourhoods:
+        st.info(t("no_polygons", ctx.lang))
+    page = render_map(graph, ctx.dataset.neighbourhoods, share=report["neighbourhoods"],
+                      coverage=cov, hide_personal=ctx.hide_names, lang=ctx.lang,
+                      presentation=ctx.present, base_map=view["base"],
+                      show_collaborations=view["lines"], height="100vh")
+    st.iframe(page, height=HEIGHT)
+    st.download_button(t("download_map", ctx.lang), page, file_name="kaart.html",
+                       mime="text/html", icon=":material/download:", on_click="ignore")
+
+
+main()

@@ -1,0 +1,141 @@
+"""Network: who reaches whom, filtered and highlighted, drawn with vis-network.
+
+Every control lives in the URL, so a filtered, highlighted view is a link.
+Nothing here recomputes analysis: graph, positions, coverage and measures
+come from the cached functions in ``pages/_shared.py``; the filters and the
+highlight are applied to the cached graph on each rerun.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mapping.graph import group_node, org_node
+from mapping.palette import COVERAGE_CLASSES, label
+from mapping.render_network import ego_nodes, filter_graph, render_network, route_highlight
+from mapping.topics import topic_label
+from mapping.ui_text import t
+from pages import _shared as shared
+
+SIZES = ("families", "degree", "betweenness")
+HEIGHT = 800
+DEFAULTS = {"hood": [], "cat": [], "topic": [], "cls": [], "grp": "", "org": "", "steps": 1,
+            "size": "families", "phys": False}
+
+
+def choices(ctx: shared.Context, cov) -> dict[str, list[str]]:
+    """The values each filter can take in this dataset."""
+    orgs, groups = ctx.dataset.organisations, ctx.dataset.parent_groups
+    hoods = {str(h) for h in [*orgs["neighbourhood"], *groups["neighbourhood"]] if h}
+    topics = {str(x) for cell in orgs.get("topics", []) for x in (cell or ())}
+    return {"hood": sorted(hoods), "cat": sorted({str(c) for c in orgs["category"] if c}),
+            "topic": sorted(topics), "cls": list(COVERAGE_CLASSES),
+            "grp": ["", *map(str, groups["id"])], "org": ["", *map(str, orgs["id"])],
+            "size": list(SIZES)}
+
+
+def hood_names(ctx: shared.Context) -> dict[str, str]:
+    """Neighbourhood code -> name from the GeoJSON, for readable filter options."""
+    features = (ctx.dataset.neighbourhoods or {}).get("features", [])
+    return {str(f["properties"].get("code")): str(f["properties"].get("name"))
+            for f in features if f.get("properties", {}).get("code")}
+
+
+def bind_controls(options: dict[str, list[str]]) -> None:
+    """Seed every control from the URL (or this session's last value)."""
+    for key in ("hood", "cat", "topic", "cls"):
+        shared.bind(f"net_{key}", shared.read_list(key, options[key]), DEFAULTS[key])
+    for key in ("grp", "org", "size"):
+        shared.bind(f"net_{key}", shared.read_str(key, options[key]), DEFAULTS[key])
+    shared.bind("net_steps", lambda p: int(shared.read_float("steps", 1, 4)(p) or 1)
+                if "steps" in p else None, 1)
+    shared.bind("net_phys", shared.read_bool("phys"), False)
+
+
+def controls(ctx: shared.Context, options: dict[str, list[str]]) -> dict:
+    """Draw the filter column; returns the chosen values."""
+    lang = ctx.lang
+    names = hood_names(ctx)
+    org_name = dict(zip(ctx.dataset.organisations["id"].astype(str),
+                        ctx.dataset.organisations["name"], strict=True))
+    grp_name = dict(zip(ctx.dataset.parent_groups["id"].astype(str),
+                        ctx.dataset.parent_groups["name"], strict=True))
+    none, choose = t("none", lang), t("choose", lang)
+    st.multiselect(t("filter_neighbourhood", lang), options["hood"], key=shared.wkey("net_hood"),
+                   placeholder=choose, format_func=lambda h: names.get(h, h))
+    st.multiselect(t("filter_category", lang), options["cat"], key=shared.wkey("net_cat"),
+                   placeholder=choose, format_func=lambda c: label(c, lang))
+    st.multiselect(t("filter_topic", lang), options["topic"], key=shared.wkey("net_topic"),
+                   placeholder=choose, format_func=lambda x: topic_label(x, lang))
+    st.multiselect(t("filter_class", lang), options["cls"], key=shared.wkey("net_cls"),
+                   placeholder=choose, format_func=lambda c: label(c, lang))
+    st.selectbox(t("highlight_group", lang), options["grp"], key=shared.wkey("net_grp"),
+                 format_func=lambda g: grp_name.get(g, none) if g else none)
+    st.selectbox(t("ego_org", lang), options["org"], key=shared.wkey("net_org"),
+                 format_func=lambda o: org_name.get(o, none) if o else none)
+    st.number_input(t("ego_steps", lang), 1, 4, key=shared.wkey("net_steps"),
+                    disabled=not shared.view("net_org"))
+    st.selectbox(t("size_by", lang), options["size"], key=shared.wkey("net_size"),
+                 format_func=lambda s: t(f"size_{s}", lang))
+    st.toggle(t("physics", lang), key=shared.wkey("net_phys"))
+    values = {k: shared.view(f"net_{k}") for k in DEFAULTS}
+    shared.publish(values, DEFAULTS)
+    return values
+
+
+def highlight_for(view: dict, graph, cov):
+    """Routes of the chosen group, else the ego network of the chosen organisation."""
+    if view["grp"]:
+        gc = cov.groups.get(view["grp"])
+        return route_highlight(graph, group_node(view["grp"]), gc.paths if gc else None)
+    if view["org"]:
+        return ego_nodes(graph, org_node(view["org"]), int(view["steps"]))
+    return None
+
+
+def size_values(ctx: shared.Context, view: dict) -> dict | None:
+    """Node sizes for a chosen measure; ``None`` means the renderer's families default."""
+    if view["size"] == "families":
+        return None
+    return shared.measures(ctx.key, ctx.min_quality, ctx.dataset)[view["size"]]["values"]
+
+
+def view_html(ctx: shared.Context, view: dict) -> tuple[str, int, int, int]:
+    """The network page HTML for the current view, plus shown/total node counts."""
+    graph, positions = shared.graph_and_positions(ctx.key, ctx.dataset)
+    cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
+    shown = filter_graph(graph, view["hood"], view["cat"], view["topic"], view["cls"],
+                         min_quality=ctx.min_quality, coverage=cov)
+    page = render_network(
+        shown, positions, coverage=cov, size_by=size_values(ctx, view),
+        size_label=t(f"size_{view['size']}", ctx.lang), highlight=highlight_for(view, shown, cov),
+        physics=bool(view["phys"]), hide_personal=ctx.hide_names, lang=ctx.lang,
+        presentation=ctx.present, height="100vh", title=ctx.dataset.name)
+    return page, shown.number_of_nodes(), shown.number_of_edges(), graph.number_of_nodes()
+
+
+def main() -> None:
+    ctx = shared.page_header("network_title")
+    if ctx is None:
+        return
+    cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
+    options = choices(ctx, cov)
+    bind_controls(options)
+    if ctx.present:
+        # On the shared screen the network gets the full width; filters fold away.
+        controls_area, network_area = st.expander(t("filters", ctx.lang)), st.container()
+        with controls_area:
+            view = controls(ctx, options)
+    else:
+        controls_area, network_area = st.columns([1, 4], gap="medium")
+        with controls_area:
+            view = controls(ctx, options)
+    page, n, m, total = view_html(ctx, view)
+    with network_area:
+        st.iframe(page, height=HEIGHT)
+        st.caption(t("network_counts", ctx.lang, n=n, m=m, total=total))
+    with controls_area:
+        st.download_button(t("download_html", ctx.lang), page, file_name="netwerk.html",
+                           mime="text/html", icon=":material/download:", on_click="ignore")
+
+main()

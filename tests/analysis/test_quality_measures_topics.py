@@ -1,0 +1,102 @@
+"""Collaboration quality, network measures and topics."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+
+from mapping import graph as g
+from mapping.coverage import network_from_dataset
+from mapping.measures import EXACT_LIMIT, all_measures, betweenness
+from mapping.quality import link_quality, organisation_profile, reciprocity_gaps, weakest
+from mapping.topics import TABOO, TOPICS, normalise_topic, topics_from_dataset
+
+
+def _rated(build):
+    return build(
+        orgs=[("W", "formal"), ("M", "informal"), ("N", "informal")],
+        collaborations=[
+            {"source": "M", "target": "W", "trust": 4, "shared_goals": 3, "role_clarity": 2,
+             "equality": 5},
+            {"source": "W", "target": "M", "trust": 2, "shared_goals": 3, "role_clarity": 4},
+            {"source": "W", "target": "M", "trust": 3, "reported_by": "Org M"},
+            ("N", "W"),
+        ],
+    )
+
+
+def test_link_quality_means_counts_and_weakest(build):
+    links = link_quality(g.build_graph(_rated(build))).set_index(["source", "target"])
+    mw = links.loc[("M", "W")]
+    assert mw["trust"] == 3 and mw["trust_n"] == 3
+    assert mw["role_clarity"] == 3 and mw["equality"] == 5 and mw["equality_n"] == 1
+    assert mw["raters"] == 3 and mw["few_raters"]
+    assert mw["weakest"] == "trust"  # ties: the first condition in order
+    nw = links.loc[("N", "W")]
+    assert math.isnan(nw["quality"]) and pd.isna(nw["weakest"]) and not nw["few_raters"]
+
+
+def test_weakest_condition():
+    assert weakest({"trust": 4, "shared_goals": 2.5, "role_clarity": None, "equality": 3}) == (
+        "shared_goals")
+    assert weakest({"trust": None}) is None
+
+
+def test_reciprocity_gap_uses_reported_by_before_source(build):
+    gaps = reciprocity_gaps(g.build_graph(_rated(build)))
+    assert len(gaps) == 1  # N - W is rated by nobody
+    row = gaps.iloc[0]
+    assert (row["a"], row["b"], row["a_raters"], row["b_raters"]) == ("M", "W", 2, 1)
+    assert row["trust_a"] == 3.5 and row["trust_b"] == 2 and row["trust_gap"] == 1.5
+    assert math.isnan(row["equality_gap"])  # W did not rate equality
+    assert row["role_clarity_gap"] == -2 and row["largest_gap"] == "role_clarity"
+    assert row["few_raters"]
+
+
+def test_organisation_profile(build):
+    profile = organisation_profile(g.build_graph(_rated(build))).set_index("id")
+    assert profile.loc["W", "links"] == 2 and profile.loc["W", "rated_links"] == 1
+    assert profile.loc["W", "trust"] == 3
+    assert profile.loc["N", "rated_links"] == 0 and math.isnan(profile.loc["N", "quality"])
+
+
+def test_measures_with_explanations(district):
+    collab = g.collaboration_graph(g.build_graph(district))
+    m = all_measures(collab, "en")
+    assert m["degree"]["values"][g.org_node("W1")] == 2
+    assert m["isolated"]["values"] == [g.org_node("M4")]
+    assert m["isolated"]["explanation"] == "1 organisations work with nobody."
+    assert not m["betweenness"]["approximate"]
+    assert m["betweenness"]["values"][g.org_node("M3")] > 0
+    assert m["density"]["value"] == nx.density(collab)
+    assert sum(len(c) for c in m["communities"]["values"]) == collab.number_of_nodes()
+    assert all(m[k]["explanation"] for k in m)
+    nl = all_measures(collab, "nl")
+    assert nl["isolated"]["explanation"] == "1 organisaties werken met niemand samen."
+
+
+def test_betweenness_is_approximate_above_the_limit():
+    big = nx.path_graph(EXACT_LIMIT + 1)
+    result = betweenness(big, "en")
+    assert result["approximate"] and "approximated" in result["explanation"]
+    assert result == betweenness(big, "en")  # fixed seed: reproducible
+
+
+def test_topics_from_reach_links_or_organisation(build):
+    ds = build(
+        orgs=[("W", "formal", "wijkteam", "C", ["school"]),
+              ("M", "informal", "moskee", "C", ["Raising children", "honour-violence"])],
+        groups=[("G1", 4), ("G2", 6)],
+        reach=[("M", "G1"), ("M", "G2", ["domestic_violence"]), ("W", "G2")],
+    )
+    topics = topics_from_dataset(ds, network_from_dataset(ds))
+    assert normalise_topic("Honour-violence") == "honour_violence"
+    assert topics["raising_children"]["groups"] == ["G1"]
+    assert topics["honour_violence"]["groups"] == ["G1"]
+    assert topics["domestic_violence"] == {"groups": ["G2"], "organisations": ["M"],
+                                           "taboo": True, "families": 6}
+    assert topics["school"]["groups"] == ["G2"]
+    assert topics["discrimination"]["groups"] == []
+    assert set(TOPICS) >= TABOO

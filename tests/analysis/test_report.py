@@ -1,0 +1,77 @@
+"""The report dict, its text form and the ``report`` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from dataclasses import dataclass, field
+
+from mapping import cli
+from mapping.report import build_report, format_report
+
+
+def test_report_shape(district):
+    report = build_report(district)
+    json.dumps(report)  # JSON-friendly as it is
+    assert {"groups", "summary", "neighbourhoods", "brokers", "suggestions"} <= set(report)
+    first = report["groups"][0]
+    assert set(first) == {"id", "name", "neighbourhood", "families", "coverage", "distance",
+                          "routes", "fragile", "route"}
+    by_id = {row["id"]: row for row in report["groups"]}
+    assert by_id["G3"]["distance"] is None and by_id["G3"]["routes"] == 0
+    assert by_id["G4"]["coverage"] == "unreached" and by_id["G4"]["routes"] == 0
+    assert by_id["G2"]["route"] == ["M2", "M3", "W2"]
+    assert report["summary"]["informal_only"] == {"groups": 1, "families": 40}
+    assert report["suggestions"][0]["informal"] == "M4"
+    assert report["brokers"][0]["id"] == "M4"  # 40 families would fall to unreached
+
+
+def test_report_min_quality(build):
+    ds = build(orgs=[("W", "formal"), ("M", "informal")], groups=[("G", 2)],
+               reach=[("M", "G")], collaborations=[{"source": "M", "target": "W", "trust": 1}])
+    assert build_report(ds)["groups"][0]["coverage"] == "bridged"
+    assert build_report(ds, min_quality=3)["groups"][0]["coverage"] == "informal_only"
+
+
+def test_format_report_in_both_languages(district):
+    nl = format_report(build_report(district), "nl")
+    assert nl.startswith("Dekkingsrapport test")
+    assert "Grootste gaten" in nl and "Voorgestelde samenwerkingen" in nl
+    assert "- alleen informeel bereikt, zonder route naar professionele hulp: 1 groepen, " \
+           "40 gezinnen" in nl
+    en = format_report(build_report(district, lang="en"), "en")
+    assert "Largest gaps" in en and "1. If Org W1 starts working with Org M4" in en
+
+
+@dataclass
+class _Result:
+    ok: bool
+    dataset: object = None
+    errors: list = field(default_factory=list)
+
+
+def _fake_loader(monkeypatch, result):
+    module = types.ModuleType("mapping.load")
+    module.load_path = lambda path, lang="nl": result
+    monkeypatch.setitem(sys.modules, "mapping.load", module)
+
+
+def test_cli_report_json(monkeypatch, capsys, district):
+    _fake_loader(monkeypatch, _Result(True, district))
+    assert cli.main(["report", "somewhere", "--json", "--lang", "en"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [row["coverage"] for row in out["groups"]] == [
+        "direct", "bridged", "informal_only", "unreached", "bridged"]
+
+
+def test_cli_report_text_and_min_quality(monkeypatch, capsys, district):
+    _fake_loader(monkeypatch, _Result(True, district))
+    assert cli.main(["report", "somewhere", "--min-quality", "3.5"]) == 0
+    assert "minstens 3,5" in capsys.readouterr().out
+
+
+def test_cli_report_invalid_data_exits_1(monkeypatch, capsys):
+    _fake_loader(monkeypatch, _Result(False, None, ["organisations.csv, rij 3: id ontbreekt"]))
+    assert cli.main(["report", "bad"]) == 1
+    assert "id ontbreekt" in capsys.readouterr().err

@@ -1,0 +1,218 @@
+"""A real ``streamlit run app.py`` server per session, and Chromium pages against it.
+
+Chromium settings (system binary, flags, 1920x1080, offline routing) come from
+``tests/browser_support.py``. Each server runs on a free port with
+``--server.headless true`` and is stopped when the session ends.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.browser_support import VIEWPORT, block_external, launch  # noqa: E402
+
+STUB_SITE = Path(__file__).parent / "stub_site"
+READY_TIMEOUT = 60
+
+
+def loader_exists() -> bool:
+    """Whether ``mapping/load.py`` is on disk (a stub in ``sys.modules`` does not count)."""
+    return (ROOT / "mapping" / "load.py").is_file()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running Streamlit app: its base URL and process."""
+
+    def __init__(self, url: str, process: subprocess.Popen, log: Path) -> None:
+        self.url, self.process, self.log = url, process, log
+
+    def page_url(self, page: str = "", query: str = "") -> str:
+        return f"{self.url}/{page}" + (f"?{query}" if query else "")
+
+
+@contextmanager
+def streamlit_server(tmp: Path, app_args: list[str] = (), stub: str | None = None,
+                     env_extra: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start ``streamlit run app.py`` on a free port; wait for ``/_stcore/health``."""
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
+    paths = [str(ROOT)]
+    if not loader_exists():
+        paths.insert(0, str(STUB_SITE))
+        env["WIJK_STUB"] = stub or "demo"
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")])
+    log = tmp / f"streamlit-{port}.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    if app_args:
+        command += ["--", *app_args]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield Server(url, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit not healthy after {READY_TIMEOUT}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The app with the demo district."""
+    with streamlit_server(tmp_path_factory.mktemp("server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    pytest.importorskip("playwright")
+    with launch() as b:
+        yield b
+
+
+class Watch:
+    """What a page did that it should not: dialogs, blocked requests, console errors."""
+
+    def __init__(self) -> None:
+        self.dialogs: list[str] = []
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Any]:
+    """A 1920x1080 offline page (non-local requests aborted); ``page.watch`` records."""
+    context = browser.new_context(viewport=VIEWPORT)
+    watch = Watch()
+    block_external(context, watch.blocked)
+    tab = context.new_page()
+
+    def on_dialog(dialog: Any) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
+    tab.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    tab.watch = watch
+    yield tab
+    context.close()
+
+
+def open_app(page: Any, url: str, timeout: float = 30_000) -> None:
+    """Go to ``url`` and wait until Streamlit has finished running the script."""
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def wait_idle(page: Any, timeout: float = 30_000) -> None:
+    """Wait until Streamlit reports the script as not running and nothing is stale."""
+    page.wait_for_function(
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " return app && app.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-stale=\"true\"]'); }", timeout=timeout)
+    page.wait_for_timeout(300)  # let React mount the last elements of the run
+
+
+def frame_where(page: Any, expression: str, timeout: float = 20.0) -> Any:
+    """The first frame (page or iframe) where the JavaScript ``expression`` is truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(f"() => Boolean({expression})"):
+                    return frame
+            except Exception:  # frames come and go while Streamlit reruns
+                continue
+        time.sleep(0.2)
+    raise AssertionError(f"no frame with {expression!r} after {timeout}s")
+
+
+NETWORK_DRAWN = "window.wijknetwerk && window.wijknetwerk.drawn"
+MAP_DRAWN = ("document.getElementById('wijkkaart-status') && "
+             "document.getElementById('wijkkaart-status').dataset.drawn === '1'")
+
+
+def served_dataset(kind: str = "demo", folder: Path | None = None):
+    """The dataset a server of ``kind`` shows, loaded the way the app loads it."""
+    if loader_exists():
+        from mapping.load import load_path
+
+        path = folder if folder is not None else ROOT / "data" / "demo"
+        result = load_path(str(path), "nl")
+        assert result.ok, result.errors
+        return result.dataset
+    from tests.render.conftest import make_dataset
+
+    return make_dataset(evil=kind == "evil")
+
+
+def write_folder(dataset, folder: Path) -> Path:
+    """``dataset`` as a folder of canonical CSV files (+ GeoJSON), as a user would supply it."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("organisations", "parent_groups", "reach", "collaborations"):
+        frame = dataset.table(name).copy()
+        for column in frame.columns:
+            if frame[column].map(lambda v: isinstance(v, tuple)).any():
+                frame[column] = frame[column].map(
+                    lambda v: "|".join(v) if isinstance(v, tuple) else v)
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    if dataset.neighbourhoods:
+        (folder / "neighbourhoods.geojson").write_text(json.dumps(dataset.neighbourhoods),
+                                                      encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def evil_server(tmp_path_factory) -> Iterator[tuple[Server, Any]]:
+    """The app serving a district whose names are script tags and onerror attributes."""
+    from tests.render.conftest import make_dataset
+
+    tmp = tmp_path_factory.mktemp("evil")
+    folder = write_folder(make_dataset(evil=True), tmp / "data")
+    with streamlit_server(tmp, ["--data", str(folder)], stub="evil") as running:
+        yield running, served_dataset("evil", folder)

@@ -1,0 +1,133 @@
+"""The dashboard in headless Chromium against a real ``streamlit run`` server, offline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mapping.graph import build_graph
+from mapping.render_network import filter_graph
+from mapping.report import analyse
+from mapping.ui_text import t
+from tests.browser.conftest import (
+    MAP_DRAWN,
+    NETWORK_DRAWN,
+    frame_where,
+    loader_exists,
+    open_app,
+    served_dataset,
+    wait_idle,
+)
+from tests.render.conftest import PAYLOADS
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("", "network", "map", "gaps", "collaboration", "data")
+
+
+def test_network_canvas_draws_the_filtered_graph(server, page):
+    dataset = served_dataset()
+    hood = sorted(h for h in dataset.parent_groups["neighbourhood"] if h)[0]
+    open_app(page, server.page_url("network", f"hood={hood}"))
+    frame = frame_where(page, NETWORK_DRAWN)
+    expected = filter_graph(build_graph(dataset), [hood], coverage=analyse(dataset))
+    assert frame.evaluate("window.wijknetwerk.nodeCount") == expected.number_of_nodes()
+    assert frame.evaluate("window.wijknetwerk.edgeCount") == expected.number_of_edges()
+    assert frame.locator("#network canvas").count() == 1
+    assert page.watch.blocked == []
+
+
+def test_network_filter_survives_reload(server, page):
+    dataset = served_dataset()
+    category = sorted(dataset.organisations["category"])[0]
+    open_app(page, server.page_url("network", f"cat={category}&phys=1"))
+    page.reload()
+    wait_idle(page)
+    frame = frame_where(page, NETWORK_DRAWN)
+    kept = filter_graph(build_graph(dataset), categories=[category])
+    assert frame.evaluate("window.wijknetwerk.nodeCount") == kept.number_of_nodes()
+    assert f"cat={category}" in page.url
+
+
+def test_map_draws_polygons_and_markers_offline(server, page):
+    dataset = served_dataset()
+    open_app(page, server.page_url("map"))
+    frame = frame_where(page, MAP_DRAWN, timeout=30)
+    counts = frame.evaluate("window.wijkkaart")
+    assert counts["polygons"] == len(dataset.neighbourhoods["features"])
+    assert counts["markers"] > 0 and counts["groups"] > 0
+    assert frame.locator("path.leaflet-interactive").count() >= counts["polygons"]
+    # Only base-map tiles were asked for outside this machine, and they were refused.
+    assert all(re.search(r"tile|pdok", url) for url in page.watch.blocked)
+
+
+def test_language_switch(server, page):
+    open_app(page, server.page_url())
+    assert page.locator("h1").first.inner_text() == t("overview_title", "nl")
+    page.get_by_text("English", exact=True).click()
+    page.wait_for_function(
+        f"() => document.querySelector('h1')?.innerText === {t('overview_title', 'en')!r}")
+    assert "lang=en" in page.url
+    open_app(page, server.page_url("gaps", "lang=en"))
+    assert page.locator("h1").first.inner_text() == t("gaps_title", "en")
+
+
+def test_presentation_mode_from_url(server, page):
+    open_app(page, server.page_url("", "present=1"))
+    # The stylesheet element mounts asynchronously; wait for it rather than sample once.
+    page.wait_for_function(
+        "() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize) >= 56",
+        timeout=10_000)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_attribute("data-collapsed") == "true"
+
+
+@pytest.mark.skipif(not loader_exists(), reason="mapping.load not written yet")
+def test_bad_upload_shows_its_error_table(server, page, tmp_path):
+    bad = tmp_path / "organisations.csv"
+    bad.write_text("id,naam,soort\n1,Wijkteam,formeel\n1,Moskee,misschien\n", encoding="utf-8")
+    open_app(page, server.page_url("data"))
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(bad))
+    page.wait_for_selector("[data-testid='stAlertContentError']", timeout=30_000)
+    wait_idle(page)
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
+    assert "organisations.csv" in page.locator("[data-testid='stMain']").inner_text() or \
+        page.locator("[data-testid='stDataFrame']").count() >= 1
+    # The pages still show the demo district: invalid data is never applied.
+    assert t("source_upload", "nl", name="")[:8] not in page.locator(
+        "[data-testid='stSidebar']").inner_text()
+
+
+def test_hostile_names_show_as_text_and_never_run(evil_server, page):
+    server, dataset = evil_server
+    page.add_init_script("window.__pwned = undefined;")
+    for name in PAGES:
+        open_app(page, server.page_url(name))
+        if name == "network":
+            frame_where(page, NETWORK_DRAWN)
+        if name == "map":
+            frame_where(page, MAP_DRAWN, timeout=30)
+        page.wait_for_timeout(500)
+        for frame in page.frames:
+            assert frame.evaluate("() => window.__pwned") is None, (name, frame.url)
+    assert page.watch.dialogs == []
+    assert page.watch.errors == []
+    # The names are on screen as the characters people typed.
+    open_app(page, server.page_url(""))
+    text = page.locator("[data-testid='stMain']").inner_text()
+    names = [*dataset.organisations["name"], *dataset.parent_groups["name"]]
+    assert any(payload in text for payload in PAYLOADS if payload in names), text[:2000]
+    open_app(page, server.page_url("gaps"))
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=20_000)
+    assert page.watch.dialogs == [] and page.evaluate("() => window.__pwned") is None
+
+
+def test_offline_network_and_map_draw(server, page):
+    open_app(page, server.page_url("network"))
+    frame = frame_where(page, NETWORK_DRAWN)
+    assert frame.evaluate("window.wijknetwerk.nodeCount") > 0
+    open_app(page, server.page_url("map", "base=none"))
+    frame = frame_where(page, MAP_DRAWN, timeout=30)
+    assert frame.evaluate("window.wijkkaart.polygons") > 0
+    assert page.watch.blocked == []
