@@ -45,7 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 # They live in the modules that own the work (validate, demo, report, store).
 _REGISTRARS: list[Callable[[argparse._SubParsersAction], tuple[str, Command]]] = []
 
+from mapping.load import register as _register_validate  # noqa: E402
 from mapping.report import register as _register_report  # noqa: E402
+from mapping.schema import register as _register_schema  # noqa: E402
+
+_REGISTRARS.extend([_register_validate, _register_schema])
 
 _REGISTRARS.append(_register_report)
 

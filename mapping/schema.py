@@ -1,0 +1,482 @@
+"""The data format, declared once.
+
+Every table a district is made of, every column, its Dutch header, the other
+headers people use for it, its type, whether it is required and its allowed
+range. The same declaration drives loading (:mod:`mapping.load`), validation
+messages (:mod:`mapping.validate`), the templates (:mod:`mapping.write`) and
+the README's format table (``python -m mapping schema --markdown``).
+
+Header matching ignores case, accents, spaces, hyphens, underscores and
+apostrophes (:func:`normalise_header`): ``"Thema's"`` matches ``themas`` and
+``"Gezamenlijke doelen"`` matches ``gezamenlijke_doelen``.
+
+Column types (``Column.dtype``):
+
+``id``        identifier of a row; text; required and unique in its table
+``ref``       identifier of a row in another table (``Column.refers_to``)
+``text``      free text; an empty cell is ``None``
+``kind``      ``formal`` or ``informal`` (``formeel``/``informeel`` accepted)
+``category``  a word from :data:`CATEGORIES` (others are kept, with a warning)
+``score``     a number from 1 to 5, decimals allowed (decimal comma in ``;`` files)
+``count``     a whole number, at least 0
+``lat``/``lon``  WGS84 degrees
+``rd``        RD New (EPSG:28992) metres, converted to ``lat``/``lon``
+``list``      several values in one cell, separated by ``|``
+"""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mapping.dataset import TABLES
+
+LIST_SEPARATOR = "|"
+"""Separator of the values in a list cell (``Arabisch|Somalisch``)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    Attributes
+    ----------
+    name
+        Canonical English name, as it appears in a :class:`~mapping.dataset.Dataset`.
+    dutch
+        The Dutch header used in templates and Dutch exports.
+    aliases
+        Further headers accepted for this column (English and Dutch).
+    dtype
+        One of the types in the module docstring.
+    required
+        A value must be present in every row (and the column in the file).
+    minimum, maximum
+        Allowed range for numbers (inclusive), or ``None``.
+    refers_to
+        For ``ref`` columns: the table whose ``id`` this column names.
+    help_nl, help_en
+        One line for people: what goes in the column.
+    """
+
+    name: str
+    dutch: str
+    aliases: tuple[str, ...] = ()
+    dtype: str = "text"
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    refers_to: str | None = None
+    help_nl: str = ""
+    help_en: str = ""
+
+    def headers(self) -> tuple[str, ...]:
+        """Every accepted header, canonical name first."""
+        return (self.name, self.dutch, *self.aliases)
+
+    def help(self, lang: str) -> str:
+        """The column's explanation in ``lang`` (``nl`` or ``en``)."""
+        return self.help_en if lang == "en" else self.help_nl
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """One table of a district: its file or sheet names and its columns.
+
+    Attributes
+    ----------
+    name
+        Canonical English name (one of :data:`mapping.dataset.TABLES`).
+    dutch
+        Dutch file and sheet name (``organisaties``...).
+    aliases
+        Further accepted file or sheet names.
+    columns
+        The declared columns, in output order.
+    required
+        Whether a dataset without this table is an error (otherwise a warning
+        and an empty table).
+    key
+        Columns that must be unique together (``("id",)``), or ``()``.
+    """
+
+    name: str
+    dutch: str
+    aliases: tuple[str, ...]
+    columns: tuple[Column, ...]
+    required: bool = True
+    key: tuple[str, ...] = ()
+    help_nl: str = ""
+    help_en: str = ""
+
+    def names(self) -> tuple[str, ...]:
+        """Every accepted file or sheet name, canonical first."""
+        return (self.name, self.dutch, *self.aliases)
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (canonical name)."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    def output_columns(self) -> tuple[str, ...]:
+        """Canonical columns of the validated table (RD ``x``/``y`` become ``lat``/``lon``)."""
+        return tuple(c.name for c in self.columns if c.dtype != "rd")
+
+    def help(self, lang: str) -> str:
+        """The table's explanation in ``lang``."""
+        return self.help_en if lang == "en" else self.help_nl
+
+
+FORMAL_CATEGORIES: tuple[str, ...] = (
+    "wijkteam", "jeugdteam", "cjg", "jgz", "school", "ggd", "veilig_thuis", "huisarts",
+)
+INFORMAL_CATEGORIES: tuple[str, ...] = (
+    "mzo", "moskee", "kerk", "buurtcentrum", "ouderkamer", "vrouwennetwerk",
+    "sleutelfiguur", "vrijwilligers",
+)
+CATEGORIES: tuple[str, ...] = (*FORMAL_CATEGORIES, *INFORMAL_CATEGORIES, "other")
+"""The category vocabulary of ``docs/domain.md``."""
+
+CATEGORY_ALIASES: dict[str, str] = {
+    "neighbourhood_team": "wijkteam", "district_team": "wijkteam", "sociaal_wijkteam": "wijkteam",
+    "youth_team": "jeugdteam", "centrum_voor_jeugd_en_gezin": "cjg",
+    "consultatiebureau": "jgz", "jeugdgezondheidszorg": "jgz",
+    "basisschool": "school", "middelbare_school": "school", "veiligthuis": "veilig_thuis",
+    "gp": "huisarts", "general_practitioner": "huisarts",
+    "migrantenzelforganisatie": "mzo", "migrant_organisation": "mzo",
+    "migrant_self_organisation": "mzo", "zelforganisatie": "mzo",
+    "mosque": "moskee", "church": "kerk", "community_centre": "buurtcentrum",
+    "community_center": "buurtcentrum", "buurthuis": "buurtcentrum",
+    "wijkcentrum": "buurtcentrum", "parent_room": "ouderkamer",
+    "womens_network": "vrouwennetwerk", "vrouwengroep": "vrouwennetwerk",
+    "key_figure": "sleutelfiguur", "volunteers": "vrijwilligers",
+    "vrijwilligersgroep": "vrijwilligers", "volunteer_group": "vrijwilligers",
+    "overig": "other", "anders": "other",
+}
+"""Other words people use for a category, by normalised form."""
+
+KINDS: dict[str, str] = {
+    "formal": "formal", "formeel": "formal", "professional": "formal", "professioneel": "formal",
+    "informal": "informal", "informeel": "informal",
+}
+"""Accepted spellings of ``kind``, by normalised form."""
+
+TOPIC_ALIASES: dict[str, str] = {
+    "opvoeden": "raising_children", "opvoeding": "raising_children",
+    "opvoeden_in_nederland": "raising_children", "parenting": "raising_children",
+    "onderwijs": "school", "schoolsysteem": "school", "education": "school",
+    "discriminatie": "discrimination",
+    "schadelijke_invloeden": "harmful_influences", "radicalisering": "harmful_influences",
+    "homoseksualiteit": "homosexuality", "lhbti": "homosexuality", "lhbtiq": "homosexuality",
+    "huiselijk_geweld": "domestic_violence",
+    "eergerelateerd_geweld": "honour_violence", "honour_related_violence": "honour_violence",
+    "honor_violence": "honour_violence",
+}
+"""Dutch and other spellings of the topics of :mod:`mapping.topics`."""
+
+_SCORE = {"dtype": "score", "minimum": 1.0, "maximum": 5.0}
+
+ORGANISATIONS = TableSchema(
+    name="organisations", dutch="organisaties",
+    aliases=("organizations", "organisatie", "organisation", "orgs"),
+    key=("id",),
+    help_nl="Eén rij per organisatie in de wijk, formeel of informeel.",
+    help_en="One row per organisation in the district, formal or informal.",
+    columns=(
+        Column("id", "id", ("code", "nr", "nummer"), "id", True,
+               help_nl="Unieke code van de organisatie.",
+               help_en="Unique code of the organisation."),
+        Column("name", "naam", ("organisatie", "organisation_name", "naam_organisatie"), "text",
+               True,
+               help_nl="Naam van de organisatie.", help_en="Name of the organisation."),
+        Column("kind", "soort", ("formeel_informeel", "type_organisatie", "formal_informal"),
+               "kind", True,
+               help_nl="formeel of informeel.", help_en="formal or informal."),
+        Column("category", "categorie", ("type",), "category",
+               help_nl="Bijvoorbeeld wijkteam, cjg, school, moskee, kerk, mzo, buurtcentrum.",
+               help_en="For example wijkteam, cjg, school, moskee, kerk, mzo, buurtcentrum."),
+        Column("neighbourhood", "wijk", ("buurt", "neighborhood", "buurtcode", "wijkcode"), "text",
+               help_nl="CBS-code (BU/WK) of naam van de wijk of buurt.",
+               help_en="CBS code (BU/WK) or name of the neighbourhood."),
+        Column("lat", "breedtegraad", ("latitude", "lat_wgs84"), "lat", minimum=-90.0, maximum=90.0,
+               help_nl="Breedtegraad (WGS84), bijvoorbeeld 52,08.",
+               help_en="Latitude (WGS84), for example 52.08."),
+        Column("lon", "lengtegraad", ("longitude", "lng", "lon_wgs84"), "lon",
+               minimum=-180.0, maximum=180.0,
+               help_nl="Lengtegraad (WGS84), bijvoorbeeld 4,30.",
+               help_en="Longitude (WGS84), for example 4.30."),
+        Column("x", "x", ("rd_x", "x_rd"), "rd", minimum=-7000.0, maximum=300000.0,
+               help_nl="RD-coördinaat x in meters (in plaats van breedte/lengte).",
+               help_en="RD New x in metres (instead of lat/lon)."),
+        Column("y", "y", ("rd_y", "y_rd"), "rd", minimum=289000.0, maximum=629000.0,
+               help_nl="RD-coördinaat y in meters.", help_en="RD New y in metres."),
+        Column("postcode", "postcode", ("zip", "postal_code"), "text",
+               help_nl="Postcode.", help_en="Postcode."),
+        Column("languages", "talen", ("taal", "language"), "list",
+               help_nl="Talen, gescheiden door |.", help_en="Languages, separated by |."),
+        Column("topics", "themas", ("onderwerpen", "thema", "topic"), "list",
+               help_nl="Thema's die de organisatie bespreekt, gescheiden door |.",
+               help_en="Topics the organisation discusses, separated by |."),
+        Column("contact", "contactpersoon", ("contact_person", "contactpersonen"), "text",
+               help_nl="Contactpersoon (optioneel; persoonsgegeven, kan verborgen worden).",
+               help_en="Contact person (optional; personal data, can be hidden)."),
+        Column("notes", "opmerkingen", ("opmerking", "toelichting", "note"), "text",
+               help_nl="Opmerkingen.", help_en="Notes."),
+    ),
+)
+
+PARENT_GROUPS = TableSchema(
+    name="parent_groups", dutch="oudergroepen",
+    aliases=("parentgroups", "groups", "groepen", "oudergroep", "ouders", "parents"),
+    key=("id",),
+    help_nl="Eén rij per groep ouders (nooit individuele ouders).",
+    help_en="One row per group of parents (never individual parents).",
+    columns=(
+        Column("id", "id", ("code", "nr", "nummer"), "id", True,
+               help_nl="Unieke code van de groep.", help_en="Unique code of the group."),
+        Column("name", "naam", ("groep", "group_name", "oudergroep"), "text", True,
+               help_nl="Naam van de groep, bijvoorbeeld Somalische moeders.",
+               help_en="Name of the group, for example Somali mothers."),
+        Column("community", "gemeenschap", ("achtergrond", "background"), "text",
+               help_nl="Gemeenschap of achtergrond.", help_en="Community or background."),
+        Column("neighbourhood", "wijk", ("buurt", "neighborhood", "buurtcode", "wijkcode"), "text",
+               help_nl="CBS-code of naam van de wijk of buurt.",
+               help_en="CBS code or name of the neighbourhood."),
+        Column("families", "gezinnen", ("aantal_gezinnen", "households", "number_of_families"),
+               "count", minimum=0.0,
+               help_nl="Geschat aantal gezinnen (0 of meer).",
+               help_en="Estimated number of families (0 or more)."),
+        Column("lat", "breedtegraad", ("latitude",), "lat", minimum=-90.0, maximum=90.0,
+               help_nl="Eigen locatie (optioneel), breedtegraad.",
+               help_en="Own location (optional), latitude."),
+        Column("lon", "lengtegraad", ("longitude", "lng"), "lon", minimum=-180.0, maximum=180.0,
+               help_nl="Eigen locatie (optioneel), lengtegraad.",
+               help_en="Own location (optional), longitude."),
+        Column("x", "x", ("rd_x", "x_rd"), "rd", minimum=-7000.0, maximum=300000.0,
+               help_nl="RD-coördinaat x in meters.", help_en="RD New x in metres."),
+        Column("y", "y", ("rd_y", "y_rd"), "rd", minimum=289000.0, maximum=629000.0,
+               help_nl="RD-coördinaat y in meters.", help_en="RD New y in metres."),
+        Column("languages", "talen", ("taal", "language"), "list",
+               help_nl="Talen, gescheiden door |.", help_en="Languages, separated by |."),
+        Column("children_age", "leeftijd_kinderen", ("age_children", "leeftijd"), "text",
+               help_nl="Leeftijd van de kinderen, bijvoorbeeld 0-12.",
+               help_en="Age of the children, for example 0-12."),
+        Column("notes", "opmerkingen", ("opmerking", "toelichting", "note"), "text",
+               help_nl="Opmerkingen.", help_en="Notes."),
+    ),
+)
+
+REACH = TableSchema(
+    name="reach", dutch="bereik",
+    aliases=("reaches", "bereikt", "reach_links"),
+    required=False,
+    help_nl="Welke organisatie bereikt welke oudergroep.",
+    help_en="Which organisation reaches which parent group.",
+    columns=(
+        Column("organisation", "organisatie", ("organization", "organisatie_id", "org"), "ref",
+               True,
+               refers_to="organisations",
+               help_nl="Id van de organisatie.", help_en="Id of the organisation."),
+        Column("group", "oudergroep", ("groep", "parent_group", "oudergroep_id", "group_id"),
+               "ref", True, refers_to="parent_groups",
+               help_nl="Id van de oudergroep.", help_en="Id of the parent group."),
+        Column("strength", "sterkte", ("intensiteit", "intensity"), **_SCORE,
+               help_nl="Hoe sterk het contact is, 1 tot 5.",
+               help_en="How strong the contact is, 1 to 5."),
+        Column("topics", "themas", ("onderwerpen", "thema", "topic"), "list",
+               help_nl="Thema's die met deze groep besproken worden, gescheiden door |.",
+               help_en="Topics discussed with this group, separated by |."),
+        Column("since", "sinds", ("vanaf", "start"), "text",
+               help_nl="Sinds wanneer (jaar of datum).", help_en="Since when (year or date)."),
+    ),
+)
+
+COLLABORATIONS = TableSchema(
+    name="collaborations", dutch="samenwerkingen",
+    aliases=("collaboration", "samenwerking", "links", "partners"),
+    required=False,
+    help_nl="Wie werkt met wie samen, en hoe goed (vier voorwaarden, 1 tot 5).",
+    help_en="Who works with whom, and how well (four conditions, 1 to 5).",
+    columns=(
+        Column("source", "organisatie_a", ("van", "from", "organisation_a", "bron"), "ref", True,
+               refers_to="organisations",
+               help_nl="Id van de organisatie die de samenwerking meldt.",
+               help_en="Id of the organisation reporting the collaboration."),
+        Column("target", "organisatie_b", ("naar", "to", "organisation_b", "partner"), "ref", True,
+               refers_to="organisations",
+               help_nl="Id van de partnerorganisatie.", help_en="Id of the partner organisation."),
+        Column("form", "vorm", ("soort_samenwerking", "type_samenwerking"), "text",
+               help_nl="Vorm: doorverwijzing, expertise, advies, bemiddeling, "
+                       "gezamenlijk project...",
+               help_en="Form: referral, expertise, advice, mediation, joint project..."),
+        Column("trust", "vertrouwen", ("wederzijds_vertrouwen", "mutual_trust"), **_SCORE,
+               help_nl="Wederzijds vertrouwen, 1 tot 5.", help_en="Mutual trust, 1 to 5."),
+        Column("shared_goals", "gezamenlijke_doelen", ("doelen", "goals"), **_SCORE,
+               help_nl="Gezamenlijke doelen, 1 tot 5.", help_en="Shared goals, 1 to 5."),
+        Column("role_clarity", "duidelijkheid_rollen",
+               ("duidelijkheid", "rollen", "duidelijkheid_over_verwachtingen_en_rollen",
+                "clarity", "roles"), **_SCORE,
+               help_nl="Duidelijkheid over verwachtingen en rollen, 1 tot 5.",
+               help_en="Clarity about expectations and roles, 1 to 5."),
+        Column("equality", "gelijkwaardigheid", ("gelijkheid",), **_SCORE,
+               help_nl="Gelijkwaardigheid, 1 tot 5.", help_en="Equality, 1 to 5."),
+        Column("reported_by", "gemeld_door", ("respondent", "beoordelaar", "rater"), "text",
+               help_nl="Wie de beoordeling gaf (gepseudonimiseerd).",
+               help_en="Who gave the rating (pseudonymised)."),
+    ),
+)
+
+SCHEMAS: dict[str, TableSchema] = {
+    s.name: s for s in (ORGANISATIONS, PARENT_GROUPS, REACH, COLLABORATIONS)
+}
+"""The four tables, by canonical name, in :data:`mapping.dataset.TABLES` order."""
+
+assert tuple(SCHEMAS) == TABLES
+
+NEIGHBOURHOOD_FILES: tuple[str, ...] = (
+    "neighbourhoods", "neighborhoods", "wijken", "buurten", "wijkenbuurten", "wijk", "buurt",
+)
+"""Accepted names (without extension) of the neighbourhoods GeoJSON file."""
+
+NEIGHBOURHOOD_CODE_KEYS: tuple[str, ...] = (
+    "code", "BU_CODE", "WK_CODE", "buurtcode", "wijkcode", "statcode", "id",
+)
+NEIGHBOURHOOD_NAME_KEYS: tuple[str, ...] = (
+    "name", "BU_NAAM", "WK_NAAM", "buurtnaam", "wijknaam", "naam", "statnaam",
+)
+"""GeoJSON feature properties accepted for a neighbourhood's code and name (CBS or own)."""
+
+
+def normalise_header(text: object) -> str:
+    """The comparable form of a header, file or sheet name.
+
+    Lower case, accents removed, and spaces, hyphens, underscores, dots and
+    apostrophes dropped, so ``"Thema's"`` and ``"themas"`` compare equal, as do
+    ``"Gezamenlijke doelen"`` and ``"gezamenlijke_doelen"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in plain if ch.isalnum())
+
+
+def normalise_word(text: object) -> str:
+    """A vocabulary word (category, topic, kind) in canonical spelling.
+
+    Lower case, accents removed, words joined by underscores:
+    ``"Veilig Thuis"`` becomes ``veilig_thuis``.
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("'", "").replace("’", "")
+    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    return "_".join(words)
+
+
+def extra_column_name(header: object) -> str:
+    """The column name an undeclared header gets in the dataset (kept, never dropped)."""
+    return normalise_word(header) or "column"
+
+
+def _lookup(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for alias, target in pairs:
+        table.setdefault(normalise_header(alias), target)
+    return table
+
+
+_TABLE_BY_NAME = _lookup((alias, s.name) for s in SCHEMAS.values() for alias in s.names())
+_NEIGHBOURHOOD_NAMES = frozenset(normalise_header(n) for n in NEIGHBOURHOOD_FILES)
+_CATEGORY_BY_WORD = {
+    **{normalise_word(c): c for c in CATEGORIES},
+    **{normalise_word(k): v for k, v in CATEGORY_ALIASES.items()},
+}
+_TOPIC_BY_WORD = {normalise_word(k): v for k, v in TOPIC_ALIASES.items()}
+
+
+def table_for_name(name: str) -> str | None:
+    """The table a file or sheet name stands for (``"Organisaties"`` -> ``organisations``).
+
+    ``name`` may carry an extension and a folder; returns ``None`` when the
+    name is not one of the accepted names.
+    """
+    stem = str(name).replace("\\", "/").rsplit("/", 1)[-1]
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]
+    return _TABLE_BY_NAME.get(normalise_header(stem))
+
+
+def is_neighbourhoods_name(name: str) -> bool:
+    """Whether a file name (with or without extension) names the neighbourhoods file."""
+    stem = str(name).replace("\\", "/").rsplit("/", 1)[-1]
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]
+    return normalise_header(stem) in _NEIGHBOURHOOD_NAMES
+
+
+def column_lookup(table: str) -> dict[str, str]:
+    """Normalised header -> canonical column name, for one table."""
+    return _lookup((h, c.name) for c in SCHEMAS[table].columns for h in c.headers())
+
+
+def canonical_category(value: str) -> tuple[str, bool]:
+    """Canonical category of a cell and whether it is a known one.
+
+    Unknown categories are returned in canonical spelling (kept, not replaced).
+    """
+    word = normalise_word(value)
+    known = _CATEGORY_BY_WORD.get(word)
+    return (known, True) if known else (word, False)
+
+
+def canonical_kind(value: str) -> str | None:
+    """``formal``/``informal`` for an accepted spelling, else ``None``."""
+    return KINDS.get(normalise_word(value))
+
+
+def canonical_topic(value: str) -> str:
+    """Canonical topic key for a Dutch or English spelling; other topics kept as words."""
+    word = normalise_word(value)
+    return _TOPIC_BY_WORD.get(word, word)
+
+
+def markdown_table(lang: str = "en") -> str:
+    """The format as a Markdown table, for the README (``python -m mapping schema``)."""
+    head = ("| table (file / sheet) | column | Dutch header | also accepted | type | required "
+            "| notes |" if lang == "en" else
+            "| tabel (bestand / blad) | kolom | Nederlandse kop | ook geaccepteerd | type "
+            "| verplicht | uitleg |")
+    lines = [head, "|---|---|---|---|---|---|---|"]
+    for schema in SCHEMAS.values():
+        label = f"**{schema.name}** (`{schema.name}`, `{schema.dutch}`)"
+        if not schema.required:
+            label += " optional" if lang == "en" else " optioneel"
+        for i, column in enumerate(schema.columns):
+            extra = ", ".join(f"`{a}`" for a in column.aliases)
+            rng = ""
+            if column.minimum is not None and column.dtype in ("score", "count"):
+                rng = f" ({column.minimum:g}-{column.maximum:g})" if column.maximum else " (>= 0)"
+            yes = ("yes" if lang == "en" else "ja") if column.required else ""
+            lines.append(f"| {label if i == 0 else ''} | `{column.name}` | `{column.dutch}` | "
+                         f"{extra} | {column.dtype}{rng} | {yes} | {column.help(lang)} |")
+    hood = ("| **neighbourhoods** (`neighbourhoods.geojson`, `wijken.geojson`, `buurten.geojson`) "
+            "optional | `code`, `name` | | `BU_CODE`/`BU_NAAM`, `WK_CODE`/`WK_NAAM` | GeoJSON "
+            "polygons, WGS84 or RD New | | |")
+    lines.append(hood)
+    return "\n".join(lines)
+
+
+def register(sub: argparse._SubParsersAction) -> tuple[str, object]:
+    """CLI: ``python -m mapping schema [--lang nl|en]`` prints the format table."""
+    parser = sub.add_parser("schema", help="print the data format as a Markdown table")
+    parser.add_argument("--lang", choices=("nl", "en"), default="en")
+    return "schema", run
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print :func:`markdown_table`."""
+    print(markdown_table(args.lang))
+    return 0

@@ -1,0 +1,526 @@
+"""Validation: from raw text cells to typed tables, collecting every problem.
+
+The reader (:mod:`mapping.load`) hands over each table as rows of text cells
+with the row numbers a spreadsheet shows (header = row 1). This module maps
+headers to the schema (:mod:`mapping.schema`), converts cells to the types of
+:mod:`mapping.dataset`, and checks the tables against each other. It never
+stops at the first problem: every problem becomes an :class:`Issue` naming
+file, row, column and value, with a plain message in Dutch or English.
+
+Errors mean nothing is loaded; warnings are loaded and said. The checks are
+vectorised with pandas so that a city of 40,000 links validates in a fraction
+of a second; per-cell Python only runs for cells that are wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mapping import geo
+from mapping import schema as sc
+from mapping.dataset import TABLES
+
+ERROR = "error"
+WARNING = "warning"
+
+ISSUE_COLUMNS: tuple[str, ...] = ("severity", "file", "row", "column", "value", "message", "code")
+"""Columns of the issue table shown and downloaded on the data page."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (Dutch, English). Parameters in braces.
+    "path_missing": ("Bestand of map bestaat niet.", "File or folder does not exist."),
+    "file_unreadable": ("Kan het bestand niet lezen: {detail}.", "Cannot read the file: {detail}."),
+    "file_empty": ("Het bestand is leeg.", "The file is empty."),
+    "file_binary": ("Dit is geen CSV-bestand, Excel-werkmap of GeoJSON.",
+                    "This is not a CSV file, Excel workbook or GeoJSON file."),
+    "file_unknown": ("Niet geladen: uit de naam en de kolommen blijkt niet welke tabel dit is "
+                     "(verwacht: {expected}).",
+                     "Not loaded: neither the name nor the columns say which table this is "
+                     "(expected: {expected})."),
+    "no_tables": ("Geen tabellen gevonden (verwacht: {expected}).",
+                  "No tables found (expected: {expected})."),
+    "table_missing": ("De tabel {table} ontbreekt (bestand of blad '{names}').",
+                      "The table {table} is missing (file or sheet '{names}')."),
+    "table_absent": ("Geen tabel {table}: die wordt als leeg beschouwd.",
+                     "No {table} table: it is taken as empty."),
+    "table_twice": ("De tabel {table} staat er twee keer in (ook in {other}).",
+                    "The table {table} appears twice (also in {other})."),
+    "column_missing": ("Verplichte kolom '{column}' ontbreekt (ook goed als kop: {aliases}).",
+                       "Required column '{column}' is missing "
+                       "(also accepted as header: {aliases})."),
+    "column_twice": ("De kolom '{column}' staat er twee keer in (kolom {first} en {second}).",
+                     "The column '{column}' appears twice (columns {first} and {second})."),
+    "column_unnamed": ("Kolom {position} heeft geen kop maar wel waarden; bewaard als '{name}'.",
+                       "Column {position} has values but no header; kept as '{name}'."),
+    "row_ragged": ("Deze rij heeft {found} waarden, de kopregel heeft er {expected}.",
+                   "This row has {found} values; the header row has {expected}."),
+    "value_required": ("Verplichte waarde ontbreekt.", "Required value is missing."),
+    "id_duplicate": ("Id '{value}' komt vaker voor (eerst in rij {first}).",
+                     "Id '{value}' appears more than once (first in row {first})."),
+    "kind_invalid": ("Moet 'formeel' of 'informeel' zijn.", "Must be 'formal' or 'informal'."),
+    "number_invalid": ("Geen getal{hint}.", "Not a number{hint}."),
+    "score_range": ("Moet tussen 1 en 5 liggen.", "Must be between 1 and 5."),
+    "count_negative": ("Mag niet negatief zijn.", "Must not be negative."),
+    "count_not_whole": ("Moet een heel getal zijn.", "Must be a whole number."),
+    "lat_range": ("Breedtegraad moet tussen -90 en 90 liggen.",
+                  "Latitude must be between -90 and 90."),
+    "lon_range": ("Lengtegraad moet tussen -180 en 180 liggen.",
+                  "Longitude must be between -180 and 180."),
+    "rd_range": ("Valt buiten Nederland in RD-coördinaten ({column} tussen {low} en {high}).",
+                 "Outside the Netherlands in RD New ({column} between {low} and {high})."),
+    "coord_pair": ("Alleen {given} is ingevuld; {missing} ontbreekt.",
+                   "Only {given} is filled in; {missing} is missing."),
+    "unknown_organisation": ("Organisatie '{value}' staat niet in de organisaties.",
+                             "Organisation '{value}' is not in the organisations."),
+    "unknown_group": ("Oudergroep '{value}' staat niet in de oudergroepen.",
+                      "Parent group '{value}' is not in the parent groups."),
+    "category_unknown": ("Onbekende categorie '{value}' (bekend: {known}); wel geladen.",
+                         "Unknown category '{value}' (known: {known}); loaded anyway."),
+    "org_no_location": ("Organisatie zonder coördinaten: staat niet als punt op de kaart.",
+                        "Organisation without coordinates: not shown as a point on the map."),
+    "group_no_families": ("Aantal gezinnen onbekend: telt niet mee in de weging naar gezinnen.",
+                          "Number of families unknown: not counted when weighting by families."),
+    "self_collaboration": ("Samenwerking van een organisatie met zichzelf; telt niet mee.",
+                           "Collaboration of an organisation with itself; ignored."),
+    "org_isolated": ("Organisatie bereikt geen oudergroep en werkt met niemand samen.",
+                     "Organisation reaches no parent group and works with nobody."),
+    "neighbourhood_unknown": ("Wijk '{value}' staat niet in het wijkenbestand.",
+                              "Neighbourhood '{value}' is not in the neighbourhoods file."),
+    "geojson_invalid": ("Geen geldige GeoJSON: {detail}.", "Not valid GeoJSON: {detail}."),
+    "geojson_not_collection": ("GeoJSON zonder lijst 'features' (FeatureCollection verwacht).",
+                               "GeoJSON without a 'features' list (FeatureCollection expected)."),
+    "geojson_geometry": ("Wijk {number} heeft geen bruikbare (Multi)Polygon.",
+                         "Neighbourhood {number} has no usable (Multi)Polygon."),
+    "geojson_no_code": ("Wijk zonder code en naam (code/name, BU_CODE/BU_NAAM of WK_CODE/WK_NAAM).",
+                        "Neighbourhood without code and name (code/name, BU_CODE/BU_NAAM or "
+                        "WK_CODE/WK_NAAM)."),
+    "geojson_duplicate": ("Wijkcode '{value}' komt vaker voor.",
+                          "Neighbourhood code '{value}' appears more than once."),
+    "internal": ("Onverwachte fout bij het lezen ({detail}); het bestand is niet geladen.",
+                 "Unexpected error while reading ({detail}); the file was not loaded."),
+}
+
+_TABLE_LABELS = {
+    "nl": {"organisations": "organisaties", "parent_groups": "oudergroepen", "reach": "bereik",
+           "collaborations": "samenwerkingen"},
+    "en": {"organisations": "organisations", "parent_groups": "parent groups", "reach": "reach",
+           "collaborations": "collaborations"},
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the input.
+
+    ``row`` is the row number a spreadsheet shows (header = 1), or ``None``
+    for a problem with a whole file; ``column`` is the header as the user
+    wrote it where there was one.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    severity: str = ERROR
+    code: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The issue as a plain dict (for JSON and tables)."""
+        return asdict(self)
+
+
+def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """Issues as a table with :data:`ISSUE_COLUMNS` (nullable integer row)."""
+    frame = pd.DataFrame([i.as_dict() for i in issues], columns=list(ISSUE_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def table_label(table: str, lang: str) -> str:
+    """A table's name for people, in ``lang``."""
+    return _TABLE_LABELS["en" if lang == "en" else "nl"].get(table, table)
+
+
+@dataclass
+class Collector:
+    """Collects issues, formatting each message in the user's language."""
+
+    lang: str = "nl"
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    def message(self, code: str, **params: Any) -> str:
+        """The text of ``code`` in this collector's language."""
+        nl, en = MESSAGES[code]
+        return (en if self.lang == "en" else nl).format(**params)
+
+    def add(self, severity: str, code: str, file: str, row: int | None = None,
+            column: str | None = None, value: Any = None, **params: Any) -> None:
+        """Record one issue."""
+        params.setdefault("value", value)
+        text = None if value is None else str(value)
+        issue = Issue(file, row, column, text, self.message(code, **params), severity, code)
+        (self.errors if severity == ERROR else self.warnings).append(issue)
+
+    def error(self, code: str, file: str, row: int | None = None, column: str | None = None,
+              value: Any = None, **params: Any) -> None:
+        """Record an error (the dataset will not load)."""
+        self.add(ERROR, code, file, row, column, value, **params)
+
+    def warning(self, code: str, file: str, row: int | None = None, column: str | None = None,
+                value: Any = None, **params: Any) -> None:
+        """Record a warning (the dataset loads; the user is told)."""
+        self.add(WARNING, code, file, row, column, value, **params)
+
+
+@dataclass
+class RawTable:
+    """A table as read: text cells, before any interpretation.
+
+    Attributes
+    ----------
+    table
+        Canonical table name.
+    file
+        Label for people: ``organisaties.csv`` or ``wijk.xlsx, blad Organisaties``.
+    header
+        The header cells as written.
+    rows
+        Data rows (lists of text cells), empty rows already left out.
+    numbers
+        Spreadsheet row number of each data row (header = 1).
+    decimal_comma
+        Numbers may use a decimal comma (``;``-separated CSV, as Dutch Excel writes).
+    """
+
+    table: str
+    file: str
+    header: list[str]
+    rows: list[list[str]]
+    numbers: list[int]
+    decimal_comma: bool = False
+
+
+@dataclass
+class Typed:
+    """A validated table plus what later cross-table checks need."""
+
+    frame: pd.DataFrame
+    file: str
+    numbers: np.ndarray
+    headers: dict[str, str]  # canonical column -> header as written
+    blank: dict[str, np.ndarray]  # canonical column -> cell was empty (absent column: all)
+
+    def empty(self, column: str) -> np.ndarray:
+        """Rows whose ``column`` cell was left empty (not: filled in wrongly)."""
+        return self.blank.get(column, np.ones(len(self.frame), dtype=bool))
+
+
+# --- single table -------------------------------------------------------------------------
+
+
+def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[str, int]]:
+    """Canonical column -> position, and extra column name -> position."""
+    lookup = sc.column_lookup(raw.table)
+    known: dict[str, int] = {}
+    extra: dict[str, int] = {}
+    for position, header in enumerate(raw.header):
+        name = lookup.get(sc.normalise_header(header)) if header.strip() else None
+        if name is not None:
+            if name in known:
+                col.error("column_twice", raw.file, 1, header, header, column=header,
+                          first=known[name] + 1, second=position + 1)
+            else:
+                known[name] = position
+            continue
+        if not header.strip():
+            if any(position < len(r) and r[position].strip() for r in raw.rows):
+                name = f"kolom_{position + 1}"
+                col.warning("column_unnamed", raw.file, 1, None, None, position=position + 1,
+                            name=name)
+                extra[name] = position
+            continue
+        name = sc.extra_column_name(header)
+        while name in extra or name in known or name in sc.SCHEMAS[raw.table].output_columns():
+            name += "_"
+        extra[name] = position
+    return known, extra
+
+
+def _cells(raw: RawTable, position: int) -> pd.Series:
+    """One column's stripped text cells; empty cells are ``None``."""
+    values = [(r[position].strip() or None) if position < len(r) else None for r in raw.rows]
+    return pd.Series(values, dtype=object)
+
+
+def _report(col: Collector, severity: str, code: str, raw: RawTable, header: str,
+            cells: pd.Series, mask: pd.Series | np.ndarray, **params: Any) -> None:
+    """One issue per row where ``mask`` holds."""
+    for index in np.flatnonzero(np.asarray(mask, dtype=bool)):
+        col.add(severity, code, raw.file, raw.numbers[index], header, cells.iloc[index], **params)
+
+
+def _numbers(cells: pd.Series, decimal_comma: bool) -> pd.Series:
+    text = cells.astype("string").str.replace(" ", "", regex=False)
+    if decimal_comma:
+        has_comma = text.str.contains(",", regex=False).fillna(False)
+        text = text.where(~has_comma, text.str.replace(".", "", regex=False))
+        text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def _convert_number(raw: RawTable, column: sc.Column, header: str, cells: pd.Series,
+                    col: Collector) -> pd.Series:
+    values = _numbers(cells, raw.decimal_comma)
+    given = cells.notna().to_numpy()
+    bad = given & ~np.isfinite(values.to_numpy())
+    hint = ""
+    if not raw.decimal_comma and cells[bad].astype(str).str.contains(",").any():
+        hint = (" (gebruik een punt als decimaalteken)" if col.lang != "en"
+                else " (use a point as decimal separator)")
+    _report(col, ERROR, "number_invalid", raw, header, cells, bad, hint=hint)
+    values[bad] = np.nan
+    ok = given & ~bad
+    arr = values.to_numpy()
+    if column.dtype == "score":
+        _report(col, ERROR, "score_range", raw, header, cells, ok & ((arr < 1) | (arr > 5)))
+    elif column.dtype == "count":
+        _report(col, ERROR, "count_negative", raw, header, cells, ok & (arr < 0))
+        _report(col, ERROR, "count_not_whole", raw, header, cells,
+                ok & (arr >= 0) & (np.floor(np.nan_to_num(arr)) != np.nan_to_num(arr)))
+    elif column.dtype in ("lat", "lon"):
+        out = ok & ((arr < column.minimum) | (arr > column.maximum))
+        _report(col, ERROR, f"{column.dtype}_range", raw, header, cells, out)
+    elif column.dtype == "rd":
+        out = ok & ((arr < column.minimum) | (arr > column.maximum))
+        _report(col, ERROR, "rd_range", raw, header, cells, out, column=column.name,
+                low=f"{column.minimum:,.0f}", high=f"{column.maximum:,.0f}")
+    return values
+
+
+def _convert_list(cells: pd.Series, topics: bool) -> pd.Series:
+    def split(cell: str | None) -> tuple[str, ...]:
+        if cell is None:
+            return ()
+        parts = (p.strip() for p in cell.split(sc.LIST_SEPARATOR))
+        return tuple(sc.canonical_topic(p) if topics else p for p in parts if p)
+
+    return pd.Series([split(c) for c in cells], dtype=object)
+
+
+def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: pd.Series,
+                    col: Collector) -> pd.Series:
+    if column.required:
+        _report(col, ERROR, "value_required", raw, header, cells, cells.isna())
+    if column.dtype in ("score", "count", "lat", "lon", "rd"):
+        return _convert_number(raw, column, header, cells, col)
+    if column.dtype == "list":
+        return _convert_list(cells, topics=column.name == "topics")
+    if column.dtype == "kind":
+        kinds = pd.Series([sc.canonical_kind(c) if c is not None else None for c in cells],
+                          dtype=object)
+        _report(col, ERROR, "kind_invalid", raw, header, cells, cells.notna() & kinds.isna())
+        return kinds
+    if column.dtype == "category":
+        found = [sc.canonical_category(c) if c is not None else (None, True) for c in cells]
+        unknown = np.array([not known for _, known in found])
+        known_list = ", ".join(sc.CATEGORIES)
+        _report(col, WARNING, "category_unknown", raw, header, cells, unknown, known=known_list)
+        return pd.Series([value for value, _ in found], dtype=object)
+    return cells
+
+
+def _check_ragged(raw: RawTable, col: Collector) -> None:
+    width = len(raw.header)
+    for cells, number in zip(raw.rows, raw.numbers, strict=True):
+        found = len(cells)
+        if found < width or (found > width and any(c.strip() for c in cells[width:])):
+            col.error("row_ragged", raw.file, number, None, None, found=found, expected=width)
+
+
+def _coordinates(raw: RawTable, frame: pd.DataFrame, typed: dict[str, pd.Series],
+                 headers: dict[str, str], col: Collector) -> None:
+    """Fill ``lat``/``lon`` from RD ``x``/``y`` where those are given; check pairs."""
+    for a, b in (("lat", "lon"), ("x", "y")):
+        if a not in typed and b not in typed:
+            continue
+        va = typed.get(a, pd.Series(np.nan, index=frame.index))
+        vb = typed.get(b, pd.Series(np.nan, index=frame.index))
+        for given, missing, values, other in ((a, b, va, vb), (b, a, vb, va)):
+            mask = values.notna() & other.isna()
+            for index in np.flatnonzero(mask.to_numpy()):
+                col.error("coord_pair", raw.file, raw.numbers[index], headers.get(missing, missing),
+                          None, given=headers.get(given, given), missing=missing)
+    lat = typed.get("lat", pd.Series(np.nan, index=frame.index)).copy()
+    lon = typed.get("lon", pd.Series(np.nan, index=frame.index)).copy()
+    if "x" in typed and "y" in typed:
+        use = (lat.isna() & typed["x"].notna() & typed["y"].notna()).to_numpy()
+        if use.any():
+            new_lat, new_lon = geo.rd_to_wgs84(typed["x"][use], typed["y"][use])
+            lat[use], lon[use] = new_lat, new_lon
+    frame["lat"], frame["lon"] = lat.astype(float), lon.astype(float)
+
+
+def validate_table(raw: RawTable, col: Collector) -> Typed:
+    """Check and convert one raw table; problems go to ``col``.
+
+    The returned frame has every declared column (absent optional columns are
+    empty) in schema order, then the extra columns, as text.
+    """
+    schema = sc.SCHEMAS[raw.table]
+    known, extra = _map_headers(raw, col)
+    for column in schema.columns:
+        if column.required and column.name not in known:
+            aliases = ", ".join(column.headers()[1:])
+            col.error("column_missing", raw.file, 1, column.name, None, column=column.name,
+                      aliases=aliases)
+    _check_ragged(raw, col)
+    headers = {name: raw.header[pos] for name, pos in known.items()}
+    typed: dict[str, pd.Series] = {}
+    blank: dict[str, np.ndarray] = {}
+    for column in schema.columns:
+        if column.name in known:
+            cells = _cells(raw, known[column.name])
+            blank[column.name] = cells.isna().to_numpy()
+            typed[column.name] = _convert_column(raw, column, headers[column.name], cells, col)
+    frame = pd.DataFrame(index=pd.RangeIndex(len(raw.rows)))
+    for column in schema.columns:
+        if column.dtype in ("rd", "lat", "lon"):
+            continue
+        frame[column.name] = typed.get(column.name, _empty(column, len(raw.rows)))
+    if schema.name in ("organisations", "parent_groups"):
+        _coordinates(raw, frame, typed, headers, col)
+    frame = frame[list(schema.output_columns())]
+    if "families" in frame:
+        frame["families"] = _families(frame["families"])
+    for name, position in extra.items():
+        frame[name] = _cells(raw, position)
+    numbers = np.asarray(raw.numbers, dtype=int)
+    for key in schema.key:
+        _check_unique(raw, frame, key, headers.get(key, key), numbers, col)
+    return Typed(frame, raw.file, numbers, headers, blank)
+
+
+def _families(values: pd.Series) -> pd.Series:
+    whole = values.where(np.isfinite(values) & (values >= 0) & (np.floor(values) == values))
+    return whole.astype("Int64")
+
+
+def _empty(column: sc.Column, length: int) -> pd.Series:
+    if column.dtype in ("score", "count", "lat", "lon", "rd"):
+        return pd.Series(np.full(length, np.nan))
+    if column.dtype == "list":
+        return pd.Series([()] * length, dtype=object)
+    return pd.Series([None] * length, dtype=object)
+
+
+def _check_unique(raw: RawTable, frame: pd.DataFrame, key: str, header: str,
+                  numbers: np.ndarray, col: Collector) -> None:
+    values = frame[key]
+    dup = values.notna() & values.duplicated(keep="first")
+    if not dup.any():
+        return
+    first = {v: numbers[i] for i, v in reversed(list(enumerate(values)))}
+    for index in np.flatnonzero(dup.to_numpy()):
+        value = values.iloc[index]
+        col.error("id_duplicate", raw.file, int(numbers[index]), header, value, first=first[value])
+
+
+# --- across tables ------------------------------------------------------------------------
+
+
+def _check_refs(typed: dict[str, Typed], col: Collector) -> None:
+    ids = {t: set(typed[t].frame["id"].dropna()) for t in ("organisations", "parent_groups")
+           if t in typed}
+    for table in ("reach", "collaborations"):
+        if table not in typed:
+            continue
+        t = typed[table]
+        for column in sc.SCHEMAS[table].columns:
+            if column.dtype != "ref" or column.refers_to not in ids:
+                continue
+            values = t.frame[column.name]
+            bad = values.notna() & ~values.isin(ids[column.refers_to])
+            code = ("unknown_organisation" if column.refers_to == "organisations"
+                    else "unknown_group")
+            for index in np.flatnonzero(bad.to_numpy()):
+                col.error(code, t.file, int(t.numbers[index]), t.headers.get(column.name),
+                          values.iloc[index])
+
+
+def _warn_rows(col: Collector, code: str, t: Typed, column: str,
+               mask: pd.Series | np.ndarray, show_value: bool = True) -> None:
+    values = t.frame[column] if column in t.frame else pd.Series([None] * len(t.frame))
+    for index in np.flatnonzero(np.asarray(mask, dtype=bool)):
+        value = values.iloc[index] if show_value else None
+        col.warning(code, t.file, int(t.numbers[index]), t.headers.get(column, column),
+                    None if value is None or pd.isna(value) else value)
+
+
+def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
+                    col: Collector) -> None:
+    orgs, groups = typed.get("organisations"), typed.get("parent_groups")
+    reach, collabs = typed.get("reach"), typed.get("collaborations")
+    if orgs is not None:
+        unplaced = orgs.empty("lat") & orgs.empty("lon") & orgs.empty("x") & orgs.empty("y")
+        _warn_rows(col, "org_no_location", orgs, "lat", unplaced, show_value=False)
+        linked: set[Any] = set()
+        if reach is not None:
+            linked |= set(reach.frame["organisation"])
+        if collabs is not None:
+            real = collabs.frame[collabs.frame["source"] != collabs.frame["target"]]
+            linked |= set(real["source"]) | set(real["target"])
+        _warn_rows(col, "org_isolated", orgs, "name", ~orgs.frame["id"].isin(linked))
+    if groups is not None:
+        _warn_rows(col, "group_no_families", groups, "families", groups.empty("families"),
+                   show_value=False)
+    if collabs is not None:
+        frame = collabs.frame
+        _warn_rows(col, "self_collaboration", collabs, "target",
+                   frame["source"].notna() & (frame["source"] == frame["target"]))
+    if hoods is not None:
+        keys = geo.neighbourhood_keys(hoods)
+        for t in (orgs, groups):
+            if t is None:
+                continue
+            cells = t.frame["neighbourhood"]
+            known = cells.isna() | cells.astype("string").str.strip().str.lower().isin(keys)
+            _warn_rows(col, "neighbourhood_unknown", t, "neighbourhood", ~known.fillna(True))
+
+
+def validate_tables(raws: dict[str, RawTable], hoods: dict[str, Any] | None,
+                    col: Collector, source: str = "") -> dict[str, pd.DataFrame]:
+    """Validate each present table and check them against each other.
+
+    Absent optional tables come back empty (with their declared columns); an
+    absent required table is an error. Returns the typed frames; whether they
+    may be used is decided by ``col.errors``.
+    """
+    typed = {name: validate_table(raw, col) for name, raw in raws.items()}
+    for name in TABLES:
+        if name in typed:
+            continue
+        schema = sc.SCHEMAS[name]
+        names = "', '".join((schema.dutch, schema.name))
+        if schema.required:
+            col.error("table_missing", source, None, None, None, table=table_label(name, col.lang),
+                      names=names)
+        else:
+            col.warning("table_absent", source, None, None, None, table=table_label(name, col.lang))
+    _check_refs(typed, col)
+    _check_warnings(typed, hoods, col)
+    frames = {name: t.frame for name, t in typed.items()}
+    for name in TABLES:
+        if name not in frames:
+            schema = sc.SCHEMAS[name]
+            frames[name] = pd.DataFrame(
+                {c.name: _empty(c, 0) for c in schema.columns if c.name in schema.output_columns()})
+            if "families" in frames[name]:
+                frames[name]["families"] = frames[name]["families"].astype("Int64")
+    return frames
