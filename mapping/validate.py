@@ -50,11 +50,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "No {table} table: it is taken as empty."),
     "table_twice": ("De tabel {table} staat er twee keer in (ook in {other}).",
                     "The table {table} appears twice (also in {other})."),
-    "column_missing": ("Verplichte kolom '{column}' ontbreekt (ook goed als kop: {aliases}).",
-                       "Required column '{column}' is missing "
+    "column_missing": ("Verplichte kolom '{name}' ontbreekt (ook goed als kop: {aliases}).",
+                       "Required column '{name}' is missing "
                        "(also accepted as header: {aliases})."),
-    "column_twice": ("De kolom '{column}' staat er twee keer in (kolom {first} en {second}).",
-                     "The column '{column}' appears twice (columns {first} and {second})."),
+    "column_twice": ("De kolom '{name}' staat er twee keer in (kolom {first} en {second}).",
+                     "The column '{name}' appears twice (columns {first} and {second})."),
     "column_unnamed": ("Kolom {position} heeft geen kop maar wel waarden; bewaard als '{name}'.",
                        "Column {position} has values but no header; kept as '{name}'."),
     "row_ragged": ("Deze rij heeft {found} waarden, de kopregel heeft er {expected}.",
@@ -71,8 +71,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "Latitude must be between -90 and 90."),
     "lon_range": ("Lengtegraad moet tussen -180 en 180 liggen.",
                   "Longitude must be between -180 and 180."),
-    "rd_range": ("Valt buiten Nederland in RD-coördinaten ({column} tussen {low} en {high}).",
-                 "Outside the Netherlands in RD New ({column} between {low} and {high})."),
+    "rd_range": ("Valt buiten Nederland in RD-coördinaten ({axis} tussen {low} en {high}).",
+                 "Outside the Netherlands in RD New ({axis} between {low} and {high})."),
     "coord_pair": ("Alleen {given} is ingevuld; {missing} ontbreekt.",
                    "Only {given} is filled in; {missing} is missing."),
     "unknown_organisation": ("Organisatie '{value}' staat niet in de organisaties.",
@@ -234,7 +234,7 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
         name = lookup.get(sc.normalise_header(header)) if header.strip() else None
         if name is not None:
             if name in known:
-                col.error("column_twice", raw.file, 1, header, header, column=header,
+                col.error("column_twice", raw.file, 1, header, header, name=header,
                           first=known[name] + 1, second=position + 1)
             else:
                 known[name] = position
@@ -299,7 +299,7 @@ def _convert_number(raw: RawTable, column: sc.Column, header: str, cells: pd.Ser
         _report(col, ERROR, f"{column.dtype}_range", raw, header, cells, out)
     elif column.dtype == "rd":
         out = ok & ((arr < column.minimum) | (arr > column.maximum))
-        _report(col, ERROR, "rd_range", raw, header, cells, out, column=column.name,
+        _report(col, ERROR, "rd_range", raw, header, cells, out, axis=column.name,
                 low=f"{column.minimum:,.0f}", high=f"{column.maximum:,.0f}")
     return values
 
@@ -378,7 +378,7 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
     for column in schema.columns:
         if column.required and column.name not in known:
             aliases = ", ".join(column.headers()[1:])
-            col.error("column_missing", raw.file, 1, column.name, None, column=column.name,
+            col.error("column_missing", raw.file, 1, column.name, None, name=column.name,
                       aliases=aliases)
     _check_ragged(raw, col)
     headers = {name: raw.header[pos] for name, pos in known.items()}
@@ -502,9 +502,11 @@ def validate_tables(raws: dict[str, RawTable], hoods: dict[str, Any] | None,
     absent required table is an error. Returns the typed frames; whether they
     may be used is decided by ``col.errors``.
     """
+    # A file that could not be read already explains why its table is missing.
+    unreadable = any(e.row is None for e in col.errors)
     typed = {name: validate_table(raw, col) for name, raw in raws.items()}
     for name in TABLES:
-        if name in typed:
+        if name in typed or (unreadable and sc.SCHEMAS[name].required):
             continue
         schema = sc.SCHEMAS[name]
         names = "', '".join((schema.dutch, schema.name))
