@@ -1,0 +1,66 @@
+"""Benchmark: loading and validating a synthetic city (issue 2).
+
+Target: 5,000 organisations, 1,500 parent groups and about 40,000 links load
+and validate in under 2 s on a 2-core machine. Prints the time at 1x, 2x and
+4x that size for a UTF-8 CSV folder, plus 1x as Dutch-Excel CSV and as XLSX.
+
+Run: ``.venv/bin/python bench/bench_load.py [--repeat N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mapping import demo, write  # noqa: E402
+from mapping.load import load_path  # noqa: E402
+
+
+def _time(path: Path, repeat: int) -> tuple[float, dict[str, int]]:
+    times = []
+    counts: dict[str, int] = {}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = load_path(path)
+        times.append(time.perf_counter() - start)
+        assert result.ok, result.errors[:3]
+        counts = result.dataset.counts()
+    return statistics.median(times), counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    print(f"machine: {os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for scale in (1, 2, 4):
+            dataset = demo.generate(organisations=5000 * scale, groups=1500 * scale, seed=scale)
+            folder = Path(tmp) / f"city{scale}"
+            write.write_csv(dataset, folder)
+            seconds, counts = _time(folder, args.repeat)
+            links = counts["reach"] + counts["collaborations"]
+            print(f"{scale}x csv  {counts['organisations']:>6} orgs {counts['parent_groups']:>5} "
+                  f"groups {links:>7} links: {seconds:6.2f} s")
+            if scale == 1:
+                nl = Path(tmp) / "city1-nl"
+                write.write_csv(dataset, nl, dialect="excel-nl", headers="nl")
+                print(f"1x Dutch-Excel CSV (;, cp1252, decimal comma): "
+                      f"{_time(nl, args.repeat)[0]:6.2f} s")
+                book = Path(tmp) / "city1.xlsx"
+                write.write_xlsx(dataset, book)
+                print(f"1x XLSX workbook: {_time(book, 1)[0]:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
