@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mapping import demo, write  # noqa: E402
-from mapping.load import load_path  # noqa: E402
+from mapping import demo, write
+from mapping.load import load_path
 
 
 def _time(path: Path, repeat: int) -> tuple[float, dict[str, int]]:
@@ -40,7 +40,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+    cpu = next((line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     print(f"machine: {os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as tmp:

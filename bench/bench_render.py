@@ -38,13 +38,15 @@ INFORMAL = ["mzo", "moskee", "kerk", "buurtcentrum", "ouderkamer", "vrouwennetwe
 def synthetic_graph(nodes: int, seed: int = 1) -> nx.Graph:
     """A district-shaped graph: 30% organisations, 70% groups, reach and collaborations.
 
-    Uses ``mapping.demo.generate`` when it exists; otherwise builds a dataset here.
+    Uses ``mapping.demo.by_nodes`` when it exists; otherwise builds a dataset here.
     """
     try:  # the demo module is being written in parallel; fall back if it is not there
         from mapping import demo  # type: ignore[attr-defined]
 
-        dataset = demo.generate(nodes=nodes, seed=seed)  # type: ignore[attr-defined]
-        return build_graph(dataset)
+        dataset = demo.by_nodes(nodes, seed=seed)
+        graph = build_graph(dataset)
+        graph.graph["neighbourhoods"] = dataset.neighbourhoods  # its own polygons
+        return graph
     except Exception:  # any missing or changed API means: use our own generator
         pass
     rng = random.Random(seed)
@@ -85,7 +87,10 @@ def synthetic_graph(nodes: int, seed: int = 1) -> nx.Graph:
 
 def synthetic_polygons(graph: nx.Graph, seed: int = 2) -> dict:
     """Square neighbourhoods on a grid for every neighbourhood code in ``graph``;
-    organisations without coordinates get a random point in theirs."""
+    organisations without coordinates get a random point in theirs. A graph from
+    :func:`mapping.demo.by_nodes` brings its own polygons (with every organisation inside)."""
+    if graph.graph.get("neighbourhoods"):
+        return graph.graph["neighbourhoods"]
     rng = random.Random(seed)
     codes = sorted({str(d.get("neighbourhood")) for _, d in graph.nodes(data=True)
                     if d.get("neighbourhood")})

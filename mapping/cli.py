@@ -57,3 +57,8 @@ from mapping.store import register_export as _register_export  # noqa: E402
 from mapping.store import register_import as _register_import  # noqa: E402
 
 _REGISTRARS.extend([_register_import, _register_export])
+
+from mapping.demo import register as _register_demo  # noqa: E402
+from mapping.write import register_templates as _register_templates  # noqa: E402
+
+_REGISTRARS.extend([_register_demo, _register_templates])

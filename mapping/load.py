@@ -31,7 +31,6 @@ import csv
 import datetime as dt
 import io
 import json
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,35 +197,33 @@ def _cell_text(value: Any) -> str:
 
 
 def _workbook_tables(name: str, data: bytes, col: Collector) -> list[RawTable]:
-    from openpyxl import load_workbook  # imported late: only workbooks need it
+    # calamine (Rust) reads a city-sized workbook about 15x faster than openpyxl.
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [(title, book.get_sheet_by_name(title).to_python(skip_empty_area=False))
+                  for title in book.sheet_names]
+    except Exception as exc:
         col.error("file_unreadable", name, detail=type(exc).__name__)
         return []
-    tables: list[RawTable] = []
-    try:
-        for sheet in book.worksheets:
-            raw = _sheet_table(name, sheet, col)
-            if raw is not None:
-                tables.append(raw)
-    finally:
-        book.close()
+    tables = [raw for title, rows in sheets
+              if (raw := _sheet_table(name, title, rows, col)) is not None]
     if not tables:
         col.error("no_tables", name, expected=_expected(col.lang))
     return tables
 
 
-def _sheet_table(name: str, sheet: Any, col: Collector) -> RawTable | None:
-    label = (f"{name}, blad {sheet.title}" if col.lang != "en" else f"{name}, sheet {sheet.title}")
-    if sc.normalise_header(sheet.title) in _EXPLANATION_SHEETS:
+def _sheet_table(name: str, title: str, values: list[list[Any]],
+                 col: Collector) -> RawTable | None:
+    label = f"{name}, blad {title}" if col.lang != "en" else f"{name}, sheet {title}"
+    if sc.normalise_header(title) in _EXPLANATION_SHEETS:
         return None
     header: list[str] | None = None
     rows: list[list[str]] = []
     numbers: list[int] = []
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        cells = [_cell_text(v) for v in values]
+    for number, row in enumerate(values, start=1):  # skip_empty_area=False: index 0 is row 1
+        cells = [_cell_text(v) for v in row]
         if not any(c.strip() for c in cells):
             continue
         if header is None:
@@ -235,14 +232,14 @@ def _sheet_table(name: str, sheet: Any, col: Collector) -> RawTable | None:
                 header.pop()
             continue
         while len(cells) > len(header) and not cells[-1].strip():
-            cells.pop()  # openpyxl pads rows to the sheet's width
+            cells.pop()  # sheets are rectangular: rows are padded to the widest one
         cells += [""] * (len(header) - len(cells))
         rows.append(cells)
         numbers.append(number)
     if header is None:
         return None  # an empty sheet is not a table
     header = [h.strip() for h in header]
-    table = sc.table_for_name(sheet.title) or _guess_table(header)
+    table = sc.table_for_name(title) or _guess_table(header)
     if table is None:
         col.warning("file_unknown", label, expected=_expected(col.lang))
         return None

@@ -256,6 +256,9 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
 def _cells(raw: RawTable, position: int) -> pd.Series:
     """One column's stripped text cells; empty cells are ``None``."""
     values = [(r[position].strip() or None) if position < len(r) else None for r in raw.rows]
+    # Line breaks inside a cell: CSV keeps CRLF, workbooks give LF; one form for both.
+    values = [v.replace("\r\n", "\n").replace("\r", "\n") if v and "\r" in v else v
+              for v in values]
     return pd.Series(values, dtype=object)
 
 
