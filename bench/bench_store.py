@@ -230,6 +230,20 @@ class Postgres:
                            capture_output=True)
 
 
+def cpu_model() -> str:
+    """The CPU model from /proc/cpuinfo (Linux), else what platform reports."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="writing time per run")
@@ -241,7 +255,8 @@ def main() -> None:
     demo, source = demo_district()
     print(f"demo district: {source}: {len(demo.organisations)} organisations, "
           f"{len(demo.parent_groups)} groups, {len(demo.reach)} reach links, "
-          f"{len(demo.collaborations)} collaboration ratings; {os.cpu_count()} CPUs")
+          f"{len(demo.collaborations)} collaboration ratings")
+    print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}, Python {sys.version.split()[0]}")
     pg = None if args.no_postgres else Postgres(args.postgres)
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -99,6 +99,8 @@ from sqlalchemy.exc import IntegrityError
 from mapping import store_schema as s
 from mapping.dataset import CONDITIONS, TABLES, Dataset
 from mapping.i18n import Catalog, normalise_lang, translate
+from mapping.write import PERSONAL_COLUMNS as PERSONAL_COLUMNS  # re-exported; lives in write
+from mapping.write import drop_personal
 
 __all__ = [
     "DatasetDiff",
@@ -120,9 +122,6 @@ DEMO_NAME = "demo"
 """Name under which :func:`open_store` seeds the demo district."""
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
-
-PERSONAL_COLUMNS: tuple[str, ...] = ("contact", "reported_by")
-"""Columns that may name people; ``export --no-personal`` drops them."""
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 """Join-code characters: no 0/O, 1/I/L or U/V look-alikes to misread on a screen."""
@@ -553,7 +552,17 @@ class _Edit:
         if either is not None:
             query = query.where(sa.or_(r.ref_a == either, r.ref_b == either))
         rows = self.conn.execute(query.order_by(r.slot)).all()
-        return [(slot, json.loads(data)) for slot, data in rows]
+        if not self.inserts and not self.closes:
+            return [(slot, json.loads(data)) for slot, data in rows]
+        # Several changes in one edit (a participant's whole submission): later
+        # changes must see the rows the earlier ones wrote but did not commit yet.
+        closed = {slot for tbl, slot in self.closes if tbl == table}
+        found = {slot: json.loads(data) for slot, data in rows if slot not in closed}
+        for pending in self.inserts:
+            if pending["tbl"] != table or not _matches(pending, key, ref_a, ref_b, either):
+                continue
+            found[pending["slot"]] = json.loads(pending["data"])
+        return sorted(found.items())
 
     def exists(self, table: str, key: str) -> bool:
         return bool(self.current(table, key=key))
@@ -577,6 +586,18 @@ class _Edit:
     def add_column(self, table: str, column: _Column) -> None:
         self.layout = {**self.layout, table: (*self.layout[table], column)}
         self.layout_changed = True
+
+
+def _matches(pending: Mapping[str, Any], key: str | None, ref_a: str | None,
+             ref_b: str | None, either: str | None) -> bool:
+    """Whether a pending insert matches the look-up of :meth:`_Edit.current`."""
+    if key is not None and pending["key"] != key:
+        return False
+    if ref_a is not None and pending["ref_a"] != ref_a:
+        return False
+    if ref_b is not None and pending["ref_b"] != ref_b:
+        return False
+    return either is None or either in (pending["ref_a"], pending["ref_b"])
 
 
 _Change = Callable[[_Edit], tuple[str, str | None, int | None]]
@@ -1110,6 +1131,16 @@ class Store:
             return conn.execute(sa.select(d.name).select_from(
                 s.join_codes.join(s.datasets, j.dataset_id == d.id)).where(
                 j.code == normalise_code(code), j.closed_at.is_(None))).scalar()
+
+    def code_status(self, code: str) -> str:
+        """``"open"``, ``"closed"`` or ``"unknown"``: lets the join page say which."""
+        j = s.join_codes.c
+        with self._transaction() as conn:
+            row = conn.execute(sa.select(j.closed_at).where(
+                j.code == normalise_code(code))).first()
+        if row is None:
+            return "unknown"
+        return "open" if row.closed_at is None else "closed"
 
     def join(self, code: str) -> JoinSession:
         """A :class:`JoinSession` for an open code.
@@ -1661,6 +1692,52 @@ class JoinSession:
         """Add a collaboration with its four scores."""
         return self._write(lambda e: _add_collaboration(e, record), author)
 
+    def submit(self, organisation: str | Mapping[str, Any],
+               groups: list[str] | tuple[str, ...] = (),
+               partners: list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...] = (),
+               author: str | None = None) -> int:
+        """Save a participant's whole answer as ONE version (all or nothing).
+
+        Parameters
+        ----------
+        organisation
+            The id of an existing organisation, or a record for a new one.
+        groups
+            Ids of parent groups the organisation reaches; links that exist
+            already are skipped (two colleagues of one organisation may both
+            tick the same group).
+        partners
+            Collaboration records without ``source`` (it is the organisation):
+            ``target`` plus the four condition scores. ``target`` may be a
+            record for a new organisation (a partner not in the list yet).
+        author
+            Shown in the history (default ``join:CODE``).
+
+        Returns
+        -------
+        int
+            The new version number. One version per submission means the
+            facilitator's "undo" takes back exactly one participant's answer.
+        """
+        def change(edit: _Edit) -> tuple[str, str | None, None]:
+            if isinstance(organisation, Mapping):
+                _, org_id, _ = _add_entity(edit, "organisations", organisation)
+            else:
+                org_id = str(organisation).strip()
+                if not edit.exists("organisations", org_id):
+                    raise EditError("unknown_organisation", id=org_id)
+            for group in groups:
+                if not edit.current("reach", ref_a=org_id, ref_b=str(group)):
+                    _add_reach(edit, {"organisation": org_id, "group": group})
+            for partner in partners:
+                target = partner.get("target")
+                if isinstance(target, Mapping):
+                    _, target, _ = _add_entity(edit, "organisations", target)
+                _add_collaboration(edit, {**partner, "target": target, "source": org_id})
+            return "join_submit", org_id, None
+
+        return self._write(change, author)
+
     def _current(self) -> Dataset:
         if not self.is_open():
             raise JoinCodeError("join_invalid")
@@ -1683,7 +1760,7 @@ def open_store(url_or_path: str | Path | None = None, seed_demo: bool = True) ->
         ``--db`` value: a URL (``sqlite:///...``, ``postgresql://...``) or a
         SQLite file path. ``None``: ``$MAPPING_DB``, else
         :func:`mapping.store_schema.default_path`
-        (``~/.local/share/wijknetwerk/wijknetwerk.sqlite``).
+        (``~/.local/share/wijknetwerk/wijknetwerk.db``).
     seed_demo
         Store the demo district (``data/demo``) as dataset ``"demo"`` the
         first time the store is opened where the demo data exists.
@@ -1718,19 +1795,13 @@ def _demo_dataset() -> Dataset | None:
 # --------------------------------------------------------------------------- CLI
 
 
-def drop_personal(dataset: Dataset) -> Dataset:
-    """``dataset`` without the columns that may name people (:data:`PERSONAL_COLUMNS`)."""
-    return dataset.replace(**{t: dataset.table(t).drop(
-        columns=[c for c in PERSONAL_COLUMNS if c in dataset.table(t).columns]) for t in TABLES})
-
-
 def register_import(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     """CLI registrar: ``import PATH [--db URL] [--name NAME] [--replace] [--author A]``."""
     parser = sub.add_parser("import", help="validate a dataset and save it in the store")
     parser.add_argument("path", help="CSV folder or XLSX workbook")
     parser.add_argument("--db", default=None,
                         help="database URL or SQLite file (default: $MAPPING_DB or "
-                             "~/.local/share/wijknetwerk/wijknetwerk.sqlite)")
+                             "~/.local/share/wijknetwerk/wijknetwerk.db)")
     parser.add_argument("--name", default=None, help="dataset name (default: file name)")
     parser.add_argument("--replace", action="store_true",
                         help="add as a new version when the dataset exists")
@@ -1772,7 +1843,7 @@ def register_export(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     parser.add_argument("name", help="dataset name")
     parser.add_argument("--db", default=None,
                         help="database URL or SQLite file (default: $MAPPING_DB or "
-                             "~/.local/share/wijknetwerk/wijknetwerk.sqlite)")
+                             "~/.local/share/wijknetwerk/wijknetwerk.db)")
     parser.add_argument("--out", required=True, help="folder to write")
     parser.add_argument("--version", default=None, help="version number or label (default: newest)")
     parser.add_argument("--no-personal", action="store_true",

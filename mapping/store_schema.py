@@ -122,12 +122,12 @@ store_meta = sa.Table(
 def default_path() -> Path:
     """Where the SQLite file lives when neither ``--db`` nor ``MAPPING_DB`` says.
 
-    ``$XDG_DATA_HOME/wijknetwerk/wijknetwerk.sqlite`` (by default
-    ``~/.local/share/wijknetwerk/wijknetwerk.sqlite``): outside the checkout,
+    ``$XDG_DATA_HOME/wijknetwerk/wijknetwerk.db`` (by default
+    ``~/.local/share/wijknetwerk/wijknetwerk.db``): outside the checkout,
     so a ``git clean`` or a new release never deletes a district's history.
     """
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "wijknetwerk" / "wijknetwerk.sqlite"
+    return Path(base) / "wijknetwerk" / "wijknetwerk.db"
 
 
 def resolve_url(url_or_path: str | os.PathLike[str] | None = None) -> URL:

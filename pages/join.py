@@ -1,20 +1,217 @@
-"""Join (issue 5): waits for ``mapping.store``; shows what is missing until then."""
+"""Join: participants add their organisation and links from their phones.
+
+Mobile-first: one column, large controls, plain words. Access is only through
+a join code (from ``?code=`` in the QR link or typed in): the page talks to
+the store through :class:`mapping.store.JoinSession`, which can only *add* to
+the one dataset of that code, so there is no way to browse other datasets or
+delete anything from here. A whole answer (organisation, the groups it
+reaches, partners with their four scores) is saved as one version, so the
+facilitator's "undo" takes back exactly one answer.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from mapping import workshop as ws
+from mapping.dataset import CONDITIONS
+from mapping.session import md_escape
+from mapping.store import JoinCodeError, Store, StoreError, normalise_code
 from mapping.ui_text import t
 from pages import _shared as shared
+from pages import _store
+
+NEW = "__new__"
+
+# Constant stylesheet (no user data): big touch targets and type for phones.
+MOBILE_CSS = """
+<style>
+.block-container { max-width: 640px; padding-left: 1rem; padding-right: 1rem; }
+.stApp p, .stApp label, .stApp li { font-size: 1.15rem !important; }
+.stApp button { min-height: 3rem; font-size: 1.15rem !important; }
+[data-testid="stCheckbox"] label { padding: 0.35rem 0; }
+[data-testid="stCheckbox"] label span { transform: scale(1.3); }
+.stApp input { font-size: 1.15rem !important; min-height: 2.6rem; }
+</style>
+"""
+
+
+def _nonce() -> int:
+    return int(st.session_state.setdefault("_join_nonce", 0))
+
+
+def _enter_code() -> None:
+    typed = normalise_code(st.session_state.get("join_code_input"))
+    st.session_state["_join_code"] = typed
+    if typed:
+        st.query_params["code"] = typed
+
+
+def _forget_code() -> None:
+    st.session_state.pop("_join_code", None)
+    st.session_state.pop("join_code_input", None)
+    if "code" in st.query_params:
+        del st.query_params["code"]
+
+
+def _submit(store: Store, code: str, lang: str) -> None:
+    """Save the participant's answer as one version (runs before the page is drawn)."""
+    state = st.session_state
+    n = _nonce()
+    org = state.get(f"join_org_{n}")
+    try:
+        session = store.join(code)
+        groups = [g for g in ws.names(session.parent_groups()) if state.get(f"join_g_{n}_{g}")]
+        # A pseudonym per phone (never a name): tells one respondent's ratings from
+        # another's, so averages can count raters without anyone being identifiable.
+        respondent = state.setdefault("_join_respondent", ws.new_id((), "R"))
+        partners = [{"target": p, "reported_by": respondent,
+                     **{c: state.get(f"join_s_{n}_{p}_{c}", ws.DEFAULT_SCORE)
+                        for c in CONDITIONS}}
+                    for p in state.get(f"join_partners_{n}", []) if p != org]
+        new_partner = str(state.get(f"join_np_name_{n}") or "").strip()
+        if state.get(f"join_np_{n}") and new_partner:
+            existing_ids = ws.names(session.organisations())
+            partners.append({
+                "target": {"id": ws.new_id(existing_ids, "P"), "name": new_partner,
+                           "kind": state.get(f"join_np_kind_{n}", "informal")},
+                "reported_by": respondent,
+                **{c: state.get(f"join_s_{n}_{NEW}_{c}", ws.DEFAULT_SCORE) for c in CONDITIONS}})
+        if org == NEW:
+            org_name = str(state.get(f"join_name_{n}", "")).strip()
+            if not org_name:
+                state["_join_flash"] = ("error", t("join_org_required", lang))
+                return
+            record = {"name": org_name, "kind": state.get(f"join_kind_{n}", "informal")}
+            existing = ws.names(session.organisations())
+            _, org_id = ws.add_with_new_id(
+                lambda r: session.submit(r, groups, partners), record, existing, "P")
+        elif org:
+            session.submit(org, groups, partners)
+            org_id = org
+        else:
+            state["_join_flash"] = ("error", t("join_org_required", lang))
+            return
+    except JoinCodeError:
+        state["_join_flash"] = ("error", t("closed_code", lang))
+        return
+    except StoreError as exc:
+        state["_join_flash"] = ("error", exc.message(lang))
+        return
+    except Exception as exc:  # database unreachable: a message, not a traceback
+        state["_join_flash"] = ("error", t("ws_store_error", lang, error=type(exc).__name__))
+        return
+    state["_join_flash"] = ("success", t("thanks", lang))
+    # A fresh set of widgets (empty form) with the participant's organisation preselected.
+    state["_join_nonce"] = n + 1
+    state[f"join_org_{n + 1}"] = org_id
+
+
+def _set_lang() -> None:
+    # app.py reads a participant's language from the URL on every run.
+    st.query_params["lang"] = st.session_state["join_lang"]
+
+
+def language_switch(lang: str) -> None:
+    """Nederlands / English for participants (they have no sidebar)."""
+    st.session_state["join_lang"] = lang
+    st.radio(t("language", lang), ["nl", "en"], key="join_lang", horizontal=True,
+             label_visibility="collapsed", on_change=_set_lang,
+             format_func=lambda v: {"nl": "Nederlands", "en": "English"}[v])
+
+
+def code_entry(lang: str) -> None:
+    """The box to type a code into."""
+    st.text_input(t("code", lang), key="join_code_input", max_chars=20,
+                  placeholder="ABC123")
+    st.button(t("enter", lang), key="join_enter", type="primary", on_click=_enter_code,
+              width="stretch")
+
+
+def answer_form(store: Store, code: str, lang: str) -> None:
+    """Organisation, the groups it reaches, and partners with four scores."""
+    # Only what the join session offers (ids and names), never the whole dataset.
+    session = store.join(code)
+    orgs, groups = ws.names(session.organisations()), ws.names(session.parent_groups())
+    n = _nonce()
+    st.caption(md_escape(t("join_dataset", lang, name=session.dataset_name)))
+
+    org_key = f"join_org_{n}"
+    if st.session_state.get(org_key) not in (None, NEW, *orgs):
+        st.session_state.pop(org_key)
+    options = ["", NEW, *orgs]  # "not listed" on top: lists can be long on a phone
+    st.selectbox(t("your_org", lang), options, key=org_key,
+                 format_func=lambda o: (t("join_pick", lang) if o == "" else
+                                        t("new_org", lang) if o == NEW else orgs[o]))
+    org = st.session_state.get(org_key)
+    if org == NEW:
+        st.text_input(t("join_org_name", lang), key=f"join_name_{n}", max_chars=200)
+        st.radio(t("join_kind", lang), ["informal", "formal"], key=f"join_kind_{n}",
+                 format_func=lambda k: t(f"join_kind_{k}", lang))
+
+    if groups:
+        st.subheader(t("groups_reached", lang))
+        for gid, gname in groups.items():
+            st.checkbox(md_escape(gname), key=f"join_g_{n}_{gid}")  # labels are Markdown
+
+    st.subheader(t("works_with", lang))
+    partner_options = [o for o in orgs if o != org]
+    chosen = st.multiselect(t("partner", lang), partner_options, key=f"join_partners_{n}",
+                            format_func=orgs.get, placeholder=t("choose", lang))
+    for partner in chosen:
+        _scores(lang, orgs[partner], f"join_s_{n}_{partner}")
+    if st.checkbox(t("join_new_partner", lang), key=f"join_np_{n}"):
+        st.text_input(t("join_partner_name", lang), key=f"join_np_name_{n}", max_chars=200)
+        st.radio(t("join_kind", lang), ["informal", "formal"], key=f"join_np_kind_{n}",
+                 format_func=lambda k: t(f"join_kind_{k}", lang))
+        typed = str(st.session_state.get(f"join_np_name_{n}") or "").strip()
+        _scores(lang, typed or "…", f"join_s_{n}_{NEW}")
+    st.button(t("send", lang), key="join_send", type="primary", width="stretch",
+              on_click=_submit, args=(store, code, lang))
+
+
+def _scores(lang: str, partner: str, prefix: str) -> None:
+    """The four condition sliders for one partner."""
+    with st.container(border=True):
+        st.markdown(md_escape(t("join_scores", lang, name=partner)))
+        for condition in CONDITIONS:
+            st.slider(t(condition, lang).capitalize(), 1, 5, ws.DEFAULT_SCORE,
+                      key=f"{prefix}_{condition}")
 
 
 def main() -> None:
     ctx = shared.context()
-    st.title(t("join_title", ctx.lang))
+    lang = ctx.lang
+    st.html(MOBILE_CSS)
+    if st.session_state.get("_participant"):
+        language_switch(lang)
+    st.title(t("join_title", lang))
+    store = _store.get_store(lang)
+    if store is None:
+        return
+    flash = st.session_state.pop("_join_flash", None)
+    if flash:
+        (st.success if flash[0] == "success" else st.error)(md_escape(flash[1]))
+    if "_join_code" not in st.session_state and st.query_params.get("code"):
+        st.session_state["_join_code"] = normalise_code(st.query_params.get("code"))
+    code = st.session_state.get("_join_code") or ""
+    if not code:
+        st.markdown(md_escape(t("join_intro", lang)))
+        code_entry(lang)
+        return
     try:
-        from mapping import store  # noqa: F401
-    except ImportError:
-        st.info(t("core_missing", ctx.lang, module="mapping.store"))
+        status = store.code_status(code)
+        if status != "open":
+            st.error(t("closed_code" if status == "closed" else "wrong_code", lang))
+            st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
+            return
+        answer_form(store, code, lang)
+    except JoinCodeError:
+        st.error(t("closed_code", lang))
+    except StoreError as exc:
+        st.error(md_escape(exc.message(lang)))
+    except Exception as exc:  # database unreachable: a message, not a traceback
+        st.error(t("ws_store_error", lang, error=type(exc).__name__))
 
 
 main()

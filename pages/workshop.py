@@ -1,20 +1,487 @@
-"""Workshop (issue 5): waits for ``mapping.store``; shows what is missing until then."""
+"""Workshop: the facilitator builds the district network live on a shared screen.
+
+Thin page over :mod:`mapping.store` and :mod:`mapping.workshop`. Every change
+goes through a button callback (run before the page is drawn, so the page
+always shows the state after the change) and becomes one new version in the
+store. A small fragment polls the cheap ``store.head(name)`` every few
+seconds and, only when someone (a participant's phone, another screen) saved
+something, reruns the page: the network on the right is then redrawn, with
+node positions kept in this session so known nodes stay put and new ones
+appear next to their neighbours, and the forms list the new additions.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
+from mapping import workshop as ws
+from mapping.dataset import CONDITIONS
+from mapping.palette import label as category_label
+from mapping.session import md_escape
+from mapping.store import Store, StoreError
 from mapping.ui_text import t
 from pages import _shared as shared
+from pages import _store
+
+LIVE_SECONDS = 3
+LIVE_HEIGHT = 620
+AUTHOR = "facilitator"
+MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                 "september", "oktober", "november", "december"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December")}
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def _flash(kind: str, message: str) -> None:
+    st.session_state["_ws_flash"] = (kind, message)
+
+
+def _do(action, success: str, lang: str) -> bool:
+    """Run a store action; remember a translated success or error message for the page."""
+    try:
+        action()
+    except StoreError as exc:
+        _flash("error", exc.message(lang))
+        return False
+    except Exception as exc:  # the database went away mid-workshop: say so, no traceback
+        _flash("error", t("ws_store_error", lang, error=type(exc).__name__))
+        return False
+    _flash("success", success)
+    return True
+
+
+def _clear(*keys: str) -> None:
+    for key in keys:
+        st.session_state.pop(key, None)
+
+
+def _create(store: Store, lang: str) -> None:
+    name = str(st.session_state.get("ws_new_name", "")).strip()
+    start = st.session_state.get("ws_new_start", "empty")
+    if _do(lambda: ws.create_dataset(store, name, start, author=AUTHOR),
+           t("ws_created", lang, name=name), lang):
+        st.session_state["ws_dataset"] = name
+        _clear("ws_new_name")
+
+
+def _add_org(store: Store, name: str, lang: str) -> None:
+    state = st.session_state
+    record = ws.clean_record({"name": state.get("ws_org_name"), "kind": state.get("ws_org_kind"),
+                              "category": state.get("ws_org_cat"),
+                              "neighbourhood": state.get("ws_org_hood")})
+    existing = ws.organisation_names(store.load(name))
+    if _do(lambda: ws.add_with_new_id(lambda r: store.add_organisation(name, r, AUTHOR),
+                                      record, existing, "O"), t("saved", lang), lang):
+        _clear("ws_org_name", "ws_org_hood")
+
+
+def _add_group(store: Store, name: str, lang: str) -> None:
+    state = st.session_state
+    record = ws.clean_record({"name": state.get("ws_grp_name"),
+                              "community": state.get("ws_grp_comm"),
+                              "neighbourhood": state.get("ws_grp_hood"),
+                              "families": state.get("ws_grp_fam")})
+    existing = ws.group_names(store.load(name))
+    if _do(lambda: ws.add_with_new_id(lambda r: store.add_group(name, r, AUTHOR), record,
+                                      existing, "G"), t("saved", lang), lang):
+        _clear("ws_grp_name", "ws_grp_comm", "ws_grp_hood", "ws_grp_fam")
+
+
+def _add_reach(store: Store, name: str, lang: str) -> None:
+    state = st.session_state
+    record = {"organisation": state.get("ws_reach_org"), "group": state.get("ws_reach_grp"),
+              "strength": state.get("ws_reach_str")}
+    _do(lambda: store.add_reach(name, record, AUTHOR), t("saved", lang), lang)
+
+
+def _add_collab(store: Store, name: str, lang: str) -> None:
+    state = st.session_state
+    record = ws.clean_record({"source": state.get("ws_col_a"), "target": state.get("ws_col_b"),
+                              "form": state.get("ws_col_form"),
+                              **{c: state.get(f"ws_col_{c}") for c in CONDITIONS}})
+    _do(lambda: store.add_collaboration(name, record, AUTHOR), t("saved", lang), lang)
+
+
+def _update_entity(store: Store, name: str, table: str, entity_id: str, lang: str) -> None:
+    state = st.session_state
+    prefix = f"ws_e_{table}_{entity_id}_"
+    fields = (("name", "kind", "category", "neighbourhood") if table == "organisations"
+              else ("name", "community", "neighbourhood", "families"))
+    changes = {f: state.get(prefix + f) for f in fields if prefix + f in state}
+    update = store.update_organisation if table == "organisations" else store.update_group
+    _do(lambda: update(name, entity_id, changes, AUTHOR), t("saved", lang), lang)
+
+
+def _delete_entity(store: Store, name: str, table: str, entity_id: str, lang: str) -> None:
+    delete = store.delete_organisation if table == "organisations" else store.delete_group
+    _do(lambda: delete(name, entity_id, AUTHOR), t("ws_deleted", lang), lang)
+
+
+def _update_reach(store: Store, name: str, link: tuple[str, str], lang: str) -> None:
+    strength = st.session_state.get(f"ws_e_reach_{link[0]}_{link[1]}")
+    _do(lambda: store.update_reach(name, *link, {"strength": strength}, AUTHOR),
+        t("saved", lang), lang)
+
+
+def _delete_reach(store: Store, name: str, link: tuple[str, str], lang: str) -> None:
+    _do(lambda: store.delete_reach(name, *link, AUTHOR), t("ws_deleted", lang), lang)
+
+
+def _update_collab(store: Store, name: str, link: tuple[str, str, str | None], key: str,
+                   lang: str) -> None:
+    changes = {c: st.session_state.get(f"{key}_{c}") for c in CONDITIONS}
+    _do(lambda: store.update_collaboration(name, link[0], link[1], changes,
+                                           reported_by=link[2], author=AUTHOR),
+        t("saved", lang), lang)
+
+
+def _delete_collab(store: Store, name: str, link: tuple[str, str, str | None],
+                   lang: str) -> None:
+    _do(lambda: store.delete_collaboration(name, link[0], link[1], reported_by=link[2],
+                                           author=AUTHOR), t("ws_deleted", lang), lang)
+
+
+def _undo(store: Store, name: str, lang: str) -> None:
+    _do(lambda: store.undo(name, AUTHOR), t("undone", lang), lang)
+
+
+def _snapshot(store: Store, name: str, lang: str) -> None:
+    label = str(st.session_state.get("ws_snap_label", "")).strip()
+    _do(lambda: store.snapshot(name, label, AUTHOR), t("snapshot_saved", lang, label=label),
+        lang)
+
+
+def _restore(store: Store, name: str, lang: str) -> None:
+    version = st.session_state.get("ws_restore_v")
+    done: dict[str, int] = {}
+
+    def run() -> None:
+        done["new"] = store.restore(name, version, AUTHOR)
+
+    if _do(run, "", lang):
+        _flash("success", t("ws_restored", lang, v=version, new=done["new"]))
+
+
+def _open_join(store: Store, name: str, lang: str) -> None:
+    _do(lambda: store.open_join(name, AUTHOR), t("join_open", lang), lang)
+
+
+def _close_join(store: Store, name: str, lang: str) -> None:
+    _do(lambda: store.close_join(name), t("join_closed", lang), lang)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def choose_dataset(store: Store, lang: str) -> str | None:
+    """Pick a stored dataset or create one; returns the chosen name."""
+    names = store.list_datasets()
+    if "ws_dataset" not in st.session_state:
+        wanted = shared.params().get("ds", [None])[0]
+        st.session_state["ws_dataset"] = wanted if wanted in names else (
+            names[0] if names else None)
+    if st.session_state["ws_dataset"] not in names:
+        st.session_state["ws_dataset"] = names[0] if names else None
+    with st.expander(t("new_dataset", lang), expanded=not names):
+        st.text_input(t("dataset_name", lang), key="ws_new_name", max_chars=200)
+        st.radio(t("ws_start", lang), ["empty", "demo"], key="ws_new_start", horizontal=True,
+                 format_func=lambda s: t(f"ws_start_{s}", lang))
+        st.button(t("create", lang), key="ws_create", on_click=_create, args=(store, lang))
+    if not names:
+        st.info(t("ws_no_dataset", lang))
+        return None
+    st.selectbox(t("choose_dataset", lang), names, key="ws_dataset")
+    name = st.session_state["ws_dataset"]
+    if st.query_params.get("ds") != name:
+        st.query_params["ds"] = name
+    return name
+
+
+def add_forms(store: Store, name: str, lang: str) -> None:
+    """The four "add" forms, each a few clicks."""
+    data = store.load(name)
+    orgs, groups = ws.organisation_names(data), ws.group_names(data)
+    tabs = st.tabs([t("add_org", lang), t("add_group", lang), t("add_reach", lang),
+                    t("add_collab", lang)])
+    with tabs[0], st.form("ws_f_org", border=False):
+        st.text_input(t("name", lang), key="ws_org_name", max_chars=200)
+        st.radio(t("kind", lang), ["informal", "formal"], key="ws_org_kind", horizontal=True,
+                 format_func=lambda k: t(k, lang))
+        st.selectbox(t("category", lang), ["", *ws.CATEGORIES], key="ws_org_cat",
+                     format_func=lambda c: category_label(c, lang) if c else t("none", lang))
+        st.text_input(t("neighbourhood", lang), key="ws_org_hood", max_chars=100)
+        st.form_submit_button(t("save", lang), key="ws_add_org", type="primary",
+                              on_click=_add_org, args=(store, name, lang))
+    with tabs[1], st.form("ws_f_grp", border=False):
+        st.text_input(t("name", lang), key="ws_grp_name", max_chars=200)
+        st.text_input(t("community", lang), key="ws_grp_comm", max_chars=100)
+        st.text_input(t("neighbourhood", lang), key="ws_grp_hood", max_chars=100)
+        st.number_input(t("ws_families", lang), min_value=0, step=1, value=None,
+                        key="ws_grp_fam")
+        st.form_submit_button(t("save", lang), key="ws_add_grp", type="primary",
+                              on_click=_add_group, args=(store, name, lang))
+    with tabs[2]:
+        if not orgs or not groups:
+            st.info(t("ws_need_org_group", lang))
+        else:
+            with st.form("ws_f_reach", border=False):
+                st.selectbox(t("organisation", lang), list(orgs), key="ws_reach_org",
+                             format_func=orgs.get)
+                st.selectbox(t("group", lang), list(groups), key="ws_reach_grp",
+                             format_func=groups.get)
+                st.slider(t("ws_strength", lang), 1, 5, ws.DEFAULT_SCORE, key="ws_reach_str")
+                st.form_submit_button(t("save", lang), key="ws_add_reach", type="primary",
+                                      on_click=_add_reach, args=(store, name, lang))
+    with tabs[3]:
+        if len(orgs) < 2:
+            st.info(t("ws_need_two", lang))
+        else:
+            with st.form("ws_f_col", border=False):
+                st.selectbox(t("organisation", lang), list(orgs), key="ws_col_a",
+                             format_func=orgs.get)
+                st.selectbox(t("partner", lang), list(orgs), key="ws_col_b",
+                             format_func=orgs.get, index=1)
+                st.text_input(t("ws_form", lang), key="ws_col_form", max_chars=100)
+                for condition in CONDITIONS:
+                    st.slider(t(condition, lang).capitalize(), 1, 5, ws.DEFAULT_SCORE,
+                              key=f"ws_col_{condition}")
+                st.form_submit_button(t("save", lang), key="ws_add_col", type="primary",
+                                      on_click=_add_collab, args=(store, name, lang))
+
+
+def edit_forms(store: Store, name: str, lang: str, hide: bool) -> None:
+    """Change or delete one organisation, group, reach link or collaboration."""
+    data = store.load(name)
+    orgs, groups = ws.organisation_names(data), ws.group_names(data)
+    names = {**groups, **orgs}
+    kinds = ["organisations", "parent_groups", "reach", "collaborations"]
+    what = st.radio(t("ws_edit_what", lang), kinds, key="ws_edit_kind", horizontal=True,
+                    format_func=lambda k: ws.text(k, lang))
+    if what in ("organisations", "parent_groups"):
+        options = orgs if what == "organisations" else groups
+        if not options:
+            st.caption(t("ws_nothing", lang))
+            return
+        chosen = st.selectbox(ws.text(what, lang).capitalize(), list(options),
+                              key=f"ws_edit_{what}", format_func=options.get)
+        row = ws.row_of(data, what, chosen)
+        prefix = f"ws_e_{what}_{chosen}_"
+        st.text_input(t("name", lang), value=row.get("name") or "", key=prefix + "name")
+        if what == "organisations":
+            kind = row.get("kind") if row.get("kind") in ("formal", "informal") else "informal"
+            st.radio(t("kind", lang), ["informal", "formal"], key=prefix + "kind",
+                     index=["informal", "formal"].index(kind), horizontal=True,
+                     format_func=lambda k: t(k, lang))
+            cats = ["", *ws.CATEGORIES]
+            cat = row.get("category") if row.get("category") in cats else ""
+            st.selectbox(t("category", lang), cats, index=cats.index(cat),
+                         key=prefix + "category",
+                         format_func=lambda c: category_label(c, lang) if c else t("none", lang))
+        else:
+            st.text_input(t("community", lang), value=row.get("community") or "",
+                          key=prefix + "community")
+            families = row.get("families")
+            st.number_input(t("ws_families", lang), min_value=0, step=1,
+                            value=int(families) if families is not None else None,
+                            key=prefix + "families")
+        st.text_input(t("neighbourhood", lang), value=row.get("neighbourhood") or "",
+                      key=prefix + "neighbourhood")
+        left, right = st.columns(2)
+        left.button(t("save", lang), key=f"ws_save_{what}", on_click=_update_entity,
+                    args=(store, name, what, chosen, lang))
+        right.button(t("delete", lang), key=f"ws_del_{what}", on_click=_delete_entity,
+                     args=(store, name, what, chosen, lang))
+    elif what == "reach":
+        links = ws.reach_links(data)
+        if not links:
+            st.caption(t("ws_nothing", lang))
+            return
+        link = st.selectbox(t("ws_link", lang), links, key="ws_edit_reach",
+                            format_func=lambda lk: f"{names.get(lk[0], lk[0])} → "
+                                                   f"{names.get(lk[1], lk[1])}")
+        current = data.reach[(data.reach["organisation"].astype(str) == link[0])
+                             & (data.reach["group"].astype(str) == link[1])]
+        value = current["strength"].iloc[0] if "strength" in current else None
+        st.slider(t("ws_strength", lang), 1, 5, ws.slider_value(value),
+                  key=f"ws_e_reach_{link[0]}_{link[1]}")
+        left, right = st.columns(2)
+        left.button(t("save", lang), key="ws_save_reach", on_click=_update_reach,
+                    args=(store, name, link, lang))
+        right.button(t("delete", lang), key="ws_del_reach", on_click=_delete_reach,
+                     args=(store, name, link, lang))
+    else:
+        links = ws.collaboration_links(data)
+        if not links:
+            st.caption(t("ws_nothing", lang))
+            return
+        def link_label(i: int) -> str:
+            source, target, by = links[i]
+            text = f"{names.get(source, source)} – {names.get(target, target)}"
+            # Who rated tells two ratings of one pair apart; it may be a name, so hideable.
+            return f"{text} · {by}" if by and not hide else f"{text} · #{i + 1}"
+
+        index = st.selectbox(t("ws_link", lang), range(len(links)), key="ws_edit_col",
+                             format_func=link_label)
+        link = links[index]
+        row = data.collaborations.iloc[index]
+        key = f"ws_e_col_{index}_{link[0]}_{link[1]}"
+        for condition in CONDITIONS:
+            value = row.get(condition)
+            st.slider(t(condition, lang).capitalize(), 1, 5, ws.slider_value(value),
+                      key=f"{key}_{condition}")
+        left, right = st.columns(2)
+        left.button(t("save", lang), key="ws_save_col", on_click=_update_collab,
+                    args=(store, name, link, key, lang))
+        right.button(t("delete", lang), key="ws_del_col", on_click=_delete_collab,
+                     args=(store, name, link, lang))
+
+
+def history_panel(store: Store, name: str, lang: str, hide: bool) -> None:
+    """Version list, restore, and what changed between two versions."""
+    st.dataframe(ws.history(store, name, lang, hide_personal=hide), hide_index=True,
+                 height=240)
+    head = store.head(name)
+    numbers = list(range(head, 0, -1))
+    left, right = st.columns([1, 2])
+    with left:
+        st.selectbox(t("ws_restore_version", lang), numbers, key="ws_restore_v")
+        st.button(t("ws_restore", lang), key="ws_restore", on_click=_restore,
+                  args=(store, name, lang))
+    with right:
+        st.subheader(t("ws_diff", lang))
+        a, b = st.columns(2)
+        old = a.selectbox(t("ws_diff_from", lang), numbers, key="ws_diff_a",
+                          index=min(1, len(numbers) - 1))
+        new = b.selectbox(t("ws_diff_to", lang), numbers, key="ws_diff_b")
+        try:
+            diff = store.diff(name, old, new)
+            lines = ws.diff_lines(diff, store.load(name, max(old, new)), lang, hide)
+        except StoreError as exc:
+            st.error(md_escape(exc.message(lang)))
+            return
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+
+
+def join_panel(store: Store, name: str, lang: str) -> None:
+    """QR code, short link and code for participants; open or close joining."""
+    code = store.join_code(name)
+    if code is None:
+        st.caption(t("join_closed", lang))
+        st.button(t("open_join", lang), key="ws_open_join", on_click=_open_join,
+                  args=(store, name, lang))
+        return
+    url = ws.join_url(st.context.url, code)
+    left, right = st.columns([1, 2])
+    left.image(ws.qr_png(url), width=240)  # big enough to scan from the back of the room
+    with right:
+        st.subheader(t("join_code", lang, code=code))
+        st.caption(t("ws_join_help", lang))
+        st.code(url, language=None)
+        if ws.is_local_link(url):
+            st.warning(t("ws_local_link", lang))
+        st.button(t("close_join", lang), key="ws_close_join", on_click=_close_join,
+                  args=(store, name, lang))
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def watch(store: Store, name: str, shown: int) -> None:
+    """Every few seconds: has anyone saved since version ``shown`` was drawn?
+
+    Only the cheap ``store.head`` runs here, and the fragment draws nothing, so
+    polling sends (almost) nothing to the browser. When the head moved, the
+    whole page reruns once: the network is redrawn and the forms' lists
+    (organisations, groups, versions) include the new additions too.
+    """
+    try:
+        head = store.head(name)
+    except Exception:  # the next full run shows the error; keep polling
+        return
+    if head != shown:
+        st.rerun(scope="app")
+
+
+def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
+    """The network and the latest changes, recomputed only when the head version changed."""
+    try:
+        head = store.head(name)
+        cache = st.session_state.setdefault("_ws_live", {"positions": {}})
+        key = (store.url.render_as_string(hide_password=True), name, head, hide, lang, present)
+        if cache.get("key") != key:
+            number, data = store.latest(name)
+            # Known nodes keep their place; new ones appear next to their neighbours.
+            drawn = ws.live_network(data, number, cache["positions"].get(name),
+                                    hide_personal=hide, lang=lang, presentation=present,
+                                    height=f"{LIVE_HEIGHT - 10}px")
+            cache["positions"][name] = drawn.positions
+            cache.update(key=key, drawn=drawn, recent=ws.recent_changes(store, name, lang))
+    except StoreError as exc:
+        st.error(md_escape(exc.message(lang)))
+        return
+    except Exception as exc:  # the database went away: say so, keep polling
+        st.error(t("ws_store_error", lang, error=type(exc).__name__))
+        return
+    drawn = cache["drawn"]
+    st.caption(t("ws_status", lang, v=drawn.version, orgs=drawn.organisations,
+                 groups=drawn.groups) + " · " + t("ws_refresh", lang))
+    st.iframe(drawn.html, height=LIVE_HEIGHT)
+    st.subheader(t("ws_recent", lang))
+    recent = cache["recent"]
+    lines = [f"- **{number}** · {md_escape(sentence)}" for number, sentence in recent]
+    with st.container(key="ws_recent_list"):
+        st.markdown("\n".join(lines) if lines else md_escape(t("ws_nothing", lang)))
+    watch(store, name, drawn.version)
 
 
 def main() -> None:
     ctx = shared.context()
-    st.title(t("workshop_title", ctx.lang))
+    lang = ctx.lang
+    st.title(t("workshop_title", lang))
+    store = _store.get_store(lang)
+    if store is None:
+        return
+    flash = st.session_state.pop("_ws_flash", None)
+    if flash:
+        (st.success if flash[0] == "success" else st.error)(md_escape(flash[1]))
     try:
-        from mapping import store  # noqa: F401
-    except ImportError:
-        st.info(t("core_missing", ctx.lang, module="mapping.store"))
+        name = choose_dataset(store, lang)
+    except StoreError as exc:
+        st.error(md_escape(exc.message(lang)))
+        return
+    if name is None:
+        return
+    hide = st.toggle(t("hide_names", lang), value=True, key="ws_hide")
+    left, right = st.columns([2, 3], gap="large")
+    try:
+        with left:
+            add_forms(store, name, lang)
+            st.divider()
+            st.button(t("undo", lang), key="ws_undo", on_click=_undo, args=(store, name, lang),
+                      width="stretch")
+            today = date.today()
+            default = t("ws_snapshot_default", lang,
+                        date=f"{today.day} {MONTHS[lang][today.month - 1]}")
+            label_col, snap_col = st.columns([2, 1], vertical_alignment="bottom")
+            label_col.text_input(t("snapshot_label", lang), value=default, key="ws_snap_label",
+                                 max_chars=200)
+            snap_col.button(t("snapshot", lang), key="ws_snapshot", on_click=_snapshot,
+                            args=(store, name, lang), width="stretch")
+            with st.expander(t("edit", lang)):
+                edit_forms(store, name, lang, hide)
+            with st.expander(t("join_open", lang), expanded=True):
+                join_panel(store, name, lang)
+        with right:
+            live(store, name, hide, lang, ctx.present)
+        with st.expander(t("ws_history", lang)):
+            history_panel(store, name, lang, hide)
+    except StoreError as exc:
+        st.error(md_escape(exc.message(lang)))
+    except Exception as exc:  # the database went away mid-workshop: no traceback
+        st.error(t("ws_store_error", lang, error=type(exc).__name__))
 
 
 main()

@@ -52,18 +52,41 @@ def block_external(context: Any, blocked: list[str] | None = None) -> None:
     context.route("**/*", handle)
 
 
+_SHARED: dict[str, Any] = {"users": 0, "manager": None, "browser": None}
+
+
 @contextmanager
 def launch(headless: bool = True) -> Iterator[Any]:
-    """Start Playwright with the system Chromium; yields the ``Browser``."""
-    from playwright.sync_api import sync_playwright
+    """Start Playwright with the system Chromium; yields the ``Browser``.
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS,
-                                    headless=headless)
+    Nested calls share one Playwright and one browser: the sync API refuses a
+    second instance while one is running, and test directories keep their own
+    browser fixtures (a session-scoped one in ``tests/browser`` outlives the
+    module-scoped ones elsewhere). The last caller to leave closes it.
+    """
+    if _SHARED["users"] == 0:
+        from playwright.sync_api import sync_playwright
+
+        manager = sync_playwright()
+        playwright = manager.__enter__()
         try:
-            yield browser
-        finally:
-            browser.close()
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS,
+                                                 headless=headless)
+        except BaseException:
+            manager.__exit__(None, None, None)
+            raise
+        _SHARED.update(manager=manager, browser=browser)
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if _SHARED["users"] == 0:
+            try:
+                _SHARED["browser"].close()
+            finally:
+                _SHARED["manager"].__exit__(None, None, None)
+                _SHARED.update(manager=None, browser=None)
 
 
 @contextmanager

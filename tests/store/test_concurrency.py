@@ -27,17 +27,32 @@ PER_WRITER = 4
 CTX = mp.get_context("fork")
 
 
+SCORES = {"trust": 4, "shared_goals": 4, "role_clarity": 3, "equality": 5}
+
+
 def _write_as(store: Store, name: str, writer: int, per_writer: int, code: str | None) -> None:
-    """One participant: adds ``per_writer`` organisations, each with a reach link and a rating."""
-    target: Any = store.join(code) if code else store
-    args: tuple[str, ...] = () if code else (name,)
+    """One writer adds ``per_writer`` organisations, each with a reach link and a rating.
+
+    The facilitator (no code) does it as the workshop page does: three edits
+    per organisation. A participant (code) does it as the join page does: one
+    :meth:`JoinSession.submit` per organisation.
+    """
     for i in range(per_writer):
         org = f"w{writer}-{i}"
-        target.add_organisation(*args, {"id": org, "name": f"Org {org}", "kind": "informal"})
-        target.add_reach(*args, {"organisation": org, "group": "G1", "strength": 3})
-        target.add_collaboration(*args, {"source": org, "target": "W1", "trust": 4,
-                                         "shared_goals": 4, "role_clarity": 3, "equality": 5,
-                                         "reported_by": f"w{writer}"})
+        record = {"id": org, "name": f"Org {org}", "kind": "informal"}
+        rating = {"target": "W1", **SCORES, "reported_by": f"w{writer}"}
+        if code:
+            store.join(code).submit(record, ["G1"], [rating])
+            continue
+        store.add_organisation(name, record)
+        store.add_reach(name, {"organisation": org, "group": "G1", "strength": 3})
+        store.add_collaboration(name, {"source": org, **rating})
+
+
+def _expected_versions(writers: int, per_writer: int) -> int:
+    """Versions after the run: 1 + 3 per facilitator organisation + 1 per participant one."""
+    participants = writers // 2  # odd writers hold the join code
+    return 1 + (writers - participants) * per_writer * 3 + participants * per_writer
 
 
 def _check_all_there(store: Store, name: str, writers: int, per_writer: int) -> None:
@@ -49,14 +64,16 @@ def _check_all_there(store: Store, name: str, writers: int, per_writer: int) -> 
     assert expected <= reach, f"lost reach links: {sorted(expected - reach)}"
     rated = set(data.collaborations["source"])
     assert expected <= rated, f"lost collaborations: {sorted(expected - rated)}"
-    writes = writers * per_writer * 3
+    head = _expected_versions(writers, per_writer)
     history = store.versions(name)
-    assert history["number"].tolist() == list(range(1, writes + 2))  # gapless, none twice
-    assert store.head(name) == writes + 1
-    # Spot-check the history: each version is the previous one plus one change.
-    for number in (2, writes // 2, writes + 1):
+    assert history["number"].tolist() == list(range(1, head + 1))  # gapless, none twice
+    assert store.head(name) == head
+    # Spot-check the history: each version is the previous one plus one edit
+    # (one row) or one participant's answer (three rows).
+    for number in (2, head // 2, head):
         counts = store.diff(name, number - 1, number).counts()
-        assert sum(c["added"] for c in counts.values()) == 1, counts
+        assert sum(c["added"] for c in counts.values()) in (1, 3), counts
+        assert sum(c["removed"] + c["changed"] for c in counts.values()) == 0, counts
 
 
 def test_twenty_threads_lose_nothing(store, dataset):

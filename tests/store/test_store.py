@@ -452,7 +452,7 @@ def test_resolve_url(monkeypatch, tmp_path):
     monkeypatch.delenv("MAPPING_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert store_schema.resolve_url(None).database == str(
-        tmp_path / "xdg" / "wijknetwerk" / "wijknetwerk.sqlite")
+        tmp_path / "xdg" / "wijknetwerk" / "wijknetwerk.db")
     monkeypatch.setenv("MAPPING_DB", str(tmp_path / "env.sqlite"))
     assert store_schema.resolve_url(None).database == str(tmp_path / "env.sqlite")
     assert store_schema.resolve_url(tmp_path / "x.db").database == str(tmp_path / "x.db")
@@ -491,11 +491,9 @@ def test_open_store_without_demo_data(monkeypatch, tmp_path):
 
 
 def test_open_store_seeds_the_real_demo(tmp_path):
-    pytest.importorskip("mapping.load")
     from mapping.store import DEMO_DIR
 
-    if not DEMO_DIR.is_dir() or not any(DEMO_DIR.iterdir()):
-        pytest.skip("data/demo not written yet")
+    assert DEMO_DIR.is_dir() and any(DEMO_DIR.iterdir())
     with open_store(tmp_path / "d.sqlite") as store:
         assert "demo" in store.list_datasets()
         assert len(store.load("demo").organisations) > 0

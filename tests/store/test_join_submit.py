@@ -1,0 +1,76 @@
+"""A participant's whole answer as one version, and join-code status (both backends)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapping.store import EditError, JoinCodeError
+
+SCORES = {"trust": 4, "shared_goals": 3, "role_clarity": 5, "equality": 2}
+
+
+def test_submit_is_one_version(filled):
+    code = filled.open_join("wijk")
+    session = filled.join(code)
+    number = session.submit({"id": "P1", "name": "Buurtmoeders", "kind": "informeel"},
+                            ["G1", "G3"], [{"target": "W1", **SCORES}])
+    assert number == 2 and filled.head("wijk") == 2
+    data = filled.load("wijk")
+    assert "P1" in set(data.organisations["id"])
+    assert {("P1", "G1"), ("P1", "G3")} <= set(zip(data.reach["organisation"],
+                                                   data.reach["group"], strict=True))
+    rating = data.collaborations[data.collaborations["source"] == "P1"].iloc[0]
+    assert rating["target"] == "W1" and rating["trust"] == 4.0
+    counts = filled.diff("wijk", 1, 2).counts()
+    assert counts["organisations"]["added"] == 1 and counts["reach"]["added"] == 2
+    assert filled.versions("wijk")["action"].iloc[-1] == "join_submit"
+    # Undo takes back the whole answer.
+    filled.undo("wijk")
+    assert "P1" not in set(filled.load("wijk").organisations["id"])
+
+
+def test_submit_for_existing_org_skips_existing_links(filled):
+    session = filled.join(filled.open_join("wijk"))
+    # W1 already reaches G1 (make_dataset): ticking it again is not an error.
+    session.submit("W1", ["G1", "G2"], [])
+    reach = filled.load("wijk").reach
+    assert len(reach[(reach["organisation"] == "W1") & (reach["group"] == "G1")]) == 1
+    assert len(reach[(reach["organisation"] == "W1") & (reach["group"] == "G2")]) == 1
+
+
+def test_submit_is_all_or_nothing(filled):
+    session = filled.join(filled.open_join("wijk"))
+    with pytest.raises(EditError) as err:
+        session.submit({"id": "P2", "name": "X", "kind": "informal"}, ["G1"],
+                       [{"target": "W1", **SCORES, "trust": 9}])
+    assert err.value.key == "score_range"
+    with pytest.raises(EditError):
+        session.submit("NOPE", ["G1"], [])
+    assert filled.head("wijk") == 1
+    assert "P2" not in set(filled.load("wijk").organisations["id"])
+
+
+def test_code_status_and_closed_code_stops_submit(filled):
+    code = filled.open_join("wijk")
+    session = filled.join(code)
+    assert filled.code_status(code) == "open"
+    assert filled.code_status(code.lower()) == "open"  # typed in lower case
+    assert filled.code_status("QQQQQQ") == "unknown"
+    filled.close_join(code)
+    assert filled.code_status(code) == "closed"
+    with pytest.raises(JoinCodeError):
+        session.submit({"id": "P3", "name": "Te laat", "kind": "formal"})
+    with pytest.raises(JoinCodeError):
+        filled.join(code)
+    assert filled.head("wijk") == 1
+
+
+def test_submit_with_a_new_partner(filled):
+    session = filled.join(filled.open_join("wijk"))
+    session.submit("M1", [], [{"target": {"id": "P9", "name": "Buurthuis", "kind": "informal"},
+                               **SCORES}])
+    data = filled.load("wijk")
+    assert "P9" in set(data.organisations["id"])
+    rating = data.collaborations.iloc[-1]
+    assert (rating["source"], rating["target"]) == ("M1", "P9")
+    assert filled.head("wijk") == 2

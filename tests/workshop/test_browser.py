@@ -1,0 +1,139 @@
+"""Workshop in real browsers: a phone joins, the shared screen updates by itself.
+
+One ``streamlit run app.py`` server on a temporary SQLite store
+(``MAPPING_DB``), a facilitator context (1920x1080) on the workshop page and a
+participant context (phone-sized) on the join link. Offline: every non-local
+request is aborted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import open_app, streamlit_server, wait_idle
+from tests.browser_support import VIEWPORT, block_external, launch
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+NEW_ORG = "Buurtvaders Zuid"
+
+
+@pytest.fixture(scope="module")
+def workshop_server(tmp_path_factory) -> Iterator[tuple[Any, str, str]]:
+    """A server whose store holds dataset ``wijk`` with an open join code."""
+    from mapping.store import open_store
+    from mapping.workshop import create_dataset
+
+    tmp = tmp_path_factory.mktemp("workshop-browser")
+    db = tmp / "workshop.sqlite"
+    with open_store(str(db)) as store:
+        create_dataset(store, "wijk", "empty")
+        store.add_organisation("wijk", {"id": "W1", "name": "Wijkteam Zuid", "kind": "formal"})
+        store.add_group("wijk", {"id": "G1", "name": "Somalische moeders", "families": 30})
+        code = store.open_join("wijk")
+    with streamlit_server(tmp, env_extra={"MAPPING_DB": str(db)}) as server:
+        yield server, str(db), code
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    pytest.importorskip("playwright")
+    with launch() as opened:
+        yield opened
+
+
+def _context(browser: Any, viewport: dict[str, int], blocked: list[str]) -> Any:
+    context = browser.new_context(viewport=viewport)
+    block_external(context, blocked)
+    return context
+
+
+def _network_has(page: Any, node: str, present: bool = True, timeout: float = 20.0) -> bool:
+    """Wait until the live network iframe does (or does not) contain ``node``."""
+    check = f"window.wijknetwerk && window.wijknetwerk.drawn && " \
+            f"{'' if present else '!'}window.wijknetwerk.nodes.get({node!r})"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate(f"() => Boolean({check})"):
+                    return True
+            except Exception:  # frames are replaced while the fragment redraws
+                continue
+        time.sleep(0.3)
+    return False
+
+
+def test_participant_submits_and_shared_screen_updates(workshop_server, browser):
+    from mapping.store import Store
+
+    server, db, code = workshop_server
+    blocked: list[str] = []
+    facilitator_ctx = _context(browser, VIEWPORT, blocked)
+    participant_ctx = _context(browser, PHONE, blocked)
+    try:
+        screen = facilitator_ctx.new_page()
+        open_app(screen, server.page_url("workshop", "ds=wijk"))
+        assert _network_has(screen, "o:W1"), "the live network was not drawn"
+
+        phone = participant_ctx.new_page()
+        open_app(phone, server.page_url("join", f"code={code}"))
+        # A participant sees the join page only: no sidebar with other pages or datasets.
+        assert phone.locator("[data-testid='stSidebar']").count() == 0
+        phone.get_by_role("combobox", name="Uw organisatie").click()
+        phone.get_by_role("option", name="Mijn organisatie staat er niet bij").click()
+        wait_idle(phone)
+        name_box = phone.get_by_label("Naam van uw organisatie")
+        name_box.fill(NEW_ORG)
+        name_box.press("Enter")
+        wait_idle(phone)
+        phone.get_by_text("Somalische moeders").click()
+        wait_idle(phone)
+        phone.get_by_role("button", name="Versturen").click()
+        phone.get_by_text("Dank u!").wait_for(timeout=20_000)
+
+        with Store(db, create=False) as store:
+            orgs = store.load("wijk").organisations
+            new_id = orgs.loc[orgs["name"] == NEW_ORG, "id"].iloc[0]
+            head = store.head("wijk")
+
+        # The shared screen picks it up by itself (fragment polling), no reload.
+        screen.get_by_text(NEW_ORG, exact=False).first.wait_for(timeout=20_000)
+        assert _network_has(screen, f"o:{new_id}"), "new organisation not in the network"
+        assert _network_has(screen, "o:W1")
+
+        # The whole page reran once, so the forms offer the new organisation too.
+        screen.get_by_role("tab", name="Bereik toevoegen").click()
+        screen.get_by_role("combobox", name="Organisatie").first.click()
+        screen.get_by_role("option", name=NEW_ORG).wait_for(timeout=10_000)
+        screen.keyboard.press("Escape")
+
+        # Undo on the shared screen takes the participant's answer back.
+        screen.get_by_role("button", name="Laatste wijziging ongedaan maken").click()
+        assert _network_has(screen, f"o:{new_id}", present=False), "undo did not remove it"
+        with Store(db, create=False) as store:
+            assert store.head("wijk") == head + 1
+            assert NEW_ORG not in set(store.load("wijk").organisations["name"])
+        assert not blocked, blocked
+    finally:
+        facilitator_ctx.close()
+        participant_ctx.close()
+
+
+def test_wrong_code_is_refused(workshop_server, browser):
+    server, _, _ = workshop_server
+    blocked: list[str] = []
+    context = _context(browser, PHONE, blocked)
+    try:
+        phone = context.new_page()
+        open_app(phone, server.page_url("join", "code=ZZZZZZ"))
+        phone.get_by_text("Deze code klopt niet").wait_for(timeout=10_000)
+        assert phone.get_by_role("button", name="Versturen").count() == 0
+        assert not blocked, blocked
+    finally:
+        context.close()
