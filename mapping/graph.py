@@ -77,7 +77,7 @@ def build_graph(dataset: Dataset) -> nx.Graph:
     # Building a city creates hundreds of thousands of small dicts; the cyclic
     # garbage collector would rescan them again and again (two thirds of the
     # time at 20,000 organisations) while none of them can be garbage yet.
-    with _gc_paused():
+    with gc_paused():
         graph.add_nodes_from((org_node(row["id"]), {"type": ORG, **row})
                              for row in _records(dataset.organisations))
         graph.add_nodes_from((group_node(row["id"]), {"type": GROUP, **row})
@@ -93,7 +93,7 @@ def build_graph(dataset: Dataset) -> nx.Graph:
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (reference counting still frees memory)."""
     was_enabled = gc.isenabled()
     gc.disable()
