@@ -41,10 +41,13 @@ def main() -> None:
         # A participant with a join code sees only the join page: no browsing.
         _run_join()
         return
+    # Navigation first: until st.navigation has run, Streamlit treats the first run of a
+    # session as a ``pages/``-folder app and gives widgets other ids, so the sidebar's
+    # values would reset on the first click (a lost dataset choice, names shown again).
+    page = navigation(shared.language())
     ctx = shared.sidebar(shared.cli_options())
     st.session_state["_ctx"] = ctx
     shared.apply_style(ctx.present)
-    page = navigation(ctx.lang)
     token = shared.IN_APP.set(True)
     try:
         page.run()
@@ -65,12 +68,22 @@ def _run_join() -> None:
     st.session_state["_ctx"] = shared.Context(
         lang=lang, present=False, hide_names=True, min_quality=None, dataset=None, key="",
         label="")
-    page = st.navigation([_page(*JOIN, lang, default=True)], position="hidden")
+    # The QR link points at /join?code=...; a default page lives at "/", so the join
+    # page is registered at its own path too (else Streamlit says "page not found").
+    start = st.Page(_join_start, title=t("page_join", lang), url_path="start", default=True)
+    page = st.navigation([start, _page(*JOIN, lang)], position="hidden")
     token = shared.IN_APP.set(True)
     try:
         page.run()
     finally:
         shared.IN_APP.reset(token)
+
+
+def _join_start() -> None:
+    """The join page for a participant who opened ``/?code=...``."""
+    import runpy
+
+    runpy.run_path(str(shared.ROOT / JOIN[1]), run_name="__page__")
 
 
 if __name__ == "__main__":  # Streamlit runs the entry point as __main__

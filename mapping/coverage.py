@@ -80,6 +80,7 @@ class Network:
     reach: dict[str, tuple[str, ...]]
     orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    hood_names: dict[str, str] = field(default_factory=dict)
 
     def copy(self) -> Network:
         """A copy whose adjacency and reach can be changed without touching this one."""
@@ -89,7 +90,14 @@ class Network:
             reach=dict(self.reach),
             orgs=self.orgs,
             groups=self.groups,
+            hood_names=self.hood_names,
         )
+
+    def hood(self, code: Any) -> str | None:
+        """The neighbourhood's name for people (its code when the GeoJSON has no name)."""
+        if code is None or code == "":
+            return None
+        return self.hood_names.get(str(code), str(code))
 
     def families(self, group: str) -> int:
         """Estimated families of ``group``; 0 when unknown."""
@@ -177,7 +185,8 @@ def network_from_graph(
         elif g.counts_as_link(data, min_quality, include_unrated) and a["id"] != b["id"]:
             adj[a["id"]].add(b["id"])
             adj[b["id"]].add(a["id"])
-    return Network(adj, formal, {k: tuple(v) for k, v in reach.items()}, orgs, groups)
+    return Network(adj, formal, {k: tuple(v) for k, v in reach.items()}, orgs, groups,
+                   dict(graph.graph.get("neighbourhood_names") or {}))
 
 
 def network_from_dataset(
@@ -452,13 +461,14 @@ def neighbourhood_shares(cov: Coverage) -> list[dict[str, Any]]:
     """Per neighbourhood: groups and families per class, and the share of
     families (and of groups) with a route to professional help (direct or bridged).
 
-    Groups without a neighbourhood are collected under ``None``. ``share`` is
-    ``None`` when the neighbourhood has no families recorded.
+    Groups without a neighbourhood are collected under ``None``. ``name`` is the
+    neighbourhood's name from the GeoJSON (else its code). ``share`` is ``None``
+    when the neighbourhood has no families recorded.
     """
     per: dict[Any, dict[str, Any]] = {}
     for gid, gc in cov.groups.items():
         hood = cov.network.groups.get(gid, {}).get("neighbourhood")
-        entry = per.setdefault(hood, {"neighbourhood": hood,
+        entry = per.setdefault(hood, {"neighbourhood": hood, "name": cov.network.hood(hood),
                                       **{c: {"groups": 0, "families": 0} for c in CLASSES}})
         entry[gc.coverage]["groups"] += 1
         entry[gc.coverage]["families"] += cov.network.families(gid)
@@ -528,7 +538,7 @@ def gap_sentences(cov: Coverage, lang: str = "nl", limit: int = 5) -> list[str]:
 
 def _gap_sentence(cov: Coverage, gc: GroupCoverage, lang: str) -> str:
     net = cov.network
-    hood = net.groups.get(gc.id, {}).get("neighbourhood") or translate(
+    hood = net.hood(net.groups.get(gc.id, {}).get("neighbourhood")) or translate(
         MESSAGES, "unknown_hood", lang)
     values = {"group": net.name(gc.id, is_group=True), "hood": hood,
               "families": net.families(gc.id)}
@@ -548,7 +558,8 @@ def share_sentences(cov: Coverage, lang: str = "nl") -> list[str]:
     for entry in neighbourhood_shares(cov):
         if entry["share"] is None:
             continue
-        hood = entry["neighbourhood"] or translate(MESSAGES, "unknown_hood", lang)
+        hood = cov.network.hood(entry["neighbourhood"]) or translate(
+            MESSAGES, "unknown_hood", lang)
         out.append(translate(MESSAGES, "share", lang, hood=hood,
                              share=format_percent(entry["share"], lang)))
     return out

@@ -48,6 +48,7 @@ from mapping.graph import (
     org_node,
 )
 from mapping.palette import Palette, label, palette
+from mapping.topics import topic_label
 
 PHYSICS_LIMIT = 500
 """Above this many nodes physics is always off, so the drawing appears at once."""
@@ -474,7 +475,10 @@ def render_network(
         text=pal.text,
         legend_font=20 if presentation else 14,
         legend=legend,
-        data=script_json({"nodes": nodes, "edges": edges, "options": options, "focus": focus}),
+        label_limit=DIMMED_LABEL_LIMIT,
+        label_px=13 if presentation else 10,
+        data=script_json({"nodes": nodes, "edges": edges, "options": options, "focus": focus,
+                          "text": pal.text}),
     )
 
 
@@ -540,32 +544,39 @@ def _node(graph: nx.Graph, n: Hashable, pos: tuple[float, float] | None,
         # of dimmed nodes would cover the highlighted ones: leave them out there.
         "label": "" if dimmed and graph.number_of_nodes() > DIMMED_LABEL_LIMIT
         else str(data.get("name") or data.get("id") or n),
-        "tooltip": _node_tooltip(data, cov, hide_personal, lang),
+        "tooltip": _node_tooltip(data, cov, hide_personal, lang,
+                                 graph.graph.get("neighbourhood_names") or {}),
         "shape": shape,
         "size": size * (0.8 if shape == "square" else 1.0),
+        # Only what differs from the defaults in the options: at 2,000 nodes and
+        # 10,000 edges every repeated key is another 100 kB for the browser to
+        # parse. The page's script adds the hover/selection colours.
         "color": {
             "background": pal.dimmed_node if dimmed else colour,
             "border": pal.dimmed_node if dimmed else border,
-            "highlight": {"background": colour, "border": pal.text},
-            "hover": {"background": colour, "border": pal.text},
         },
-        "borderWidth": 4 if (cov and cov.fragile) else (2 if presentation else 1),
-        "font": {"color": "#b8bec6" if dimmed else pal.text},
     }
+    if dimmed:  # selecting a dimmed node shows its real colour
+        node["color"]["highlight"] = {"background": colour, "border": pal.text}
+        node["font"] = {"color": "#b8bec6"}
+    if cov and cov.fragile:
+        node["borderWidth"] = 4
     if pos is not None:
         node["x"], node["y"] = float(pos[0]), float(pos[1])
     return node
 
 
 def _node_tooltip(data: Mapping[str, Any], cov: GroupCoverage | None, hide_personal: bool,
-                  lang: str) -> str:
+                  lang: str, hood_names: Mapping[str, str] | None = None) -> str:
     t = TEXT[lang]
     lines = [str(data.get("name") or data.get("id") or "")]
     if data.get("type") == GROUP:
         lines.append(label("group", lang))
-        for key, name in (("community", "community"), ("neighbourhood", "neighbourhood")):
-            if data.get(key):
-                lines.append(f"{t[name]}: {data[key]}")
+        if data.get("community"):
+            lines.append(f"{t['community']}: {data['community']}")
+        if data.get("neighbourhood"):
+            hood = str(data["neighbourhood"])
+            lines.append(f"{t['neighbourhood']}: {(hood_names or {}).get(hood, hood)}")
         if data.get("families") is not None:
             lines.append(f"{t['families_n']}: {data['families']}")
         if cov is not None:
@@ -577,10 +588,12 @@ def _node_tooltip(data: Mapping[str, Any], cov: GroupCoverage | None, hide_perso
     else:
         lines.append(f"{label(data.get('kind'), lang)} · {label(data.get('category'), lang)}")
         if data.get("neighbourhood"):
-            lines.append(f"{t['neighbourhood']}: {data['neighbourhood']}")
-        for key in ("topics", "languages"):
-            if data.get(key):
-                lines.append(f"{t[key]}: {_join(data[key])}")
+            hood = str(data["neighbourhood"])
+            lines.append(f"{t['neighbourhood']}: {(hood_names or {}).get(hood, hood)}")
+        if data.get("topics"):
+            lines.append(f"{t['topics']}: {_join([topic_label(x, lang) for x in data['topics']])}")
+        if data.get("languages"):
+            lines.append(f"{t['languages']}: {_join(data['languages'])}")
         if not hide_personal and data.get("contact"):
             lines.append(f"{t['contact']}: {data['contact']}")
     return "\n".join(lines)
@@ -590,7 +603,6 @@ def _edge(graph: nx.Graph, u: Hashable, v: Hashable, data: Mapping[str, Any], pa
           highlight: Highlight | None, weak: float, lang: str,
           presentation: bool) -> dict[str, Any]:
     t = TEXT[lang]
-    names = f"{graph.nodes[u].get('name') or u} – {graph.nodes[v].get('name') or v}"
     dimmed = highlight is not None and frozenset((u, v)) not in highlight.edges
     if data.get("type") == COLLABORATION:
         quality = data.get("quality")
@@ -605,22 +617,24 @@ def _edge(graph: nx.Graph, u: Hashable, v: Hashable, data: Mapping[str, Any], pa
             rated = f"{t['quality']}: {_fmt(q, lang)} ({t['raters']}: {data.get('raters', 0)})"
         width = 1.5 + (float(quality) if quality is not None else 1.0) * (1.0 if presentation
                                                                           else 0.7)
-        lines = [f"{t['collaboration']}: {names}", rated]
+        lines = [t["collaboration"], rated]
         if data.get("forms"):
             lines.append(f"{t['forms']}: {_join(data['forms'])}")
     else:
         colour, dashes = pal.reach_edge, False
         strength = data.get("strength")
         width = 1.0 + (float(strength) * 0.4 if strength is not None else 0.0)
-        lines = [f"{t['reach_edge']}: {names}"]
+        lines = [t["reach_edge"]]
         if strength is not None:
             lines.append(f"{t['strength']}: {_fmt(float(strength), lang)}")
         if data.get("topics"):
             lines.append(f"{t['topics']}: {_join(data['topics'])}")
     return {
         "from": str(u), "to": str(v),
+        # The first line names both ends; the page's script adds the names from the
+        # nodes' tooltips (half the size of a 10,000-edge network).
         "tooltip": "\n".join(lines),
-        "color": {"color": pal.dimmed_edge if dimmed else colour, "highlight": pal.text},
+        "color": {"color": pal.dimmed_edge if dimmed else colour},
         "width": round(width, 2),
         "dashes": [8, 6] if dashes else False,
     }
@@ -643,7 +657,8 @@ def _options(pal: Palette, physics: bool, presentation: bool, n: int) -> dict[st
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": n > 500,
                         "navigationButtons": False, "keyboard": False, "multiselect": False},
         "nodes": {
-            "font": {"size": font, "face": "Arial, Helvetica, sans-serif",
+            "borderWidth": 2 if presentation else 1,
+            "font": {"size": font, "face": "Arial, Helvetica, sans-serif", "color": pal.text,
                      "strokeWidth": 4 if presentation else 3, "strokeColor": pal.background},
             # Hide labels when zoomed out so 2,000 nodes are not a grey smear.
             "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
@@ -758,8 +773,24 @@ div.vis-tooltip {{ white-space: pre-line; font-size: {legend_font}px; max-width:
     el.textContent = text;
     return el;
   }}
-  data.nodes.forEach(function (n) {{ n.title = tip(n.tooltip); delete n.tooltip; }});
-  data.edges.forEach(function (e) {{ e.title = tip(e.tooltip); delete e.tooltip; }});
+  // Expand the compact data: names for edge tooltips, hover and selection colours.
+  var names = {{}};
+  data.nodes.forEach(function (n) {{
+    names[n.id] = n.tooltip.split("\\n")[0];
+    n.title = tip(n.tooltip);
+    delete n.tooltip;
+    if (!n.color.highlight) {{
+      n.color.highlight = {{background: n.color.background, border: data.text}};
+    }}
+    n.color.hover = n.color.highlight;
+  }});
+  data.edges.forEach(function (e) {{
+    var lines = e.tooltip.split("\\n");
+    lines[0] += ": " + names[e.from] + " \u2013 " + names[e.to];
+    e.title = tip(lines.join("\\n"));
+    delete e.tooltip;
+    e.color.highlight = data.text;
+  }});
   var container = document.getElementById("network");
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
@@ -777,23 +808,56 @@ div.vis-tooltip {{ white-space: pre-line; font-size: {legend_font}px; max-width:
     container.setAttribute("data-edge-count", String(state.edgeCount));
     container.setAttribute("data-drawn", "1");
   }});
-  // Fit, then make room for the legend box on the left so it hides no node.
+  // Fit the nodes into the part of the frame the legend box leaves free, so the
+  // legend hides no node; shrink only as far as the binding dimension needs.
   function fitBesideLegend() {{
-    var fit = {{animation: false, maxZoomLevel: 2.5}};
-    if (data.focus.length) {{ fit.nodes = data.focus; }}
-    network.fit(fit);
+    var ids = data.focus.length ? data.focus : nodes.getIds();
+    var at = network.getPositions(ids);
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    Object.keys(at).forEach(function (id) {{
+      minX = Math.min(minX, at[id].x); maxX = Math.max(maxX, at[id].x);
+      minY = Math.min(minY, at[id].y); maxY = Math.max(maxY, at[id].y);
+    }});
+    if (!isFinite(minX)) {{ network.fit({{animation: false}}); return; }}
+    var width = container.clientWidth, height = container.clientHeight;
     var legend = document.getElementById("legend");
-    var width = container.clientWidth;
     var room = legend && width >= 600 ? legend.offsetWidth + 20 : 0;
-    // 0.92: fit() ignores label widths; keep the outermost labels on screen.
-    var scale = network.getScale() * 0.92 * (width - room) / width;
-    var at = network.getViewPosition();
-    network.moveTo({{position: {{x: at.x - room / 2 / scale, y: at.y}}, scale: scale}});
+    // Screen pixels kept free around the outermost nodes: half a label sideways,
+    // a node and its label below.
+    var padX = Math.min(70, width / 12), padY = 30;
+    var scale = Math.min((width - room - 2 * padX) / Math.max(maxX - minX, 1),
+                         (height - 2 * padY) / Math.max(maxY - minY, 1), 2.5);
+    network.moveTo({{position: {{x: (minX + maxX) / 2 - room / 2 / scale,
+                                 y: (minY + maxY) / 2}},
+                     scale: scale, animation: false}});
+    // A district-sized network fits at a scale where labels would drop below the
+    // draw threshold; grow them (in canvas units) so names read at the fitted zoom.
+    // Large networks keep hiding labels until zoomed in.
+    if (nodes.length <= {label_limit}) {{
+      var px = data.options.nodes.font.size;
+      network.setOptions({{nodes: {{font: {{size: Math.min({label_px} / scale, px * 3)}}}}}});
+    }}
   }}
   if (data.options.physics.enabled) {{
     network.once("stabilizationIterationsDone", fitBesideLegend);
   }} else {{
     fitBesideLegend();
+  }}
+  // The host page may size the frame after this script ran (Streamlit sets an
+  // iframe's width once its column is laid out): fit again whenever the drawing
+  // area changes size, until the viewer has zoomed or dragged the view.
+  var touched = false;
+  network.on("dragStart", function () {{ touched = true; }});
+  network.on("zoom", function () {{ touched = true; }});
+  var size = container.clientWidth + "x" + container.clientHeight;
+  if (window.ResizeObserver) {{
+    new ResizeObserver(function () {{
+      var now = container.clientWidth + "x" + container.clientHeight;
+      if (touched || now === size || !container.clientWidth) {{ return; }}
+      size = now;
+      network.redraw();
+      fitBesideLegend();
+    }}).observe(container);
   }}
 }})();
 </script>

@@ -16,7 +16,10 @@ every rerun.
 from __future__ import annotations
 
 import contextvars
+import os
 import sys
+import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,7 +55,10 @@ html { font-size: 22px; }
 .stApp, .stApp p, .stApp li { color: #000 !important; }
 .stApp h1 { font-size: 3rem !important; }
 [data-testid="stMetricValue"] { font-size: 3.4rem !important; font-weight: 700 !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+[data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+  font-size: 3.4rem !important; line-height: 1.15; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {
+  font-size: 1.2rem !important; line-height: 1.3; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #222 !important; }
 [data-testid="stMetric"] { border: 3px solid #000 !important; background: #fff !important;
   border-radius: 8px; padding: 12px 18px; }
@@ -208,12 +214,120 @@ def load_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> Any:
     return load_files(list(files), lang)
 
 
-def _source_options(cli: session.CliOptions) -> list[str]:
+# --------------------------------------------------------------------------- saved datasets
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _open_store(url: str | None) -> Any:
+    """One :class:`mapping.store.Store` per process and URL (it is thread-safe)."""
+    from mapping.store import open_store
+
+    return open_store(url)
+
+
+def store(cli: session.CliOptions | None = None) -> Any:
+    """The store of ``--db`` (else ``$MAPPING_DB``, else the default file), or ``None``.
+
+    ``None`` when it cannot be opened (a PostgreSQL server that is down, a
+    read-only disk): the saved-dataset choice then disappears instead of the
+    whole dashboard failing.
+    """
+    cli = cli or cli_options()
+    url = cli.db or os.environ.get("MAPPING_DB") or None
+    failed = _STORE_FAILED.get(url)
+    if failed is not None and time.monotonic() - failed < STORE_RETRY_SECONDS:
+        return None  # a server that is down would otherwise cost a timeout on every rerun
+    try:
+        return _open_store(url)
+    except Exception:  # any database or driver error: the other sources still work
+        _STORE_FAILED[url] = time.monotonic()
+        return None
+
+
+STORE_RETRY_SECONDS = 60.0
+_STORE_FAILED: dict[str | None, float] = {}
+
+
+def _saved_names(db: Any) -> list[str]:
+    if db is None:
+        return []
+    try:
+        return db.list_datasets()
+    except Exception:  # database gone since it was opened
+        return []
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The saved dataset and version chosen in the sidebar (version 0 = newest)."""
+
+    name: str
+    version: int
+
+
+def _saved_controls(db: Any, names: list[str], lang: str) -> Saved:
+    """Dataset and version selectors for the "saved" source (kept in the URL)."""
+    name_key = bind("store_name", read_str("sds", names), names[0])
+    if st.session_state[name_key] not in names:
+        st.session_state[name_key] = names[0]
+    name = st.selectbox(t("choose_dataset", lang), names, key=name_key)
+    try:
+        history = db.versions(name)
+    except Exception:
+        history = None
+    numbers = [] if history is None else [int(n) for n in history["number"]][::-1]
+    labels = {0: t("latest", lang)}
+    if history is not None:
+        for row in history.itertuples():
+            when = _local(row.created_at).strftime(
+                "%d-%m-%Y %H:%M" if lang == "nl" else "%Y-%m-%d %H:%M")
+            extra = f" · {row.label}" if row.label else ""
+            labels[int(row.number)] = f"{t('version_label', lang, v=int(row.number))}{extra}" \
+                                      f" · {when}"
+    allowed = [str(n) for n in numbers]
+    version_key = bind("store_ver", lambda p: int(v) if (v := read_str("ver", allowed)(p))
+                       else None, 0)
+    if st.session_state[version_key] not in [0, *numbers]:
+        st.session_state[version_key] = 0
+    version = st.selectbox(t("version", lang), [0, *numbers], key=version_key,
+                           format_func=labels.get)
+    return Saved(name, int(version))
+
+
+def _local(moment: pd.Timestamp) -> pd.Timestamp:
+    """A stored (UTC) time as the room reads clocks: Dutch time, when the zone is known."""
+    try:
+        return moment.tz_convert("Europe/Amsterdam")
+    except Exception:  # no time-zone database on this machine: UTC is still right
+        return moment
+
+
+def _saved_dataset(db: Any, saved: Saved, lang: str) -> tuple[Dataset | None, int, str | None]:
+    """Version ``saved.version`` (0: the newest) of a stored dataset."""
+    from mapping.store import StoreError
+
+    try:
+        if saved.version:
+            return db.load(saved.name, saved.version), saved.version, None
+        number, dataset = db.latest(saved.name)
+        return dataset, number, None
+    except StoreError as exc:
+        return None, 0, exc.message(lang)
+    except Exception as exc:  # the database went away: say so, keep the page up
+        return None, 0, t("load_failed", lang, error=str(exc))
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _source_options(cli: session.CliOptions, saved_names: list[str]) -> list[str]:
     options = ["demo"]
     if cli.data:
         options.append("path")
     if st.session_state.get("_upload"):
         options.append("upload")
+    if saved_names:
+        options.append("store")
     return options
 
 
@@ -222,12 +336,14 @@ def _source_label(source: str, cli: session.CliOptions, lang: str) -> str:
         return t("source_path", lang, name=Path(cli.data or "").name)
     if source == "upload":
         return t("source_upload", lang, name=st.session_state["_upload"]["name"])
+    if source == "store":
+        return t("source_saved", lang)
     return t("source_demo", lang)
 
 
 def _dataset_for(source: str, cli: session.CliOptions,
                  lang: str) -> tuple[Dataset | None, str | None]:
-    """The dataset behind ``source``, or an error message for the page."""
+    """The dataset behind ``source`` (not "store"), or an error message for the page."""
     try:
         if source == "upload":
             files = st.session_state["_upload"]["files"]
@@ -248,15 +364,29 @@ def _dataset_for(source: str, cli: session.CliOptions,
 # --------------------------------------------------------------------------- cached analysis
 
 
+def graph_and_positions(key: str, dataset: Dataset) -> tuple[nx.Graph, dict]:
+    """The full graph and its stable positions (filters only hide nodes later).
+
+    When this session showed an earlier version of the same dataset (the
+    workshop adds an organisation, a newer saved version is opened), its
+    positions seed the new layout: known nodes stay exactly where they were
+    and only the new ones find a place, so the room does not lose its bearings.
+    """
+    previous = st.session_state.get("_positions", {}).get(dataset.name)
+    graph, placed = _graph_and_positions(key, dataset, previous)
+    st.session_state["_positions"] = {dataset.name: placed}
+    return graph, placed
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def graph_and_positions(key: str, _dataset: Dataset) -> tuple[nx.Graph, dict]:
-    """The full graph and its stable positions (filters only hide nodes later)."""
+def _graph_and_positions(key: str, _dataset: Dataset, _previous: dict | None
+                         ) -> tuple[nx.Graph, dict]:
     CALLS["graph"] += 1
     from mapping.graph import build_graph
     from mapping.layout import positions
 
     graph = build_graph(_dataset)
-    return graph, positions(graph)
+    return graph, positions(graph, previous=_previous)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -308,11 +438,20 @@ def cli_options() -> session.CliOptions:
     return session.parse_cli(sys.argv[1:])
 
 
-def sidebar(cli: session.CliOptions) -> Context:
-    """Draw the sidebar controls every page shares and return the session's context."""
+def language() -> str:
+    """This session's language (``?lang=``, else the switch's last value, else Dutch).
+
+    Binds the language switch's value without drawing it, so ``app.py`` can
+    register the navigation (translated page titles) before any widget.
+    """
     bind("lang", lambda p: normalise_lang(session.get_str(p, "lang")) if "lang" in p else None,
          "nl")
-    lang = normalise_lang(st.session_state["lang"])
+    return normalise_lang(st.session_state["lang"])
+
+
+def sidebar(cli: session.CliOptions) -> Context:
+    """Draw the sidebar controls every page shares and return the session's context."""
+    lang = language()
     present = bind("present", read_bool("present"), False)
     with st.sidebar:
         st.radio(t("language", lang), ["nl", "en"], key="lang", horizontal=True,
@@ -325,7 +464,9 @@ def sidebar(cli: session.CliOptions) -> Context:
 
 
 def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
-    options = _source_options(cli)
+    db = store(cli)
+    names = _saved_names(db)
+    options = _source_options(cli, names)
     default = "path" if "path" in options else "demo"
     source_key = bind("source", read_str("src", options), default)
     if st.session_state[source_key] not in options:
@@ -333,6 +474,7 @@ def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
     # Labels computed now, not in format_func: it may be called outside a run.
     labels = {s: _source_label(s, cli, lang) for s in options}
     source = st.selectbox(t("dataset", lang), options, key=source_key, format_func=labels.get)
+    saved = _saved_controls(db, names, lang) if source == "store" else None
     quality_key = bind("min_q", read_float("q", 0.0, 5.0), 0.0)
     st.select_slider(t("min_quality", lang), QUALITY_STEPS, key=quality_key,
                      help=t("min_quality_help", lang),
@@ -342,16 +484,38 @@ def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
                     if "names" in p else None, True)
     st.toggle(t("hide_names", lang), key=hide_key)
     publish({"src": source, "q": st.session_state[quality_key],
-             "names": not st.session_state[hide_key]},
-            {"src": default, "q": 0.0, "names": False})
-    dataset, error = _dataset_for(source, cli, lang)
+             "names": not st.session_state[hide_key],
+             "sds": saved.name if saved else None, "ver": saved.version if saved else 0},
+            {"src": default, "q": 0.0, "names": False, "sds": None, "ver": 0})
+    if saved is not None:
+        dataset, number, error = _saved_dataset(db, saved, lang)
+        label = t("source_store", lang, name=f"{saved.name}, "
+                  f"{t('version_label', lang, v=number)}")
+    else:
+        dataset, error = _dataset_for(source, cli, lang)
+        label = _source_label(source, cli, lang)
     return Context(
         lang=lang, present=bool(view("present")), hide_names=bool(st.session_state[hide_key]),
         min_quality=session.min_quality_or_none(float(st.session_state[quality_key])),
-        dataset=dataset, key=dataset.fingerprint() if dataset is not None else "",
-        label=_source_label(source, cli, lang) if dataset is not None else "",
-        error=error,
+        dataset=dataset, key=fingerprint(dataset) if dataset is not None else "",
+        label=label if dataset is not None else "", error=error,
     )
+
+
+_FINGERPRINTS: weakref.WeakKeyDictionary[Dataset, str] = weakref.WeakKeyDictionary()
+
+
+def fingerprint(dataset: Dataset) -> str:
+    """:meth:`Dataset.fingerprint`, computed once per dataset object.
+
+    Hashing writes every table as CSV; the loaders and the store hand every
+    rerun the same (cached, immutable) object, so remembering the hash per
+    object keeps a pure view change from paying for it again.
+    """
+    key = _FINGERPRINTS.get(dataset)
+    if key is None:
+        key = _FINGERPRINTS[dataset] = dataset.fingerprint()
+    return key
 
 
 def context() -> Context:

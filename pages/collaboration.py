@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from mapping.dataset import CONDITIONS
-from mapping.ui_text import t
+from mapping.ui_text import number, t
 from pages import _shared as shared
 
 ROW_PX = 32  # heatmap row height: readable names, and 25 links still fit on one screen
@@ -22,6 +22,8 @@ def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> al
     long = frame.melt(id_vars=["row"], value_vars=list(CONDITIONS), var_name="condition",
                       value_name="score").dropna(subset=["score"])
     long["condition"] = [t(c, lang) for c in long["condition"]]
+    # Vega formats numbers the English way; the cell text follows the page's language.
+    long["shown"] = [number(v, lang, 1) for v in long["score"]]
     order = [t(c, lang) for c in CONDITIONS]
     size = 20 if present else 13
     base = alt.Chart(long).encode(
@@ -36,10 +38,10 @@ def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> al
         color=alt.Color("score:Q", scale=alt.Scale(domain=[1, 5], scheme="brownbluegreen"),
                         title=t("col_score", lang)),
         tooltip=[alt.Tooltip("row:N", title=row_title), alt.Tooltip("condition:N"),
-                 alt.Tooltip("score:Q", format=".1f")])
+                 alt.Tooltip("shown:N", title=t("col_score", lang))])
     # White text on the darkest cells at both ends of the scale, black elsewhere.
     text = base.mark_text(fontSize=size).encode(
-        text=alt.Text("score:Q", format=".1f"),
+        text=alt.Text("shown:N"),
         color=alt.condition("datum.score <= 1.6 || datum.score >= 4.4", alt.value("#ffffff"),
                             alt.value("#000000")))
     height = max(len(frame), 2) * (ROW_PX * (1.4 if present else 1))
@@ -66,17 +68,21 @@ def links_table(ctx: shared.Context, links: pd.DataFrame) -> None:
     lang = ctx.lang
     frame = _link_rows(links)
     flag = t("few_raters_flag", lang)
+
+    def scores(values: pd.Series) -> list[str]:
+        # As text in the page's language ("3,5" in Dutch); scores run 1-5 with one
+        # decimal, so sorting the text still sorts the numbers.
+        return [number(v, lang, 1) if pd.notna(v) else "" for v in values]
+
     st.dataframe(pd.DataFrame({
         t("col_link", lang): frame["row"],
-        **{t(c, lang): frame[c] for c in CONDITIONS},
-        t("col_quality", lang): frame["quality"],
+        **{t(c, lang): scores(frame[c]) for c in CONDITIONS},
+        t("col_quality", lang): scores(frame["quality"]),
         t("col_weakest", lang): [t(w, lang) if isinstance(w, str) else "–"
                                  for w in frame["weakest"]],
         t("col_raters", lang): frame["raters"],
         t("col_few_raters", lang): [flag if few else "" for few in frame["few_raters"]],
-    }), hide_index=True, width="stretch", column_config={
-        name: st.column_config.NumberColumn(format="%.1f")
-        for name in [*(t(c, lang) for c in CONDITIONS), t("col_quality", lang)]})
+    }), hide_index=True, width="stretch")
 
 
 def orgs_section(ctx: shared.Context, orgs: pd.DataFrame) -> None:
@@ -125,12 +131,11 @@ def main() -> None:
         return
     orgs = ctx.dataset.organisations
     names = dict(zip(orgs["id"].astype(str), orgs["name"], strict=True))
-    left, right = st.columns(2, gap="large")
-    with left:
-        links_section(ctx, tables["links"])
-    with right:
-        orgs_section(ctx, tables["orgs"])
+    # One chart per row: side by side, the long "A – B" row labels left the four
+    # condition columns too narrow for their names.
+    links_section(ctx, tables["links"])
     links_table(ctx, tables["links"])
+    orgs_section(ctx, tables["orgs"])
     reciprocity_section(ctx, tables["reciprocity"], names)
 
 main()

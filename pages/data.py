@@ -94,12 +94,14 @@ def preview_section(ctx: shared.Context) -> None:
 
 
 def _displayable(frame: pd.DataFrame) -> pd.DataFrame:
-    """List cells (tuples) as ``a | b`` text, the way people typed them."""
+    """List cells (tuples) as ``a | b`` text, the way people typed them; no "None"."""
     shown = frame.copy()
     for column in shown.columns:
         if shown[column].map(lambda v: isinstance(v, tuple)).any():
             shown[column] = shown[column].map(
                 lambda v: " | ".join(v) if isinstance(v, tuple) else v)
+        if shown[column].dtype == object:  # an empty text cell reads as empty, not "None"
+            shown[column] = shown[column].where(shown[column].notna(), "")
     return shown
 
 

@@ -30,7 +30,7 @@ def table(ctx: shared.Context, cov) -> pd.DataFrame:
     frame = coverage_table(cov)
     return pd.DataFrame({
         t("col_name", lang): frame["name"],
-        t("col_neighbourhood", lang): frame["neighbourhood"],
+        t("col_neighbourhood", lang): [cov.network.hood(h) or "–" for h in frame["neighbourhood"]],
         t("col_families", lang): frame["families"],
         t("col_coverage", lang): [label(c, lang) for c in frame["coverage"]],
         t("col_distance", lang): frame["distance"],

@@ -43,7 +43,8 @@ def main() -> None:
                       presentation=ctx.present, base_map=view["base"],
                       show_collaborations=view["lines"], height="100vh")
     st.iframe(page, height=HEIGHT)
-    st.download_button(t("download_map", ctx.lang), page, file_name="kaart.html",
+    # Deferred: the page is handed over only on a click, not stored on every rerun.
+    st.download_button(t("download_map", ctx.lang), lambda: page, file_name="kaart.html",
                        mime="text/html", icon=":material/download:", on_click="ignore")
 
 

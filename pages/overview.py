@@ -54,7 +54,7 @@ def gaps(ctx: shared.Context, report: dict) -> None:
 def neighbourhoods(ctx: shared.Context, report: dict) -> None:
     """Share of families with a route, per neighbourhood."""
     lang = ctx.lang
-    rows = [{t("col_neighbourhood", lang): e["neighbourhood"] or "–",
+    rows = [{t("col_neighbourhood", lang): e.get("name") or e["neighbourhood"] or "–",
              t("col_share", lang): None if e["share"] is None else 100 * e["share"],
              t("col_groups", lang): e["groups"], t("col_families", lang): e["families"]}
             for e in report["neighbourhoods"]]

@@ -1,12 +1,18 @@
-"""Fixtures for the AppTest tests: the app with the demo district or an uploaded dataset."""
+"""Fixtures for the AppTest tests: the app with the demo district or an uploaded dataset.
+
+Everything goes through the real loader (:mod:`mapping.load`) and the real demo
+district in ``data/demo``; the figures the pages show are compared with the
+output of ``python -m mapping report --json``.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
-import types
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,55 +21,55 @@ if str(ROOT) not in sys.path:
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from tests.render.conftest import make_dataset  # noqa: E402
+from mapping.dataset import Dataset  # noqa: E402
 
 APP = str(ROOT / "app.py")
+DEMO = ROOT / "data" / "demo"
 PAGES = ("overview", "network", "map", "gaps", "collaboration", "data")
 
 
-def _stub_load(dataset, uploaded=None):
-    """A stand-in ``mapping.load`` until the real one lands (same result shape).
+@pytest.fixture(scope="session", autouse=True)
+def store_db(tmp_path_factory):
+    """Every AppTest's store (the sidebar's "saved dataset" source) in a temporary file.
 
-    ``load_path`` serves ``dataset``; ``load_files`` serves ``uploaded`` (default
-    ``dataset``), so upload tests can tell the two apart.
+    Without it the app would open the user's own store in ``~/.local/share``.
     """
-    def result(data):
-        return types.SimpleNamespace(ok=True, dataset=data, errors=[], warnings=[],
-                                     issues=pd.DataFrame())
-
-    module = types.ModuleType("mapping.load")
-    module.load_path = lambda path, lang="nl": result(dataset)
-    module.load_files = lambda files, lang="nl": result(uploaded or dataset)
-    return module
-
-
-def loader_exists() -> bool:
-    """Whether ``mapping/load.py`` is on disk (the stub does not count)."""
-    return (ROOT / "mapping" / "load.py").is_file()
-
-
-@pytest.fixture
-def demo_loader(monkeypatch):
-    """The real loader when it exists, else a stub serving a small clean district."""
-    if loader_exists():
-        import mapping.load  # noqa: F401
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.sqlite'}"
+    previous = os.environ.get("MAPPING_DB")
+    os.environ["MAPPING_DB"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("MAPPING_DB", None)
     else:
-        monkeypatch.setitem(sys.modules, "mapping.load",
-                            _stub_load(make_dataset(evil=False), upload_stub_dataset()))
-    return sys.modules["mapping.load"]
+        os.environ["MAPPING_DB"] = previous
 
 
-def upload_stub_dataset():
-    """What the stub loader returns for an upload: a district other than the demo."""
-    from tests.analysis.conftest import make_dataset as build
+def cli_report(path: Path, *options: str) -> dict:
+    """``python -m mapping report PATH --json [options]``, run as a user would run it."""
+    done = subprocess.run([sys.executable, "-m", "mapping", "report", str(path), "--json",
+                           *options], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
-    dataset = build(
-        orgs=[("W1", "formal"), ("W2", "formal", "cjg"), ("M1", "informal"),
-              ("M2", "informal"), ("M3", "informal"), ("M4", "informal")],
-        groups=[("G1", 10), ("G2", 20), ("G3", 40), ("G4", 5)],
-        reach=[("W1", "G1"), ("M1", "G1"), ("M2", "G2"), ("M4", "G3")],
-        collaborations=[("M1", "W1"), ("M2", "M3"), ("M3", "W2")])
-    return dataset.replace(name="upload")
+
+@pytest.fixture(scope="session")
+def demo_report() -> dict:
+    """The command line's report of the demo district (every threshold counts)."""
+    return cli_report(DEMO)
+
+
+def load(path: Path) -> Dataset:
+    """``path`` through the real loader, as the app loads it."""
+    from mapping.load import load_path
+
+    result = load_path(path, "nl")
+    assert result.ok, result.errors
+    return result.dataset
+
+
+def shown_dataset() -> Dataset:
+    """The dataset the pages show by default: the demo district."""
+    return load(DEMO)
 
 
 def open_page(page: str, query: dict | None = None, timeout: float = 60) -> AppTest:
@@ -79,18 +85,12 @@ def open_page(page: str, query: dict | None = None, timeout: float = 60) -> AppT
 
 
 @pytest.fixture
-def app(demo_loader):
+def app():
+    """``open_page`` with empty caches (the call counters then count this test only)."""
     import streamlit as st
 
-    st.cache_resource.clear()  # another test may have cached a different stub's data
+    st.cache_resource.clear()
     return open_page
-
-
-def shown_dataset():
-    """The dataset the pages show by default (the demo district, or the stub's)."""
-    from pages._shared import DEMO_DIR
-
-    return sys.modules["mapping.load"].load_path(str(DEMO_DIR), "nl").dataset
 
 
 def network_nodes(at: AppTest) -> int:

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from mapping.session import md_escape
-from tests.app.conftest import PAGES, _stub_load, loader_exists, open_page
+from tests.app.conftest import PAGES, open_page
 from tests.render.conftest import IMG, SCRIPT, make_dataset
 
 
@@ -21,9 +21,7 @@ def evil(monkeypatch, tmp_path):
     dataset = make_dataset(evil=True)
     folder = write_folder(dataset, tmp_path / "evil")
     monkeypatch.setattr(sys, "argv", ["app.py", "--data", str(folder)])
-    if not loader_exists():
-        monkeypatch.setitem(sys.modules, "mapping.load", _stub_load(dataset))
-    st.cache_resource.clear()  # loads are cached by path; the stub serves any path
+    st.cache_resource.clear()
     yield dataset
     st.cache_resource.clear()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from mapping.i18n import format_percent
+from mapping.palette import label
 from mapping.render_network import filter_graph
-from mapping.report import analyse, build_report
+from mapping.report import analyse
 from mapping.session import md_escape
 from mapping.ui_text import number, t
-from tests.app.conftest import PAGES, network_nodes, shown_dataset
+from tests.app.conftest import DEMO, PAGES, cli_report, network_nodes, shown_dataset
 
 TITLES = {"overview": "overview_title", "network": "network_title", "map": "map_title",
           "gaps": "gaps_title", "collaboration": "collab_title", "data": "data_title"}
@@ -38,14 +39,19 @@ def test_every_page_says_which_dataset_is_shown(app, page):
     assert any(md_escape(dataset.name) in c and "Getoond" in c for c in captions), captions
 
 
-def test_overview_figures_equal_the_report(app):
+def test_overview_figures_equal_the_report(app, demo_report):
+    """The overview shows what ``python -m mapping report data/demo --json`` prints."""
     at = app("overview")
     dataset = shown_dataset()
-    report = build_report(dataset, lang="nl")
+    report = demo_report
     metrics = {m.label: m.value for m in at.metric}
     families = sum(v["families"] for v in report["summary"].values())
+    formal = int((dataset.organisations["kind"] == "formal").sum())
     assert metrics[t("organisations", "nl")] == number(len(dataset.organisations))
-    assert metrics[t("groups", "nl")] == number(len(dataset.parent_groups))
+    split = {m.label: m.proto.delta for m in at.metric}[t("organisations", "nl")]
+    assert split == t("orgs_split", "nl", formal=formal,
+                      informal=len(dataset.organisations) - formal)
+    assert metrics[t("groups", "nl")] == number(len(report["groups"]))
     assert metrics[t("families", "nl")] == number(families)
     assert metrics[t("share_route", "nl")] == format_percent(report["share"], "nl")
     assert metrics[t("unreached_groups", "nl")] == number(report["summary"]["unreached"]["groups"])
@@ -54,24 +60,28 @@ def test_overview_figures_equal_the_report(app):
     fragile = sum(1 for g in report["groups"] if g["fragile"])
     assert metrics[t("fragile_groups", "nl")] == number(fragile)
     gaps = "\n".join(m.value for m in at.markdown)
+    assert report["gaps"]
     for sentence in report["gaps"]:
         assert md_escape(sentence) in gaps
 
 
 def test_overview_respects_quality_threshold(app):
     at = app("overview", {"q": "3"})
-    report = build_report(shown_dataset(), min_quality=3.0, lang="nl")
+    report = cli_report(DEMO, "--min-quality", "3")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("share_route", "nl")] == format_percent(report["share"], "nl")
 
 
-def test_gaps_table_equals_the_report(app):
+def test_gaps_table_equals_the_report(app, demo_report):
     at = app("gaps")
-    report = build_report(shown_dataset(), lang="nl")
+    report = demo_report
     table = at.dataframe[0].value
     assert len(table) == len(report["groups"])
     assert list(table[t("col_routes", "nl")]) == [g["routes"] for g in report["groups"]]
+    assert list(table[t("col_coverage", "nl")]) == [label(g["coverage"], "nl")
+                                                  for g in report["groups"]]
     text = "\n".join(m.value for m in at.markdown)
+    assert report["suggestions"]
     for s in report["suggestions"]:
         assert md_escape(s["explanation"]) in text
 
@@ -154,6 +164,8 @@ def test_collaboration_flags_few_raters(app):
     flag_col = t("col_few_raters", "nl")
     assert flag_col in table.columns
     assert (table[flag_col] == t("few_raters_flag", "nl")).any()
+    scores = [v for v in table[t("trust", "nl")] if v]
+    assert scores and all("," in v and "." not in v for v in scores)  # Dutch decimal comma
 
 
 def test_map_page_embeds_the_map(app):
@@ -161,3 +173,22 @@ def test_map_page_embeds_the_map(app):
     frames = at.get("iframe")
     assert len(frames) == 1
     assert "wijkkaart-status" in frames[0].proto.srcdoc
+
+
+def test_map_and_collaboration_view_changes_recompute_no_analysis(app):
+    from pages import _shared
+
+    at = app("map")
+    before = dict(_shared.CALLS)
+    at.toggle(key="map_lines.nl").set_value(True).run()
+    at.session_state["map_base.nl"] = "none"
+    at.run()
+    assert not at.exception
+    at.switch_page("pages/collaboration.py")
+    at.run()
+    at.switch_page("pages/map.py")
+    at.run()
+    # Only the collaboration page's own tables were new; nothing was recomputed.
+    assert {k: v for k, v in _shared.CALLS.items() if k != "quality"} == \
+        {k: v for k, v in before.items() if k != "quality"}
+    assert at.query_params["lines"] in ("1", ["1"])

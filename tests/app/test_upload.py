@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from mapping.i18n import format_percent
-from mapping.report import build_report
 from mapping.ui_text import number, t
-from tests.app.conftest import PAGES, loader_exists, open_page, upload_stub_dataset
+from tests.app.conftest import PAGES, cli_report, load, open_page
 from tests.render.conftest import make_dataset
 
+BAD = b"id,naam,soort\n1,Wijkteam,formeel\n1,Moskee,misschien\n"
 
-def _files(tmp_path):
-    """The upload: canonical CSV files (+ GeoJSON) of a small district."""
+
+@pytest.fixture(scope="module")
+def upload_folder(tmp_path_factory):
+    """The upload: canonical CSV files (+ GeoJSON) of a small district that is not the demo."""
     from tests.browser.conftest import write_folder
 
-    folder = write_folder(make_dataset(evil=False).replace(name="upload"), tmp_path / "up")
+    return write_folder(make_dataset(evil=False), tmp_path_factory.mktemp("upload") / "up")
+
+
+def _files(folder):
     return [(p.name, p.read_bytes(), "text/csv") for p in sorted(folder.iterdir())]
-
-
-def _expected(files):
-    if not loader_exists():
-        return upload_stub_dataset()
-    result = sys.modules["mapping.load"].load_files([(n, b) for n, b, _ in files], "nl")
-    assert result.ok, result.errors
-    return result.dataset
 
 
 def _upload(files):
@@ -36,34 +31,50 @@ def _upload(files):
     return at
 
 
-def test_valid_upload_becomes_the_sessions_dataset(app, tmp_path):
-    files = _files(tmp_path)
-    at = _upload(files)
+def test_valid_upload_becomes_the_sessions_dataset(app, upload_folder):
+    at = _upload(_files(upload_folder))
     assert at.session_state["source.nl"] == "upload"
     assert [s.value for s in at.success] == [t("valid", "nl")] or at.warning
-    expected = _expected(files)
+    expected = load(upload_folder)
+    report = cli_report(upload_folder)
     at.switch_page("pages/overview.py")
     at.run()
-    report = build_report(expected, lang="nl")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[t("organisations", "nl")] == number(len(expected.organisations))
+    assert metrics[t("groups", "nl")] == number(len(report["groups"]))
     assert metrics[t("share_route", "nl")] == format_percent(report["share"], "nl")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Geüpload" in captions
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_with_the_upload(app, tmp_path, page):
-    at = _upload(_files(tmp_path))
+def test_every_page_runs_with_the_upload(app, upload_folder, page):
+    at = _upload(_files(upload_folder))
     at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    assert "Geüpload" in " ".join(c.value for c in at.caption)
 
 
-@pytest.mark.skipif(not loader_exists(), reason="mapping.load not written yet")
 def test_invalid_upload_is_reported_and_never_applied(app):
-    bad = b"id,naam,soort\n1,Wijkteam,formeel\n1,Moskee,misschien\n"
-    at = _upload([("organisaties.csv", bad, "text/csv")])
+    at = _upload([("organisaties.csv", BAD, "text/csv")])
     assert at.error, "no error message"
-    assert at.dataframe, "no validation table"
+    table = at.dataframe[0].value
+    for column in ("file", "row", "column", "value", "message"):
+        assert t(f"col_{column}", "nl") in table.columns
+    assert "organisaties.csv" in set(table[t("col_file", "nl")])
     assert at.session_state["source.nl"] != "upload"
     assert at.get("download_button")
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert "Demowijk" in " ".join(c.value for c in at.caption)
+
+
+def test_invalid_upload_after_a_valid_one_keeps_the_valid_one(app, upload_folder):
+    at = _upload(_files(upload_folder))
+    at.file_uploader[0].set_value([("organisaties.csv", BAD, "text/csv")]).run()
+    assert at.error
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert "Geüpload" in " ".join(c.value for c in at.caption)

@@ -26,13 +26,8 @@ if str(ROOT) not in sys.path:
 
 from tests.browser_support import VIEWPORT, block_external, launch  # noqa: E402
 
-STUB_SITE = Path(__file__).parent / "stub_site"
+DEMO = ROOT / "data" / "demo"
 READY_TIMEOUT = 60
-
-
-def loader_exists() -> bool:
-    """Whether ``mapping/load.py`` is on disk (a stub in ``sys.modules`` does not count)."""
-    return (ROOT / "mapping" / "load.py").is_file()
 
 
 def free_port() -> int:
@@ -52,16 +47,15 @@ class Server:
 
 
 @contextmanager
-def streamlit_server(tmp: Path, app_args: list[str] = (), stub: str | None = None,
+def streamlit_server(tmp: Path, app_args: list[str] = (),
                      env_extra: dict[str, str] | None = None) -> Iterator[Server]:
     """Start ``streamlit run app.py`` on a free port; wait for ``/_stcore/health``."""
     port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
-    paths = [str(ROOT)]
-    if not loader_exists():
-        paths.insert(0, str(STUB_SITE))
-        env["WIJK_STUB"] = stub or "demo"
-    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")])
+    # The app's store (its "saved dataset" source) in the temporary directory, never
+    # in the user's own ~/.local/share.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1",
+           "MAPPING_DB": f"sqlite:///{tmp / 'store.sqlite'}", **(env_extra or {})}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     log = tmp / f"streamlit-{port}.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -98,10 +92,28 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"streamlit not healthy after {READY_TIMEOUT}s:\n{log.read_text()}")
 
 
+HOSTILE = "vijandig"
+"""Saved dataset (in the server's store) whose names are script tags and onerror attributes."""
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[Server]:
-    """The app with the demo district."""
-    with streamlit_server(tmp_path_factory.mktemp("server")) as running:
+    """The one app server of the session: the demo district by default.
+
+    Its store also holds the hostile district as saved dataset :data:`HOSTILE`,
+    so the escaping test opens it on this server (``?src=store&sds=vijandig``)
+    instead of starting a second one.
+    """
+    from mapping.store import open_store
+    from tests.render.conftest import make_dataset
+
+    tmp = tmp_path_factory.mktemp("server")
+    url = f"sqlite:///{tmp / 'store.sqlite'}"
+    hostile = served_dataset(write_folder(make_dataset(evil=True), tmp / "hostile"))
+    with open_store(url) as db:
+        db.create_dataset(HOSTILE, hostile, author="tests")
+    with streamlit_server(tmp, env_extra={"MAPPING_DB": url}) as running:
+        running.hostile = hostile
         yield running
 
 
@@ -175,18 +187,13 @@ MAP_DRAWN = ("document.getElementById('wijkkaart-status') && "
              "document.getElementById('wijkkaart-status').dataset.drawn === '1'")
 
 
-def served_dataset(kind: str = "demo", folder: Path | None = None):
-    """The dataset a server of ``kind`` shows, loaded the way the app loads it."""
-    if loader_exists():
-        from mapping.load import load_path
+def served_dataset(folder: Path = DEMO):
+    """The dataset a server started on ``folder`` shows, loaded the way the app loads it."""
+    from mapping.load import load_path
 
-        path = folder if folder is not None else ROOT / "data" / "demo"
-        result = load_path(str(path), "nl")
-        assert result.ok, result.errors
-        return result.dataset
-    from tests.render.conftest import make_dataset
-
-    return make_dataset(evil=kind == "evil")
+    result = load_path(str(folder), "nl")
+    assert result.ok, result.errors
+    return result.dataset
 
 
 def write_folder(dataset, folder: Path) -> Path:
@@ -205,14 +212,3 @@ def write_folder(dataset, folder: Path) -> Path:
         (folder / "neighbourhoods.geojson").write_text(json.dumps(dataset.neighbourhoods),
                                                       encoding="utf-8")
     return folder
-
-
-@pytest.fixture(scope="session")
-def evil_server(tmp_path_factory) -> Iterator[tuple[Server, Any]]:
-    """The app serving a district whose names are script tags and onerror attributes."""
-    from tests.render.conftest import make_dataset
-
-    tmp = tmp_path_factory.mktemp("evil")
-    folder = write_folder(make_dataset(evil=True), tmp / "data")
-    with streamlit_server(tmp, ["--data", str(folder)], stub="evil") as running:
-        yield running, served_dataset("evil", folder)

@@ -11,15 +11,16 @@ from mapping.render_network import filter_graph
 from mapping.report import analyse
 from mapping.ui_text import t
 from tests.browser.conftest import (
+    HOSTILE,
     MAP_DRAWN,
     NETWORK_DRAWN,
     frame_where,
-    loader_exists,
     open_app,
     served_dataset,
     wait_idle,
 )
 from tests.render.conftest import PAYLOADS
+from tests.render.helpers import external_references, network_data
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +84,6 @@ def test_presentation_mode_from_url(server, page):
     assert sidebar.get_attribute("data-collapsed") == "true"
 
 
-@pytest.mark.skipif(not loader_exists(), reason="mapping.load not written yet")
 def test_bad_upload_shows_its_error_table(server, page, tmp_path):
     bad = tmp_path / "organisations.csv"
     bad.write_text("id,naam,soort\n1,Wijkteam,formeel\n1,Moskee,misschien\n", encoding="utf-8")
@@ -99,26 +99,35 @@ def test_bad_upload_shows_its_error_table(server, page, tmp_path):
         "[data-testid='stSidebar']").inner_text()
 
 
-def test_hostile_names_show_as_text_and_never_run(evil_server, page):
-    server, dataset = evil_server
+def test_hostile_names_show_as_text_and_never_run(server, page):
+    dataset = server.hostile
+    hostile = f"src=store&sds={HOSTILE}"
     page.add_init_script("window.__pwned = undefined;")
     for name in PAGES:
-        open_app(page, server.page_url(name))
+        open_app(page, server.page_url(name, hostile))
         if name == "network":
             frame_where(page, NETWORK_DRAWN)
         if name == "map":
             frame_where(page, MAP_DRAWN, timeout=30)
         page.wait_for_timeout(500)
+        assert HOSTILE in page.locator("[data-testid='stMain']").inner_text(), name
         for frame in page.frames:
             assert frame.evaluate("() => window.__pwned") is None, (name, frame.url)
     assert page.watch.dialogs == []
     assert page.watch.errors == []
-    # The names are on screen as the characters people typed.
-    open_app(page, server.page_url(""))
+    # The names are on screen as the characters people typed: in the page...
+    open_app(page, server.page_url("", hostile))
     text = page.locator("[data-testid='stMain']").inner_text()
     names = [*dataset.organisations["name"], *dataset.parent_groups["name"]]
-    assert any(payload in text for payload in PAYLOADS if payload in names), text[:2000]
-    open_app(page, server.page_url("gaps"))
+    shown = [payload for payload in PAYLOADS if payload in names and payload in text]
+    assert shown, text[:2000]
+    # ... and in the network's legend and the map's popups, which are our own HTML.
+    open_app(page, server.page_url("network", hostile))
+    frame = frame_where(page, NETWORK_DRAWN)
+    labels = frame.evaluate("window.wijknetwerk.nodes.get()"
+                            ".map(n => n.label || '').join('\\n')")
+    assert any(payload in labels for payload in PAYLOADS if payload in names)
+    open_app(page, server.page_url("gaps", hostile))
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=20_000)
     assert page.watch.dialogs == [] and page.evaluate("() => window.__pwned") is None
 
@@ -131,3 +140,34 @@ def test_offline_network_and_map_draw(server, page):
     frame = frame_where(page, MAP_DRAWN, timeout=30)
     assert frame.evaluate("window.wijkkaart.polygons") > 0
     assert page.watch.blocked == []
+
+
+def test_network_view_downloads_as_standalone_html(server, page, tmp_path):
+    dataset = served_dataset()
+    category = sorted(dataset.organisations["category"])[0]
+    open_app(page, server.page_url("network", f"cat={category}"))
+    frame = frame_where(page, NETWORK_DRAWN)
+    shown = frame.evaluate("window.wijknetwerk.nodeCount")
+    with page.expect_download(timeout=20_000) as download:
+        page.get_by_text(t("download_html", "nl")).click()
+    target = tmp_path / "netwerk.html"
+    download.value.save_as(target)
+    html = target.read_text(encoding="utf-8")
+    assert external_references(html) == []  # standalone: vis-network is inside
+    assert len(network_data(html)["nodes"]) == shown  # the filtered view, not everything
+
+
+def test_saved_dataset_chosen_in_the_sidebar(server, page):
+    open_app(page, server.page_url(""))
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name=t("source_saved", "nl")).click()
+    wait_idle(page)
+    assert "src=store" in page.url
+    # The newest version of the first saved dataset is shown, and says so.
+    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first
+    assert "versie" in caption.inner_text()
+    page.reload()
+    wait_idle(page)
+    assert "versie" in page.locator(
+        "[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
