@@ -73,7 +73,11 @@ def _fresh(graph: nx.Graph, seed: int, iterations: int | None) -> dict[Hashable,
     index = {node: i for i, node in enumerate(nodes)}
     edges = np.array([(index[u], index[v]) for u, v in graph.edges if u != v], dtype=np.int64)
     edges = edges.reshape(-1, 2)
-    xy = _force_layout(len(nodes), edges, seed, iterations or 60)
+    # A district of a few hundred nodes can afford more iterations and a firmer pull
+    # to the centre: fewer overlapping labels, and unconnected groups stay close by.
+    small = len(nodes) <= 500
+    xy = _force_layout(len(nodes), edges, seed, iterations or (300 if small else 60),
+                       gravity=0.1 if small else 0.02)
     return {node: (round(float(x) * SCALE, 2), round(float(y) * SCALE, 2))
             for node, (x, y) in zip(nodes, xy, strict=True)}
 

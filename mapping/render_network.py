@@ -683,16 +683,19 @@ def _legend_html(graph: nx.Graph, pal: Palette, lang: str, weak: float, custom_s
     present = {(d.get("kind"), d.get("category")) for _, d in graph.nodes(data=True)
                if d.get("type") == ORG}
     counts = t["nodes"].format(n=graph.number_of_nodes(), m=graph.number_of_edges())
-    rows: list[str] = [f"<h2>{esc(t['legend'])}</h2>",
+    # A <details> box: on a narrow screen the viewer folds it away to see the network.
+    rows: list[str] = [f"<summary><h2>{esc(t['legend'])}</h2></summary>",
                        f"<p class='muted'>{esc(counts)}</p>",
                        f"<p>{esc(t['shape'])}</p>",
                        f"<h3>{esc(t['organisations'])}</h3><ul>"]
     for kind in ("formal", "informal"):
         shape = "sq" if kind == "formal" else "dot"
-        for cat in sorted(str(c) for k, c in present if (k == "formal") == (kind == "formal")):
+        cats = {c for k, c in present if (k == "formal") == (kind == "formal")}
+        for cat in sorted(cats, key=lambda c: (c is None, str(c))):
             swatch = (f"<span class='sw {shape}' "
                       f"style='background:{pal.organisation(kind, cat)}'></span>")
-            rows.append(item(swatch, f"{label(kind, lang)} · {label(cat, lang)}"))
+            text = label(kind, lang) if cat is None else f"{label(kind, lang)} · {label(cat, lang)}"
+            rows.append(item(swatch, text))
     rows.append(f"</ul><h3>{esc(t['groups'])}</h3><ul>")
     classes = [c for c in ("direct", "bridged", "informal_only", "unreached")
                if any(g.coverage == c for g in cov.values())]
@@ -721,7 +724,7 @@ def _legend_html(graph: nx.Graph, pal: Palette, lang: str, weak: float, custom_s
         shown = len(highlight.nodes & set(graph.nodes))
         rows.append(f"<p><strong>{esc(t['highlight'].format(n=shown))}</strong></p>")
     cls = "legend present" if presentation else "legend"
-    return f"<div id='legend' class='{cls}'>{''.join(rows)}</div>"
+    return f"<details id='legend' class='{cls}' open>{''.join(rows)}</details>"
 
 
 _PAGE = """<!DOCTYPE html>
@@ -741,7 +744,8 @@ html, body {{ margin: 0; padding: 0; background: {background}; color: {text};
   border: 1px solid #bbb; border-radius: 6px; padding: 8px 12px; font-size: {legend_font}px;
   line-height: 1.35; }}
 .legend.present {{ border: 2px solid #000; max-width: 480px; }}
-.legend h2 {{ font-size: 1.15em; margin: 0 0 4px; }}
+.legend h2 {{ font-size: 1.15em; margin: 0 0 4px; display: inline; }}
+.legend summary {{ cursor: pointer; }}
 .legend h3 {{ font-size: 1em; margin: 8px 0 2px; }}
 .legend ul {{ list-style: none; margin: 0; padding: 0; }}
 .legend li {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
@@ -837,6 +841,10 @@ div.vis-tooltip {{ white-space: pre-line; font-size: {legend_font}px; max-width:
       var px = data.options.nodes.font.size;
       network.setOptions({{nodes: {{font: {{size: Math.min({label_px} / scale, px * 3)}}}}}});
     }}
+  }}
+  var legendBox = document.getElementById("legend");
+  if (legendBox) {{
+    legendBox.addEventListener("toggle", function () {{ if (!touched) {{ fitBesideLegend(); }} }});
   }}
   if (data.options.physics.enabled) {{
     network.once("stabilizationIterationsDone", fitBesideLegend);
