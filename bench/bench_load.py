@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -61,6 +62,8 @@ def main() -> None:
                 book = Path(tmp) / "city1.xlsx"
                 write.write_xlsx(dataset, book)
                 print(f"1x XLSX workbook: {_time(book, 1)[0]:6.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process (up to the 4x city): {peak:.0f} MB")
 
 
 if __name__ == "__main__":
