@@ -41,7 +41,14 @@ import pandas as pd
 from mapping import geo
 from mapping import schema as sc
 from mapping.dataset import TABLES, Dataset
-from mapping.validate import Collector, Issue, RawTable, issues_frame, validate_tables
+from mapping.validate import (
+    Collector,
+    Issue,
+    RawTable,
+    issues_frame,
+    table_label,
+    validate_tables,
+)
 
 csv.field_size_limit(2**31 - 1)  # long notes with line breaks are legitimate cells
 
@@ -271,8 +278,6 @@ def _read(files: Iterable[tuple[str, bytes]], col: Collector
                  else [t for t in [_csv_table(name, data, col)] if t is not None])
         for raw in found:
             if raw.table in raws:
-                from mapping.validate import table_label
-
                 col.error("table_twice", raw.file, table=table_label(raw.table, col.lang),
                           other=raws[raw.table].file)
             else:
@@ -399,8 +404,11 @@ def format_result(result: LoadResult, lang: str = "nl") -> str:
     lines: list[str] = []
     if result.ok and result.dataset is not None:
         counts = result.dataset.counts()
+        labels = {t: table_label(t, lang) for t in TABLES}
+        labels["reach"] = "reach links" if en else "bereiklijnen"
+        labels["neighbourhoods"] = "neighbourhoods" if en else "wijken"
         lines.append(("Valid: " if en else "Geldig: ") + ", ".join(
-            f"{n} {name.replace('_', ' ')}" for name, n in counts.items()))
+            f"{n} {labels[name]}" for name, n in counts.items()))
     else:
         lines.append(f"{len(result.errors)} " + ("errors; nothing loaded." if en
                                                   else "fouten; niets geladen."))
