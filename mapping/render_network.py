@@ -843,6 +843,10 @@ div.vis-tooltip {{ white-space: pre-line; font-size: {legend_font}px; max-width:
     }}
   }}
   var legendBox = document.getElementById("legend");
+  // In a narrow frame an open legend would leave the network a strip: start folded.
+  if (legendBox && container.clientWidth > 0 && container.clientWidth < 900) {{
+    legendBox.removeAttribute("open");
+  }}
   if (legendBox) {{
     legendBox.addEventListener("toggle", function () {{ if (!touched) {{ fitBesideLegend(); }} }});
   }}
