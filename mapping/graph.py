@@ -46,6 +46,26 @@ REACH = "reach"
 COLLABORATION = "collaboration"
 
 
+def extra_attributes(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The user's own columns on a node (not declared in the schema), as text pairs.
+
+    Unknown columns are kept when loading so that they show up in tooltips,
+    popups and exports; empty values are left out.
+    """
+    from mapping.schema import SCHEMAS  # late: schema imports dataset, as this module does
+
+    table = "organisations" if data.get("type") == ORG else "parent_groups"
+    declared = {c.name for c in SCHEMAS[table].columns} | {"type", "id"}
+    pairs = []
+    for key, value in data.items():
+        if key in declared or value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        text = str(value).strip()
+        if text:
+            pairs.append((str(key), text))
+    return pairs
+
+
 def org_node(org_id: str) -> str:
     """Graph key of the organisation with id ``org_id``."""
     return f"o:{org_id}"

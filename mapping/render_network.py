@@ -44,6 +44,7 @@ from mapping.graph import (
     ORG,
     REACH,
     collaboration_graph,
+    extra_attributes,
     group_node,
     org_node,
 )
@@ -596,6 +597,7 @@ def _node_tooltip(data: Mapping[str, Any], cov: GroupCoverage | None, hide_perso
             lines.append(f"{t['languages']}: {_join(data['languages'])}")
         if not hide_personal and data.get("contact"):
             lines.append(f"{t['contact']}: {data['contact']}")
+    lines += [f"{key}: {value}" for key, value in extra_attributes(dict(data))]
     return "\n".join(lines)
 
 

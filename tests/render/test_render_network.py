@@ -247,3 +247,19 @@ def test_coverage_object_input():
     cov = coverage_by_node(result)
     assert cov["g:1"] == GroupCoverage("direct", 2, False)
     assert cov["g:2"].fragile
+
+
+def test_extra_columns_show_in_tooltips_and_popups(dataset):
+    """Columns the tool does not know are kept and shown (issue 2), escaped like the rest."""
+    from mapping.graph import build_graph
+    from mapping.render_map import render_map
+
+    orgs = dataset.organisations.copy()
+    orgs["website"] = ["https://wijkteam.example", None, None, None, None, "<b>x</b>"]
+    graph = build_graph(dataset.replace(organisations=orgs))
+    nodes = {n["id"]: n for n in network_data(render_network(graph, positions(graph)))["nodes"]}
+    assert "website: https://wijkteam.example" in nodes["o:1"]["tooltip"]
+    assert "website" not in nodes["o:2"]["tooltip"]
+    page = render_map(graph, dataset.neighbourhoods)
+    assert "website: https://wijkteam.example" in page
+    assert "<b>x</b>" not in page
