@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from mapping import write
 from mapping.dataset import TABLES
 from mapping.session import md_escape
 from mapping.ui_text import t
@@ -90,12 +91,16 @@ def preview_section(ctx: shared.Context) -> None:
         frame = ctx.dataset.table(name)
         with tab:
             st.caption(t("rows", ctx.lang, n=len(frame)))
-            st.dataframe(_displayable(frame), hide_index=True, width="stretch", height=320)
+            st.dataframe(_displayable(frame, name, ctx.lang), hide_index=True, width="stretch",
+                         height=320)
 
 
-def _displayable(frame: pd.DataFrame) -> pd.DataFrame:
-    """List cells (tuples) as ``a | b`` text, the way people typed them; no "None"."""
-    shown = frame.copy()
+def _displayable(frame: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
+    """The table as people typed it: their language's headers and values, ``a | b`` lists,
+    empty cells empty (not "None")."""
+    headers = "en" if lang == "en" else "nl"
+    shown = write.localised(frame, headers).copy()
+    shown.columns = write.header_names(table, list(shown.columns), headers)
     for column in shown.columns:
         if shown[column].map(lambda v: isinstance(v, tuple)).any():
             shown[column] = shown[column].map(
