@@ -12,13 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FORMAL_CATEGORIES: tuple[str, ...] = (
-    "wijkteam", "jeugdteam", "cjg", "jgz", "school", "ggd", "veilig_thuis", "huisarts",
-)
-INFORMAL_CATEGORIES: tuple[str, ...] = (
-    "mzo", "moskee", "kerk", "buurtcentrum", "ouderkamer", "vrouwennetwerk",
-    "sleutelfiguur", "vrijwilligers",
-)
 COVERAGE_CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
 
 
