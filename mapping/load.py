@@ -31,6 +31,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -376,6 +377,15 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--lang", choices=("nl", "en"), default="nl")
     return "validate", run_validate
+
+
+def load_for_command(path: str | Path, lang: str = "nl") -> Dataset | None:
+    """Load for a CLI command: the dataset, or ``None`` after printing the problems to stderr."""
+    result = load_path(path, lang)
+    if result.ok:
+        return result.dataset
+    print(format_result(result, lang), file=sys.stderr)
+    return None
 
 
 def _issue_json(issue: Issue) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from mapping import graph as g
@@ -214,29 +213,18 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``report``: exit 1 (with the error report) when the data is invalid."""
-    from mapping.load import load_path  # imported late: only this command needs it
+    from mapping.load import load_for_command  # imported late: only this command needs it
 
     lang = normalise_lang(args.lang)
-    result = load_path(args.path, lang)
-    if not result.ok:
-        for error in result.errors:
-            print(_error_text(error), file=sys.stderr)
+    dataset = load_for_command(args.path, lang)
+    if dataset is None:
         return 1
-    report = build_report(result.dataset, min_quality=args.min_quality, lang=lang)
+    report = build_report(dataset, min_quality=args.min_quality, lang=lang)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=_json_default))
     else:
         print(format_report(report, lang), end="")
     return 0
-
-
-def _error_text(error: Any) -> str:
-    message = getattr(error, "message", None)
-    if message is None:
-        return str(error)
-    where = ", ".join(str(x) for x in (getattr(error, "file", None), getattr(error, "row", None),
-                                       getattr(error, "column", None)) if x is not None)
-    return f"{where}: {message}" if where else str(message)
 
 
 def _json_default(value: Any) -> Any:

@@ -100,7 +100,7 @@ from mapping import store_schema as s
 from mapping.dataset import CONDITIONS, TABLES, Dataset
 from mapping.i18n import Catalog, normalise_lang, translate
 from mapping.write import PERSONAL_COLUMNS as PERSONAL_COLUMNS  # re-exported; lives in write
-from mapping.write import drop_personal
+from mapping.write import drop_personal, write_csv_folder
 
 __all__ = [
     "DatasetDiff",
@@ -185,7 +185,6 @@ MESSAGES: Catalog = {
         "bad_label": "Geef een label van 1 tot 200 tekens.",
         "join_invalid": "Deze code is onbekend of gesloten. Vraag de begeleider om de "
                         "juiste code.",
-        "invalid_data": "De gegevens zijn niet geldig; niets opgeslagen.",
     },
     "en": {
         "dataset_not_found": "Dataset '{name}' does not exist.",
@@ -223,7 +222,6 @@ MESSAGES: Catalog = {
         "bad_label": "Give a label of 1 to 200 characters.",
         "join_invalid": "This code is unknown or closed. Ask the facilitator for the right "
                         "code.",
-        "invalid_data": "The data is not valid; nothing was saved.",
     },
 }
 
@@ -1812,23 +1810,20 @@ def register_import(sub: argparse._SubParsersAction) -> tuple[str, Any]:
 
 def run_import(args: argparse.Namespace) -> int:
     """Run ``import``: exit 1 with the error report when the data is invalid."""
-    from mapping.load import load_path  # only this command needs the file readers
+    from mapping.load import load_for_command  # only this command needs the file readers
 
     lang = normalise_lang(args.lang)
-    result = load_path(args.path, lang)
-    if not result.ok:
-        print(translate(MESSAGES, "invalid_data", lang), file=sys.stderr)
-        for error in result.errors:
-            print(_issue_text(error), file=sys.stderr)
+    dataset = load_for_command(args.path, lang)
+    if dataset is None:
         return 1
     name = args.name or Path(args.path).stem
     try:
         with contextlib.closing(open_store(args.db)) as store:
             if args.replace:
-                number = store.save(name, result.dataset, author=args.author,
+                number = store.save(name, dataset, author=args.author,
                                     message=f"import {args.path}")
             else:
-                number = store.create_dataset(name, result.dataset, author=args.author,
+                number = store.create_dataset(name, dataset, author=args.author,
                                               message=f"import {args.path}")
     except StoreError as exc:
         print(exc.message(lang), file=sys.stderr)
@@ -1867,19 +1862,3 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"{dataset.name} -> {args.out}")
     return 0
 
-
-def write_csv_folder(dataset: Dataset, out: Path) -> None:
-    """Write ``dataset`` as a canonical CSV folder with :mod:`mapping.write`."""
-    from mapping import write  # the CSV writer lives with the other file formats
-
-    writer = getattr(write, "write_csv_folder", None) or write.write_folder
-    writer(dataset, out)
-
-
-def _issue_text(error: Any) -> str:
-    message = getattr(error, "message", None)
-    if message is None:
-        return str(error)
-    where = ", ".join(str(x) for x in (getattr(error, "file", None), getattr(error, "row", None),
-                                       getattr(error, "column", None)) if x is not None)
-    return f"{where}: {message}" if where else str(message)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
-from dataclasses import dataclass, field
 
 from mapping import cli
 from mapping.report import build_report, format_report
@@ -44,34 +41,32 @@ def test_format_report_in_both_languages(district):
     assert "Largest gaps" in en and "1. If Org W1 starts working with Org M4" in en
 
 
-@dataclass
-class _Result:
-    ok: bool
-    dataset: object = None
-    errors: list = field(default_factory=list)
+def _folder(tmp_path, dataset):
+    """``dataset`` written as a CSV folder, as the command line reads it."""
+    from mapping.write import write_csv
+
+    write_csv(dataset, tmp_path / "wijk")
+    return str(tmp_path / "wijk")
 
 
-def _fake_loader(monkeypatch, result):
-    module = types.ModuleType("mapping.load")
-    module.load_path = lambda path, lang="nl": result
-    monkeypatch.setitem(sys.modules, "mapping.load", module)
-
-
-def test_cli_report_json(monkeypatch, capsys, district):
-    _fake_loader(monkeypatch, _Result(True, district))
-    assert cli.main(["report", "somewhere", "--json", "--lang", "en"]) == 0
+def test_cli_report_json(tmp_path, capsys, district):
+    assert cli.main(["report", _folder(tmp_path, district), "--json", "--lang", "en"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [row["coverage"] for row in out["groups"]] == [
         "direct", "bridged", "informal_only", "unreached", "bridged"]
 
 
-def test_cli_report_text_and_min_quality(monkeypatch, capsys, district):
-    _fake_loader(monkeypatch, _Result(True, district))
-    assert cli.main(["report", "somewhere", "--min-quality", "3.5"]) == 0
+def test_cli_report_text_and_min_quality(tmp_path, capsys, district):
+    assert cli.main(["report", _folder(tmp_path, district), "--min-quality", "3.5"]) == 0
     assert "minstens 3,5" in capsys.readouterr().out
 
 
-def test_cli_report_invalid_data_exits_1(monkeypatch, capsys):
-    _fake_loader(monkeypatch, _Result(False, None, ["organisations.csv, rij 3: id ontbreekt"]))
-    assert cli.main(["report", "bad"]) == 1
-    assert "id ontbreekt" in capsys.readouterr().err
+def test_cli_report_invalid_data_exits_1(tmp_path, capsys, district):
+    folder = _folder(tmp_path, district)
+    orgs = tmp_path / "wijk" / "organisations.csv"
+    lines = orgs.read_text(encoding="utf-8").splitlines()
+    lines[2] = "," + lines[2].split(",", 1)[1]  # row 3 loses its id
+    orgs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["report", folder]) == 1
+    err = capsys.readouterr().err
+    assert "organisations.csv, rij 3, kolom id: Verplichte waarde ontbreekt." in err

@@ -6,7 +6,8 @@ import pytest
 
 from mapping import load
 from mapping.cli import main
-from mapping.store import Store, write_csv_folder
+from mapping.store import Store
+from mapping.write import write_csv_folder
 
 
 @pytest.fixture
