@@ -168,8 +168,9 @@ def wait_idle(page: Any, timeout: float = 30_000) -> None:
     page.wait_for_timeout(300)  # let React mount the last elements of the run
 
 
-def frame_where(page: Any, expression: str, timeout: float = 20.0) -> Any:
-    """The first frame (page or iframe) where the JavaScript ``expression`` is truthy."""
+def find_frame(page: Any, expression: str, timeout: float = 20.0) -> Any | None:
+    """The first frame (page or iframe) where the JavaScript ``expression`` becomes
+    truthy within ``timeout`` seconds, or ``None``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for frame in page.frames:
@@ -179,7 +180,15 @@ def frame_where(page: Any, expression: str, timeout: float = 20.0) -> Any:
             except Exception:  # frames come and go while Streamlit reruns
                 continue
         time.sleep(0.2)
-    raise AssertionError(f"no frame with {expression!r} after {timeout}s")
+    return None
+
+
+def frame_where(page: Any, expression: str, timeout: float = 20.0) -> Any:
+    """Like :func:`find_frame`, but a missing frame fails the test."""
+    frame = find_frame(page, expression, timeout)
+    if frame is None:
+        raise AssertionError(f"no frame with {expression!r} after {timeout}s")
+    return frame
 
 
 NETWORK_DRAWN = "window.wijknetwerk && window.wijknetwerk.drawn"

@@ -8,13 +8,12 @@ request is aborted.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import open_app, streamlit_server, wait_idle
+from tests.browser.conftest import find_frame, open_app, streamlit_server, wait_idle
 from tests.browser_support import VIEWPORT, block_external, launch
 
 pytestmark = pytest.mark.browser
@@ -57,16 +56,7 @@ def _network_has(page: Any, node: str, present: bool = True, timeout: float = 20
     """Wait until the live network iframe does (or does not) contain ``node``."""
     check = f"window.wijknetwerk && window.wijknetwerk.drawn && " \
             f"{'' if present else '!'}window.wijknetwerk.nodes.get({node!r})"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate(f"() => Boolean({check})"):
-                    return True
-            except Exception:  # frames are replaced while the fragment redraws
-                continue
-        time.sleep(0.3)
-    return False
+    return find_frame(page, check, timeout) is not None
 
 
 def test_participant_submits_and_shared_screen_updates(workshop_server, browser):
