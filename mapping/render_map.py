@@ -40,16 +40,16 @@ import networkx as nx
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from mapping.graph import COLLABORATION, GROUP, ORG, REACH, extra_attributes
+from mapping.graph import COLLABORATION, GROUP, ORG, REACH
 from mapping.palette import NO_DATA, Palette, label, palette
 from mapping.render_network import (
     STRONG_QUALITY,
     WEAK_QUALITY,
     GroupCoverage,
     coverage_by_node,
+    node_text,
     script_json,
 )
-from mapping.topics import topic_label
 
 ASSETS = Path(__file__).parent / "assets" / "leaflet"
 
@@ -328,7 +328,7 @@ def render_map(
                         "fill": True, "fillColor": pal.coverage_colour(gc.coverage if gc else None),
                         "fillOpacity": 0.8, "wkRole": "groups"},
             "tooltip": str(data.get("name") or data.get("id")),
-            "popup": _group_text(data, gc, lang, graph.graph.get("neighbourhood_names")),
+            "popup": node_text(data, gc, True, lang, graph.graph.get("neighbourhood_names")),
         })
     _Batch("circleMarker", group_items).add_to(groups_layer)
     groups_layer.add_to(fmap)
@@ -577,49 +577,12 @@ def _all_points(coords: Any) -> list[list[float]]:
 # --------------------------------------------------------------------------- text
 
 
-def _group_text(data: Mapping[str, Any], gc: GroupCoverage | None, lang: str,
-                hoods: Mapping[str, str] | None = None) -> str:
-    t = TEXT[lang]
-    lines = [str(data.get("name") or data.get("id")), label("group", lang)]
-    if data.get("community"):
-        lines.append(f"{t['community']}: {data['community']}")
-    if data.get("neighbourhood"):
-        lines.append(f"{t['neighbourhood']}: {_hood(data, hoods)}")
-    if data.get("families") is not None:
-        lines.append(f"{t['families']}: {data['families']}")
-    if gc is not None:
-        lines.append(f"{t['coverage']}: {label(gc.coverage, lang)}")
-        if gc.routes is not None:
-            lines.append(f"{t['routes']}: {gc.routes}")
-        if gc.fragile:
-            lines.append(label("fragile", lang))
-    lines += [f"{key}: {value}" for key, value in extra_attributes(dict(data))]
-    return "\n".join(lines)
-
-
-def _hood(data: Mapping[str, Any], hoods: Mapping[str, str] | None) -> str:
-    """A neighbourhood's name where the polygons give one, else the value as written."""
-    code = str(data["neighbourhood"])
-    return (hoods or {}).get(code, code)
-
-
 def _org_text(graph: nx.Graph, node: Hashable, hide_personal: bool, lang: str) -> str:
-    t = TEXT[lang]
+    """The network's text about an organisation plus how many groups it reaches."""
     data = graph.nodes[node]
-    lines = [str(data.get("name") or data.get("id")),
-             f"{label(data.get('kind'), lang)} · {label(data.get('category'), lang)}"]
-    if data.get("neighbourhood"):
-        lines.append(f"{t['neighbourhood']}: {_hood(data, graph.graph.get('neighbourhood_names'))}")
-    if data.get("topics"):
-        topics = ", ".join(topic_label(str(x), lang) for x in data["topics"])
-        lines.append(f"{t['topics']}: {topics}")
-    reached = [m for m in graph.neighbors(node) if graph.edges[node, m].get("type") == REACH]
-    if reached:
-        lines.append(f"{TEXT[lang]['groups']}: {len(reached)}")
-    if not hide_personal and data.get("contact"):
-        lines.append(f"{t['contact']}: {data['contact']}")
-    lines += [f"{key}: {value}" for key, value in extra_attributes(dict(data))]
-    return "\n".join(lines)
+    text = node_text(data, None, hide_personal, lang, graph.graph.get("neighbourhood_names"))
+    reached = sum(1 for m in graph.neighbors(node) if graph.edges[node, m].get("type") == REACH)
+    return f"{text}\n{TEXT[lang]['groups']}: {reached}" if reached else text
 
 
 def _collab_style(pal: Palette, quality: float | None, weak: float) -> tuple[str, bool]:

@@ -545,7 +545,7 @@ def _node(graph: nx.Graph, n: Hashable, pos: tuple[float, float] | None,
         # of dimmed nodes would cover the highlighted ones: leave them out there.
         "label": "" if dimmed and graph.number_of_nodes() > DIMMED_LABEL_LIMIT
         else str(data.get("name") or data.get("id") or n),
-        "tooltip": _node_tooltip(data, cov, hide_personal, lang,
+        "tooltip": node_text(data, cov, hide_personal, lang,
                                  graph.graph.get("neighbourhood_names") or {}),
         "shape": shape,
         "size": size * (0.8 if shape == "square" else 1.0),
@@ -567,8 +567,13 @@ def _node(graph: nx.Graph, n: Hashable, pos: tuple[float, float] | None,
     return node
 
 
-def _node_tooltip(data: Mapping[str, Any], cov: GroupCoverage | None, hide_personal: bool,
-                  lang: str, hood_names: Mapping[str, str] | None = None) -> str:
+def node_text(data: Mapping[str, Any], cov: GroupCoverage | None, hide_personal: bool,
+              lang: str, hood_names: Mapping[str, str] | None = None) -> str:
+    """Plain text about a node, line by line: network tooltips and map popups.
+
+    Neighbourhood codes become names where ``hood_names`` has them; the user's
+    own extra columns follow. Plain text: the callers hand it over as text.
+    """
     t = TEXT[lang]
     lines = [str(data.get("name") or data.get("id") or "")]
     if data.get("type") == GROUP:
