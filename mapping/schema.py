@@ -27,6 +27,7 @@ Column types (``Column.dtype``):
 from __future__ import annotations
 
 import argparse
+import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -417,8 +418,9 @@ def is_neighbourhoods_name(name: str) -> bool:
     return normalise_header(stem) in _NEIGHBOURHOOD_NAMES
 
 
+@functools.cache
 def column_lookup(table: str) -> dict[str, str]:
-    """Normalised header -> canonical column name, for one table."""
+    """Normalised header -> canonical column name, for one table (shared: do not modify)."""
     return _lookup((h, c.name) for c in SCHEMAS[table].columns for h in c.headers())
 
 
