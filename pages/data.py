@@ -86,9 +86,11 @@ def preview_section(ctx: shared.Context) -> None:
     if ctx.dataset is None:
         return
     st.subheader(t("preview", ctx.lang))
+    # "Hide names" covers the preview too: it may be on the meeting-room screen.
+    shown = write.drop_personal(ctx.dataset) if ctx.hide_names else ctx.dataset
     tabs = st.tabs([t(f"table_{name}", ctx.lang) for name in TABLES])
     for tab, name in zip(tabs, TABLES, strict=True):
-        frame = ctx.dataset.table(name)
+        frame = shown.table(name)
         with tab:
             st.caption(t("rows", ctx.lang, n=len(frame)))
             st.dataframe(_displayable(frame, name, ctx.lang), hide_index=True, width="stretch",

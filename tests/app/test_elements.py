@@ -52,3 +52,14 @@ def test_page_shows_its_elements(app, upload_folder, source, page):
         assert len(at.tabs) == 4
         # The upload's warnings table comes first, then the preview of the tables.
         assert len(at.dataframe[-4].value) == len(dataset.organisations)
+
+
+def test_data_preview_hides_personal_columns_unless_names_are_shown(app):
+    """The preview may be on the shared screen: "hide names" (default) drops contact columns."""
+    def headers(at):
+        return [list(frame.value.columns) for frame in at.dataframe]
+
+    hidden = headers(open_page("data"))
+    assert hidden and not any("contactpersoon" in cols for cols in hidden)
+    shown = headers(open_page("data", {"names": "1"}))
+    assert any("contactpersoon" in cols for cols in shown)
