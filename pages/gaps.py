@@ -81,12 +81,12 @@ def whatif_controls(ctx: shared.Context) -> tuple[list[str], list[str]]:
     add = shared.bind("gap_add", shared.read_list("add"), [])
     st.multiselect(t("remove_orgs", lang), ids, key=remove, format_func=names.get,
                    placeholder=t("choose", lang))
-    left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
+    left, right = st.columns(2, vertical_alignment="bottom")
     left.selectbox(t("add_link_formal", lang), formal, key=shared.wkey("gap_formal"),
                    format_func=names.get)
     right.selectbox(t("add_link_informal", lang), informal, key=shared.wkey("gap_informal"),
                     format_func=names.get)
-    button.button(t("add_link", lang), on_click=_add_pair, icon=":material/add_link:")
+    st.button(t("add_link", lang), on_click=_add_pair, icon=":material/add_link:")
     pairs = [p for p in st.session_state[add] if _valid_pair(p, names)]
     st.session_state[add] = pairs
     st.multiselect(t("added_links", lang), pairs, key=add, placeholder="–",
@@ -142,7 +142,7 @@ def suggestions_section(ctx: shared.Context, report: dict) -> None:
         st.info(t("no_suggestions", lang))
         return
     for i, s in enumerate(report["suggestions"], 1):
-        text, action = st.columns([6, 1], vertical_alignment="center")
+        text, action = st.columns([4, 1], vertical_alignment="center")
         text.markdown(md_escape(t("suggestion_line", lang, i=i, text=s["explanation"])))
         action.button(t("whatif", lang), key=f"try_{i}", on_click=_try_suggestion,
                       args=(s["formal"], s["informal"]), icon=":material/science:")
