@@ -14,8 +14,11 @@ import os
 import tempfile
 from pathlib import Path
 
-CANARY = Path(tempfile.gettempdir()) / f"wijknetwerk-canary-{os.getpid()}"
-"""Created only if some template, format string or eval ran user text as code."""
+CANARY = Path(os.environ.get("WIJKNETWERK_CANARY") or
+              Path(tempfile.gettempdir()) / "wijknetwerk-canary")
+"""Created only if some template, format string or eval ran user text as code.
+
+A fixed path (not per process) so a server started by a test trips the same file."""
 
 _C = str(CANARY)
 
