@@ -1,0 +1,127 @@
+"""Input bounds and text rules, declared once.
+
+Every reader (CSV, XLSX, GeoJSON, uploads, the CLI) and every store edit
+(workshop form, join page) checks against these numbers and rules *before*
+the expensive work, so no file or form can make the server allocate, parse
+or compute without bound. The README's Security section lists the same
+numbers (a test keeps them in sync).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upper bounds on what one dataset may contain."""
+
+    upload_bytes: int = 50 * 1024 * 1024
+    """Total size of the files of one upload or folder, as stored on disk."""
+    uncompressed_bytes: int = 200 * 1024 * 1024
+    """Total uncompressed size of an XLSX workbook's zip entries."""
+    zip_entries: int = 2_000
+    """Entries in one XLSX zip archive."""
+    compression_ratio: float = 200.0
+    """Largest uncompressed/compressed ratio of one zip entry (zip bombs go far beyond)."""
+    rows: int = 200_000
+    """Data rows in one table (a national dataset has about 100,000 organisations)."""
+    columns: int = 200
+    """Columns in one table."""
+    cells: int = 10_000_000
+    """Rows x columns of one table (also bounds an XLSX sheet's declared dimension)."""
+    cell_chars: int = 10_000
+    """Characters in one cell."""
+    geojson_vertices: int = 2_000_000
+    """Coordinate pairs in one neighbourhoods file."""
+    geojson_features: int = 20_000
+    """Features in one neighbourhoods file (the Netherlands has about 14,000 buurten)."""
+    text_chars: int = 200
+    """Characters in a name or id typed into a form (workshop, join page)."""
+    parse_seconds: float = 60.0
+    """Wall-clock time one upload may take to parse and validate in the worker."""
+    parse_memory_bytes: int = 2 * 1024 * 1024 * 1024
+    """Address space of the parse worker process."""
+    largest_number: float = 1e9
+    """Largest magnitude accepted in a numeric cell (families, scores, coordinates)."""
+
+
+LIMITS = Limits()
+"""The limits in force."""
+
+
+# Characters that change how text *looks* without being visible: bidi
+# overrides and isolates reorder an id on screen ("F0\u202e1" shows as "F01"),
+# zero-width characters hide inside it. In an id they make two different ids
+# look identical, so they are refused there; in free text they are flagged.
+_INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u180e"
+)
+# C0/C1 controls except tab, line feed and carriage return (which free text may hold).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\t\r\n]")
+
+
+def text_problem(value: str, *, is_id: bool = False) -> str | None:
+    """The issue code for a string that must not be stored, or ``None`` when it is fine.
+
+    Parameters
+    ----------
+    value
+        A cell or form value, already decoded.
+    is_id
+        Ids (and references to ids) are stricter: no tab or line break, no
+        invisible or direction-changing characters.
+
+    Returns
+    -------
+    str or None
+        ``"text_control"`` (NUL or another control character),
+        ``"text_invisible"`` (bidi override or zero-width character in an id),
+        ``"text_too_long"`` (over :attr:`Limits.cell_chars`), or ``None``.
+    """
+    if len(value) > LIMITS.cell_chars:
+        return "text_too_long"
+    if _CONTROL.search(value) or (is_id and _LINE_BREAK.search(value)):
+        return "text_control"
+    if is_id and any(ch in _INVISIBLE or unicodedata.category(ch) == "Cf" for ch in value):
+        return "text_invisible"
+    return None
+
+
+def has_invisible(value: str) -> bool:
+    """True if ``value`` holds a bidi override or zero-width character (flag it in free text)."""
+    return any(ch in _INVISIBLE for ch in value)
+
+
+def number_problem(value: float) -> str | None:
+    """``"number_huge"`` for NaN-free values beyond :attr:`Limits.largest_number` or infinite."""
+    if math.isinf(value) or (not math.isnan(value) and abs(value) > LIMITS.largest_number):
+        return "number_huge"
+    return None
+
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (Dutch, English). The same codes and texts for files and for store edits.
+    "text_control": ("Bevat een onzichtbaar stuurteken (zoals NUL); typ de waarde opnieuw.",
+                     "Contains an invisible control character (such as NUL); retype the value."),
+    "text_invisible": ("Bevat een onzichtbaar teken (zoals een richtingsteken of spatie zonder "
+                       "breedte), waardoor deze id op een andere lijkt.",
+                       "Contains an invisible character (such as a direction mark or zero-width "
+                       "space), so this id looks like another one."),
+    "text_too_long": ("Te lang: hoogstens {limit} tekens.", "Too long: at most {limit} characters."),
+    "number_huge": ("Getal te groot (hoogstens {limit}).", "Number too large (at most {limit})."),
+}
+"""Messages of the codes above, used by :mod:`mapping.validate` and :mod:`mapping.store`."""
+
+
+def message(code: str, lang: str = "nl") -> str:
+    """The message for ``code`` in ``lang`` (``"nl"`` or ``"en"``)."""
+    nl, en = MESSAGES[code]
+    text = en if lang == "en" else nl
+    limit = LIMITS.cell_chars if code == "text_too_long" else f"{LIMITS.largest_number:.0e}"
+    return text.replace("{limit}", str(limit))
