@@ -113,7 +113,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "breedte), waardoor deze id op een andere lijkt.",
                        "Contains an invisible character (such as a direction mark or zero-width "
                        "space), so this id looks like another one."),
-    "text_too_long": ("Te lang: hoogstens {limit} tekens.", "Too long: at most {limit} characters."),
+    "text_too_long": ("Te lang: hoogstens {limit} tekens.",
+                      "Too long: at most {limit} characters."),
     "number_huge": ("Getal te groot (hoogstens {limit}).", "Number too large (at most {limit})."),
 }
 """Messages of the codes above, used by :mod:`mapping.validate` and :mod:`mapping.store`."""

@@ -414,8 +414,9 @@ def quality_tables(key: str, _dataset: Dataset) -> dict[str, pd.DataFrame]:
     from mapping import quality
 
     graph, _ = graph_and_positions(key, _dataset)
-    return {"links": quality.link_quality(graph),
-            "orgs": quality.organisation_profile(graph),
+    links = quality.link_quality(graph)
+    return {"links": links,
+            "orgs": quality.organisation_profile(graph, links),
             "reciprocity": quality.reciprocity_gaps(graph)}
 
 

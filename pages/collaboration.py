@@ -11,6 +11,9 @@ from mapping.ui_text import number, t
 from pages import _shared as shared
 
 ROW_PX = 32  # heatmap row height: readable names, and 25 links still fit on one screen
+CHART_ROWS = (10, 25, 50, 100)
+"""Choices for rows per chart: a city has 20,000 links, and a chart of all of them never
+draws (a canvas tens of thousands of pixels tall). The tables below the charts hold all."""
 
 
 def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> alt.Chart:
@@ -55,10 +58,12 @@ def _link_rows(links: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("quality", na_position="last")
 
 
-def links_section(ctx: shared.Context, links: pd.DataFrame) -> None:
-    """Per link heatmap: the four conditions, weakest links on top."""
+def links_section(ctx: shared.Context, links: pd.DataFrame, rows: int) -> None:
+    """Per link heatmap: the four conditions, the ``rows`` weakest links on top."""
     st.subheader(t("per_link", ctx.lang))
-    frame = _link_rows(links)
+    frame = _link_rows(links).head(rows)
+    st.caption(t("charted_links", ctx.lang, shown=number(len(frame), ctx.lang),
+                 total=number(len(links), ctx.lang)))
     st.altair_chart(heatmap(frame, t("col_link", ctx.lang), ctx.lang, ctx.present),
                     width="stretch")
 
@@ -85,24 +90,31 @@ def links_table(ctx: shared.Context, links: pd.DataFrame) -> None:
     }), hide_index=True, width="stretch")
 
 
-def orgs_section(ctx: shared.Context, orgs: pd.DataFrame) -> None:
-    """Per organisation: the mean of each condition over its links."""
+def orgs_section(ctx: shared.Context, orgs: pd.DataFrame, rows: int) -> None:
+    """Per organisation: the mean of each condition over its links, lowest first."""
     lang = ctx.lang
     st.subheader(t("per_org", lang))
     rated = orgs[orgs["rated_links"] > 0].sort_values("quality")
-    frame = rated.assign(row=rated["name"].astype(str))
+    frame = rated.head(rows).assign(row=rated["name"].head(rows).astype(str))
+    st.caption(t("charted_orgs", lang, shown=number(len(frame), lang),
+                 total=number(len(rated), lang)))
     st.altair_chart(heatmap(frame, t("col_org", lang), lang, ctx.present), width="stretch")
 
 
-def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict) -> None:
-    """Links rated from both sides, largest difference in perception first."""
+def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict,
+                        shown: int) -> None:
+    """Links rated from both sides, the ``shown`` largest differences in perception first."""
     lang = ctx.lang
     st.subheader(t("reciprocity", lang))
     if gaps.empty:
         st.info(t("no_reciprocity", lang))
         return
+    largest = gaps[[f"{c}_gap" for c in CONDITIONS]].abs().max(axis=1)
+    top = gaps.loc[largest.sort_values(ascending=False, kind="stable").index].head(shown)
+    st.caption(t("charted_gaps", lang, shown=number(len(top), lang),
+                 total=number(len(gaps), lang)))
     rows = []
-    for _, r in gaps.iterrows():
+    for _, r in top.iterrows():
         for c in CONDITIONS:
             if pd.notna(r[f"{c}_gap"]):
                 rows.append({"row": f"{names.get(r['a'], r['a'])} – {names.get(r['b'], r['b'])}",
@@ -120,6 +132,17 @@ def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict) ->
     st.altair_chart(chart)
 
 
+def chart_rows(lang: str) -> int:
+    """How many rows each chart shows (kept in the URL like every view value)."""
+    key = shared.bind("collab_rows", shared.read_str("rows", [str(n) for n in CHART_ROWS]),
+                      str(CHART_ROWS[1]))
+    value = st.segmented_control(t("chart_rows", lang), [str(n) for n in CHART_ROWS], key=key,
+                                 help=t("chart_rows_help", lang))
+    rows = value or str(CHART_ROWS[1])
+    shared.publish({"rows": rows}, {"rows": str(CHART_ROWS[1])})
+    return int(rows)
+
+
 def main() -> None:
     ctx = shared.page_header("collab_title")
     if ctx is None:
@@ -133,9 +156,10 @@ def main() -> None:
     names = dict(zip(orgs["id"].astype(str), orgs["name"], strict=True))
     # One chart per row: side by side, the long "A – B" row labels left the four
     # condition columns too narrow for their names.
-    links_section(ctx, tables["links"])
+    rows = chart_rows(ctx.lang)
+    links_section(ctx, tables["links"], rows)
     links_table(ctx, tables["links"])
-    orgs_section(ctx, tables["orgs"])
-    reciprocity_section(ctx, tables["reciprocity"], names)
+    orgs_section(ctx, tables["orgs"], rows)
+    reciprocity_section(ctx, tables["reciprocity"], names, rows)
 
 main()
