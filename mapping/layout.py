@@ -28,6 +28,20 @@ SCALE = 150.0
 JITTER = 0.35
 """Jitter of a newly placed node, as a fraction of the typical edge length."""
 
+BOUNDED_ABOVE = 2000
+"""Above this many nodes the layout bounds its work per iteration (see
+:func:`_bounded_force_layout`); up to it, the exact cut-off layout, which draws a
+district a little tidier, is fast enough."""
+
+NEIGHBOURS = 16
+"""Nearest neighbours that repel a node in the bounded layout."""
+
+GRID = 32
+"""Cells per side of the far-field mesh in the bounded layout."""
+
+FAR_WEIGHT = 0.03
+"""Strength of the far-field repulsion between mesh cells, relative to the near field."""
+
 
 def positions(
     graph: nx.Graph,
@@ -76,8 +90,9 @@ def _fresh(graph: nx.Graph, seed: int, iterations: int | None) -> dict[Hashable,
     # A district of a few hundred nodes can afford more iterations and a firmer pull
     # to the centre: fewer overlapping labels, and unconnected groups stay close by.
     small = len(nodes) <= 500
-    xy = _force_layout(len(nodes), edges, seed, iterations or (300 if small else 60),
-                       gravity=0.1 if small else 0.02)
+    layout = _force_layout if len(nodes) <= BOUNDED_ABOVE else _bounded_force_layout
+    xy = layout(len(nodes), edges, seed, iterations or (300 if small else 60),
+                gravity=0.1 if small else 0.02)
     return {node: (round(float(x) * SCALE, 2), round(float(y) * SCALE, 2))
             for node, (x, y) in zip(nodes, xy, strict=True)}
 
@@ -121,6 +136,77 @@ def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int,
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
         temperature = max(temperature * 0.95, 0.01)
     return pos - pos.mean(axis=0)
+
+
+def _bounded_force_layout(n: int, edges: np.ndarray, seed: int, iterations: int,
+                          cutoff: float = 2.5, gravity: float = 0.02) -> np.ndarray:
+    """Fruchterman-Reingold whose cost per iteration does not grow as the drawing contracts.
+
+    The cut-off layout repels every pair closer than ``cutoff``; when a city's
+    layout contracts, those pairs explode (1.7 million per iteration at 6,500
+    nodes, 58 million at 65,000). Here a node is repelled by its
+    :data:`NEIGHBOURS` nearest nodes within ``cutoff`` (a fixed n x k query) and,
+    for the long range, by the mass centres of a :data:`GRID` x :data:`GRID`
+    mesh of cells (cells x cells pairs). Memory and time per iteration are then
+    O(n k + cells²) whatever the density: 1.9 s for 6,500 nodes and 28 s for
+    65,000 nodes on a busy 2-core machine, against 6.9 s and several minutes.
+    """
+    rng = np.random.default_rng(seed)
+    side = math.sqrt(n)
+    pos = rng.uniform(-side / 2, side / 2, (n, 2))
+    ei, ej = edges[:, 0], edges[:, 1]
+    temperature = side / 8
+    k = min(NEIGHBOURS + 1, n)
+    rows = np.repeat(np.arange(n), k - 1)
+    for _ in range(iterations):
+        disp = _near_field(pos, rows, k, cutoff) + _far_field(pos, cutoff)
+        if len(ei):
+            delta = pos[ei] - pos[ej]
+            dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01)
+            for axis in range(2):
+                w = delta[:, axis] * dist
+                disp[:, axis] += np.bincount(ej, w, n) - np.bincount(ei, w, n)
+        disp -= gravity * pos
+        length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
+        pos += disp * (np.minimum(length, temperature) / length)[:, None]
+        temperature = max(temperature * 0.95, 0.01)
+    return pos - pos.mean(axis=0)
+
+
+def _near_field(pos: np.ndarray, rows: np.ndarray, k: int, cutoff: float) -> np.ndarray:
+    """Repulsion of each node by its ``k - 1`` nearest nodes within ``cutoff``."""
+    n = len(pos)
+    disp = np.zeros((n, 2))
+    if k < 2:
+        return disp
+    dist, idx = cKDTree(pos).query(pos, k=k, distance_upper_bound=cutoff)
+    dist, idx = dist[:, 1:].ravel(), idx[:, 1:].ravel()  # column 0 is the node itself
+    found = idx < n  # missing neighbours come back as index n
+    i, j, d = rows[found], idx[found], np.maximum(dist[found], 0.01)
+    delta = pos[i] - pos[j]
+    force = (1.0 / d - 1.0 / cutoff) / d
+    for axis in range(2):
+        disp[:, axis] = np.bincount(i, delta[:, axis] * force, n)
+    return disp
+
+
+def _far_field(pos: np.ndarray, cutoff: float) -> np.ndarray:
+    """Repulsion between mesh cells (by node count, 1/d), handed to each cell's nodes."""
+    low = pos.min(axis=0)
+    span = np.maximum(pos.max(axis=0) - low, 1e-9)
+    cell = np.minimum(((pos - low) / span * GRID).astype(np.int64), GRID - 1)
+    cid = cell[:, 0] * GRID + cell[:, 1]
+    mass = np.bincount(cid, minlength=GRID * GRID).astype(float)
+    used = np.nonzero(mass)[0]
+    cx = np.bincount(cid, pos[:, 0], GRID * GRID)[used] / mass[used]
+    cy = np.bincount(cid, pos[:, 1], GRID * GRID)[used] / mass[used]
+    dx, dy = cx[:, None] - cx[None, :], cy[:, None] - cy[None, :]
+    d2 = dx * dx + dy * dy
+    # Cells closer than the cut-off are the near field's business.
+    far = d2 > cutoff * cutoff
+    w = FAR_WEIGHT * np.where(far, mass[used][None, :] / np.where(far, d2, 1.0), 0.0)
+    at = np.searchsorted(used, cid)
+    return np.column_stack(((w * dx).sum(axis=1)[at], (w * dy).sum(axis=1)[at]))
 
 
 def _extend(
