@@ -130,3 +130,20 @@ def test_brokers_agree_with_removal(net):
 def test_suggestions_on_larger_networks(net):
     test_suggestion_gain_equals_what_if_gain.hypothesis.inner_test(net)
     test_routes_equal_node_connectivity.hypothesis.inner_test(net)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=120),
+       st.integers(min_value=0, max_value=10_000))
+def test_exact_betweenness_equals_networkx(n: int, m: int, seed: int) -> None:
+    """rustworkx's betweenness is networkx's, node for node (isolated nodes and self-loops too)."""
+    from mapping.measures import exact_betweenness
+
+    graph = nx.gnm_random_graph(n, m, seed=seed)
+    graph = nx.relabel_nodes(graph, {i: f"o:{i}" for i in graph})
+    if n:
+        graph.add_edge("o:0", "o:0")
+    expected = nx.betweenness_centrality(graph)
+    found = exact_betweenness(graph)
+    assert found.keys() == expected.keys()
+    assert all(abs(found[k] - expected[k]) < 1e-12 for k in expected)
