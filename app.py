@@ -22,6 +22,8 @@ PAGES = (
     ("map", "pages/map.py"),
     ("gaps", "pages/gaps.py"),
     ("collaboration", "pages/collaboration.py"),
+    ("roles", "pages/roles.py"),
+    ("topics", "pages/topics.py"),
     ("data", "pages/data.py"),
     ("workshop", "pages/workshop.py"),
 )

@@ -112,3 +112,71 @@ def topic_label(topic: str, lang: str = "nl") -> str:
         return translate(LABELS, topic, lang)
     except KeyError:
         return topic.replace("_", " ")
+
+
+def _link_topics(dataset: Any, net: Network) -> dict[tuple[str, str], set[str]]:
+    """``(org, group) -> topics`` of every reach link (the organisation's when the link has none)."""
+    reach = dataset.reach
+    cells = reach["topics"] if "topics" in reach.columns else [None] * len(reach)
+    return {(str(o), str(gid)): reach_topics(t, net.orgs.get(str(o), {}).get("topics"))
+            for o, gid, t in zip(reach["organisation"], reach["group"], cells, strict=True)}
+
+
+def topic_matrix(dataset: Any, net: Network) -> dict[str, dict[str, list[str]]]:
+    """Group x topic: which organisations discuss each topic with each group.
+
+    Returns
+    -------
+    dict
+        Group id -> topic -> sorted organisation ids; every group of the
+        network is present (a group nobody reaches has no topics).
+    """
+    matrix: dict[str, dict[str, list[str]]] = {gid: {} for gid in net.groups}
+    for (org, gid), topics in _link_topics(dataset, net).items():
+        for topic in topics:
+            matrix.setdefault(gid, {}).setdefault(topic, []).append(org)
+    for by_topic in matrix.values():
+        for orgs in by_topic.values():
+            orgs.sort()
+    return matrix
+
+
+def taboo_support(dataset: Any, net: Network) -> dict[str, Any]:
+    """Where the taboo topics are discussed, and who could back that up with expertise.
+
+    Returns
+    -------
+    dict
+        ``silent``: ids of groups reached by some organisation but with no
+        organisation that discusses any taboo topic with them, most families
+        first; ``unreached``: ids of groups nobody reaches (no topic at all);
+        ``links``: one entry per (taboo topic, informal organisation, group)
+        with ``topic``, ``organisation``, ``group``, ``partners`` (formal
+        organisations the informal one already works with: they can support
+        the meeting with expertise and open doors to specialised help) and
+        ``candidates`` (when it has no formal partner: formal organisations
+        that discuss the topic themselves).
+    """
+    matrix = topic_matrix(dataset, net)
+    formal_on: dict[str, list[str]] = {}
+    for org, data in net.orgs.items():
+        if org in net.formal:
+            for topic in reach_topics(None, data.get("topics")):
+                formal_on.setdefault(topic, []).append(org)
+    links = []
+    for gid, by_topic in matrix.items():
+        for topic in sorted(TABOO & by_topic.keys()):
+            for org in by_topic[topic]:
+                if org in net.formal:
+                    continue
+                partners = sorted(p for p in net.adj.get(org, ()) if p in net.formal)
+                links.append({"topic": topic, "organisation": org, "group": gid,
+                              "partners": partners,
+                              "candidates": [] if partners else sorted(formal_on.get(topic, []))})
+    reached = {gid for gid, orgs in net.reach.items() if orgs}
+    silent = [gid for gid in net.groups
+              if gid in reached and not TABOO & matrix.get(gid, {}).keys()]
+    silent.sort(key=lambda gid: (-net.families(gid), gid))
+    unreached = sorted((gid for gid in net.groups if gid not in reached),
+                       key=lambda gid: (-net.families(gid), gid))
+    return {"silent": silent, "unreached": unreached, "links": links}

@@ -26,6 +26,49 @@ TEXT: Catalog = {
         "page_data": "Gegevens",
         "page_workshop": "Werksessie",
         "page_join": "Meedoen",
+        "page_roles": "Rollen",
+        "page_topics": "Thema's",
+        "roles_title": "Wie houdt het netwerk bij elkaar?",
+        "roles_intro": "Makelaars: organisaties waarvan het bereik van oudergroepen afhangt. "
+                       "Bruggen: wie organisaties verbindt die zelf niet samenwerken, tussen "
+                       "de formele en de informele kant.",
+        "brokers": "Makelaars: als zij wegvallen",
+        "no_brokers": "Geen enkele organisatie is onmisbaar: elke groep houdt een route als "
+                      "er één wegvalt.",
+        "brokerage": "Bruggen tussen formeel en informeel",
+        "brokerage_help": "Telt per organisatie de paren partners die zelf niet samenwerken, "
+                          "naar kant (Gould & Fernandez).",
+        "no_brokerage": "Geen organisatie verbindt partners die zelf niet samenwerken.",
+        "role_coordinator": "coördinator (zelfde kant)",
+        "role_itinerant": "verbinder van de andere kant",
+        "role_gatekeeper": "poortwachter",
+        "role_representative": "vertegenwoordiger",
+        "role_liaison": "verbinder tussen soorten",
+        "col_org": "Organisatie",
+        "col_kind": "Soort",
+        "col_sentence": "Wat betekent dit",
+        "measures": "Netwerkmaten",
+        "measure_degree": "Meeste samenwerkingspartners",
+        "measure_betweenness": "Grootste brugfunctie",
+        "col_partners": "Partners",
+        "col_betweenness": "Brugfunctie",
+        "topics_title": "Welke thema's worden met welke groep besproken?",
+        "topics_intro": "Per oudergroep de organisaties die een thema met die groep bespreken. "
+                        "Taboethema's zijn gemarkeerd.",
+        "taboo_mark": "{label} (taboe)",
+        "taboo": "Taboethema's",
+        "taboo_silent": "Met deze groepen bespreekt geen enkele organisatie een taboethema:",
+        "taboo_all": "Met elke bereikte groep bespreekt minstens één organisatie een "
+                     "taboethema.",
+        "taboo_partner": "{org} bespreekt {topic} met {group}; {partners} werkt al met hen "
+                         "samen en kan de bijeenkomsten steunen met expertise en deuren "
+                         "openen naar gespecialiseerde hulp.",
+        "taboo_candidate": "{org} bespreekt {topic} met {group} maar werkt met geen "
+                           "professional samen; {candidates} bespreekt dit thema ook en zou "
+                           "expertise kunnen bieden.",
+        "taboo_alone": "{org} bespreekt {topic} met {group} maar werkt met geen professional "
+                       "samen, en geen formele organisatie noemt dit thema.",
+        "no_taboo_links": "Geen informele organisatie bespreekt een taboethema.",
         "language": "Taal",
         "presentation": "Presentatiemodus",
         "presentation_help": "Grote letters, hoog contrast en kleurenblind-veilige kleuren "
@@ -293,6 +336,49 @@ TEXT: Catalog = {
         "page_data": "Data",
         "page_workshop": "Workshop",
         "page_join": "Join",
+        "page_roles": "Roles",
+        "page_topics": "Topics",
+        "roles_title": "Who holds the network together?",
+        "roles_intro": "Brokers: organisations the reach of parent groups depends on. "
+                       "Bridges: who connects organisations that do not work together "
+                       "themselves, between the formal and the informal side.",
+        "brokers": "Brokers: if they left",
+        "no_brokers": "No organisation is indispensable: every group keeps a route if one "
+                      "leaves.",
+        "brokerage": "Bridges between formal and informal",
+        "brokerage_help": "Counts, per organisation, the pairs of partners that do not work "
+                          "together themselves, by side (Gould & Fernandez).",
+        "no_brokerage": "No organisation connects partners that do not work together.",
+        "role_coordinator": "coordinator (same side)",
+        "role_itinerant": "connects the other side",
+        "role_gatekeeper": "gatekeeper",
+        "role_representative": "representative",
+        "role_liaison": "liaison between kinds",
+        "col_org": "Organisation",
+        "col_kind": "Kind",
+        "col_sentence": "What it means",
+        "measures": "Network measures",
+        "measure_degree": "Most collaboration partners",
+        "measure_betweenness": "Largest bridging role",
+        "col_partners": "Partners",
+        "col_betweenness": "Bridging",
+        "topics_title": "Which topics are discussed with which group?",
+        "topics_intro": "Per parent group, the organisations that discuss a topic with it. "
+                        "Taboo topics are marked.",
+        "taboo_mark": "{label} (taboo)",
+        "taboo": "Taboo topics",
+        "taboo_silent": "With these groups no organisation discusses a taboo topic:",
+        "taboo_all": "With every reached group at least one organisation discusses a taboo "
+                     "topic.",
+        "taboo_partner": "{org} discusses {topic} with {group}; {partners} already works with "
+                         "them and can support the meetings with expertise and open doors to "
+                         "specialised help.",
+        "taboo_candidate": "{org} discusses {topic} with {group} but works with no "
+                           "professional; {candidates} also discusses this topic and could "
+                           "offer expertise.",
+        "taboo_alone": "{org} discusses {topic} with {group} but works with no professional, "
+                       "and no formal organisation names this topic.",
+        "no_taboo_links": "No informal organisation discusses a taboo topic.",
         "language": "Language",
         "presentation": "Presentation mode",
         "presentation_help": "Large type, high contrast and colour-blind-safe colours for a "

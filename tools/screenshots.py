@@ -35,6 +35,8 @@ SHOTS = (
     ("map", "map", "base=none"),
     ("gaps", "gaps", ""),
     ("collaboration", "collaboration", ""),
+    ("roles", "roles", ""),
+    ("topics", "topics", ""),
     ("data", "data", ""),
     ("workshop", "workshop", ""),
     ("overview-presentation", "", "present=1"),
@@ -42,10 +44,12 @@ SHOTS = (
 )
 
 
-def take(server, browser, out: Path, lang: str) -> list[Path]:
-    """One PNG per entry of :data:`SHOTS`; returns the files written."""
+def take(server, browser, out: Path, lang: str, only: set[str] | None = None) -> list[Path]:
+    """One PNG per entry of :data:`SHOTS` (or those named in ``only``); the files written."""
     written = []
     for name, page_path, query in SHOTS:
+        if only and name not in only:
+            continue
         context = browser.new_context(viewport=VIEWPORT)
         block_external(context)
         page = context.new_page()
@@ -68,13 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", help="CSV folder or XLSX workbook (default: the demo)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--lang", choices=("nl", "en"), default="nl")
+    parser.add_argument("--only", nargs="*", help="names of the shots to take (default: all)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app_args = ["--data", args.data] if args.data else []
     with tempfile.TemporaryDirectory() as tmp, \
             streamlit_server(Path(tmp), app_args) as server, launch() as browser:
-        for path in take(server, browser, out, args.lang):
+        for path in take(server, browser, out, args.lang, set(args.only or ())):
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 

@@ -25,7 +25,7 @@ from mapping.dataset import Dataset  # noqa: E402
 
 APP = str(ROOT / "app.py")
 DEMO = ROOT / "data" / "demo"
-PAGES = ("overview", "network", "map", "gaps", "collaboration", "data")
+PAGES = ("overview", "network", "map", "gaps", "collaboration", "roles", "topics", "data")
 
 
 @pytest.fixture(scope="session", autouse=True)

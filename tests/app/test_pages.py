@@ -13,7 +13,8 @@ from mapping.ui_text import number, t
 from tests.app.conftest import DEMO, PAGES, cli_report, network_nodes, shown_dataset
 
 TITLES = {"overview": "overview_title", "network": "network_title", "map": "map_title",
-          "gaps": "gaps_title", "collaboration": "collab_title", "data": "data_title"}
+          "gaps": "gaps_title", "collaboration": "collab_title", "roles": "roles_title",
+          "topics": "topics_title", "data": "data_title"}
 
 
 @pytest.mark.parametrize("page", PAGES)
