@@ -448,6 +448,24 @@ def coverage_table(cov: Coverage) -> pd.DataFrame:
     return frame
 
 
+def worst_first(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`coverage_table` with the largest gaps on top.
+
+    Unreached, then informal only, then fragile (one route) before sturdier
+    groups of the same class, then by distance (farther is worse), then most
+    families first; the name breaks ties so the order is stable.
+    """
+    key = pd.DataFrame({
+        "rank": table["coverage"].map(RANK),
+        "sturdy": ~table["fragile"].astype(bool),
+        "distance": -table["distance"].astype("Float64").fillna(0),
+        "families": -table["families"].astype("Float64").fillna(0),
+        "name": table["name"].astype(str),
+    })
+    order = key.sort_values(list(key.columns), kind="stable").index
+    return table.loc[order].reset_index(drop=True)
+
+
 def summary(cov: Coverage) -> dict[str, dict[str, int]]:
     """Groups and families per class: ``{class: {"groups": n, "families": n}}``."""
     result = {c: {"groups": 0, "families": 0} for c in CLASSES}
@@ -455,6 +473,18 @@ def summary(cov: Coverage) -> dict[str, dict[str, int]]:
         result[gc.coverage]["groups"] += 1
         result[gc.coverage]["families"] += cov.network.families(gid)
     return result
+
+
+def helped_share(cov: Coverage) -> float | None:
+    """Share of families (0-1) with a route to professional help (direct or bridged).
+
+    ``None`` when no group has a known number of families. The one place this
+    figure is computed: the report, the overview, what-if and the map use it.
+    """
+    totals = summary(cov)
+    families = sum(v["families"] for v in totals.values())
+    helped = totals["direct"]["families"] + totals["bridged"]["families"]
+    return helped / families if families else None
 
 
 def neighbourhood_shares(cov: Coverage) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from mapping.coverage import (
     compute,
     gap_sentences,
     group_rows,
+    helped_share,
     neighbourhood_shares,
     network_from_graph,
     summary,
@@ -126,15 +127,13 @@ def _report(dataset: Dataset, min_quality: float | None, include_unrated: bool, 
             suggestions: int) -> dict[str, Any]:
     cov = analyse(dataset, min_quality, include_unrated)
     totals = summary(cov)
-    families = sum(v["families"] for v in totals.values())
-    helped = totals["direct"]["families"] + totals["bridged"]["families"]
     return {
         "name": dataset.name,
         "min_quality": min_quality,
         "include_unrated": include_unrated,
         "groups": group_rows(cov),
         "summary": totals,
-        "share": helped / families if families else None,
+        "share": helped_share(cov),
         "neighbourhoods": neighbourhood_shares(cov),
         "brokers": [b for b in brokers(cov) if b["worse_groups"] or b["route_groups"]],
         "suggestions": suggest(cov, k=suggestions, lang=lang),

@@ -51,6 +51,7 @@ MESSAGES: Catalog = {
                 "{second} een tweede route naar professionele hulp (samen ongeveer {families} "
                 "gezinnen).",
         "more": "{n} andere groepen",
+        "more_one": "1 andere groep",
     },
     "en": {
         "new": "If {formal} starts working with {informal}, {groups} (about {families} "
@@ -61,6 +62,7 @@ MESSAGES: Catalog = {
         "both": "If {formal} starts working with {informal}, {new} get a route and {second} "
                 "a second route to professional help (about {families} families in all).",
         "more": "{n} other groups",
+        "more_one": "1 other group",
     },
 }
 
@@ -252,5 +254,6 @@ def _names(cov: Coverage, groups: list[str], lang: str, shown: int = 3) -> str:
     ordered = sorted(groups, key=lambda g: (-net.families(g), g))
     names = [net.name(g, is_group=True) for g in ordered[:shown]]
     if len(ordered) > shown:
-        names.append(translate(MESSAGES, "more", lang, n=len(ordered) - shown))
+        rest = len(ordered) - shown
+        names.append(translate(MESSAGES, "more_one" if rest == 1 else "more", lang, n=rest))
     return join_names(names, lang)

@@ -115,7 +115,7 @@ def topic_label(topic: str, lang: str = "nl") -> str:
 
 
 def _link_topics(dataset: Any, net: Network) -> dict[tuple[str, str], set[str]]:
-    """``(org, group) -> topics`` of every reach link (the organisation's when the link has none)."""
+    """``(org, group) -> topics`` of each reach link (the organisation's if the link has none)."""
     reach = dataset.reach
     cells = reach["topics"] if "topics" in reach.columns else [None] * len(reach)
     return {(str(o), str(gid)): reach_topics(t, net.orgs.get(str(o), {}).get("topics"))

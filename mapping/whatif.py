@@ -15,7 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mapping.coverage import RANK, Coverage, Network, compute, distances, group_coverage
+from mapping.coverage import (
+    RANK,
+    Coverage,
+    Network,
+    compute,
+    distances,
+    group_coverage,
+    helped_share,
+)
+from mapping.i18n import Catalog, format_percent, translate
 
 Pair = tuple[str, str]
 
@@ -175,6 +184,72 @@ def what_if(
         "families_gained": sum(c["families"] for c in gained),
         "families_lost": sum(c["families"] for c in lost),
     }
+
+
+EFFECTS: tuple[str, ...] = ("class_up", "route_added", "class_down", "route_removed")
+"""What can happen to a group, in the order the sentences are given."""
+
+MESSAGES: Catalog = {
+    # "Label: N groups (F families)", so the verb never has to agree with N.
+    "nl": {
+        "class_up": "Naar een betere dekkingsklasse (bijvoorbeeld van alleen informeel naar via "
+                    "een brug): {groups} ({families} gezinnen).",
+        "route_added": "Zelfde klasse, een route erbij (zoals een tweede route): {groups} "
+                       "({families} gezinnen).",
+        "class_down": "Naar een slechtere dekkingsklasse: {groups} ({families} gezinnen).",
+        "route_removed": "Zelfde klasse, een route minder: {groups} ({families} gezinnen).",
+        "share": "Gezinnen met een route naar professionele hulp: {before} → {after}.",
+        "one": "1 groep", "many": "{n} groepen",
+    },
+    "en": {
+        "class_up": "To a better coverage class (for example from informal only to bridged): "
+                    "{groups} ({families} families).",
+        "route_added": "Same class, one more route (such as a second route): {groups} "
+                       "({families} families).",
+        "class_down": "To a worse coverage class: {groups} ({families} families).",
+        "route_removed": "Same class, one route fewer: {groups} ({families} families).",
+        "share": "Families with a route to professional help: {before} → {after}.",
+        "one": "1 group", "many": "{n} groups",
+    },
+}
+
+
+def effect(change: dict[str, Any]) -> str | None:
+    """Which of :data:`EFFECTS` a :func:`diff` entry is (``None``: only the distance changed)."""
+    before, after = RANK[change["before"]], RANK[change["after"]]
+    if after != before:
+        return "class_up" if after > before else "class_down"
+    if change["routes_after"] != change["routes_before"]:
+        return "route_added" if change["routes_after"] > change["routes_before"] else (
+            "route_removed")
+    return None
+
+
+def effect_sentences(before: Coverage, result: dict[str, Any], lang: str = "nl") -> list[str]:
+    """What a :func:`what_if` result means, one sentence per kind of effect, share last.
+
+    A group that gains a second route and a group that gets its first are
+    different news, and so are a group that falls to a worse class and one
+    that only loses one of several routes: each gets its own sentence and
+    figures, and the share of families with a route is given before → after.
+    """
+    buckets: dict[str, list[dict[str, Any]]] = {e: [] for e in EFFECTS}
+    for change in result["changes"]:
+        kind = effect(change)
+        if kind is not None:
+            buckets[kind].append(change)
+    out = []
+    for kind in EFFECTS:
+        if buckets[kind]:
+            n = len(buckets[kind])
+            groups = translate(MESSAGES, "one" if n == 1 else "many", lang, n=n)
+            out.append(translate(MESSAGES, kind, lang, groups=groups,
+                                 families=sum(c["families"] for c in buckets[kind])))
+    old, new = helped_share(before), helped_share(result["coverage"])
+    if old is not None and new is not None:
+        out.append(translate(MESSAGES, "share", lang, before=format_percent(old, lang),
+                             after=format_percent(new, lang)))
+    return out
 
 
 def full_recompute(cov: Coverage, scenario: Scenario) -> Coverage:

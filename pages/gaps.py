@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mapping.coverage import coverage_table, summary
+from mapping.coverage import coverage_table, helped_share, worst_first
 from mapping.i18n import format_percent
 from mapping.palette import label
 from mapping.session import md_escape
 from mapping.ui_text import t
-from mapping.whatif import what_if
+from mapping.whatif import effect_sentences, what_if
 from pages import _shared as shared
 
 PAIR = "~"  # separator of a pair of organisation ids in the URL (ids rarely contain it)
@@ -27,13 +27,14 @@ def scenario(key: str, min_quality: float | None, remove: tuple[str, ...],
 def table(ctx: shared.Context, cov) -> pd.DataFrame:
     """The coverage table with readable, translated columns."""
     lang = ctx.lang
-    frame = coverage_table(cov)
+    frame = worst_first(coverage_table(cov))
     return pd.DataFrame({
         t("col_name", lang): frame["name"],
         t("col_neighbourhood", lang): [cov.network.hood(h) or "–" for h in frame["neighbourhood"]],
         t("col_families", lang): frame["families"],
         t("col_coverage", lang): [label(c, lang) for c in frame["coverage"]],
-        t("col_distance", lang): frame["distance"],
+        # Text, so "no distance" reads as a dash instead of "None" or an empty cell.
+        t("col_distance", lang): ["–" if pd.isna(d) else str(int(d)) for d in frame["distance"]],
         t("col_routes", lang): frame["routes"],
         t("col_fragile", lang): frame["fragile"],
         t("col_route", lang): [" → ".join(names) for names in frame["route_names"]],
@@ -55,11 +56,6 @@ def coverage_section(ctx: shared.Context, cov) -> None:
                                "spreadsheetml.sheet", icon=":material/download:")
 
 
-def _helped_share(cov) -> float | None:
-    totals = summary(cov)
-    families = sum(v["families"] for v in totals.values())
-    helped = totals["direct"]["families"] + totals["bridged"]["families"]
-    return helped / families if families else None
 
 
 def _add_pair() -> None:
@@ -110,7 +106,7 @@ def whatif_section(ctx: shared.Context, cov) -> None:
         return
     pairs = tuple(tuple(p.split(PAIR)) for p in add)
     result = scenario(ctx.key, ctx.min_quality, tuple(remove), pairs, cov)
-    before, after = _helped_share(cov), _helped_share(result["coverage"])
+    before, after = helped_share(cov), helped_share(result["coverage"])
     left, right = st.columns(2)
     left.metric(t("before", lang), format_percent(before or 0, lang))
     delta = None if before is None or after is None else (after - before) * 100
@@ -119,8 +115,8 @@ def whatif_section(ctx: shared.Context, cov) -> None:
     if not result["changes"]:
         st.info(t("no_change", lang))
         return
-    st.markdown(md_escape(t("families_gained", lang, n=result["families_gained"])) + "  \n"
-                + md_escape(t("families_lost", lang, n=result["families_lost"])))
+    st.markdown("\n".join(f"- {md_escape(line)}"
+                           for line in effect_sentences(cov, result, lang)))
     st.dataframe(pd.DataFrame([{
         t("col_name", lang): c["name"], t("col_families", lang): c["families"],
         t("col_before", lang): label(c["before"], lang),

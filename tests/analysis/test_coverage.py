@@ -6,6 +6,7 @@ import pandas as pd
 
 from mapping import graph as g
 from mapping.coverage import (
+    RANK,
     coverage,
     coverage_table,
     gap_sentences,
@@ -151,3 +152,16 @@ def test_share_sentences(district):
         "Centrum: 46% van de gezinnen heeft een route naar professionele hulp."]
     assert share_sentences(coverage(district), "en") == [
         "Centrum: 46% of families have a route to professional help."]
+
+
+def test_worst_first_puts_the_largest_gaps_on_top(district):
+    from mapping.coverage import worst_first
+
+    table = worst_first(coverage_table(coverage(district)))
+    ranks = [RANK[c] for c in table["coverage"]]
+    assert ranks == sorted(ranks)
+    # Within a class, fragile groups come before groups with more routes.
+    for cls in set(table["coverage"]):
+        fragile = list(table.loc[table["coverage"] == cls, "fragile"])
+        assert fragile == sorted(fragile, reverse=True)
+    assert sorted(table["id"]) == ["G1", "G2", "G3", "G4", "G5"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from mapping.coverage import worst_first
 from mapping.i18n import format_percent
 from mapping.palette import label
 from mapping.render_network import filter_graph
@@ -78,9 +80,13 @@ def test_gaps_table_equals_the_report(app, demo_report):
     report = demo_report
     table = at.dataframe[0].value
     assert len(table) == len(report["groups"])
-    assert list(table[t("col_routes", "nl")]) == [g["routes"] for g in report["groups"]]
-    assert list(table[t("col_coverage", "nl")]) == [label(g["coverage"], "nl")
-                                                  for g in report["groups"]]
+    # Worst first: the report's groups in the order worst_first gives them.
+    groups = worst_first(pd.DataFrame(report["groups"]))
+    assert list(table[t("col_name", "nl")]) == list(groups["name"])
+    assert list(table[t("col_routes", "nl")]) == list(groups["routes"])
+    assert list(table[t("col_coverage", "nl")]) == [label(c, "nl") for c in groups["coverage"]]
+    assert list(table[t("col_distance", "nl")]) == [
+        "–" if pd.isna(d) else str(int(d)) for d in groups["distance"]]
     text = "\n".join(m.value for m in at.markdown)
     assert report["suggestions"]
     for s in report["suggestions"]:

@@ -17,8 +17,10 @@ def test_catalog_has_every_label_in_both_languages():
 
 
 def test_numbers_follow_the_language():
-    assert t("families_gained", "nl", n=1234) == "Gezinnen erbij met route: 1.234"
-    assert t("families_gained", "en", n=1234) == "Families gaining a route: 1,234"
+    assert t("charted_links", "nl", shown=10, total=1234) == (
+        "De 10 zwakste van 1.234 samenwerkingen.")
+    assert t("charted_links", "en", shown=10, total=1234) == (
+        "The 10 weakest of 1,234 collaborations.")
 
 
 def test_cli_reads_data_and_db_and_ignores_the_rest():
