@@ -10,30 +10,23 @@
    "cold" includes the first analysis and layout of the district on the
    server; "warm" is a new visitor once the server has it cached.
 
-    .venv/bin/python bench/bench_pages.py [--runs 10] [--nodes 2000] [--no-browser]
+    .venv/bin/python -m bench.bench_pages [--runs 10] [--nodes 2000] [--no-browser]
+
+Run it from the checkout root with ``-m``: it reuses the test helpers in ``tests/``
+(the Streamlit server and Chromium settings), which are not part of the installed package.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import pandas as pd  # noqa: E402
-
-from mapping.dataset import CONDITIONS, Dataset  # noqa: E402
-
-FORMAL = ["wijkteam", "jeugdteam", "cjg", "jgz", "school", "ggd", "huisarts"]
-INFORMAL = ["mzo", "moskee", "kerk", "buurtcentrum", "ouderkamer", "vrouwennetwerk",
-            "sleutelfiguur", "vrijwilligers"]
+from mapping import demo
+from mapping.dataset import Dataset
 
 
 def filter_change_ms(runs: int) -> list[float]:
@@ -61,39 +54,8 @@ def filter_change_ms(runs: int) -> list[float]:
 
 
 def synthetic_city(nodes: int, seed: int = 7) -> Dataset:
-    """A district-shaped dataset: 30% organisations, 70% parent groups, 40 neighbourhoods.
-
-    Uses ``mapping.demo.by_nodes`` when the demo module provides it.
-    """
-    try:
-        from mapping import demo
-
-        return demo.by_nodes(nodes, seed=seed)
-    except (ImportError, AttributeError, TypeError):
-        pass
-    rng = random.Random(seed)
-    n_org, hoods = int(nodes * 0.3), [f"BU{i:08d}" for i in range(40)]
-    n_group = nodes - n_org
-    orgs = pd.DataFrame({
-        "id": [str(i) for i in range(n_org)], "name": [f"Organisatie {i}" for i in range(n_org)],
-        "kind": ["formal" if i % 3 == 0 else "informal" for i in range(n_org)],
-        "category": [rng.choice(FORMAL if i % 3 == 0 else INFORMAL) for i in range(n_org)],
-        "neighbourhood": [rng.choice(hoods) for _ in range(n_org)],
-        "topics": [tuple(rng.sample(["school", "raising_children", "discrimination"], 1))
-                   for _ in range(n_org)]})
-    groups = pd.DataFrame({
-        "id": [str(i) for i in range(n_group)],
-        "name": [f"Oudergroep {i}" for i in range(n_group)],
-        "neighbourhood": [rng.choice(hoods) for _ in range(n_group)],
-        "families": pd.array([rng.randint(5, 80) for _ in range(n_group)], dtype="Int64")})
-    reach = pd.DataFrame([{"organisation": str(o), "group": str(g), "strength": 3.0}
-                          for g in range(n_group)
-                          for o in rng.sample(range(n_org), rng.choice([0, 1, 1, 2, 3]))])
-    collabs = pd.DataFrame([
-        {"source": str(a), "target": str(b), "form": "referral",
-         **{c: float(rng.randint(1, 5)) for c in CONDITIONS}, "reported_by": None}
-        for a, b in (rng.sample(range(n_org), 2) for _ in range(int(n_org * 1.6)))])
-    return Dataset(orgs, groups, reach, collabs, None, name=f"synthetic {nodes}")
+    """A synthetic city of ``nodes`` organisations plus groups (:func:`mapping.demo.by_nodes`)."""
+    return demo.by_nodes(nodes, seed=seed)
 
 
 def draw_seconds(nodes: int, runs: int) -> dict[str, list[float]]:

@@ -5,109 +5,43 @@ network is drawn in headless Chromium (target < 3 s), measured from
 navigation start to vis-network's first ``afterDrawing``, with every
 non-local request aborted.
 
-    .venv/bin/python bench/bench_render.py [--nodes 2000] [--no-browser]
+    .venv/bin/python -m bench.bench_render [--nodes 2000] [--no-browser]
+
+Run it from the checkout root with ``-m``: the browser part reuses the Chromium settings
+in ``tests/browser_support.py``, which is not part of the installed package.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import networkx as nx
 
-import networkx as nx  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from mapping.dataset import Dataset  # noqa: E402
-from mapping.graph import build_graph  # noqa: E402
-from mapping.layout import positions  # noqa: E402
-from mapping.render_map import render_map  # noqa: E402
-from mapping.render_network import filter_graph, render_network  # noqa: E402
-
-FORMAL = ["wijkteam", "jeugdteam", "cjg", "jgz", "school", "ggd", "huisarts"]
-INFORMAL = ["mzo", "moskee", "kerk", "buurtcentrum", "ouderkamer", "vrouwennetwerk",
-            "sleutelfiguur", "vrijwilligers"]
+from mapping import demo
+from mapping.graph import build_graph
+from mapping.layout import positions
+from mapping.render_map import render_map
+from mapping.render_network import filter_graph, render_network
 
 
 def synthetic_graph(nodes: int, seed: int = 1) -> nx.Graph:
-    """A district-shaped graph: 30% organisations, 70% groups, reach and collaborations.
+    """The graph of :func:`mapping.demo.by_nodes`: a synthetic city of ``nodes`` nodes.
 
-    Uses ``mapping.demo.by_nodes`` when it exists; otherwise builds a dataset here.
+    Its neighbourhood polygons travel along in ``graph.graph["neighbourhoods"]``
+    for the map benchmark.
     """
-    try:  # the demo module is being written in parallel; fall back if it is not there
-        from mapping import demo  # type: ignore[attr-defined]
-
-        dataset = demo.by_nodes(nodes, seed=seed)
-        graph = build_graph(dataset)
-        graph.graph["neighbourhoods"] = dataset.neighbourhoods  # its own polygons
-        return graph
-    except Exception:  # any missing or changed API means: use our own generator
-        pass
-    rng = random.Random(seed)
-    n_org = int(nodes * 0.3)
-    n_group = nodes - n_org
-    hoods = [f"BU{i:08d}" for i in range(40)]
-    orgs = pd.DataFrame({
-        "id": [str(i) for i in range(n_org)],
-        "name": [f"Organisatie {i}" for i in range(n_org)],
-        "kind": ["formal" if i % 2 == 0 else "informal" for i in range(n_org)],
-        "category": [rng.choice(FORMAL if i % 2 == 0 else INFORMAL) for i in range(n_org)],
-        "neighbourhood": [rng.choice(hoods) for _ in range(n_org)],
-        "topics": [tuple(rng.sample(["opvoeden", "school", "taboe", "gezondheid"], 2))
-                   for _ in range(n_org)],
-    })
-    groups = pd.DataFrame({
-        "id": [str(i) for i in range(n_group)],
-        "name": [f"Oudergroep {i}" for i in range(n_group)],
-        "neighbourhood": [rng.choice(hoods) for _ in range(n_group)],
-        "families": pd.array([rng.randint(5, 80) for _ in range(n_group)], dtype="Int64"),
-    })
-    reach_rows = []
-    for g in range(n_group):
-        for o in rng.sample(range(n_org), rng.choice([0, 1, 1, 2, 2, 3])):
-            reach_rows.append({"organisation": str(o), "group": str(g),
-                               "strength": float(rng.randint(1, 5))})
-    collab_rows = []
-    for _ in range(int(n_org * 1.6)):
-        a, b = rng.sample(range(n_org), 2)
-        rated = rng.random() < 0.8
-        scores = {c: float(rng.randint(1, 5)) if rated else None
-                  for c in ("trust", "shared_goals", "role_clarity", "equality")}
-        collab_rows.append({"source": str(a), "target": str(b), "form": "referral", **scores})
-    dataset = Dataset(orgs, groups, pd.DataFrame(reach_rows), pd.DataFrame(collab_rows),
-                      name="synthetic")
-    return build_graph(dataset)
+    dataset = demo.by_nodes(nodes, seed=seed)
+    graph = build_graph(dataset)
+    graph.graph["neighbourhoods"] = dataset.neighbourhoods  # every organisation lies inside
+    return graph
 
 
-def synthetic_polygons(graph: nx.Graph, seed: int = 2) -> dict:
-    """Square neighbourhoods on a grid for every neighbourhood code in ``graph``;
-    organisations without coordinates get a random point in theirs. A graph from
-    :func:`mapping.demo.by_nodes` brings its own polygons (with every organisation inside)."""
-    if graph.graph.get("neighbourhoods"):
-        return graph.graph["neighbourhoods"]
-    rng = random.Random(seed)
-    codes = sorted({str(d.get("neighbourhood")) for _, d in graph.nodes(data=True)
-                    if d.get("neighbourhood")})
-    side, size = max(1, int(len(codes) ** 0.5 + 0.999)), 0.01
-    corner = {}
-    features = []
-    for i, code in enumerate(codes):
-        x, y = 4.3 + (i % side) * size, 52.0 + (i // side) * size
-        corner[code] = (x, y)
-        ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
-        features.append({"type": "Feature", "properties": {"code": code, "name": code},
-                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
-    for _, data in graph.nodes(data=True):
-        if data.get("type") == "organisation" and data.get("lat") is None:
-            x, y = corner[str(data["neighbourhood"])]
-            data["lat"], data["lon"] = y + rng.random() * size, x + rng.random() * size
-    return {"type": "FeatureCollection", "features": features}
+def synthetic_polygons(graph: nx.Graph) -> dict:
+    """The neighbourhood polygons that :func:`synthetic_graph` keeps with its graph."""
+    return graph.graph["neighbourhoods"]
 
 
 def time_draw(page_html: str, runs: int = 3) -> list[float]:

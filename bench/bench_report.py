@@ -9,11 +9,7 @@ about 40,000 links per unit of scale).
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mapping import graph as g
 from mapping.brokers import brokers

@@ -36,11 +36,10 @@ from typing import Any
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from mapping.dataset import CONDITIONS, Dataset
+from mapping.store import Store, _demo_dataset
 
-from mapping.dataset import CONDITIONS, Dataset  # noqa: E402
-from mapping.store import Store, _demo_dataset  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CTX = mp.get_context("fork")
 

@@ -1,7 +1,7 @@
 """Labels of the dashboard (``app.py`` and ``pages/``), in Dutch and English.
 
 One catalog for every widget label, heading and message the pages show, so a
-missing translation is caught by one test (``tests/app/test_ui_text.py``)
+missing translation is caught by one test (``tests/app/test_session_and_text.py``)
 instead of showing up as a half-English page in a Dutch meeting room. Domain
 words (coverage classes, categories, topics) come from the modules that own
 them (:mod:`mapping.palette`, :mod:`mapping.topics`); this file only holds the
@@ -11,8 +11,6 @@ words of the interface.
 from __future__ import annotations
 
 from mapping.i18n import Catalog, format_number, normalise_lang, translate
-
-CONDITION_KEYS: tuple[str, ...] = ("trust", "shared_goals", "role_clarity", "equality")
 
 TEXT: Catalog = {
     "nl": {

@@ -1,4 +1,4 @@
-"""Screenshots of every page at 1920x1080 for the README: ``python tools/screenshots.py``.
+"""Screenshots of every page at 1920x1080 for the README: ``python -m tools.screenshots``.
 
 Starts ``streamlit run app.py`` on a free port (the demo district, or
 ``--data PATH``), opens each page in headless Chromium with every non-local
@@ -6,7 +6,10 @@ request aborted, waits until the network and map have drawn, and writes
 ``docs/screenshots/<page>.png``. Also writes ``overview-presentation.png`` to
 show presentation mode.
 
-    .venv/bin/python tools/screenshots.py [--data PATH] [--out DIR] [--lang en]
+    .venv/bin/python -m tools.screenshots [--data PATH] [--out DIR] [--lang en]
+
+Run it from the checkout root with ``-m``: it reuses the browser-test helpers in
+``tests/``, which are not part of the installed package.
 """
 
 from __future__ import annotations
@@ -16,18 +19,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.browser.conftest import (  # noqa: E402
+from tests.browser.conftest import (
     MAP_DRAWN,
     NETWORK_DRAWN,
     frame_where,
     open_app,
     streamlit_server,
 )
-from tests.browser_support import VIEWPORT, block_external, launch  # noqa: E402
+from tests.browser_support import VIEWPORT, block_external, launch
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SHOTS = (
     ("overview", "", ""),

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 args=()
 [ $# -gt 0 ] && args=(-- "$@")
 exec .venv/bin/streamlit run app.py "${args[@]}"

@@ -20,6 +20,7 @@ fi
 # Python environment (reused when it is already complete).
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

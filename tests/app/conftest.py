@@ -14,14 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapping.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from mapping.dataset import Dataset  # noqa: E402
 
 APP = str(ROOT / "app.py")
 DEMO = ROOT / "data" / "demo"

@@ -20,11 +20,9 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from tests.browser_support import VIEWPORT, block_external, launch
 
-from tests.browser_support import VIEWPORT, block_external, launch  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 DEMO = ROOT / "data" / "demo"
 READY_TIMEOUT = 60

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -250,13 +249,6 @@ def test_generate_small_cities_still_show_every_class(orgs, groups):
     assert city.counts()["neighbourhoods"] == 3
     found = {c for c, _ in _classes(compute(network_from_dataset(city)))}
     assert found == set(CLASSES)
-
-
-def test_generate_is_fast():
-    generate(200, 60)  # warm up imports
-    start = time.perf_counter()
-    generate()
-    assert time.perf_counter() - start < 2.0
 
 
 def test_by_nodes_sizes_the_city():

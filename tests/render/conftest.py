@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-# pytest runs with --import-mode=importlib, which leaves sys.path alone; the
-# project root must be importable for ``mapping`` and ``tests.browser_support``.
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from mapping.dataset import Dataset  # noqa: E402
-from mapping.graph import build_graph  # noqa: E402
+from mapping.dataset import Dataset
+from mapping.graph import build_graph
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

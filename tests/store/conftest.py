@@ -19,7 +19,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,12 +27,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # --import-mode=importlib leaves sys.path alone
-    sys.path.insert(0, str(ROOT))
-
-from mapping.dataset import CONDITIONS, Dataset  # noqa: E402
-from mapping.store import Store  # noqa: E402
+from mapping.dataset import CONDITIONS, Dataset
+from mapping.store import Store
 
 ENV_URL = "MAPPING_TEST_POSTGRES_URL"
 
