@@ -5,17 +5,22 @@ page is self-contained: vis-network's JavaScript and CSS are read from the
 installed ``pyvis`` wheel and inlined, so it draws with no internet and can
 be downloaded as it is.
 
-Escaping
---------
-* Node and edge data travel as JSON inside a ``<script>`` element; the JSON is
-  made safe for that context (``<``, ``>``, ``&``, U+2028/9 as ``\\uXXXX``) so
-  no user string can close the script element.
+No user text is ever a template or code
+---------------------------------------
+* The page is a template *file*, ``mapping/assets/network/network.html``,
+  compiled by an autoescaping, sandboxed Jinja2 environment
+  (:func:`render_page`); no string built at run time is ever compiled, and no
+  page passes through ``str.format``. User text is only ever a variable.
+* Node and edge data travel as one JSON payload in
+  ``<script type="application/json" id="wk-data">``; the JSON is made safe
+  for that context (``<``, ``>``, ``&``, U+2028/9 as ``\\uXXXX``, see
+  :func:`script_json`) so no user string can close the element. The fixed
+  script ``mapping/assets/network/network.js`` reads it with ``JSON.parse``.
 * Tooltips are built in the browser as DOM elements whose ``textContent`` is
   the plain text, so a name such as ``<img onerror=...>`` shows as those
   characters and never as markup (whatever vis-network does with strings).
-  Applying ``html.escape`` as well would show ``&lt;`` to the reader.
 * Node labels are drawn on the canvas, which has no markup at all.
-* The legend is HTML and every piece of text in it goes through ``html.escape``.
+* The legend and the title are HTML rendered by the template: autoescaped.
 
 Browser tests read ``window.wijknetwerk`` (``network``, ``nodeCount``,
 ``edgeCount``, ``drawn``) and the container's ``data-drawn="1"`` and
