@@ -89,7 +89,8 @@
   overlays[escapeHtml(text.collaborations)] = lines;
   overlays[escapeHtml(text.groups)] = groups;
   overlays[escapeHtml(text.organisations)] = orgs;
-  L.control.layers(bases, overlays, {collapsed: false, position: "topright"}).addTo(map);
+  var layers = L.control.layers(bases, overlays, {collapsed: false, position: "topright"});
+  layers.addTo(map);
 
   // The legend (rendered as a folded <details> box in the page) and the notes
   // about what could not be placed become map controls, so clicks and scrolls
@@ -115,11 +116,27 @@
     control(notes, "bottomright");
   }
 
-  if (data.bounds) {
-    map.fitBounds(data.bounds, {padding: [30, 30], maxZoom: 17});
-  } else {
-    map.setView(data.centre, 13);
+  // Fit the district into the part of the frame the open layer list leaves free
+  // (on a wide frame), so no neighbourhood or name hides behind it; fit again
+  // when the host page resizes the frame, until the viewer zooms or drags.
+  function fit() {
+    if (!data.bounds) { map.setView(data.centre, 13); return; }
+    var width = map.getSize().x;
+    var side = layers.getContainer().offsetWidth;
+    var right = width > 3 * side ? side + 20 : 30;
+    map.fitBounds(data.bounds, {paddingTopLeft: [30, 30], paddingBottomRight: [right, 30],
+                                maxZoom: 17, animate: false});
   }
+  var touched = false, fitting = false;
+  fit();
+  map.on("dragstart zoomstart", function () { if (!fitting) { touched = true; } });
+  window.addEventListener("resize", function () {
+    if (touched) { return; }
+    fitting = true;
+    map.invalidateSize({animate: false});
+    fit();
+    fitting = false;
+  });
 
   // After everything is added: count what was drawn, for tests and the page.
   var counts = {polygons: 0, markers: 0, groups: 0, lines: 0};
