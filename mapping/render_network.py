@@ -499,6 +499,7 @@ def render_network(
 ASSETS = Path(__file__).parent / "assets"
 """Page templates, scripts and styles (and the vendored Leaflet) shipped with the code."""
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CSS_LENGTH = re.compile(r"(?:\d{1,5}(?:\.\d{1,3})?(?:px|vh|vw|%|em|rem)|0|auto)")
 
 
@@ -522,7 +523,10 @@ def render_page(template: str, **values: Any) -> str:
     str
         The rendered page.
     """
-    return _environment().get_template(template).render(**values)
+    page = _environment().get_template(template).render(**values)
+    # A lone surrogate in autoescaped text could not be written as UTF-8 (the JSON
+    # payload has none: script_json escapes them); show it as U+FFFD instead.
+    return _SURROGATE.sub("\ufffd", page) if _SURROGATE.search(page) else page
 
 
 def json_payload(value: Any) -> Markup:
@@ -572,13 +576,18 @@ def script_json(value: Any) -> str:
 
     ``json.dumps`` leaves ``</script>`` and ``<!--`` intact, which would end the
     script element early; escaping ``<``, ``>`` and ``&`` (and the JavaScript
-    line separators) as ``\\uXXXX`` keeps the same value and no markup.
+    line separators) as ``\\uXXXX`` keeps the same value and no markup. A lone
+    surrogate (text that is not valid Unicode) is escaped the same way, so the
+    page can still be written as UTF-8.
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
-    return (
+    text = (
         text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 @cache

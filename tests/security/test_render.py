@@ -166,3 +166,19 @@ def test_broken_coordinates_and_geometry_never_break_the_page():
     placement = map_placement(graph, hoods)
     for node in orgs[:5]:
         assert placement.how.get(node) != "own"
+
+
+def test_text_that_is_not_valid_unicode_still_makes_a_utf8_page():
+    """A lone surrogate stays exact in the JSON payload; the page encodes as UTF-8.
+
+    (pandas' Arrow strings refuse such text, so it is set on the graph directly.)
+    """
+    text = "F\ud8000"
+    graph = hostile_graph("x")
+    name_org, cat_org, name_group, _ = _ids(graph)
+    graph.nodes[name_org]["name"] = graph.nodes[name_group]["name"] = text
+    graph.nodes[cat_org]["category"] = text
+    for page in (render_map(graph, graph.graph["hoods"]),
+                 render_network(graph, _demo_positions(), title=text)):
+        page.encode("utf-8")
+        assert text in json.dumps(page_data(page), ensure_ascii=False)
