@@ -3,7 +3,10 @@
 Prints: layout time, HTML build time, HTML size, and the time until the
 network is drawn in headless Chromium (target < 3 s), measured from
 navigation start to vis-network's first ``afterDrawing``, with every
-non-local request aborted.
+non-local request aborted. For the map: build time, page and JSON-payload
+size, where the nodes were placed (own coordinates, neighbourhood centroid,
+beside their reachers, not on the map), and the time until Leaflet drew it
+(background "none": no request may leave the machine).
 
     .venv/bin/python -m bench.bench_render [--nodes 2000] [--no-browser]
 
@@ -23,7 +26,7 @@ import networkx as nx
 from mapping import demo
 from mapping.graph import build_graph
 from mapping.layout import positions
-from mapping.render_map import render_map
+from mapping.render_map import map_placement, render_map
 from mapping.render_network import filter_graph, render_network
 
 
@@ -64,12 +67,13 @@ def time_draw(page_html: str, runs: int = 3) -> list[float]:
     return results
 
 
-def time_map_draw(page_html: str) -> tuple[float, int, int]:
-    """Seconds from navigation to the map's status marker; polygons and markers drawn."""
+def time_map_draw(page_html: str) -> tuple[float, int, int, int, int]:
+    """Seconds to the map's status marker; polygons, markers, labels drawn; requests blocked."""
     from tests.browser_support import launch, offline_page
 
+    blocked: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, launch() as browser, \
-            offline_page(browser) as page:
+            offline_page(browser, blocked) as page:
         target = Path(tmp) / "map.html"
         target.write_text(page_html, encoding="utf-8")
         start = time.perf_counter()
@@ -79,7 +83,8 @@ def time_map_draw(page_html: str) -> tuple[float, int, int]:
         wall = time.perf_counter() - start
         polygons = page.evaluate("wijkkaart.polygons")
         markers = page.evaluate("wijkkaart.markers + wijkkaart.groups")
-    return wall, polygons, markers
+        labels = page.evaluate("wijkkaart.labels")
+    return wall, polygons, markers, labels, len(blocked)
 
 
 def main() -> None:
@@ -112,15 +117,20 @@ def main() -> None:
                                                for f in hoods["features"]})
     print(f"map HTML build (render_map):      {time.perf_counter() - start:6.3f} s"
           f"  ({len(map_html) / 1e6:.2f} MB, {len(hoods['features'])} polygons)")
+    payload = map_html.split('id="wk-data">', 1)[1].split("</script>", 1)[0]
+    print(f"map JSON payload:                 {len(payload) / 1e6:.2f} MB (all user text)")
+    placed = map_placement(graph, hoods).summary(graph)
+    print("map placement: " + ", ".join(f"{k} {v}" for k, v in placed.items()))
 
     if args.no_browser:
         return
     for i, (wall, in_page, count) in enumerate(time_draw(page_html), 1):
         print(f"Chromium run {i}: drawn after {wall:6.3f} s wall (navigation to data-drawn), "
               f"{in_page:6.3f} s in-page; {count} nodes in canvas (target < 3 s)")
-    wall, polygons, markers = time_map_draw(map_html)
+    wall, polygons, markers, labels, blocked = time_map_draw(map_html)
     print(f"Chromium map: drawn after {wall:6.3f} s wall; {polygons} polygons, "
-          f"{markers} markers (tiles blocked)")
+          f"{markers} markers, {labels} neighbourhood labels; {blocked} requests left "
+          "the machine (background: none)")
 
 
 if __name__ == "__main__":

@@ -1,204 +1,226 @@
-"""The district map as one standalone, offline HTML page (folium + vendored Leaflet).
+"""The district map as one standalone, offline HTML page (vendored Leaflet).
 
 Pure functions only: graph + neighbourhood polygons + options in, an HTML
-string out. folium's default CDN scripts and styles (jQuery, Bootstrap,
-awesome-markers, Font Awesome, Leaflet from jsDelivr) are removed and Leaflet
-1.9.4 from ``mapping/assets/leaflet/`` is inlined, so the map needs no
-internet. Only Leaflet-core layers are used: GeoJSON polygons, circle
-markers, polylines, tile layers and the layer control.
+string out. Leaflet 1.9.4 from ``mapping/assets/leaflet/`` is inlined, so the
+map needs no internet; with the default background ("none") it asks no other
+host for anything. OpenStreetMap and PDOK BRT Achtergrondkaart are ordinary
+tile layers, requested only when chosen.
 
-Base maps (OpenStreetMap, PDOK BRT Achtergrondkaart) are ordinary tile
-layers: offline their tiles fail quietly and the polygons and markers draw on
-the plain background; "no base map" is an empty base layer.
+No user text is ever a template or code
+---------------------------------------
+The page is ``mapping/assets/map/map.html``, a file compiled by the
+autoescaping, sandboxed Jinja2 environment of
+:func:`mapping.render_network.render_page`; user strings are only ever
+*variables* of it. Everything drawn (polygons with their names, neighbourhood
+labels, markers, lines, popups, tooltips, notes) travels as one script-safe
+JSON payload (``<script type="application/json" id="wk-data">``) that the
+fixed script ``mapping/assets/map/map.js`` reads with ``JSON.parse`` and puts
+on the page with ``textContent``. The legend is rendered by the template from
+plain data, autoescaped. (folium is not used: branca compiles the *rendered*
+output of its elements again as an unsandboxed Jinja2 template, so any user
+string in it ran as code on the server.)
 
-Escaping
---------
-folium's ``Tooltip`` and ``Popup`` paste their text into a JavaScript
-template literal (and ``Popup`` needs jQuery), so a name containing a
-backtick or ``${...}`` would run as code. This module binds tooltips and
-popups itself: the text travels as script-safe JSON and is put in the page
-with ``textContent``, so it is always shown as text. The legend is HTML built
-with ``html.escape``.
+Placement
+---------
+Organisations and parent groups are drawn at their own coordinates; without
+them, at their neighbourhood's centroid when a polygon is known, and parent
+groups otherwise beside the organisations that reach them. What still has no
+place is counted (see :func:`map_placement` and :func:`placement_notes`) and
+said, on the map and on the page.
 
 Browser tests read ``window.wijkkaart`` (``polygons``, ``markers``,
-``groups``, ``lines``, ``drawn``) and the ``data-*`` attributes of the
-``#wijkkaart-status`` element, set after the map is built.
+``groups``, ``lines``, ``labels``, ``drawn``, ``map``) and the ``data-*``
+attributes of the ``#wijkkaart-status`` element, set after the map is built.
 """
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-import folium
 import networkx as nx
-from branca.element import Element, MacroElement
-from jinja2 import Template
 
 from mapping.graph import COLLABORATION, GROUP, ORG, REACH
+from mapping.i18n import format_number
 from mapping.palette import NO_DATA, Palette, label, palette
 from mapping.render_network import (
+    ASSETS,
     STRONG_QUALITY,
     WEAK_QUALITY,
     GroupCoverage,
     coverage_by_node,
+    css_length,
+    json_payload,
     node_text,
-    script_json,
+    render_page,
+    static_asset,
 )
 
-ASSETS = Path(__file__).parent / "assets" / "leaflet"
+LEAFLET = ASSETS / "leaflet"
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 PDOK_TILES = (
     "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
 )
-BASE_MAPS = ("osm", "pdok", "none")
+BASE_MAPS = ("none", "osm", "pdok")
+"""Background choices; ``"none"`` (the default) needs no internet."""
+
+DEFAULT_BASE_MAP = "none"
+
+POPUP_MIN_WIDTH = 280
+"""Popups are at least this many pixels wide, so a name and its lines read at a glance."""
+
+POPUP_MAX_WIDTH = 420
+
+# Rings round a neighbourhood's centroid or an organisation, in degrees of latitude
+# (0.001° ≈ 110 m): groups without coordinates go on the inner ring (the
+# neighbourhood's name sits in its middle), organisations on an outer one.
+GROUP_RING = 0.0016
+ORG_GAP = 0.0008
+BESIDE_RING = 0.0008
+RING_SPACING = 0.0008
+LABEL_GAP = 0.0007
+"""A neighbourhood's name sits this far above the rings round its centroid."""
+"""Least distance between neighbours on a ring; a ring grows when it holds more."""
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
+        "title": "Kaart van de wijk",
         "osm": "OpenStreetMap", "pdok": "PDOK BRT Achtergrondkaart",
-        "none": "Geen achtergrondkaart",
+        "none": "Geen achtergrondkaart (offline)",
         "polygons": "Wijken: aandeel gezinnen met route naar hulp",
+        "labels": "Wijknamen",
         "organisations": "Organisaties", "groups": "Oudergroepen",
         "collaborations": "Samenwerkingen",
         "share_title": "Gezinnen met route naar professionele hulp",
-        "no_data": "geen gegevens", "formal": "formeel (dikke rand)",
-        "informal": "informeel",
+        "no_data": "geen gegevens",
         "group_size": "Cirkelgrootte oudergroep: aantal gezinnen",
-        "share": "aandeel met route", "families": "gezinnen", "coverage": "dekking",
-        "routes": "routes", "neighbourhood": "wijk", "community": "gemeenschap",
-        "topics": "thema's", "contact": "contact", "quality": "kwaliteit",
-        "unrated": "niet beoordeeld", "collaboration": "samenwerking",
+        "share": "aandeel met route", "neighbourhood": "wijk",
+        "quality": "kwaliteit", "unrated": "niet beoordeeld", "collaboration": "samenwerking",
         "legend": "Legenda", "weak": "zwak of niet beoordeeld: gestreept",
+        "formal_border": "dikke donkere rand: formeel",
+        "at_centroid": "Plek op de kaart: midden van de wijk (geen coördinaten)",
+        "beside": "Plek op de kaart: naast de organisaties die deze groep bereiken"
+                  " (geen coördinaten)",
+        "groups_missing_1": "1 oudergroep staat niet op de kaart: geen coördinaten, geen"
+                            " wijkgrens voor de wijk en geen organisatie met een plek op de"
+                            " kaart die haar bereikt.",
+        "groups_missing_n": "{n} oudergroepen staan niet op de kaart: geen coördinaten, geen"
+                            " wijkgrens voor hun wijk en geen organisatie met een plek op de"
+                            " kaart die ze bereikt.",
+        "groups_centroid_1": "1 oudergroep zonder coördinaten staat in het midden van haar wijk.",
+        "groups_centroid_n": "{n} oudergroepen zonder coördinaten staan in het midden van hun"
+                             " wijk.",
+        "groups_beside_1": "1 oudergroep zonder coördinaten en zonder wijkgrens staat naast de"
+                           " organisaties die haar bereiken.",
+        "groups_beside_n": "{n} oudergroepen zonder coördinaten en zonder wijkgrens staan naast"
+                           " de organisaties die ze bereiken.",
+        "orgs_missing_1": "1 organisatie staat niet op de kaart: geen coördinaten en geen"
+                          " wijkgrens voor haar wijk.",
+        "orgs_missing_n": "{n} organisaties staan niet op de kaart: geen coördinaten en geen"
+                          " wijkgrens voor hun wijk.",
+        "orgs_centroid_1": "1 organisatie zonder coördinaten staat in het midden van haar wijk.",
+        "orgs_centroid_n": "{n} organisaties zonder coördinaten staan in het midden van hun"
+                           " wijk.",
     },
     "en": {
-        "osm": "OpenStreetMap", "pdok": "PDOK BRT base map", "none": "No base map",
+        "title": "District map",
+        "osm": "OpenStreetMap", "pdok": "PDOK BRT base map", "none": "No base map (offline)",
         "polygons": "Neighbourhoods: share of families with a route to help",
+        "labels": "Neighbourhood names",
         "organisations": "Organisations", "groups": "Parent groups",
         "collaborations": "Collaborations",
         "share_title": "Families with a route to professional help",
-        "no_data": "no data", "formal": "formal (thick border)", "informal": "informal",
+        "no_data": "no data",
         "group_size": "Parent-group circle size: number of families",
-        "share": "share with route", "families": "families", "coverage": "coverage",
-        "routes": "routes", "neighbourhood": "neighbourhood", "community": "community",
-        "topics": "topics", "contact": "contact", "quality": "quality",
-        "unrated": "not rated", "collaboration": "collaboration",
+        "share": "share with route", "neighbourhood": "neighbourhood",
+        "quality": "quality", "unrated": "not rated", "collaboration": "collaboration",
         "legend": "Legend", "weak": "weak or not rated: dashed",
+        "formal_border": "thick dark border: formal",
+        "at_centroid": "Place on the map: centre of the neighbourhood (no coordinates)",
+        "beside": "Place on the map: beside the organisations that reach this group"
+                  " (no coordinates)",
+        "groups_missing_1": "1 parent group is not on the map: it has no coordinates, its"
+                            " neighbourhood has no boundary on the map and no organisation"
+                            " with a place on the map reaches it.",
+        "groups_missing_n": "{n} parent groups are not on the map: they have no coordinates,"
+                            " their neighbourhood has no boundary on the map and no"
+                            " organisation with a place on the map reaches them.",
+        "groups_centroid_1": "1 parent group without coordinates is shown at the centre of its"
+                             " neighbourhood.",
+        "groups_centroid_n": "{n} parent groups without coordinates are shown at the centre of"
+                             " their neighbourhood.",
+        "groups_beside_1": "1 parent group without coordinates or neighbourhood boundary is"
+                           " shown beside the organisations that reach it.",
+        "groups_beside_n": "{n} parent groups without coordinates or neighbourhood boundary"
+                           " are shown beside the organisations that reach them.",
+        "orgs_missing_1": "1 organisation is not on the map: it has no coordinates and its"
+                          " neighbourhood has no boundary on the map.",
+        "orgs_missing_n": "{n} organisations are not on the map: they have no coordinates and"
+                          " their neighbourhood has no boundary on the map.",
+        "orgs_centroid_1": "1 organisation without coordinates is shown at the centre of its"
+                           " neighbourhood.",
+        "orgs_centroid_n": "{n} organisations without coordinates are shown at the centre of"
+                           " their neighbourhood.",
     },
 }
 
+LatLon = tuple[float, float]
 
-class TextBinding(MacroElement):
-    """Bind a plain-text tooltip or popup to the parent layer (text via ``textContent``).
 
-    Parameters
+@dataclass(frozen=True)
+class Placement:
+    """Where the map draws every organisation and parent group, and what it cannot place.
+
+    Attributes
     ----------
-    text
-        Plain text; newlines become line breaks (CSS ``pre-line``).
-    kind
-        ``"tooltip"`` or ``"popup"``.
-    sticky
-        Tooltip follows the mouse.
+    at
+        Node key -> ``(lat, lon)`` for every node drawn.
+    how
+        Node key -> ``"own"`` (its own coordinates), ``"centroid"`` (its
+        neighbourhood's centroid) or ``"beside"`` (beside the organisations
+        reaching it); same keys as ``at``.
+    missing_orgs, missing_groups
+        Node keys that have no place on the map, sorted.
+    rings
+        Neighbourhood (the key its centroid was found by) -> radius in degrees
+        of the outermost ring of nodes placed round that centroid.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var el = document.createElement("div");
-            el.className = "wk-text";
-            el.textContent = {{ this.text_json }};
-            {% if this.kind == "popup" %}
-            {{ this._parent.get_name() }}.bindPopup(el, {maxWidth: 420});
-            {% else %}
-            {{ this._parent.get_name() }}.bindTooltip(el, {sticky: {{ this.sticky }}});
-            {% endif %}
-        })();
-        {% endmacro %}
-        """
-    )
+    at: dict[Hashable, LatLon]
+    how: dict[Hashable, str]
+    missing_orgs: tuple[Hashable, ...] = ()
+    missing_groups: tuple[Hashable, ...] = ()
+    rings: dict[str, float] = field(default_factory=dict)
 
-    def __init__(self, text: str, kind: str = "tooltip", sticky: bool = True) -> None:
-        super().__init__()
-        self._name = "TextBinding"
-        self.text_json = script_json(str(text))
-        self.kind = "popup" if kind == "popup" else "tooltip"
-        self.sticky = "true" if sticky else "false"
+    def count(self, graph: nx.Graph, kind: str, how: str) -> int:
+        """How many nodes of type ``kind`` (``ORG``/``GROUP``) are placed ``how``."""
+        return sum(1 for node, way in self.how.items()
+                   if way == how and graph.nodes[node].get("type") == kind)
 
-
-class _Batch(MacroElement):
-    """Many circle markers or polylines in one script, with plain-text tooltips/popups.
-
-    One folium element per marker costs about 1 ms of template rendering each
-    (2 s for a 2,000-node district); one JSON array and a loop in the browser
-    cost next to nothing and produce the same Leaflet layers.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var parent = {{ this._parent.get_name() }};
-            function text(value) {
-                var el = document.createElement("div");
-                el.className = "wk-text";
-                el.textContent = value;
-                return el;
-            }
-            {{ this.items_json }}.forEach(function (it) {
-                var layer = L.{{ this.factory }}(it.at, it.options);
-                if (it.tooltip) { layer.bindTooltip(text(it.tooltip), {sticky: true}); }
-                if (it.popup) { layer.bindPopup(text(it.popup), {maxWidth: 420}); }
-                layer.addTo(parent);
-            });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, factory: str, items: list[dict[str, Any]]) -> None:
-        super().__init__()
-        self._name = "Batch"
-        if factory not in ("circleMarker", "polyline"):
-            raise ValueError(factory)
-        self.factory = factory
-        self.items_json = script_json(items)
+    def summary(self, graph: nx.Graph) -> dict[str, int]:
+        """Counts by kind and way of placement (the map's ``data-*`` status attributes)."""
+        return {
+            "groups-own": self.count(graph, GROUP, "own"),
+            "groups-centroid": self.count(graph, GROUP, "centroid"),
+            "groups-beside": self.count(graph, GROUP, "beside"),
+            "groups-missing": len(self.missing_groups),
+            "orgs-own": self.count(graph, ORG, "own"),
+            "orgs-centroid": self.count(graph, ORG, "centroid"),
+            "orgs-missing": len(self.missing_orgs),
+        }
 
 
-class _Status(MacroElement):
-    """After everything is added, count drawn layers and expose them for tests."""
+class Note(NamedTuple):
+    """A sentence about placement: ``level`` is ``"warning"`` (not on the map) or ``"info"``."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var counts = {polygons: 0, markers: 0, groups: 0, lines: 0};
-            map.eachLayer(function (layer) {
-                var role = layer.options && layer.options.wkRole;
-                if (role && layer._path) { counts[role] += 1; }
-            });
-            counts.drawn = true;
-            counts.map = map;
-            window.wijkkaart = counts;
-            var status = document.getElementById("wijkkaart-status");
-            ["polygons", "markers", "groups", "lines"].forEach(function (k) {
-                status.setAttribute("data-" + k, String(counts[k]));
-            });
-            status.setAttribute("data-drawn", "1");
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "Status"
+    level: str
+    text: str
 
 
 def render_map(
@@ -211,7 +233,7 @@ def render_map(
     hide_personal: bool = True,
     lang: str = "nl",
     presentation: bool = False,
-    base_map: str = "osm",
+    base_map: str = DEFAULT_BASE_MAP,
     show_collaborations: bool = False,
     height: str = "100vh",
 ) -> str:
@@ -221,10 +243,11 @@ def render_map(
     ----------
     graph
         Graph from :func:`mapping.graph.build_graph` (or a filtered one).
-        Organisations need ``lat``/``lon``; those without are put at their
-        neighbourhood's centroid, or left out when that is unknown too.
+        Nodes are placed as :func:`map_placement` says; what has no place is
+        counted in a note on the map.
     neighbourhoods
-        GeoJSON FeatureCollection (WGS84) with ``code`` and ``name`` properties.
+        GeoJSON FeatureCollection (WGS84) with ``code`` and ``name`` properties;
+        each polygon is drawn with its name as a permanent label.
     share
         Neighbourhood code -> share (0-1) of families with a route to
         professional help, or ``mapping.coverage.neighbourhood_shares`` rows
@@ -241,126 +264,209 @@ def render_map(
     presentation
         Larger type, thicker outlines, colour-blind-safe palette.
     base_map
-        Initially shown base layer: ``"osm"``, ``"pdok"`` or ``"none"``.
+        Initially shown background: ``"none"`` (default, offline), ``"osm"`` or
+        ``"pdok"``; the others stay in the layer control and load tiles only
+        when chosen there.
     show_collaborations
         Whether the collaboration-lines layer starts switched on.
     height
-        CSS height of the map.
+        CSS height of the map (a plain length such as ``"100vh"`` or ``"800px"``).
 
     Returns
     -------
     str
-        A complete HTML document; no request to another host is needed to draw it.
+        A complete HTML document; with ``base_map="none"`` drawing it needs no
+        request to another host.
     """
-    lang = "en" if lang.lower().startswith("en") else "nl"
+    lang = "en" if str(lang).lower().startswith("en") else "nl"
     t = TEXT[lang]
     pal = palette(presentation)
     cov = coverage_by_node(coverage)
-    share = share_by_code(share)
-    features = list((neighbourhoods or {}).get("features") or [])
-    centroids = _centroids(features)
-    places = _place_groups(graph, centroids)
-    org_at = _org_locations(graph, centroids)
-
-    fmap = folium.Map(location=[52.1, 5.1], zoom_start=13, tiles=None, control_scale=True,
-                      width="100%", height=height, prefer_canvas=False, zoom_snap=0.25)
-    _strip_cdn(fmap)
-
-    chosen = base_map if base_map in BASE_MAPS else "osm"
-    folium.TileLayer(OSM_TILES, name=t["osm"], attr="© OpenStreetMap contributors",
-                     max_zoom=19, show=chosen == "osm", overlay=False).add_to(fmap)
-    folium.TileLayer(PDOK_TILES, name=t["pdok"], attr="Kaartgegevens © Kadaster",
-                     max_zoom=19, show=chosen == "pdok", overlay=False).add_to(fmap)
-    folium.FeatureGroup(name=t["none"], overlay=False, show=chosen == "none").add_to(fmap)
+    shares = share_by_code(share)
+    shapes = _shapes(neighbourhoods)
+    placed = _place(graph, shapes)
+    hood_names = graph.graph.get("neighbourhood_names")
 
     weight = 3 if presentation else 1.5
-    polygons = folium.FeatureGroup(name=t["polygons"], show=True)
-    for feature in features:
-        props = feature.get("properties") or {}
-        code = _text(props.get("code")) or ""
-        name = _text(props.get("name")) or code
-        value = None if not share else share.get(code, share.get(name))
-        style = {"fillColor": pal.share(value), "color": pal.text, "weight": weight,
-                 "fillOpacity": 0.55, "opacity": 0.8, "wkRole": "polygons"}
-        layer = folium.GeoJson({"type": "Feature", "properties": {},
-                                "geometry": feature.get("geometry")},
-                               style_function=lambda _f, s=style: s, highlight_function=None,
-                               zoom_on_click=False)
-        # Tooltips from geometry alone would lose the name; bind our own text.
-        lines = [name, f"{t['neighbourhood']}: {code}" if code and code != name else ""]
-        lines.append(f"{t['share']}: {_percent(value, lang)}" if value is not None
-                     else f"{t['share']}: {t['no_data']}")
-        TextBinding("\n".join(x for x in lines if x)).add_to(layer)
-        layer.add_to(polygons)
-    polygons.add_to(fmap)
+    polygons = []
+    for code, name, geometry, centre in shapes:
+        value = None if not shares else shares.get(code, shares.get(name))
+        lines = [name, f"{t['neighbourhood']}: {code}" if code and code != name else "",
+                 f"{t['share']}: {_percent(value, lang)}" if value is not None
+                 else f"{t['share']}: {t['no_data']}"]
+        where = _label_at(geometry, centre, placed.rings.get(code) or placed.rings.get(name))
+        polygons.append({
+            "geometry": geometry, "at": list(where) if where else None, "name": name,
+            "style": {"fillColor": pal.share(value), "color": pal.text, "weight": weight,
+                      "fillOpacity": 0.55, "opacity": 0.8, "wkRole": "polygons"},
+            "tooltip": "\n".join(x for x in lines if x),
+        })
 
-    lines_group = folium.FeatureGroup(name=t["collaborations"], show=show_collaborations)
-    lines: list[dict[str, Any]] = []
+    lines_out: list[dict[str, Any]] = []
     for u, v, data in graph.edges(data=True):
-        if data.get("type") != COLLABORATION or u not in org_at or v not in org_at:
+        if data.get("type") != COLLABORATION or u not in placed.at or v not in placed.at:
             continue
-        quality = data.get("quality")
+        if graph.nodes[u].get("type") != ORG or graph.nodes[v].get("type") != ORG:
+            continue
+        quality = _number(data.get("quality"), None)
         colour, dashed = _collab_style(pal, quality, weak_threshold)
         rated = (f"{t['quality']}: {_decimal(quality, lang)}" if quality is not None
                  else t["unrated"])
-        lines.append({
-            "at": [org_at[u], org_at[v]],
-            "options": {"color": colour, "weight": 2 + (quality or 1), "opacity": 0.85,
-                        "dashArray": "8 6" if dashed else None, "wkRole": "lines"},
+        lines_out.append({
+            "at": [list(placed.at[u]), list(placed.at[v])],
+            "options": {"color": colour, "weight": 2 + min(quality or 1.0, 5.0),
+                        "opacity": 0.85, "dashArray": "8 6" if dashed else None,
+                        "wkRole": "lines"},
             "tooltip": f"{t['collaboration']}: {_name(graph, u)} – {_name(graph, v)}\n{rated}",
         })
-    _Batch("polyline", lines).add_to(lines_group)
-    lines_group.add_to(fmap)
 
-    groups_layer = folium.FeatureGroup(name=t["groups"], show=True)
-    top = max((_number(graph.nodes[g].get("families")) for g in places), default=0.0)
+    group_nodes = [n for n in placed.at if graph.nodes[n].get("type") == GROUP]
+    top = max((_number(graph.nodes[g].get("families")) for g in group_nodes), default=0.0)
     group_items: list[dict[str, Any]] = []
-    for node, where in places.items():
+    for node in group_nodes:
         data = graph.nodes[node]
         gc = cov.get(node)
-        families = _number(data.get("families"))
-        radius = (10 if presentation else 7) + 22 * math.sqrt(families / top) if top else 10
+        families = max(_number(data.get("families")), 0.0)
+        base = 10 if presentation else 7
+        radius = base + 22 * math.sqrt(families / top) if top > 0 else base + 3
         fragile = bool(gc and gc.fragile)
+        popup = node_text(data, gc, True, lang, hood_names)
+        if placed.how[node] == "centroid":
+            popup += "\n" + t["at_centroid"]
+        elif placed.how[node] == "beside":
+            popup += "\n" + t["beside"]
         group_items.append({
-            "at": where,
+            "at": list(placed.at[node]),
             "options": {"radius": round(radius, 1), "color": pal.text if fragile else "#ffffff",
                         "weight": 4 if fragile else 2, "dashArray": "4 3" if fragile else None,
                         "fill": True, "fillColor": pal.coverage_colour(gc.coverage if gc else None),
                         "fillOpacity": 0.8, "wkRole": "groups"},
-            "tooltip": str(data.get("name") or data.get("id")),
-            "popup": node_text(data, gc, True, lang, graph.graph.get("neighbourhood_names")),
+            "tooltip": _name(graph, node),
+            "popup": popup,
         })
-    _Batch("circleMarker", group_items).add_to(groups_layer)
-    groups_layer.add_to(fmap)
 
-    orgs_layer = folium.FeatureGroup(name=t["organisations"], show=True)
     org_items: list[dict[str, Any]] = []
-    for node, where in org_at.items():
+    for node in placed.at:
         data = graph.nodes[node]
+        if data.get("type") != ORG:
+            continue
         formal = data.get("kind") == "formal"
+        popup = _org_text(graph, node, hide_personal, lang)
+        if placed.how[node] == "centroid":
+            popup += "\n" + t["at_centroid"]
         org_items.append({
-            "at": where,
+            "at": list(placed.at[node]),
             "options": {"radius": 8 if presentation else 6,
                         "color": pal.text if formal else "#ffffff",
                         "weight": 3 if formal else 1.5, "fill": True,
                         "fillColor": pal.organisation(data.get("kind"), data.get("category")),
                         "fillOpacity": 0.95, "wkRole": "markers"},
-            "tooltip": str(data.get("name") or data.get("id")),
-            "popup": _org_text(graph, node, hide_personal, lang),
+            "tooltip": _name(graph, node),
+            "popup": popup,
         })
-    _Batch("circleMarker", org_items).add_to(orgs_layer)
-    orgs_layer.add_to(fmap)
 
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    bounds = _bounds(features, [*places.values(), *org_at.values()])
-    if bounds:
-        fmap.fit_bounds(bounds, padding=(20, 20))
-    root = fmap.get_root()
-    root.html.add_child(Element(_legend(graph, pal, cov, share is not None, lang, presentation)))
-    root.html.add_child(Element("<div id='wijkkaart-status' data-drawn='0' hidden></div>"))
-    _Status().add_to(fmap)
-    root.header.add_child(Element(_head_css(pal, presentation)))
-    return root.render()
+    chosen = base_map if base_map in BASE_MAPS else DEFAULT_BASE_MAP
+    bounds = _bounds(shapes, list(placed.at.values()))
+    payload = {
+        "text": {key: t[key] for key in ("polygons", "labels", "collaborations", "groups",
+                                         "organisations")},
+        "base": chosen,
+        "baseLayers": [
+            {"id": "none", "name": t["none"]},
+            {"id": "osm", "name": t["osm"], "url": OSM_TILES,
+             "attribution": "© OpenStreetMap contributors"},
+            {"id": "pdok", "name": t["pdok"], "url": PDOK_TILES,
+             "attribution": "Kaartgegevens © Kadaster"},
+        ],
+        "showCollaborations": bool(show_collaborations),
+        "bounds": bounds,
+        "centre": [52.1, 5.1],  # the Netherlands, when nothing has a place
+        "polygons": polygons,
+        "lines": lines_out,
+        "groups": group_items,
+        "orgs": org_items,
+        "notes": [note.text for note in placement_notes(graph, placed, lang)],
+        "placement": placed.summary(graph),
+        "popup": {"minWidth": POPUP_MIN_WIDTH, "maxWidth": POPUP_MAX_WIDTH},
+    }
+    font = 20 if presentation else 14
+    return render_page(
+        "map/map.html",
+        lang=lang,
+        title=t["title"],
+        leaflet_css=_leaflet("leaflet.css"),
+        leaflet_js=_leaflet("leaflet.js"),
+        map_css=static_asset("map/map.css"),
+        map_js=static_asset("map/map.js"),
+        height=css_length(height),
+        font=font,
+        label_font=font + 1,
+        border=2 if presentation else 1,
+        text=pal.text,
+        legend=_legend(graph, pal, cov, shares is not None, lang),
+        data=json_payload(payload),
+    )
+
+
+def map_placement(graph: nx.Graph, neighbourhoods: Mapping[str, Any] | None = None
+                  ) -> Placement:
+    """Where :func:`render_map` draws each organisation and parent group.
+
+    Parameters
+    ----------
+    graph
+        Graph from :func:`mapping.graph.build_graph`.
+    neighbourhoods
+        GeoJSON FeatureCollection (WGS84) with ``code`` and ``name`` properties.
+
+    Returns
+    -------
+    Placement
+        Organisations at their own coordinates, else on a ring round their
+        neighbourhood's centroid; parent groups at their own coordinates, else
+        on a ring round their neighbourhood's centroid, else beside the
+        organisations with a place that reach them; the rest counted as missing.
+    """
+    return _place(graph, _shapes(neighbourhoods))
+
+
+def placement_notes(graph: nx.Graph, placement: Placement, lang: str = "nl") -> list[Note]:
+    """Sentences saying what is not on the map, or not at its own place, and why.
+
+    Parameters
+    ----------
+    graph
+        The graph the placement was made for.
+    placement
+        From :func:`map_placement`.
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    list of Note
+        Warnings first (nodes not on the map), then information about
+        estimated places; empty when everything is at its own coordinates.
+    """
+    lang = "en" if str(lang).lower().startswith("en") else "nl"
+    t = TEXT[lang]
+
+    def sentence(key: str, n: int) -> str:
+        # The catalog sentence is the format template; only a number is put in.
+        return t[f"{key}_1"] if n == 1 else t[f"{key}_n"].format(n=format_number(n, lang))
+
+    notes = []
+    for key, n in (("groups_missing", len(placement.missing_groups)),
+                   ("orgs_missing", len(placement.missing_orgs))):
+        if n:
+            notes.append(Note("warning", sentence(key, n)))
+    for key, kind, how in (("groups_centroid", GROUP, "centroid"),
+                           ("groups_beside", GROUP, "beside"),
+                           ("orgs_centroid", ORG, "centroid")):
+        n = placement.count(graph, kind, how)
+        if n:
+            notes.append(Note("info", sentence(key, n)))
+    return notes
 
 
 def share_by_code(share: Any) -> dict[str, float] | None:
@@ -391,98 +497,118 @@ def share_by_code(share: Any) -> dict[str, float] | None:
 
 
 @cache
-def _leaflet(name: str) -> str:
-    return (ASSETS / name).read_text(encoding="utf-8")
-
-
-def _strip_cdn(fmap: folium.Map) -> None:
-    """Replace folium's CDN links by the vendored Leaflet, inlined."""
-    fmap.default_js = []
-    fmap.default_css = []
-    header = fmap.get_root().header
-    header.add_child(Element(f"<style>{_leaflet('leaflet.css')}</style>"), name="leaflet_css")
-    header.add_child(Element(f"<script>{_leaflet('leaflet.js')}</script>"), name="leaflet_js")
-
-
-def _head_css(pal: Palette, presentation: bool) -> str:
-    font = 20 if presentation else 14
-    return f"""<style>
-.leaflet-container {{ background: #f4f1ea; font-family: Arial, Helvetica, sans-serif;
-  font-size: {font}px; }}
-.leaflet-control-layers {{ font-size: {font}px; }}
-.wk-text {{ white-space: pre-line; font-size: {font}px; color: {pal.text}; }}
-.wk-legend {{ position: absolute; z-index: 1000; bottom: 64px; left: 10px; max-width: 360px;
-  max-height: calc(100% - 140px); overflow: auto; background: rgba(255,255,255,0.95);
-  border: {2 if presentation else 1}px solid #888;
-  border-radius: 6px; padding: 8px 12px; font: {font}px/1.35 Arial, Helvetica, sans-serif;
-  color: {pal.text}; }}
-.wk-legend h2 {{ font-size: 1.1em; margin: 0 0 4px; }}
-.wk-legend h3 {{ font-size: 1em; margin: 6px 0 2px; }}
-.wk-legend ul {{ list-style: none; margin: 0; padding: 0; }}
-.wk-legend li {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
-.wk-legend .sw {{ display: inline-block; width: 1em; height: 1em; flex: none;
-  border: 1px solid #666; }}
-.wk-legend .dot {{ border-radius: 50%; }}
-</style>"""
+def _leaflet(name: str) -> Any:
+    return static_asset(str(Path("leaflet") / name))
 
 
 def _legend(graph: nx.Graph, pal: Palette, cov: Mapping[Hashable, GroupCoverage],
-            with_share: bool, lang: str, presentation: bool) -> str:
+            with_share: bool, lang: str) -> dict[str, Any]:
+    """The legend as data for ``legend.html``, folded: texts autoescaped, styles palette only."""
     t = TEXT[lang]
-    esc = html.escape
 
-    def item(style: str, text: str, dot: bool = False) -> str:
-        # ``style`` holds palette colours only; ``text`` is escaped here.
-        shape = "sw dot" if dot else "sw"
-        return f"<li><span class='{shape}' style='{style}'></span>{esc(text)}</li>"
+    def entry(style: str, text: str, dot: bool = False) -> dict[str, str]:
+        return {"swatch": "sw dot" if dot else "sw", "style": style, "text": text}
 
-    rows = [f"<h2>{esc(t['legend'])}</h2>"]
+    blocks: list[dict[str, Any]] = []
     if with_share:
-        rows.append(f"<h3>{esc(t['share_title'])}</h3><ul>")
         steps = len(pal.share_ramp)
-        for i, colour in enumerate(pal.share_ramp):
-            low, high = i / steps, (i + 1) / steps
-            rows.append(item(f"background:{colour}",
-                             f"{_percent(low, lang)} – {_percent(high, lang)}"))
-        rows.append(item(f"background:{NO_DATA}", t["no_data"]))
-        rows.append("</ul>")
+        ramp = [entry(f"background:{colour}",
+                      f"{_percent(i / steps, lang)} – {_percent((i + 1) / steps, lang)}")
+                for i, colour in enumerate(pal.share_ramp)]
+        ramp.append(entry(f"background:{NO_DATA}", t["no_data"]))
+        blocks += [{"kind": "h3", "text": t["share_title"]}, {"kind": "ul", "entries": ramp}]
     classes = [c for c in ("direct", "bridged", "informal_only", "unreached")
                if any(g.coverage == c for g in cov.values())]
-    rows.append(f"<h3>{esc(t['groups'])}</h3><ul>")
-    for cls in classes or [None]:
-        rows.append(item(f"background:{pal.coverage_colour(cls)}",
-                         label(cls, lang) if cls else label("group", lang), dot=True))
+    groups = [entry(f"background:{pal.coverage_colour(cls)}",
+                    label(cls, lang) if cls else label("group", lang), dot=True)
+              for cls in classes or [None]]
     if any(g.fragile for g in cov.values()):
-        rows.append(item("background:#fff;border:3px dashed #000", label("fragile", lang),
-                         dot=True))
-    rows.append(f"</ul><p>{esc(t['group_size'])}</p>")
+        groups.append(entry("background:#fff;border:3px dashed #000", label("fragile", lang),
+                            dot=True))
+    blocks += [{"kind": "h3", "text": t["groups"]}, {"kind": "ul", "entries": groups},
+               {"kind": "p", "text": t["group_size"]}]
     present = sorted({(str(d.get("kind")), str(d.get("category")))
                       for _, d in graph.nodes(data=True) if d.get("type") == ORG})
-    rows.append(f"<h3>{esc(t['organisations'])}</h3><ul>")
+    orgs = []
     for kind, cat in present:
-        border = f"border:3px solid {pal.text}" if kind == "formal" else ""
-        rows.append(item(f"background:{pal.organisation(kind, cat)};{border}",
-                         f"{label(kind, lang)} · {label(cat, lang)}", dot=True))
-    rows.append(f"</ul><p>{esc(t['collaborations'])}: {esc(t['weak'])}</p>")
-    return f"<div class='wk-legend' id='legend'>{''.join(rows)}</div>"
+        border = f";border:3px solid {pal.text}" if kind == "formal" else ""
+        orgs.append(entry(f"background:{pal.organisation(kind, cat)}{border}",
+                          f"{label(kind, lang)} · {label(cat, lang)}", dot=True))
+    blocks += [{"kind": "h3", "text": t["organisations"]}, {"kind": "ul", "entries": orgs},
+               {"kind": "p", "text": t["formal_border"]},
+               {"kind": "p", "text": f"{t['collaborations']}: {t['weak']}"}]
+    # Folded by default: the map is what people look at; the legend opens on a click.
+    return {"cls": "wk-legend", "open": False, "title": t["legend"], "blocks": blocks}
 
 
 # --------------------------------------------------------------------------- geometry
 
 
-def _centroids(features: list[Mapping[str, Any]]) -> dict[str, tuple[float, float]]:
-    """Neighbourhood code and name -> (lat, lon) of the largest ring's area centroid."""
-    result: dict[str, tuple[float, float]] = {}
-    for feature in features:
-        props = feature.get("properties") or {}
-        ring = _largest_ring(feature.get("geometry") or {})
-        if not ring:
+Shape = tuple[str, str, dict[str, Any], LatLon | None]
+"""Neighbourhood code, name, cleaned GeoJSON geometry, centroid (lat, lon)."""
+
+
+def _shapes(neighbourhoods: Mapping[str, Any] | None) -> list[Shape]:
+    """The drawable polygons: finite coordinates only, each with its centroid."""
+    features = (neighbourhoods or {}).get("features") if isinstance(neighbourhoods,
+                                                                    Mapping) else None
+    result: list[Shape] = []
+    for feature in features or []:
+        if not isinstance(feature, Mapping):
             continue
-        centre = _ring_centroid(ring)
-        for key in (props.get("code"), props.get("name")):
-            if key is not None:
-                result.setdefault(str(key), centre)
+        geometry = _clean_geometry(feature.get("geometry"))
+        if geometry is None:
+            continue
+        props = feature.get("properties") or {}
+        props = props if isinstance(props, Mapping) else {}
+        code = _text(props.get("code")) or ""
+        name = _text(props.get("name")) or code
+        ring = _largest_ring(geometry)
+        result.append((code, name, geometry, _ring_centroid(ring) if ring else None))
     return result
+
+
+def _clean_geometry(geometry: Any) -> dict[str, Any] | None:
+    """A Polygon/MultiPolygon with only finite, in-range positions (else ``None``).
+
+    A NaN or infinity in a user's GeoJSON would make the page's JSON invalid,
+    and a ring with fewer than three positions cannot be drawn.
+    """
+    if not isinstance(geometry, Mapping):
+        return None
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    if kind == "Polygon":
+        rings = _clean_polygon(coords)
+        return {"type": kind, "coordinates": rings} if rings else None
+    if kind == "MultiPolygon" and isinstance(coords, list):
+        polys = [p for p in (_clean_polygon(c) for c in coords) if p]
+        return {"type": kind, "coordinates": polys} if polys else None
+    return None
+
+
+def _clean_polygon(coords: Any) -> list[list[list[float]]]:
+    if not isinstance(coords, list):
+        return []
+    rings = []
+    for ring in coords:
+        if not isinstance(ring, list):
+            continue
+        points = [[float(p[0]), float(p[1])] for p in ring
+                  if isinstance(p, (list, tuple)) and len(p) >= 2
+                  and _lonlat_ok(p[0], p[1])]
+        if len(points) >= 3:
+            rings.append(points)
+    return rings
+
+
+def _lonlat_ok(lon: Any, lat: Any) -> bool:
+    if isinstance(lon, bool) or isinstance(lat, bool):
+        return False
+    try:
+        x, y = float(lon), float(lat)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90
 
 
 def _largest_ring(geometry: Mapping[str, Any]) -> list[list[float]]:
@@ -498,7 +624,7 @@ def _area(ring: list[list[float]]) -> float:
                      for (x1, y1, *_), (x2, y2, *_) in pairwise(ring))
 
 
-def _ring_centroid(ring: list[list[float]]) -> tuple[float, float]:
+def _ring_centroid(ring: list[list[float]]) -> LatLon:
     area = _area(ring)
     if abs(area) < 1e-15:
         xs, ys = [p[0] for p in ring], [p[1] for p in ring]
@@ -511,51 +637,102 @@ def _ring_centroid(ring: list[list[float]]) -> tuple[float, float]:
     return (cy / (6 * area), cx / (6 * area))
 
 
-def _place_groups(graph: nx.Graph, centroids: Mapping[str, tuple[float, float]]
-                  ) -> dict[Hashable, tuple[float, float]]:
-    """Groups at their own lat/lon, else spread on a small circle round their centroid."""
-    result: dict[Hashable, tuple[float, float]] = {}
-    waiting: dict[str, list[Hashable]] = {}
+def _place(graph: nx.Graph, shapes: list[Shape]) -> Placement:
+    """See :func:`map_placement`."""
+    centroids: dict[str, LatLon] = {}
+    for code, name, _geometry, centre in shapes:
+        for key in (code, name):
+            if key and centre:
+                centroids.setdefault(key, centre)
+    at: dict[Hashable, LatLon] = {}
+    how: dict[Hashable, str] = {}
+    at_hood: dict[str, tuple[list[Hashable], list[Hashable]]] = {}
+    rings: dict[str, float] = {}
+    pending: list[Hashable] = []
+    missing_orgs: list[Hashable] = []
     for node, data in graph.nodes(data=True):
-        if data.get("type") != GROUP:
+        kind = data.get("type")
+        if kind not in (ORG, GROUP):
             continue
         own = _latlon(data)
+        hood = _text(data.get("neighbourhood"))
         if own:
-            result[node] = own
-        elif str(data.get("neighbourhood")) in centroids:
-            waiting.setdefault(str(data.get("neighbourhood")), []).append(node)
-    for place, nodes in waiting.items():
-        lat, lon = centroids[place]
-        # Several groups in one neighbourhood would hide each other at the centroid.
-        spread = 0.0 if len(nodes) == 1 else 0.0012
-        for i, node in enumerate(sorted(nodes, key=str)):
-            angle = 2 * math.pi * i / len(nodes)
-            result[node] = (lat + spread * math.sin(angle),
-                            lon + spread * math.cos(angle) / math.cos(math.radians(lat)))
-    return result
+            at[node], how[node] = own, "own"
+        elif hood in centroids:
+            at_hood.setdefault(hood, ([], []))[0 if kind == GROUP else 1].append(node)
+        elif kind == GROUP:
+            pending.append(node)
+        else:
+            missing_orgs.append(node)
+    for hood, (groups, orgs) in at_hood.items():
+        centre = centroids[hood]
+        # Groups on the inner ring, starting at the bottom so the neighbourhood's
+        # name (at the centroid) stays readable; organisations further out.
+        inner = _ring_radius(len(groups), GROUP_RING)
+        for node, point in _ring(centre, groups, inner, -math.pi / 2):
+            at[node], how[node] = point, "centroid"
+        outer = _ring_radius(len(orgs), inner + ORG_GAP if groups else GROUP_RING)
+        for node, point in _ring(centre, orgs, outer, -math.pi / 3):
+            at[node], how[node] = point, "centroid"
+        rings[hood] = outer if orgs else inner
+    beside: dict[LatLon, list[Hashable]] = {}
+    missing_groups: list[Hashable] = []
+    for node in pending:
+        anchors = [at[m] for m in graph.neighbors(node)
+                   if m in at and graph.nodes[m].get("type") == ORG
+                   and graph.edges[node, m].get("type") == REACH]
+        if anchors:
+            centre = (round(sum(p[0] for p in anchors) / len(anchors), 6),
+                      round(sum(p[1] for p in anchors) / len(anchors), 6))
+            beside.setdefault(centre, []).append(node)
+        else:
+            missing_groups.append(node)
+    for centre, nodes in beside.items():
+        # A ring round the organisations, never on top of them.
+        for node, point in _ring(centre, nodes, _ring_radius(len(nodes), BESIDE_RING),
+                                 -math.pi / 4):
+            at[node], how[node] = point, "beside"
+    return Placement(at, how, tuple(sorted(missing_orgs, key=str)),
+                     tuple(sorted(missing_groups, key=str)), rings)
 
 
-def _org_locations(graph: nx.Graph, centroids: Mapping[str, tuple[float, float]]
-                   ) -> dict[Hashable, tuple[float, float]]:
-    result: dict[Hashable, tuple[float, float]] = {}
-    for node, data in graph.nodes(data=True):
-        if data.get("type") != ORG:
-            continue
-        own = _latlon(data)
-        if own:
-            result[node] = own
-        elif str(data.get("neighbourhood")) in centroids:
-            lat, lon = centroids[str(data["neighbourhood"])]
-            result[node] = (lat - 0.0006, lon)  # just below the groups' ring
-    return result
+def _label_at(geometry: Mapping[str, Any], centre: LatLon | None, ring: float | None
+              ) -> LatLon | None:
+    """Where a neighbourhood's name goes: above the rings round its centroid, if any.
+
+    Below them when above would leave the polygon; at the centroid itself when
+    nothing was placed there (or neither side fits).
+    """
+    if centre is None or not ring:
+        return centre
+    lats = [lat for _lon, lat, *_ in _all_points(geometry.get("coordinates"))]
+    lat, lon = centre
+    for candidate in (lat + ring + LABEL_GAP, lat - ring - LABEL_GAP):
+        if min(lats) + LABEL_GAP / 2 < candidate < max(lats) - LABEL_GAP / 2:
+            return (candidate, lon)
+    return centre
 
 
-def _bounds(features: list[Mapping[str, Any]], points: list[tuple[float, float]]
-            ) -> list[list[float]] | None:
+def _ring_radius(n: int, least: float) -> float:
+    """A ring's radius: at least ``least``, large enough to keep neighbours apart."""
+    return max(least, n * RING_SPACING / (2 * math.pi))
+
+
+def _ring(centre: LatLon, nodes: Iterable[Hashable], radius: float, start: float
+          ) -> Iterable[tuple[Hashable, LatLon]]:
+    nodes = sorted(nodes, key=str)
+    lat, lon = centre
+    stretch = 1 / max(math.cos(math.radians(lat)), 0.01)  # degrees of longitude are shorter
+    for i, node in enumerate(nodes):
+        angle = start + 2 * math.pi * i / len(nodes)
+        yield node, (lat + radius * math.sin(angle), lon + radius * stretch * math.cos(angle))
+
+
+def _bounds(shapes: list[Shape], points: list[LatLon]) -> list[list[float]] | None:
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
-    for feature in features:
-        for lon, lat, *_ in _all_points((feature.get("geometry") or {}).get("coordinates")):
+    for _code, _name, geometry, _centre in shapes:
+        for lon, lat, *_ in _all_points(geometry.get("coordinates")):
             lats.append(lat)
             lons.append(lon)
     if not lats:
@@ -596,14 +773,16 @@ def _collab_style(pal: Palette, quality: float | None, weak: float) -> tuple[str
 
 
 def _name(graph: nx.Graph, node: Hashable) -> str:
-    return str(graph.nodes[node].get("name") or node)
+    data = graph.nodes[node]
+    return str(data.get("name") or data.get("id") or node)
 
 
-def _latlon(data: Mapping[str, Any]) -> tuple[float, float] | None:
-    lat, lon = _number(data.get("lat"), None), _number(data.get("lon"), None)
-    if lat is None or lon is None:
+def _latlon(data: Mapping[str, Any]) -> LatLon | None:
+    """Own coordinates when both are finite numbers on the globe, else ``None``."""
+    lat, lon = data.get("lat"), data.get("lon")
+    if lat is None or lon is None or not _lonlat_ok(lon, lat):
         return None
-    return (lat, lon)
+    return (float(lat), float(lon))
 
 
 def _number(value: Any, default: float | None = 0.0) -> Any:
@@ -611,7 +790,7 @@ def _number(value: Any, default: float | None = 0.0) -> Any:
         number = float(value)
     except (TypeError, ValueError):
         return default
-    return default if math.isnan(number) else number
+    return number if math.isfinite(number) else default
 
 
 def _text(value: Any) -> str | None:
@@ -623,8 +802,7 @@ def _text(value: Any) -> str | None:
 def _percent(value: float | None, lang: str) -> str:
     if value is None:
         return "–"
-    text = f"{value * 100:.0f}%"
-    return text
+    return f"{value * 100:.0f}%"
 
 
 def _decimal(value: float, lang: str) -> str:

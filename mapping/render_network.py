@@ -5,17 +5,22 @@ page is self-contained: vis-network's JavaScript and CSS are read from the
 installed ``pyvis`` wheel and inlined, so it draws with no internet and can
 be downloaded as it is.
 
-Escaping
---------
-* Node and edge data travel as JSON inside a ``<script>`` element; the JSON is
-  made safe for that context (``<``, ``>``, ``&``, U+2028/9 as ``\\uXXXX``) so
-  no user string can close the script element.
+No user text is ever a template or code
+---------------------------------------
+* The page is a template *file*, ``mapping/assets/network/network.html``,
+  compiled by an autoescaping, sandboxed Jinja2 environment
+  (:func:`render_page`); no string built at run time is ever compiled, and no
+  page passes through ``str.format``. User text is only ever a variable.
+* Node and edge data travel as one JSON payload in
+  ``<script type="application/json" id="wk-data">``; the JSON is made safe
+  for that context (``<``, ``>``, ``&``, U+2028/9 as ``\\uXXXX``, see
+  :func:`script_json`) so no user string can close the element. The fixed
+  script ``mapping/assets/network/network.js`` reads it with ``JSON.parse``.
 * Tooltips are built in the browser as DOM elements whose ``textContent`` is
   the plain text, so a name such as ``<img onerror=...>`` shows as those
   characters and never as markup (whatever vis-network does with strings).
-  Applying ``html.escape`` as well would show ``&lt;`` to the reader.
 * Node labels are drawn on the canvas, which has no markup at all.
-* The legend is HTML and every piece of text in it goes through ``html.escape``.
+* The legend and the title are HTML rendered by the template: autoescaped.
 
 Browser tests read ``window.wijknetwerk`` (``network``, ``nodeCount``,
 ``edgeCount``, ``drawn``) and the container's ``data-drawn="1"`` and
@@ -24,19 +29,23 @@ Browser tests read ``window.wijknetwerk`` (``network``, ``nodeCount``,
 
 from __future__ import annotations
 
-import html
 import json
 import math
+import re
 from collections import deque
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from mapping.graph import (
     COLLABORATION,
@@ -461,26 +470,105 @@ def render_network(
     ]
     options = _options(pal, use_physics, presentation, graph.number_of_nodes())
     legend = (
-        _legend_html(graph, pal, lang, weak_threshold, size_by is not None, size_label,
-                     highlight, cov, presentation)
-        if show_legend else ""
+        _legend(graph, pal, lang, weak_threshold, size_by is not None, size_label,
+                highlight, cov, presentation)
+        if show_legend else None
     )
     page_title = title if title is not None else TEXT[lang]["title"]
-    return _PAGE.format(
+    return render_page(
+        "network/network.html",
         lang=lang,
-        title=html.escape(page_title),
-        css=_asset("vis-network.css"),
-        js=_asset("vis-network.min.js"),
-        height=html.escape(height, quote=True),
+        title=str(page_title),
+        vis_css=_vis_asset("vis-network.css"),
+        vis_js=_vis_asset("vis-network.min.js"),
+        page_css=static_asset("network/network.css"),
+        page_js=static_asset("network/network.js"),
+        height=css_length(height),
         background=pal.background,
         text=pal.text,
-        legend_font=20 if presentation else 14,
+        font=20 if presentation else 14,
         legend=legend,
-        label_limit=DIMMED_LABEL_LIMIT,
-        label_px=13 if presentation else 10,
-        data=script_json({"nodes": nodes, "edges": edges, "options": options, "focus": focus,
-                          "text": pal.text}),
+        data=json_payload({"nodes": nodes, "edges": edges, "options": options, "focus": focus,
+                           "text": pal.text, "labelLimit": DIMMED_LABEL_LIMIT,
+                           "labelPx": 13 if presentation else 10}),
     )
+
+
+# --------------------------------------------------------------------------- page assembly
+
+ASSETS = Path(__file__).parent / "assets"
+"""Page templates, scripts and styles (and the vendored Leaflet) shipped with the code."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CSS_LENGTH = re.compile(r"(?:\d{1,5}(?:\.\d{1,3})?(?:px|vh|vw|%|em|rem)|0|auto)")
+
+
+def render_page(template: str, **values: Any) -> str:
+    """Render one of the page templates under ``mapping/assets/`` with ``values`` as data.
+
+    The templates are files of this package, compiled once by an autoescaping,
+    sandboxed Jinja2 environment; no string built at run time is ever compiled,
+    so user text handed over in ``values`` is only ever data: autoescaped where
+    it lands in HTML, or inside a :func:`json_payload`.
+
+    Parameters
+    ----------
+    template
+        Path of the template relative to ``mapping/assets/``.
+    **values
+        The template's variables.
+
+    Returns
+    -------
+    str
+        The rendered page.
+    """
+    page = _environment().get_template(template).render(**values)
+    # A lone surrogate in autoescaped text could not be written as UTF-8 (the JSON
+    # payload has none: script_json escapes them); show it as U+FFFD instead.
+    return _SURROGATE.sub("\ufffd", page) if _SURROGATE.search(page) else page
+
+
+def json_payload(value: Any) -> Markup:
+    """:func:`script_json` of ``value``, marked safe for a ``<script type="application/json">``.
+
+    Safe to mark: :func:`script_json` leaves no ``<``, ``>`` or ``&`` that could
+    end the script element, and a JSON script is never run, only parsed.
+    """
+    return Markup(script_json(value))
+
+
+@cache
+def static_asset(name: str) -> Markup:
+    """A script or stylesheet file shipped with the code, to inline in a page.
+
+    Marked safe because it is a file of this package, never user text; one that
+    could end its ``<script>``/``<style>`` element is refused.
+    """
+    text = (ASSETS / name).read_text(encoding="utf-8")
+    return _inline_safe(name, text)
+
+
+def css_length(value: str, default: str = "100vh") -> str:
+    """``value`` if it is a plain CSS length (``820px``, ``100vh``, ``75%``), else ``default``."""
+    text = str(value).strip()
+    return text if _CSS_LENGTH.fullmatch(text) else default
+
+
+@cache
+def _environment() -> SandboxedEnvironment:
+    # Sandboxed and autoescaping even though only our own files are compiled:
+    # whatever a variable holds it is escaped text, and a mistake in a template
+    # cannot reach Python internals.
+    return SandboxedEnvironment(loader=FileSystemLoader(ASSETS), autoescape=True,
+                                undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _inline_safe(name: str, text: str) -> Markup:
+    lowered = text.lower()
+    if "</script" in lowered or "</style" in lowered or "<!--" in lowered:
+        raise ValueError(f"{name} cannot be inlined: it would end its element")
+    return Markup(text)
 
 
 def script_json(value: Any) -> str:
@@ -488,19 +576,25 @@ def script_json(value: Any) -> str:
 
     ``json.dumps`` leaves ``</script>`` and ``<!--`` intact, which would end the
     script element early; escaping ``<``, ``>`` and ``&`` (and the JavaScript
-    line separators) as ``\\uXXXX`` keeps the same value and no markup.
+    line separators) as ``\\uXXXX`` keeps the same value and no markup. A lone
+    surrogate (text that is not valid Unicode) is escaped the same way, so the
+    page can still be written as UTF-8.
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
-    return (
+    text = (
         text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 @cache
-def _asset(name: str) -> str:
+def _vis_asset(name: str) -> Markup:
     """vis-network file from the installed pyvis wheel (read once per process)."""
-    return (resources.files("pyvis") / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+    text = (resources.files("pyvis") / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+    return _inline_safe(name, text)
 
 
 def _sizes(graph: nx.Graph, size_by: Mapping[Hashable, float] | None,
@@ -674,215 +768,64 @@ def _options(pal: Palette, physics: bool, presentation: bool, n: int) -> dict[st
     }
 
 
-def _legend_html(graph: nx.Graph, pal: Palette, lang: str, weak: float, custom_size: bool,
-                 size_label: str | None, highlight: Highlight | None,
-                 cov: Mapping[Hashable, GroupCoverage], presentation: bool) -> str:
+def _legend(graph: nx.Graph, pal: Palette, lang: str, weak: float, custom_size: bool,
+            size_label: str | None, highlight: Highlight | None,
+            cov: Mapping[Hashable, GroupCoverage], presentation: bool) -> dict[str, Any]:
+    """The legend as data for ``legend.html``: texts are shown as text, styles are palette only."""
     t = TEXT[lang]
-    esc = html.escape
 
-    def item(swatch: str, text: str) -> str:
-        # ``swatch`` is built here from palette colours only; ``text`` may be user text.
-        return f"<li>{swatch}{esc(text)}</li>"
-
-    def tri(colour: str, extra: str = "") -> str:
-        return f"<span class='sw tri{extra}' style='border-bottom-color:{colour}'></span>"
+    def item(swatch: str, style: str, text: str) -> dict[str, str]:
+        # ``swatch`` and ``style`` are built here from palette colours only; ``text``
+        # may be user text (a category) and is autoescaped by the template.
+        return {"swatch": swatch, "style": style, "text": text}
 
     present = {(d.get("kind"), d.get("category")) for _, d in graph.nodes(data=True)
                if d.get("type") == ORG}
     counts = t["nodes"].format(n=graph.number_of_nodes(), m=graph.number_of_edges())
-    # A <details> box: on a narrow screen the viewer folds it away to see the network.
-    rows: list[str] = [f"<summary><h2>{esc(t['legend'])}</h2></summary>",
-                       f"<p class='muted'>{esc(counts)}</p>",
-                       f"<p>{esc(t['shape'])}</p>",
-                       f"<h3>{esc(t['organisations'])}</h3><ul>"]
+    orgs: list[dict[str, str]] = []
     for kind in ("formal", "informal"):
-        shape = "sq" if kind == "formal" else "dot"
+        shape = "sw sq" if kind == "formal" else "sw dot"
         cats = {c for k, c in present if (k == "formal") == (kind == "formal")}
         for cat in sorted(cats, key=lambda c: (c is None, str(c))):
-            swatch = (f"<span class='sw {shape}' "
-                      f"style='background:{pal.organisation(kind, cat)}'></span>")
             text = label(kind, lang) if cat is None else f"{label(kind, lang)} · {label(cat, lang)}"
-            rows.append(item(swatch, text))
-    rows.append(f"</ul><h3>{esc(t['groups'])}</h3><ul>")
+            orgs.append(item(shape, f"background:{pal.organisation(kind, cat)}", text))
+    groups: list[dict[str, str]] = []
     classes = [c for c in ("direct", "bridged", "informal_only", "unreached")
                if any(g.coverage == c for g in cov.values())]
     for cls in classes:
-        rows.append(item(tri(pal.coverage_colour(cls)), label(cls, lang)))
+        groups.append(item("sw tri", f"border-bottom-color:{pal.coverage_colour(cls)}",
+                           label(cls, lang)))
     if any(g.fragile for g in cov.values()):
-        rows.append(item(tri(pal.group_default, " fragile"), label("fragile", lang)))
+        groups.append(item("sw tri fragile", f"border-bottom-color:{pal.group_default}",
+                           label("fragile", lang)))
     if not classes:
-        rows.append(item(tri(pal.group_default), label("group", lang)))
+        groups.append(item("sw tri", f"border-bottom-color:{pal.group_default}",
+                           label("group", lang)))
     fmt = {"weak": _fmt(weak, lang), "strong": _fmt(STRONG_QUALITY, lang)}
-    rows.append(f"</ul><h3>{esc(t['links'])}</h3><ul>")
-    lines = [(pal.reach_edge, False, 2, t["reach"]),
-             (pal.collab_strong, False, 5, t["collab_strong"].format(**fmt)),
-             (pal.collab_medium, False, 4, t["collab_medium"].format(**fmt)),
-             (pal.collab_weak, True, 3, t["collab_weak"].format(**fmt)),
-             (pal.collab_unrated, True, 2, t["collab_unrated"].format(**fmt))]
-    for colour, dashed, width, text in lines:
-        style = "dashed" if dashed else "solid"
-        rows.append(item(f"<span class='ln' style='border-top:{width}px {style} {colour}'></span>",
-                         text))
-    rows.append("</ul>")
+    links = [item("ln", f"border-top:{width}px {'dashed' if dashed else 'solid'} {colour}", text)
+             for colour, dashed, width, text in (
+                 (pal.reach_edge, False, 2, t["reach"]),
+                 (pal.collab_strong, False, 5, t["collab_strong"].format(**fmt)),
+                 (pal.collab_medium, False, 4, t["collab_medium"].format(**fmt)),
+                 (pal.collab_weak, True, 3, t["collab_weak"].format(**fmt)),
+                 (pal.collab_unrated, True, 2, t["collab_unrated"].format(**fmt)))]
+    blocks: list[dict[str, Any]] = [
+        {"kind": "p", "text": counts, "cls": "muted"},
+        {"kind": "p", "text": t["shape"]},
+        {"kind": "h3", "text": t["organisations"]}, {"kind": "ul", "entries": orgs},
+        {"kind": "h3", "text": t["groups"]}, {"kind": "ul", "entries": groups},
+        {"kind": "h3", "text": t["links"]}, {"kind": "ul", "entries": links},
+    ]
     what = (size_label or "") if custom_size else t["families"]
     if what:
-        rows.append(f"<p>{esc(t['size'].format(what=what))}</p>")
+        # The catalog sentence is the format template; ``what`` is only a value in it.
+        blocks.append({"kind": "p", "text": t["size"].format(what=what)})
     if highlight is not None:
         shown = len(highlight.nodes & set(graph.nodes))
-        rows.append(f"<p><strong>{esc(t['highlight'].format(n=shown))}</strong></p>")
-    cls = "legend present" if presentation else "legend"
-    return f"<details id='legend' class='{cls}' open>{''.join(rows)}</details>"
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{css}</style>
-<style>
-html, body {{ margin: 0; padding: 0; background: {background}; color: {text};
-  font-family: Arial, Helvetica, sans-serif; }}
-#wrap {{ position: relative; width: 100%; height: {height}; }}
-#network {{ position: absolute; inset: 0; }}
-.legend {{ position: absolute; top: 10px; left: 10px; z-index: 5; max-width: 340px;
-  max-height: calc(100% - 40px); overflow: auto; background: rgba(255,255,255,0.94);
-  border: 1px solid #bbb; border-radius: 6px; padding: 8px 12px; font-size: {legend_font}px;
-  line-height: 1.35; }}
-.legend.present {{ border: 2px solid #000; max-width: 480px; }}
-.legend h2 {{ font-size: 1.15em; margin: 0 0 4px; display: inline; }}
-.legend summary {{ cursor: pointer; }}
-.legend h3 {{ font-size: 1em; margin: 8px 0 2px; }}
-.legend ul {{ list-style: none; margin: 0; padding: 0; }}
-.legend li {{ display: flex; align-items: center; gap: 6px; margin: 2px 0; }}
-.legend p {{ margin: 4px 0; }}
-.legend .muted {{ color: #555; }}
-.sw {{ display: inline-block; width: 0.9em; height: 0.9em; flex: none; }}
-.sw.dot {{ border-radius: 50%; }}
-.sw.tri {{ width: 0; height: 0; background: none; border-left: 0.5em solid transparent;
-  border-right: 0.5em solid transparent; border-bottom: 0.9em solid; }}
-.sw.tri.fragile {{ outline: 2px solid #000; outline-offset: 1px; }}
-.ln {{ display: inline-block; width: 2.2em; height: 0; flex: none; }}
-div.vis-tooltip {{ white-space: pre-line; font-size: {legend_font}px; max-width: 420px;
-  font-family: Arial, Helvetica, sans-serif; }}
-</style>
-</head>
-<body>
-<div id="wrap">
-<div id="network" data-drawn="0"></div>
-{legend}
-</div>
-<script>{js}</script>
-<script>
-(function () {{
-  "use strict";
-  var data = {data};
-  // Tooltips as DOM elements with textContent: user text can never become markup.
-  function tip(text) {{
-    var el = document.createElement("div");
-    el.textContent = text;
-    return el;
-  }}
-  // Expand the compact data: names for edge tooltips, hover and selection colours.
-  var names = {{}};
-  data.nodes.forEach(function (n) {{
-    names[n.id] = n.tooltip.split("\\n")[0];
-    n.title = tip(n.tooltip);
-    delete n.tooltip;
-    if (!n.color.highlight) {{
-      n.color.highlight = {{background: n.color.background, border: data.text}};
-    }}
-    n.color.hover = n.color.highlight;
-  }});
-  data.edges.forEach(function (e) {{
-    var lines = e.tooltip.split("\\n");
-    lines[0] += ": " + names[e.from] + " \u2013 " + names[e.to];
-    e.title = tip(lines.join("\\n"));
-    delete e.tooltip;
-    e.color.highlight = data.text;
-  }});
-  var container = document.getElementById("network");
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(container, {{nodes: nodes, edges: edges}}, data.options);
-  var state = window.wijknetwerk = {{
-    network: network, nodes: nodes, edges: edges, drawn: false,
-    nodeCount: network.body.nodeIndices.length, edgeCount: network.body.edgeIndices.length
-  }};
-  network.once("afterDrawing", function () {{
-    state.drawn = true;
-    state.drawnAt = performance.now();
-    state.nodeCount = network.body.nodeIndices.length;
-    state.edgeCount = network.body.edgeIndices.length;
-    container.setAttribute("data-node-count", String(state.nodeCount));
-    container.setAttribute("data-edge-count", String(state.edgeCount));
-    container.setAttribute("data-drawn", "1");
-  }});
-  // Fit the nodes into the part of the frame the legend box leaves free, so the
-  // legend hides no node; shrink only as far as the binding dimension needs.
-  function fitBesideLegend() {{
-    var ids = data.focus.length ? data.focus : nodes.getIds();
-    var at = network.getPositions(ids);
-    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    Object.keys(at).forEach(function (id) {{
-      minX = Math.min(minX, at[id].x); maxX = Math.max(maxX, at[id].x);
-      minY = Math.min(minY, at[id].y); maxY = Math.max(maxY, at[id].y);
-    }});
-    if (!isFinite(minX)) {{ network.fit({{animation: false}}); return; }}
-    var width = container.clientWidth, height = container.clientHeight;
-    var legend = document.getElementById("legend");
-    var room = legend && width >= 600 ? legend.offsetWidth + 20 : 0;
-    // Screen pixels kept free around the outermost nodes: half a label sideways,
-    // a node and its label below.
-    var padX = Math.min(70, width / 12), padY = 30;
-    var scale = Math.min((width - room - 2 * padX) / Math.max(maxX - minX, 1),
-                         (height - 2 * padY) / Math.max(maxY - minY, 1), 2.5);
-    network.moveTo({{position: {{x: (minX + maxX) / 2 - room / 2 / scale,
-                                 y: (minY + maxY) / 2}},
-                     scale: scale, animation: false}});
-    // A district-sized network fits at a scale where labels would drop below the
-    // draw threshold; grow them (in canvas units) so names read at the fitted zoom.
-    // Large networks keep hiding labels until zoomed in.
-    if (nodes.length <= {label_limit}) {{
-      var px = data.options.nodes.font.size;
-      network.setOptions({{nodes: {{font: {{size: Math.min({label_px} / scale, px * 3)}}}}}});
-    }}
-  }}
-  var legendBox = document.getElementById("legend");
-  // In a narrow frame an open legend would leave the network a strip: start folded.
-  if (legendBox && container.clientWidth > 0 && container.clientWidth < 900) {{
-    legendBox.removeAttribute("open");
-  }}
-  if (legendBox) {{
-    legendBox.addEventListener("toggle", function () {{ if (!touched) {{ fitBesideLegend(); }} }});
-  }}
-  if (data.options.physics.enabled) {{
-    network.once("stabilizationIterationsDone", fitBesideLegend);
-  }} else {{
-    fitBesideLegend();
-  }}
-  // The host page may size the frame after this script ran (Streamlit sets an
-  // iframe's width once its column is laid out): fit again whenever the drawing
-  // area changes size, until the viewer has zoomed or dragged the view.
-  var touched = false;
-  network.on("dragStart", function () {{ touched = true; }});
-  network.on("zoom", function () {{ touched = true; }});
-  var size = container.clientWidth + "x" + container.clientHeight;
-  if (window.ResizeObserver) {{
-    new ResizeObserver(function () {{
-      var now = container.clientWidth + "x" + container.clientHeight;
-      if (touched || now === size || !container.clientWidth) {{ return; }}
-      size = now;
-      network.redraw();
-      fitBesideLegend();
-    }}).observe(container);
-  }}
-}})();
-</script>
-</body>
-</html>
-"""
+        blocks.append({"kind": "p", "text": t["highlight"].format(n=shown), "cls": "strong"})
+    # A <details> box: on a narrow screen the viewer folds it away to see the network.
+    return {"cls": "legend present" if presentation else "legend", "open": True,
+            "title": t["legend"], "blocks": blocks}
 
 
 def _passes(edge: Mapping[str, Any], min_quality: float, include_unrated: bool) -> bool:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapping.render_map import render_map
+from mapping.render_map import (
+    BASE_MAPS,
+    DEFAULT_BASE_MAP,
+    map_placement,
+    placement_notes,
+    render_map,
+)
 from mapping.ui_text import t
 from pages import _shared as shared
 
-BASE_MAPS = ("osm", "pdok", "none")
-DEFAULTS = {"base": "osm", "lines": False}
+# Offline by default: OpenStreetMap or PDOK tiles are fetched only when chosen.
+DEFAULTS = {"base": DEFAULT_BASE_MAP, "lines": False}
 HEIGHT = 820
 
 
@@ -38,6 +44,10 @@ def main() -> None:
     report = shared.report(ctx.key, ctx.min_quality, ctx.lang, ctx.dataset)
     if not ctx.dataset.neighbourhoods:
         st.info(t("no_polygons", ctx.lang))
+    # Say what is not on the map, or not at its own place, and why (counts only).
+    placement = map_placement(graph, ctx.dataset.neighbourhoods)
+    for note in placement_notes(graph, placement, ctx.lang):
+        (st.warning if note.level == "warning" else st.caption)(note.text)
     page = render_map(graph, ctx.dataset.neighbourhoods, share=report["neighbourhoods"],
                       coverage=cov, hide_personal=ctx.hide_names, lang=ctx.lang,
                       presentation=ctx.present, base_map=view["base"],

@@ -99,9 +99,25 @@ def test_map_draws_polygons_and_markers_offline(browser, tmp_path, coverage):
         for expected in (SCRIPT, IMG, TEMPLATE):
             assert expected in joined
         assert page.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
+        assert page.evaluate("wijkkaart.labels") == 2  # neighbourhood names on the map
         _assert_nothing_ran(page, dialogs)
+    # The default background is none: nothing was asked of another host.
+    assert blocked == []
+
+
+def test_map_asks_for_tiles_only_when_a_base_map_is_chosen(browser, tmp_path):
+    dataset = make_dataset()
+    graph = build_graph(dataset)
+    blocked: list[str] = []
+    with offline_page(browser, blocked) as page:
+        _open(page, tmp_path, render_map(graph, dataset.neighbourhoods, base_map="osm"),
+              "map.html")
+        page.wait_for_selector("#wijkkaart-status[data-drawn='1']", state="attached",
+                               timeout=20000)
+        page.wait_for_timeout(300)
+        assert page.get_attribute("#wijkkaart-status", "data-polygons") == "2"
     # Tile requests were attempted and aborted; the map drew anyway.
-    assert all("tile.openstreetmap.org" in url or "pdok.nl" in url for url in blocked)
+    assert blocked and all("tile.openstreetmap.org" in url for url in blocked)
 
 
 def test_network_with_physics_and_presentation_draws(browser, tmp_path, coverage):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import math
 
 import pytest
 
-from mapping.render_map import PDOK_TILES, render_map
+from mapping.render_map import PDOK_TILES, map_placement, placement_notes, render_map
+from mapping.render_network import static_asset
 from tests.render.conftest import PAYLOADS, SCRIPT
-from tests.render.helpers import external_references
+from tests.render.helpers import external_references, page_data
 
 SHARE = {"BU01": 0.8, "BU02": 0.3}
 
@@ -69,3 +71,75 @@ def test_share_input_forms():
     assert share_by_code(rows) == {"BU01": 0.5}
     assert share_by_code({"BU01": 0.25}) == {"BU01": 0.25}
     assert share_by_code(None) is None
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+def test_everything_drawn_travels_as_one_json_payload(graph, dataset, coverage):
+    page = render_map(graph, dataset.neighbourhoods, share=SHARE, coverage=coverage,
+                      show_collaborations=True)
+    data = page_data(page)
+    assert len(data["polygons"]) == 2 and len(data["orgs"]) == 6 and len(data["groups"]) == 4
+    assert {p["name"] for p in data["polygons"]} == {SCRIPT, "Het Es"}  # labels, as typed
+    assert SCRIPT in [o["tooltip"] for o in data["orgs"]]
+    assert data["popup"]["minWidth"] >= 280
+    # The page script is the fixed file: no user text was put into any script.
+    assert static_asset("map/map.js") in page
+    assert "branca" not in page and "folium" not in page
+
+
+def test_offline_background_by_default(graph, dataset):
+    data = page_data(render_map(graph, dataset.neighbourhoods))
+    assert data["base"] == "none"
+    assert page_data(render_map(graph, dataset.neighbourhoods, base_map="pdok"))["base"] == "pdok"
+    assert page_data(render_map(graph, dataset.neighbourhoods, base_map="bogus"))["base"] == \
+        "none"
+
+
+def test_legend_is_folded(graph, dataset):
+    page = render_map(graph, dataset.neighbourhoods)
+    assert '<details id="legend" class="wk-legend">' in page  # no "open" attribute
+
+
+def test_groups_without_coordinates_go_to_their_centroid(graph, dataset):
+    placement = map_placement(graph, dataset.neighbourhoods)
+    assert {placement.how[g] for g in ("g:1", "g:2", "g:3", "g:4")} == {"centroid"}
+    assert placement.how["o:5"] == "centroid" and placement.how["o:1"] == "own"
+    assert placement.missing_groups == () and placement.missing_orgs == ()
+    # Two groups in BU01 do not sit on top of each other.
+    assert placement.at["g:1"] != placement.at["g:2"]
+
+
+def test_without_polygons_groups_sit_beside_their_reachers(graph):
+    placement = map_placement(graph, None)
+    # g:1 (reached by o:3, o:5), g:2 (o:1), g:3 (o:4, o:6) have reachers with a place...
+    assert [placement.how.get(g) for g in ("g:1", "g:2", "g:3")] == ["beside"] * 3
+    # ... g:4 is reached by nobody: not on the map, and said so.
+    assert placement.missing_groups == ("g:4",)
+    assert placement.missing_orgs == ("o:5",)  # no coordinates, no polygon
+    lat, lon = placement.at["g:2"]
+    own = placement.at["o:1"]
+    assert 0 < math.dist((lat, lon), own) < 0.01  # beside, not on top
+    nl = placement_notes(graph, placement, "nl")
+    en = placement_notes(graph, placement, "en")
+    assert [n.level for n in nl] == ["warning", "warning", "info"]
+    assert nl[0].text.startswith("1 oudergroep staat niet op de kaart")
+    assert en[0].text.startswith("1 parent group is not on the map")
+    assert "3 parent groups" in en[2].text and "beside" in en[2].text
+    data = page_data(render_map(graph, None, lang="en"))
+    assert data["notes"] == [n.text for n in en]
+    assert data["placement"]["groups-missing"] == 1
+    assert data["placement"]["groups-beside"] == 3
+
+
+def test_nothing_to_say_when_everything_has_coordinates(graph):
+    for _node, data in graph.nodes(data=True):
+        data["lat"], data["lon"] = 52.0, 4.0
+    assert placement_notes(graph, map_placement(graph, None), "nl") == []
+
+
+def test_height_is_a_plain_css_length(graph):
+    assert "#map { height: 640px; }" in render_map(graph, None, height="640px")
+    page = render_map(graph, None, height="1px; } body { wk-injected: 1")
+    assert "wk-injected" not in page and "#map { height: 100vh; }" in page

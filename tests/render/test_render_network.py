@@ -149,8 +149,8 @@ def test_languages_and_presentation(graph, coverage):
     big = network_data(render_network(graph, positions(graph), presentation=True))
     small = network_data(nl)
     assert big["options"]["nodes"]["font"]["size"] > small["options"]["nodes"]["font"]["size"]
-    assert 'class=\'legend present\'' in render_network(graph, positions(graph),
-                                                        presentation=True)
+    assert 'class="legend present"' in render_network(graph, positions(graph),
+                                                      presentation=True)
 
 
 # ----------------------------------------------------------------------------- filters
