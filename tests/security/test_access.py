@@ -295,8 +295,8 @@ def test_code_display_and_normalisation():
     assert normalise_code("\uff21BCD") == "BCD"
     assert len(normalise_code("A" * 1_000_000)) <= 64
     for text in (*TEMPLATE_INJECTION, *HTML_INJECTION, *CONTROL, *INVISIBLE):
-        assert normalise_code(text).isascii() and normalise_code(text).isalnum() or \
-            normalise_code(text) == ""
+        plain = normalise_code(text)
+        assert plain == "" or (plain.isascii() and plain.isalnum())
 
 
 @pytest.fixture
@@ -611,3 +611,28 @@ def test_join_attempts_are_limited_per_client(app_env):
     at.button(key="join_enter").click().run()
     assert any("Te veel pogingen" in e.value for e in at.error)
     assert not any(b.key == "join_send" for b in at.button)
+
+
+def test_facilitator_chooses_how_long_a_code_works(tmp_path, monkeypatch):
+    """Workshop page (open laptop case): the validity choice is stored with the code."""
+    import streamlit as st
+
+    from mapping.store import _now
+    from mapping.workshop import create_dataset
+    from tests.workshop.conftest import open_workshop
+
+    path = tmp_path / "expiry.sqlite"
+    monkeypatch.setenv("MAPPING_DB", str(path))
+    monkeypatch.delenv("WIJKNETWERK_PASSWORD", raising=False)
+    st.cache_resource.clear()
+    with Store(str(path)) as db:
+        create_dataset(db, "wijk", "empty")
+        at = open_workshop("wijk")
+        assert not at.exception, [e.value for e in at.exception]
+        at.selectbox(key="ws_join_hours").set_value(1.0)
+        at.button(key="ws_open_join").click().run()
+        code, expires = db.join_code_info("wijk")
+        assert timedelta(minutes=55) < expires - _now() <= timedelta(hours=1)
+        shown = "\n".join(h.value for h in at.subheader)
+        assert format_code(code) in shown and "-" in format_code(code)
+        assert f"/join?code={code}" in "\n".join(c.value for c in at.code)
