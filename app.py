@@ -74,7 +74,13 @@ def main() -> None:
 
 
 def navigation(lang: str) -> st.Page:
-    """Register the pages with Streamlit; returns the page the URL asks for."""
+    """Register the pages with Streamlit; returns the page the URL asks for.
+
+    A session that may not see the app gets the gate's pages instead, also when
+    ``pages/_shared.py`` registers the navigation itself (its deep-link fallback).
+    """
+    if not auth.allowed():
+        return _gate_navigation(lang)
     pages = [_page(*spec, lang, default=(i == 0)) for i, spec in enumerate(PAGES)]
     pages.append(_page(*JOIN, lang))
     return st.navigation(pages, position="sidebar")
@@ -94,15 +100,20 @@ def _run_gate(lang: str) -> None:
     found" notice and, after signing in, the same run continues on the workshop.
     """
     st.session_state["_ctx"] = _no_data_context(lang)
-    pages = [st.Page(auth.signin_page, title=access.message("signin_title", lang),
-                     url_path=name, default=(i == 0)) for i, (name, _) in enumerate(PAGES)]
-    pages.append(_page(*JOIN, lang))
-    page = st.navigation(pages, position="hidden")
+    page = _gate_navigation(lang)
     token = shared.IN_APP.set(True)
     try:
         page.run()
     finally:
         shared.IN_APP.reset(token)
+
+
+def _gate_navigation(lang: str) -> st.Page:
+    """Sign-in form under every page address, and the join page; nothing else."""
+    pages = [st.Page(auth.signin_page, title=access.message("signin_title", lang),
+                     url_path=name, default=(i == 0)) for i, (name, _) in enumerate(PAGES)]
+    pages.append(_page(*JOIN, lang))
+    return st.navigation(pages, position="hidden")
 
 
 def _run_join() -> None:
