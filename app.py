@@ -1,16 +1,26 @@
 """Wijknetwerk dashboard: ``streamlit run app.py [-- --data PATH] [--db URL]``.
 
-This file only wires the app together: page setup, the shared sidebar
-(language, presentation mode, dataset, quality threshold) and the navigation.
-Each page in ``pages/`` is a thin script over :mod:`mapping`.
+This file only wires the app together: page setup, the access gate, the
+shared sidebar (language, presentation mode, dataset, quality threshold) and
+the navigation. Each page in ``pages/`` is a thin script over :mod:`mapping`.
+
+Access (issue 9, :mod:`mapping.access`), decided before anything else runs:
+
+* a participant (``?code=`` in the URL, or a session that entered a code) only
+  ever runs the join page;
+* a session that has not signed in, on a server that requires sign-in, runs
+  only the sign-in form (at every page address) or the join page: the sidebar,
+  the store's dataset list and every dataset are never loaded for it;
+* everyone else (signed in, or the open laptop case) gets the whole app.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from mapping import session
+from mapping import access, session
 from mapping.ui_text import t
+from pages import _auth as auth
 from pages import _shared as shared
 
 # No page icons: the active page's icon becomes the favicon (a Material icon is then
@@ -39,9 +49,14 @@ def main() -> None:
     present = session.get_bool(shared.params(), "present") or bool(shared.view("present"))
     st.set_page_config(page_title="Wijknetwerk", page_icon="🤝", layout="wide",
                        initial_sidebar_state="collapsed" if present else "expanded")
+    access.setup_logging()
     if shared.params().get("code") or st.session_state.get("_participant"):
         # A participant with a join code sees only the join page: no browsing.
         _run_join()
+        return
+    if not auth.allowed():
+        # Before the sidebar: nothing of any dataset is loaded or sent to this session.
+        _run_gate(shared.language())
         return
     # Navigation first: until st.navigation has run, Streamlit treats the first run of a
     # session as a ``pages/``-folder app and gives widgets other ids, so the sidebar's
@@ -50,6 +65,9 @@ def main() -> None:
     ctx = shared.sidebar(shared.cli_options())
     st.session_state["_ctx"] = ctx
     shared.apply_style(ctx.present)
+    if auth.required():
+        with st.sidebar:
+            auth.sign_out_button(ctx.lang)
     token = shared.IN_APP.set(True)
     try:
         page.run()
@@ -58,18 +76,54 @@ def main() -> None:
 
 
 def navigation(lang: str) -> st.Page:
-    """Register the pages with Streamlit; returns the page the URL asks for."""
+    """Register the pages with Streamlit; returns the page the URL asks for.
+
+    A session that may not see the app gets the gate's pages instead, also when
+    ``pages/_shared.py`` registers the navigation itself (its deep-link fallback).
+    """
+    if not auth.allowed():
+        return _gate_navigation(lang)
     pages = [_page(*spec, lang, default=(i == 0)) for i, spec in enumerate(PAGES)]
     pages.append(_page(*JOIN, lang))
     return st.navigation(pages, position="sidebar")
 
 
+def _no_data_context(lang: str) -> shared.Context:
+    """The context of a session that may see no dataset (participant, not signed in)."""
+    return shared.Context(lang=lang, present=False, hide_names=True, min_quality=None,
+                          dataset=None, key="", label="")
+
+
+def _run_gate(lang: str) -> None:
+    """A visitor who has not signed in: the sign-in form at every address, or join.
+
+    The sign-in form is registered under every page's address (same ``url_path``,
+    hence the same page id), so ``/workshop`` shows the form without a "page not
+    found" notice and, after signing in, the same run continues on the workshop.
+    """
+    st.session_state["_ctx"] = _no_data_context(lang)
+    page = _gate_navigation(lang)
+    token = shared.IN_APP.set(True)
+    try:
+        page.run()
+    finally:
+        shared.IN_APP.reset(token)
+
+
+def _gate_navigation(lang: str) -> st.Page:
+    """Sign-in form under every page address, and the join page; nothing else."""
+    pages = [st.Page(auth.signin_page, title=access.message("signin_title", lang),
+                     url_path=name, default=(i == 0)) for i, (name, _) in enumerate(PAGES)]
+    pages.append(_page(*JOIN, lang))
+    return st.navigation(pages, position="hidden")
+
+
 def _run_join() -> None:
     st.session_state["_participant"] = True
+    # A participant is never also a facilitator in the same session.
+    st.session_state.pop(auth.SIGNED_IN, None)
     lang = session.get_str(shared.params(), "lang", "nl", ("nl", "en")) or "nl"
-    st.session_state["_ctx"] = shared.Context(
-        lang=lang, present=False, hide_names=True, min_quality=None, dataset=None, key="",
-        label="")
+    st.session_state["_ctx"] = _no_data_context(lang)
     # The QR link points at /join?code=...; a default page lives at "/", so the join
     # page is registered at its own path too (else Streamlit says "page not found").
     start = st.Page(_join_start, title=t("page_join", lang), url_path="start", default=True)

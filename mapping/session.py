@@ -23,14 +23,19 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "ja", "on"})
 
 @dataclass(frozen=True)
 class CliOptions:
-    """What ``streamlit run app.py -- [--data PATH] [--db URL]`` asked for."""
+    """What ``streamlit run app.py -- [--data PATH] [--db URL] [--password-file PATH]`` asked for.
+
+    ``password_file`` holds the facilitator password on its first line (see
+    :mod:`mapping.access`); ``$WIJKNETWERK_PASSWORD`` takes precedence.
+    """
 
     data: str | None = None
     db: str | None = None
+    password_file: str | None = None
 
 
 def parse_cli(argv: Sequence[str]) -> CliOptions:
-    """Read ``--data`` and ``--db`` from the arguments after ``--``; ignore the rest.
+    """Read ``--data``, ``--db`` and ``--password-file`` from the arguments after ``--``.
 
     Unknown arguments are ignored rather than fatal: Streamlit passes its own
     ``sys.argv`` and a typo must not leave the room with a blank screen.
@@ -38,8 +43,9 @@ def parse_cli(argv: Sequence[str]) -> CliOptions:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--data", default=None)
     parser.add_argument("--db", default=None)
+    parser.add_argument("--password-file", dest="password_file", default=None)
     known, _unknown = parser.parse_known_args(list(argv))
-    return CliOptions(known.data, known.db)
+    return CliOptions(known.data, known.db, known.password_file)
 
 
 def get_str(params: Params, key: str, default: str | None = None,

@@ -82,7 +82,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,26 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 """Join-code characters: no 0/O, 1/I/L or U/V look-alikes to misread on a screen."""
 
-JOIN_CODE_LENGTH = 6
+JOIN_CODE_LENGTH = 10
+"""30 ** 10 = 5.9e14 codes (49 bits): with the join page's attempt limit
+(:data:`mapping.access.JOIN_LIMITER`) a guess succeeds with a chance of about
+one in a billion per open code and workshop day, even without the limit at a
+hundred guesses a second. Shown in groups of four (``ABCD-EFGH-JK``)."""
+
+JOIN_GROUP = 4
+"""Symbols per group when a code is shown (:func:`format_code`)."""
+
+JOIN_HOURS_DEFAULT = 4.0
+"""How long a new join code stays valid unless the facilitator chooses otherwise."""
+
+JOIN_HOURS_MAX = 24.0 * 7
+"""Longest validity a facilitator can give a code (a week of sessions)."""
+
+JOIN_HOURS_CHOICES = (1.0, 2.0, 4.0, 8.0, 24.0)
+"""Validity choices offered on the workshop page (hours)."""
+
+JOIN_CODE_INPUT_MAX = 64
+"""Characters of a typed code looked at; longer input is cut before any work."""
 
 # Canonical columns per table (docs/domain.md). An edit may fill a canonical
 # column the dataset does not have yet (it is added); other keys are typos.
@@ -183,8 +202,8 @@ MESSAGES: Catalog = {
                                    "'{target}'; kies er een via 'gemeld door'.",
         "busy": "De database is bezet; probeer het zo nog eens.",
         "bad_label": "Geef een label van 1 tot 200 tekens.",
-        "join_invalid": "Deze code is onbekend of gesloten. Vraag de begeleider om de "
-                        "juiste code.",
+        "join_invalid": "Deze code klopt niet, is gesloten of is verlopen. Kijk nog eens op "
+                        "het scherm of vraag de begeleider om de juiste code.",
     },
     "en": {
         "dataset_not_found": "Dataset '{name}' does not exist.",
@@ -220,8 +239,8 @@ MESSAGES: Catalog = {
                                    "by 'reported by'.",
         "busy": "The database is busy; please try again in a moment.",
         "bad_label": "Give a label of 1 to 200 characters.",
-        "join_invalid": "This code is unknown or closed. Ask the facilitator for the right "
-                        "code.",
+        "join_invalid": "This code is not right, is closed or has expired. Please check the "
+                        "screen or ask the facilitator for the right code.",
     },
 }
 
@@ -277,7 +296,7 @@ class NothingToUndo(StoreError):
 
 
 class JoinCodeError(StoreError):
-    """A join code is unknown or closed."""
+    """A join code is unknown, closed or expired (one error: the three are not told apart)."""
 
 
 # --------------------------------------------------------------------------- diff types
@@ -488,8 +507,43 @@ def _clean_name(name: str) -> str:
 
 
 def normalise_code(code: str | None) -> str:
-    """A join code as typed (any case, spaces or hyphens) in its stored form."""
-    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+    """A join code as typed (any case, spaces, hyphens or dots) in its stored form.
+
+    Only ASCII letters and digits are kept (a phone keyboard may add a full-width
+    or accented look-alike; it cannot match a code and must not reach SQL as
+    something else), and only the first :data:`JOIN_CODE_INPUT_MAX` characters
+    are looked at.
+    """
+    text = str(code or "")[:JOIN_CODE_INPUT_MAX].upper()
+    return "".join(ch for ch in text if ch.isascii() and ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """A stored code as shown to people: groups of four, ``ABCD-EFGH-JK``."""
+    plain = normalise_code(code)
+    return "-".join(plain[i:i + JOIN_GROUP] for i in range(0, len(plain), JOIN_GROUP))
+
+
+def new_code() -> str:
+    """A random join code of :data:`JOIN_CODE_LENGTH` symbols from :data:`JOIN_ALPHABET`."""
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def code_expiry(created_at: datetime, expires_at: datetime | None) -> datetime:
+    """When a code stops working. Codes from before expiry existed (``expires_at``
+    NULL) expire :data:`JOIN_HOURS_DEFAULT` hours after they were opened."""
+    if expires_at is not None:
+        return _utc(expires_at)  # type: ignore[return-value]
+    return _utc(created_at) + timedelta(hours=JOIN_HOURS_DEFAULT)  # type: ignore[operator]
+
+
+def code_state(row: Any, now: datetime | None = None) -> str:
+    """``"open"``, ``"closed"`` or ``"expired"`` for a ``join_codes`` row."""
+    if row.closed_at is not None:
+        return "closed"
+    if (now or _now()) >= code_expiry(row.created_at, row.expires_at):
+        return "expired"
+    return "open"
 
 
 # --------------------------------------------------------------------------- edit context
@@ -781,6 +835,7 @@ class Store:
                 # the advisory lock lets one finish first (DDL is transactional).
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(7243110)"))
             s.metadata.create_all(conn, checkfirst=True)
+            s.upgrade(conn)
             meta = s.store_meta.c
             if conn.execute(sa.select(meta.value).where(meta.key == "schema_version")
                             ).scalar() is None:
@@ -1070,34 +1125,60 @@ class Store:
 
     # -- join codes
 
-    def open_join(self, name: str, author: str | None = None) -> str:
-        """The open join code of ``name``, creating one if there is none.
+    def open_join(self, name: str, author: str | None = None,
+                  hours: float = JOIN_HOURS_DEFAULT) -> str:
+        """The open join code of ``name``, creating one valid for ``hours`` if there is none.
 
         Calling it again (every page rerun) returns the same code until it is
-        closed.
+        closed or expires; an expired code is closed and a new one made.
+
+        Raises
+        ------
+        ValueError
+            When ``hours`` is not between 0 and :data:`JOIN_HOURS_MAX`.
         """
+        hours = float(hours)
+        if not 0 < hours <= JOIN_HOURS_MAX:  # also refuses NaN
+            raise ValueError(f"join code validity must be 0-{JOIN_HOURS_MAX:g} hours")
         j = s.join_codes.c
+        now = _now()
         with self._transaction(write=True) as conn:
             row = self._lock_dataset(conn, name)
-            existing = conn.execute(sa.select(j.code).where(
-                j.dataset_id == row.id, j.closed_at.is_(None)).order_by(j.created_at)).first()
-            if existing is not None:
-                return str(existing.code)
+            for existing in conn.execute(sa.select(j.code, j.created_at, j.closed_at,
+                                                   j.expires_at).where(
+                    j.dataset_id == row.id, j.closed_at.is_(None)).order_by(j.created_at)):
+                if code_state(existing, now) == "open":
+                    return str(existing.code)
+            # Expired codes are closed, so the dataset has at most one open code.
+            conn.execute(s.join_codes.update().where(j.dataset_id == row.id,
+                                                     j.closed_at.is_(None))
+                         .values(closed_at=now))
             while True:
-                code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+                code = new_code()
                 if conn.execute(sa.select(j.code).where(j.code == code)).first() is None:
                     break
-            conn.execute(s.join_codes.insert().values(code=code, dataset_id=row.id,
-                                                      created_at=_now(), created_by=author))
+            conn.execute(s.join_codes.insert().values(
+                code=code, dataset_id=row.id, created_at=now, created_by=author,
+                expires_at=now + timedelta(hours=hours)))
             return code
 
     def join_code(self, name: str) -> str | None:
-        """The open join code of ``name``, or None."""
+        """The open (not closed, not expired) join code of ``name``, or None."""
+        info = self.join_code_info(name)
+        return None if info is None else info[0]
+
+    def join_code_info(self, name: str) -> tuple[str, datetime] | None:
+        """The open join code of ``name`` and when it expires (UTC), or None."""
         j = s.join_codes.c
+        now = _now()
         with self._transaction() as conn:
             row = self._dataset_row(conn, name)
-            return conn.execute(sa.select(j.code).where(
-                j.dataset_id == row.id, j.closed_at.is_(None))).scalar()
+            for found in conn.execute(sa.select(j.code, j.created_at, j.closed_at,
+                                                j.expires_at).where(
+                    j.dataset_id == row.id, j.closed_at.is_(None)).order_by(j.created_at)):
+                if code_state(found, now) == "open":
+                    return str(found.code), code_expiry(found.created_at, found.expires_at)
+        return None
 
     def close_join(self, code_or_name: str) -> int:
         """Close a join code, or every open code of a dataset; returns how many closed."""
@@ -1122,23 +1203,34 @@ class Store:
             return int(result.rowcount or 0)
 
     def dataset_for_code(self, code: str) -> str | None:
-        """The dataset an open join code gives access to; None when closed or unknown."""
+        """The dataset an open join code gives access to; None when closed, expired or unknown."""
         j = s.join_codes.c
         d = s.datasets.c
+        plain = normalise_code(code)
+        if not plain:
+            return None
         with self._transaction() as conn:
-            return conn.execute(sa.select(d.name).select_from(
-                s.join_codes.join(s.datasets, j.dataset_id == d.id)).where(
-                j.code == normalise_code(code), j.closed_at.is_(None))).scalar()
+            found = conn.execute(sa.select(d.name, j.created_at, j.closed_at, j.expires_at)
+                                 .select_from(s.join_codes.join(s.datasets,
+                                                                j.dataset_id == d.id))
+                                 .where(j.code == plain)).first()
+        if found is None or code_state(found) != "open":
+            return None
+        return str(found.name)
 
     def code_status(self, code: str) -> str:
-        """``"open"``, ``"closed"`` or ``"unknown"``: lets the join page say which."""
+        """``"open"``, ``"closed"``, ``"expired"`` or ``"unknown"``.
+
+        For the facilitator and for tests only: the join page must not tell
+        these apart (it shows one message for every code that does not work).
+        """
         j = s.join_codes.c
         with self._transaction() as conn:
-            row = conn.execute(sa.select(j.closed_at).where(
+            row = conn.execute(sa.select(j.created_at, j.closed_at, j.expires_at).where(
                 j.code == normalise_code(code))).first()
         if row is None:
             return "unknown"
-        return "open" if row.closed_at is None else "closed"
+        return code_state(row)
 
     def join(self, code: str) -> JoinSession:
         """A :class:`JoinSession` for an open code.
@@ -1146,7 +1238,7 @@ class Store:
         Raises
         ------
         JoinCodeError
-            When the code is unknown or closed.
+            When the code is unknown, closed or expired (one error for all three).
         """
         name = self.dataset_for_code(code)
         if name is None:
@@ -1266,9 +1358,9 @@ class Store:
             row = self._lock_dataset(conn, name)
             if join_code is not None:
                 j = s.join_codes.c
-                if conn.execute(sa.select(j.code).where(
-                        j.code == join_code, j.dataset_id == row.id,
-                        j.closed_at.is_(None))).first() is None:
+                found = conn.execute(sa.select(j.created_at, j.closed_at, j.expires_at).where(
+                    j.code == join_code, j.dataset_id == row.id)).first()
+                if found is None or code_state(found) != "open":
                     raise JoinCodeError("join_invalid")
             version = self._version_row(conn, _Ref.of(row), row.head)
             edit = _Edit(conn, row.id, row.name, row.head, row.next_slot,

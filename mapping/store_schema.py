@@ -108,6 +108,9 @@ join_codes = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.String(200)),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
+    # When the code stops working (issue 9). Nullable and added by upgrade() to
+    # databases made before it: a NULL means "opened + the default validity".
+    sa.Column("expires_at", sa.DateTime(timezone=True)),
     sa.Index("ix_join_codes_dataset", "dataset_id", "closed_at"),
 )
 
@@ -117,6 +120,31 @@ store_meta = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text),
 )
+
+
+ADDED_COLUMNS: tuple[tuple[sa.Table, str], ...] = (
+    (join_codes, "expires_at"),
+)
+"""Nullable columns added after the first release; :func:`upgrade` adds them to old files."""
+
+
+def upgrade(conn: sa.Connection) -> None:
+    """Add the :data:`ADDED_COLUMNS` an existing database lacks (backward compatible).
+
+    Runs inside :meth:`mapping.store.Store.ensure_schema`'s write transaction
+    (SQLite: the write lock; PostgreSQL: an advisory lock), so two processes
+    opening an old database at once add each column once. Only nullable
+    columns are ever added, so older versions of the app can still read and
+    write the upgraded database.
+    """
+    inspector = sa.inspect(conn)
+    for table, name in ADDED_COLUMNS:
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        if name in present:
+            continue
+        column = table.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN {name} {kind}'))
 
 
 def default_path() -> Path:

@@ -24,6 +24,7 @@ import os
 import secrets
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -392,6 +393,21 @@ def join_url(page_url: str | None, code: str) -> str:
     parts = urlsplit(page_url or "http://localhost:8501")
     base = f"{parts.scheme or 'http'}://{parts.netloc or 'localhost:8501'}"
     return f"{base}/join?code={code}"
+
+
+def clock_time(moment: datetime) -> str:
+    """A stored (UTC) moment as the room reads clocks: ``HH:MM`` in Dutch time.
+
+    Used for "code valid until"; falls back to UTC when the machine has no
+    time-zone database.
+    """
+    try:
+        from zoneinfo import ZoneInfo
+
+        moment = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+    except Exception:  # no tzdata: UTC is still right
+        pass
+    return moment.strftime("%H:%M")
 
 
 def is_local_link(url: str) -> bool:

@@ -7,19 +7,31 @@ the one dataset of that code, so there is no way to browse other datasets or
 delete anything from here. A whole answer (organisation, the groups it
 reaches, partners with their four scores) is saved as one version, so the
 facilitator's "undo" takes back exactly one answer.
+
+Codes (issue 9): one message for a code that is unknown, closed or expired,
+so the page is no oracle; every new code a session tries that does not work
+counts as a failed attempt of its client (:data:`mapping.access.JOIN_LIMITER`),
+and after a few the client must wait, doubling each time, before a code is
+even looked up. Codes are accepted with or without dashes, spaces or capitals.
 """
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
+from mapping import access
 from mapping import workshop as ws
 from mapping.dataset import CONDITIONS
 from mapping.session import md_escape
 from mapping.store import JoinCodeError, Store, StoreError, normalise_code
 from mapping.ui_text import t
+from pages import _auth as auth
 from pages import _shared as shared
 from pages import _store
+
+log = logging.getLogger("wijknetwerk.access")
 
 NEW = "__new__"
 
@@ -93,7 +105,7 @@ def _submit(store: Store, code: str, lang: str) -> None:
             state["_join_flash"] = ("error", t("join_org_required", lang))
             return
     except JoinCodeError:
-        state["_join_flash"] = ("error", t("closed_code", lang))
+        state["_join_flash"] = ("error", _refused(lang))
         return
     except StoreError as exc:
         state["_join_flash"] = ("error", exc.message(lang))
@@ -122,8 +134,8 @@ def language_switch(lang: str) -> None:
 
 def code_entry(lang: str) -> None:
     """The box to type a code into."""
-    st.text_input(t("code", lang), key="join_code_input", max_chars=20,
-                  placeholder="ABC123")
+    st.text_input(t("code", lang), key="join_code_input", max_chars=24,
+                  placeholder="ABCD-EFGH-JK", autocomplete="off")
     st.button(t("enter", lang), key="join_enter", type="primary", on_click=_enter_code,
               width="stretch")
 
@@ -179,6 +191,53 @@ def _scores(lang: str, partner: str, prefix: str) -> None:
                       key=f"{prefix}_{condition}")
 
 
+def _refused(lang: str) -> str:
+    """The one message for a code that does not work (unknown, closed or expired)."""
+    return JoinCodeError("join_invalid").message(lang)
+
+
+def _code_accepted(store: Store, code: str, lang: str) -> bool:
+    """Whether ``code`` gives access; draws the refusal (and counts the attempt) if not.
+
+    A code counts as an attempt once per session: reruns of the same page
+    (a language switch, a slider) do not count again, and a code that worked
+    and was closed meanwhile is not a guess.
+    """
+    state = st.session_state
+    if state.get("_join_ok") == code:
+        if store.dataset_for_code(code) is not None:
+            return True
+        return _refuse(lang)
+    if state.get("_join_refused") == code:
+        return _refuse(lang)
+    who = auth.client()
+    wait = access.JOIN_LIMITER.wait_seconds(who)
+    if wait:
+        log.warning("join code refused without look-up (back-off %ss) for %s", wait, who)
+        st.error(access.message("too_many", lang, seconds=wait))
+        st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
+        return False
+    if store.dataset_for_code(code) is None:
+        pause = access.JOIN_LIMITER.failure(who)
+        log.warning("join code refused for %s (%d so far)", who,
+                    access.JOIN_LIMITER.failures(who))
+        state["_join_refused"] = code
+        if pause:
+            st.error(access.message("too_many", lang, seconds=int(pause + 0.999)))
+            st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
+            return False
+        return _refuse(lang)
+    state["_join_ok"] = code
+    state.pop("_join_refused", None)
+    return True
+
+
+def _refuse(lang: str) -> bool:
+    st.error(_refused(lang))
+    st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
+    return False
+
+
 def main() -> None:
     ctx = shared.context()
     lang = ctx.lang
@@ -200,14 +259,11 @@ def main() -> None:
         code_entry(lang)
         return
     try:
-        status = store.code_status(code)
-        if status != "open":
-            st.error(t("closed_code" if status == "closed" else "wrong_code", lang))
-            st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
+        if not _code_accepted(store, code, lang):
             return
         answer_form(store, code, lang)
     except JoinCodeError:
-        st.error(t("closed_code", lang))
+        st.error(_refused(lang))
     except StoreError as exc:
         st.error(md_escape(exc.message(lang)))
     except Exception as exc:  # database unreachable: a message, not a traceback

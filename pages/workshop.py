@@ -16,11 +16,12 @@ from datetime import date
 
 import streamlit as st
 
+from mapping import access
 from mapping import workshop as ws
 from mapping.dataset import CONDITIONS
 from mapping.palette import label as category_label
 from mapping.session import md_escape
-from mapping.store import Store, StoreError
+from mapping.store import JOIN_HOURS_CHOICES, JOIN_HOURS_DEFAULT, Store, StoreError, format_code
 from mapping.ui_text import t
 from pages import _shared as shared
 from pages import _store
@@ -168,7 +169,8 @@ def _restore(store: Store, name: str, lang: str) -> None:
 
 
 def _open_join(store: Store, name: str, lang: str) -> None:
-    _do(lambda: store.open_join(name, AUTHOR), t("join_open", lang), lang)
+    hours = float(st.session_state.get("ws_join_hours", JOIN_HOURS_DEFAULT))
+    _do(lambda: store.open_join(name, AUTHOR, hours=hours), t("join_open", lang), lang)
 
 
 def _close_join(store: Store, name: str, lang: str) -> None:
@@ -369,17 +371,24 @@ def history_panel(store: Store, name: str, lang: str, hide: bool) -> None:
 
 def join_panel(store: Store, name: str, lang: str) -> None:
     """QR code, short link and code for participants; open or close joining."""
-    code = store.join_code(name)
-    if code is None:
+    info = store.join_code_info(name)
+    if info is None:
         st.caption(t("join_closed", lang))
+        # How long the new code works (stored with it; it stops by itself afterwards).
+        st.selectbox(access.message("expiry", lang), JOIN_HOURS_CHOICES, key="ws_join_hours",
+                     index=JOIN_HOURS_CHOICES.index(JOIN_HOURS_DEFAULT),
+                     format_func=lambda h: access.message("hour_one" if h == 1 else "hours",
+                                                          lang, n=h))
         st.button(t("open_join", lang), key="ws_open_join", on_click=_open_join,
                   args=(store, name, lang))
         return
+    code, expires = info
     url = ws.join_url(st.context.url, code)
     left, right = st.columns([1, 2])
     left.image(ws.qr_png(url), width=240)  # big enough to scan from the back of the room
     with right:
-        st.subheader(t("join_code", lang, code=code))
+        st.subheader(t("join_code", lang, code=format_code(code)))
+        st.caption(access.message("expires_at", lang, time=ws.clock_time(expires)))
         st.caption(t("ws_join_help", lang))
         st.code(url, language=None)
         if ws.is_local_link(url):

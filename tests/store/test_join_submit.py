@@ -74,3 +74,46 @@ def test_submit_with_a_new_partner(filled):
     rating = data.collaborations.iloc[-1]
     assert (rating["source"], rating["target"]) == ("M1", "P9")
     assert filled.head("wijk") == 2
+
+
+def _expire(store, code):
+    """Move ``code``'s expiry into the past (as if its hours had run out)."""
+    from datetime import timedelta
+
+    from mapping import store_schema
+    from mapping.store import _now
+
+    with store.engine.begin() as conn:
+        conn.execute(store_schema.join_codes.update()
+                     .where(store_schema.join_codes.c.code == code)
+                     .values(expires_at=_now() - timedelta(seconds=1)))
+
+
+def test_expired_code_stops_submit_and_a_new_one_is_made(filled):
+    code = filled.open_join("wijk", hours=1)
+    session = filled.join(code)
+    _expire(filled, code)
+    assert filled.code_status(code) == "expired"
+    assert filled.dataset_for_code(code) is None and filled.join_code("wijk") is None
+    with pytest.raises(JoinCodeError) as expired:
+        session.submit({"id": "P3", "name": "Te laat", "kind": "formal"})
+    with pytest.raises(JoinCodeError) as unknown:
+        filled.join("QQQQ-QQQQ-QQ")
+    assert expired.value.message("nl") == unknown.value.message("nl")  # one message
+    assert filled.head("wijk") == 1
+    fresh = filled.open_join("wijk")
+    assert fresh != code and filled.code_status(code) == "closed"
+    assert filled.join(fresh).dataset_name == "wijk"
+
+
+def test_old_store_gets_the_expiry_column(db_url):
+    """A database made before codes expired opens, and its open code still works."""
+    import sqlalchemy as sa
+
+    from mapping.store import Store
+
+    with Store(db_url) as first, first.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE join_codes DROP COLUMN expires_at"))
+    with Store(db_url) as reopened:
+        columns = {c["name"] for c in sa.inspect(reopened.engine).get_columns("join_codes")}
+        assert "expires_at" in columns

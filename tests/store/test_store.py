@@ -15,6 +15,7 @@ from mapping import store_schema
 from mapping.dataset import CONDITIONS, TABLES, Dataset
 from mapping.store import (
     JOIN_ALPHABET,
+    JOIN_CODE_LENGTH,
     DatasetExists,
     DatasetNotFound,
     EditError,
@@ -395,7 +396,7 @@ def test_edits_write_only_what_changes(filled, db_url):
 def test_join_codes(filled, dataset):
     filled.create_dataset("ander", dataset)
     code = filled.open_join("wijk", author="facilitator")
-    assert len(code) == 6 and set(code) <= set(JOIN_ALPHABET)
+    assert len(code) == JOIN_CODE_LENGTH and set(code) <= set(JOIN_ALPHABET)
     assert filled.open_join("wijk") == code  # page reruns get the same code
     assert filled.join_code("wijk") == code
     assert filled.dataset_for_code(code) == "wijk"
