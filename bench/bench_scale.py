@@ -210,8 +210,13 @@ def _table(results: list[dict[str, Any]]) -> None:
         cells = [f"{r['stages'][name]['seconds']:.2f} s / {r['stages'][name]['peak_mb']:.0f} MB"
                  if name in r["stages"] else "" for r in results]
         print(f"| {name} | " + " | ".join(cells) + " |")
-    cells = [f"{r['baseline_seconds']:.1f} s ({r['baseline_seconds'] / r['stages']['coverage']['seconds']:.0f}x)"
-             if "baseline_seconds" in r else "–" for r in results]
+    cells = []
+    for r in results:
+        if "baseline_seconds" not in r:
+            cells.append("–")
+            continue
+        ratio = r["baseline_seconds"] / r["stages"]["coverage"]["seconds"]
+        cells.append(f"{r['baseline_seconds']:.1f} s ({ratio:.0f}x)")
     print("| baseline script (ratio to coverage) | " + " | ".join(cells) + " |")
 
 
