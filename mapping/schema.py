@@ -179,6 +179,32 @@ TOPIC_ALIASES: dict[str, str] = {
 }
 """Dutch and other spellings of the topics of :mod:`mapping.topics`."""
 
+FORMS: dict[str, str] = {
+    "expertise": "to_informal", "referral": "to_informal",
+    "advice": "to_formal", "mediation": "to_formal",
+    "joint_project": "both",
+}
+"""Forms of collaboration and who gives what (the source text's two-way exchange).
+
+``to_informal``: the professional brings something to the informal partner
+(expertise for its meetings; referral, opening doors to specialised help).
+``to_formal``: the informal partner brings something to the professional
+(advice on approach and cultural accents; mediation when the professional is
+stuck). ``both``: a joint project."""
+
+FORM_ALIASES: dict[str, str] = {
+    "deskundigheid": "expertise", "kennis": "expertise", "ondersteuning": "expertise",
+    "voorlichting": "expertise", "training": "expertise", "scholing": "expertise",
+    "doorverwijzing": "referral", "verwijzing": "referral", "doorverwijzen": "referral",
+    "deuren_openen": "referral", "toeleiding": "referral", "warme_overdracht": "referral",
+    "advies": "advice", "adviseren": "advice", "advisering": "advice", "consult": "advice",
+    "bemiddeling": "mediation", "bemiddelen": "mediation", "tolk": "mediation",
+    "brugfunctie": "mediation", "intermediair": "mediation",
+    "gezamenlijk_project": "joint_project", "samenwerkingsproject": "joint_project",
+    "project": "joint_project", "joint": "joint_project", "samen_organiseren": "joint_project",
+}
+"""Dutch and other spellings of the forms, by normalised form."""
+
 _SCORE = {"dtype": "score", "minimum": 1.0, "maximum": 5.0}
 
 ORGANISATIONS = TableSchema(
@@ -396,6 +422,8 @@ _CATEGORY_BY_WORD = {
     **{normalise_word(k): v for k, v in CATEGORY_ALIASES.items()},
 }
 _TOPIC_BY_WORD = {normalise_word(k): v for k, v in TOPIC_ALIASES.items()}
+_FORM_BY_WORD = {**{normalise_word(k): k for k in FORMS},
+                 **{normalise_word(k): v for k, v in FORM_ALIASES.items()}}
 
 
 def table_for_name(name: str) -> str | None:
@@ -443,6 +471,16 @@ def canonical_topic(value: str) -> str:
     """Canonical topic key for a Dutch or English spelling; other topics kept as words."""
     word = normalise_word(value)
     return _TOPIC_BY_WORD.get(word, word)
+
+
+def canonical_form(value: str) -> tuple[str, bool]:
+    """Canonical form of collaboration for a cell, and whether it is in :data:`FORMS`.
+
+    Unknown forms are returned in canonical spelling (kept, with no direction).
+    """
+    word = normalise_word(value)
+    known = _FORM_BY_WORD.get(word)
+    return (known, True) if known else (word, False)
 
 
 def markdown_table(lang: str = "en") -> str:
