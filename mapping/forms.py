@@ -146,14 +146,18 @@ def brings_and_receives(links: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "name", "brings", "receives", "one_way_links"])
 
 
+def form_label(form: str, lang: str = "nl") -> str:
+    """Readable name of a form (the word itself when it is not in the vocabulary)."""
+    return translate(MESSAGES, form, lang) if form in FORMS else form.replace("_", " ")
+
+
 def one_way_sentences(links: pd.DataFrame, lang: str = "nl") -> list[str]:
     """One sentence per one-way relation of :func:`exchange`, entrances to most groups first."""
     out = []
     for row in links[links["one_way"].notna()].itertuples(index=False):
         giving = [f for f in row.forms if FORMS[f] == ("to_formal" if row.one_way ==
                                                       "informal_gives_only" else "to_informal")]
-        given = f" {translate(MESSAGES, 'and', lang)} ".join(
-            translate(MESSAGES, f, lang) for f in giving)
+        given = f" {translate(MESSAGES, 'and', lang)} ".join(form_label(f, lang) for f in giving)
         n = int(row.groups_reached)
         entrance = ("" if n == 0 else translate(MESSAGES, "entrance_one" if n == 1 else
                                                 "entrance", lang, n=n))

@@ -179,6 +179,22 @@ TEXT: Catalog = {
         "reciprocity": "Verschil in beleving (beide kanten beoordeeld)",
         "no_reciprocity": "Geen samenwerking is door beide kanten beoordeeld.",
         "chart_rows": "Rijen per grafiek",
+        "exchange": "Wat brengt wie in?",
+        "exchange_help": "Professionals brengen expertise en openen deuren naar "
+                         "gespecialiseerde hulp; informele partners adviseren over aanpak en "
+                         "culturele accenten en bemiddelen; samen kunnen ze projecten doen. "
+                         "Een relatie waarin maar één kant geeft, loopt eenrichting.",
+        "no_exchange": "Geen samenwerkingen tussen formele en informele organisaties.",
+        "no_one_way": "Geen relatie loopt eenrichting: waar de vorm bekend is, geven beide "
+                      "kanten iets.",
+        "col_formal": "Formeel",
+        "col_informal": "Informeel",
+        "col_forms": "Vorm",
+        "col_direction": "Richting",
+        "col_groups_reached": "Oudergroepen bereikt (informeel)",
+        "dir_informal_gives_only": "alleen informeel geeft",
+        "dir_formal_gives_only": "alleen formeel geeft",
+        "dir_both": "beide kanten",
         "chart_rows_help": "De grafieken tonen de zwakste eerst; de tabellen bevatten alles.",
         "charted_links": "De {shown} zwakste van {total} samenwerkingen.",
         "charted_orgs": "De {shown} organisaties met de laagste scores, van {total} beoordeeld.",
@@ -480,6 +496,22 @@ TEXT: Catalog = {
         "reciprocity": "Difference in perception (rated from both sides)",
         "no_reciprocity": "No collaboration was rated from both sides.",
         "chart_rows": "Rows per chart",
+        "exchange": "Who brings what?",
+        "exchange_help": "Professionals bring expertise and open doors to specialised help; "
+                         "informal partners advise on approach and cultural accents and "
+                         "mediate; together they can run projects. A relation in which only "
+                         "one side gives runs one way.",
+        "no_exchange": "No collaborations between formal and informal organisations.",
+        "no_one_way": "No relation runs one way: where the form is known, both sides give "
+                      "something.",
+        "col_formal": "Formal",
+        "col_informal": "Informal",
+        "col_forms": "Form",
+        "col_direction": "Direction",
+        "col_groups_reached": "Parent groups reached (informal)",
+        "dir_informal_gives_only": "only the informal side gives",
+        "dir_formal_gives_only": "only the formal side gives",
+        "dir_both": "both sides",
         "chart_rows_help": "The charts show the weakest first; the tables hold everything.",
         "charted_links": "The {shown} weakest of {total} collaborations.",
         "charted_orgs": "The {shown} organisations with the lowest scores, of {total} rated.",

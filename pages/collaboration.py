@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from mapping.dataset import CONDITIONS
+from mapping.forms import exchange, form_label, one_way_sentences
+from mapping.session import md_escape
 from mapping.ui_text import number, t
 from pages import _shared as shared
 
@@ -132,6 +134,43 @@ def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict,
     st.altair_chart(chart)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def exchange_table(key: str, _dataset) -> pd.DataFrame:
+    """Formal–informal links with the forms that run each way (cached per dataset)."""
+    shared.CALLS["exchange"] += 1
+    graph, _ = shared.graph_and_positions(key, _dataset)
+    return exchange(graph)
+
+
+def exchange_section(ctx: shared.Context, links: pd.DataFrame, rows: int) -> None:
+    """Who brings what across the formal–informal line; one-way relations beside equality."""
+    lang = ctx.lang
+    st.subheader(t("exchange", lang), help=t("exchange_help", lang))
+    if links.empty:
+        st.info(t("no_exchange", lang))
+        return
+    sentences = one_way_sentences(links, lang)
+    if sentences:
+        st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences[:rows]))
+    else:
+        st.success(t("no_one_way", lang))
+    st.dataframe(pd.DataFrame({
+        t("col_formal", lang): links["formal_name"],
+        t("col_informal", lang): links["informal_name"],
+        t("col_forms", lang): [", ".join(form_label(f, lang) for f in (*fs, *other)) or "–"
+                               for fs, other in zip(links["forms"], links["unknown_forms"],
+                                                    strict=True)],
+        t("col_direction", lang): [t(f"dir_{d}", lang) if isinstance(d, str) else
+                                   (t("dir_both", lang) if tf or ti or j else "–")
+                                   for d, tf, ti, j in zip(links["one_way"], links["to_formal"],
+                                                           links["to_informal"], links["joint"],
+                                                           strict=True)],
+        t("col_groups_reached", lang): links["groups_reached"],
+        t("equality", lang): [number(v, lang, 1) if pd.notna(v) else "–"
+                              for v in links["equality"]],
+    }), hide_index=True, width="stretch")
+
+
 def chart_rows(lang: str) -> int:
     """How many rows each chart shows (kept in the URL like every view value)."""
     key = shared.bind("collab_rows", shared.read_str("rows", [str(n) for n in CHART_ROWS]),
@@ -161,5 +200,6 @@ def main() -> None:
     links_table(ctx, tables["links"])
     orgs_section(ctx, tables["orgs"], rows)
     reciprocity_section(ctx, tables["reciprocity"], names, rows)
+    exchange_section(ctx, exchange_table(ctx.key, ctx.dataset), rows)
 
 main()

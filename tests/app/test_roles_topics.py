@@ -43,3 +43,18 @@ def test_topics_page_calls_out_groups_without_a_taboo_topic(app):
     matrix = at.dataframe[0].value
     assert len(matrix) == len(dataset.parent_groups)
     assert any("(taboo)" in str(c) for c in matrix.columns)
+
+
+def test_collaboration_page_shows_who_brings_what(app):
+    from mapping.forms import exchange, one_way_sentences
+
+    at = app("collaboration", {"lang": "en"})
+    assert not at.exception, at.exception
+    links = exchange(build_graph(shown_dataset()))
+    sentences = one_way_sentences(links, "en")
+    assert sentences, "the demo district has one-way relations"
+    text = _markdown(at)
+    for sentence in sentences[:25]:  # the page's default rows per chart
+        assert md_escape(sentence) in text
+    table = at.dataframe[-1].value
+    assert len(table) == len(links)
