@@ -71,8 +71,12 @@ _DUTCH_KIND = {"formal": "formeel", "informal": "informeel"}
 # Characters an XLSX cell cannot hold (XML 1.0 control characters).
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-FORMULA_PREFIXES: frozenset[str] = frozenset("=+-@\t\r")
-"""First characters that make Excel, LibreOffice or Google Sheets evaluate a cell."""
+FORMULA_PREFIXES: frozenset[str] = frozenset("=+-@\t\r\n")
+"""First characters that make Excel, LibreOffice or Google Sheets evaluate a cell.
+
+OWASP names ``= + - @``, tab and carriage return; a line feed is added because
+a workbook's XML turns a carriage return into one, so ``'\r=1`` reads back as
+``'\n=1`` and must still lose its apostrophe."""
 
 
 def neutralise(value: Any) -> Any:
@@ -80,8 +84,8 @@ def neutralise(value: Any) -> Any:
 
     The rule, used by every CSV and XLSX writer of the project:
 
-    * Text whose first character is ``=``, ``+``, ``-``, ``@``, a tab or a
-      carriage return gets a leading apostrophe: ``=1+1`` is written
+    * Text whose first character is ``=``, ``+``, ``-``, ``@``, a tab, a
+      carriage return or a line feed gets a leading apostrophe: ``=1+1`` is written
       ``'=1+1``, which every spreadsheet shows as the text ``=1+1``.
     * Text that already begins with apostrophes *followed by* such a
       character gets one more (``'=1`` is written ``''=1``), so
