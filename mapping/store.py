@@ -444,8 +444,9 @@ def _refuse_bad_dataset(dataset: Dataset) -> None:
         for column in frame.columns:
             _refuse_bad_text(str(column), "column", is_id=True)
             series = frame[column]
-            if series.dtype != object:
-                continue
+            if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(
+                    series.dtype):
+                continue  # text lives in object and string ("str") columns
             text = series.map(lambda v: "|".join(map(str, v)) if isinstance(v, tuple | list)
                               else v if isinstance(v, str) else None).dropna()
             if text.empty:

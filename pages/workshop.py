@@ -436,14 +436,14 @@ def join_panel(store: Store, name: str, lang: str) -> None:
 
 
 @st.fragment(run_every=LIVE_SECONDS)
-def watch_failed(store: Store, name: str) -> None:
+def watch_failed(store: Store) -> None:
     """While the database is failing: rerun the page as soon as it answers again.
 
     Without it the shared screen would show the error until someone clicks;
     with it the network and the kept form values come back by themselves.
     """
     try:
-        store.head(name)
+        store.list_datasets()
     except Exception:  # still down: keep the message, poll again
         return
     st.rerun(scope="app")
@@ -482,7 +482,7 @@ def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
             cache.update(key=key, drawn=drawn, recent=ws.recent_changes(store, name, lang))
     except Exception as exc:  # the database went away: say so, keep polling
         _store.show_error(exc, lang)
-        watch_failed(store, name)
+        watch_failed(store)
         return
     drawn = cache["drawn"]
     st.caption(t("ws_status", lang, v=drawn.version, orgs=drawn.organisations,
@@ -513,6 +513,7 @@ def main() -> None:
         if not flash or flash[0] != "error":  # the failed save already said why
             _store.show_error(exc, lang)
         _keep_form()
+        watch_failed(store)
         return
     if name is None:
         _forms_drawn()
@@ -544,6 +545,7 @@ def main() -> None:
     except Exception as exc:  # the database went away mid-workshop: no traceback
         _store.show_error(exc, lang)
         _keep_form()
+        watch_failed(store)
         return
     _forms_drawn()
 
