@@ -931,7 +931,11 @@ class Store:
             _SqliteWriteQueue(self.url.database) if self.backend == "sqlite"
             else contextlib.nullcontext())
         if create:
-            self.ensure_schema()
+            try:
+                self.ensure_schema()
+            except BaseException:
+                self.close()  # a store that failed to open keeps no connection pool
+                raise
 
     # -- lifecycle
 
