@@ -230,14 +230,10 @@ def store(cli: session.CliOptions | None = None) -> Any:
 
     ``None`` when it cannot be opened (a PostgreSQL server that is down, a
     read-only disk): the other sources still work, and a page asked for a
-    saved dataset says why it cannot show it (:func:`store_failure`).
+    saved dataset says why it cannot show it (the sidebar uses
+    :func:`_store_or_failure` for the reason).
     """
     return _store_or_failure(cli)[0]
-
-
-def store_failure(cli: session.CliOptions | None = None) -> BaseException | None:
-    """Why :func:`store` gave ``None`` (within :data:`STORE_RETRY_SECONDS`), else ``None``."""
-    return _store_or_failure(cli)[1]
 
 
 def _store_or_failure(cli: session.CliOptions | None) -> tuple[Any, BaseException | None]:
