@@ -74,6 +74,7 @@ import argparse
 import contextlib
 import hashlib
 import json
+import logging
 import math
 import os
 import secrets
@@ -96,6 +97,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from mapping import limits
+from mapping import schema as sc
 from mapping import store_schema as s
 from mapping.dataset import CONDITIONS, TABLES, Dataset
 from mapping.i18n import Catalog, normalise_lang, translate
@@ -113,7 +116,9 @@ __all__ = [
     "RowChange",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "TableDiff",
+    "TextRefused",
     "VersionNotFound",
     "open_store",
 ]
@@ -297,6 +302,182 @@ class NothingToUndo(StoreError):
 
 class JoinCodeError(StoreError):
     """A join code is unknown, closed or expired (one error: the three are not told apart)."""
+
+
+# --------------------------------------------------------------------------- failures
+
+_LOG = logging.getLogger(__name__)
+
+FAILURE_KEYS: dict[str, str] = {
+    "unreachable": "db_unreachable", "disk_full": "db_disk_full", "read_only": "db_read_only",
+    "corrupt": "db_corrupt", "busy": "busy", "conflict": "db_conflict", "failed": "db_failed",
+}
+"""Message key per :data:`mapping.store_schema.FAILURE_REASONS` reason."""
+
+# Kept apart from MESSAGES' literal so edits to either stay small; merged below.
+_FAILURE_MESSAGES: Catalog = {
+    "nl": {
+        "db_unreachable": "De database is niet bereikbaar: de databaseserver staat uit of het "
+                          "databasebestand kan niet worden geopend. Wat al was opgeslagen, "
+                          "blijft bewaard; probeer het opnieuw zodra de database weer werkt.",
+        "db_disk_full": "De schijf van de database is vol; er is niets opgeslagen. Maak ruimte "
+                        "vrij en probeer het opnieuw.",
+        "db_read_only": "De database is alleen-lezen (bestand, map of server staat op "
+                        "alleen-lezen); er is niets opgeslagen.",
+        "db_corrupt": "Het databasebestand is beschadigd of is geen Wijknetwerk-database. "
+                      "Zet een reservekopie terug of kies een ander bestand (--db).",
+        "db_conflict": "Iemand anders sloeg op hetzelfde moment hetzelfde op; er is niets "
+                       "opgeslagen. Probeer het nog eens.",
+        "db_failed": "De database gaf een fout; er is niets opgeslagen. Probeer het opnieuw; "
+                     "blijft het misgaan, kijk dan in het serverlog.",
+        "text_field": "Veld '{field}': {problem}",
+        "text_cell": "Tabel {table}, rij {row}, kolom '{field}': {problem}",
+        "export_failed": "Kan niet schrijven naar {path}: {reason}",
+    },
+    "en": {
+        "db_unreachable": "The database cannot be reached: the database server is down or the "
+                          "database file cannot be opened. Everything saved before is kept; "
+                          "try again once the database works again.",
+        "db_disk_full": "The database disk is full; nothing was saved. Free some space and try "
+                        "again.",
+        "db_read_only": "The database is read-only (file, folder or server is read-only); "
+                        "nothing was saved.",
+        "db_corrupt": "The database file is damaged or is not a Wijknetwerk database. Restore "
+                      "a backup or choose another file (--db).",
+        "db_conflict": "Someone else saved the same thing at the same moment; nothing was "
+                       "saved. Please try again.",
+        "db_failed": "The database reported an error; nothing was saved. Try again; if it "
+                     "keeps failing, see the server log.",
+        "text_field": "Field '{field}': {problem}",
+        "text_cell": "Table {table}, row {row}, column '{field}': {problem}",
+        "export_failed": "Cannot write to {path}: {reason}",
+    },
+}
+for _lang, _texts in _FAILURE_MESSAGES.items():
+    MESSAGES[_lang].update(_texts)
+
+
+class StoreUnavailable(StoreError):
+    """The database failed: unreachable, disk full, read-only, corrupt, busy, or otherwise.
+
+    Raised by every :class:`Store` method in place of SQLAlchemy, DBAPI and
+    file-system errors. The message says what happened in words a facilitator
+    can act on; it never holds SQL, parameters or row data (the server log
+    gets the error types and codes, see :func:`mapping.store_schema.failure_detail`).
+
+    Parameters
+    ----------
+    reason
+        One of :data:`mapping.store_schema.FAILURE_REASONS`.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason if reason in FAILURE_KEYS else "failed"
+        super().__init__(FAILURE_KEYS[self.reason])
+
+
+def _failure(exc: BaseException, during: str) -> StoreUnavailable:
+    """``exc`` as a :class:`StoreUnavailable`, logged without SQL or data."""
+    failure = StoreUnavailable(s.failure_reason(exc))
+    _LOG.warning("store %s failed (%s): %s", during, failure.reason, s.failure_detail(exc))
+    return failure
+
+
+class TextRefused(EditError):
+    """Text the store does not accept: control characters, invisible characters in an id,
+    over-long cells (the rules of :func:`mapping.limits.text_problem`).
+
+    Parameters
+    ----------
+    code
+        The :data:`mapping.limits.MESSAGES` code (``text_control``, ``text_invisible``,
+        ``text_too_long``): the same code and words the file loader uses.
+    field
+        The field or column.
+    table, row
+        For a whole dataset (``import``): the table and the row as a file
+        numbers it (the header is row 1).
+    """
+
+    def __init__(self, code: str, field: str, table: str | None = None,
+                 row: int | None = None) -> None:
+        self.code = code
+        self.table = table
+        params: dict[str, Any] = {"field": _printable(field)}
+        if table is not None and row is not None:
+            params.update(table=table, row=str(row))
+        super().__init__("text_cell" if "table" in params else "text_field", **params)
+
+    def message(self, lang: str = "nl") -> str:
+        """The message in ``lang``, with the loader's text for the problem."""
+        lang = normalise_lang(lang)
+        params = dict(self.params)
+        if self.table is not None and self.table in sc.SCHEMAS:
+            schema = sc.SCHEMAS[self.table]
+            params["table"] = schema.name if lang == "en" else schema.dutch
+        return translate(MESSAGES, self.key, lang, problem=limits.message(self.code, lang),
+                         **params)
+
+
+def _printable(text: Any) -> str:
+    """``text`` with control and invisible characters shown as escapes (for messages)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
+
+
+_ID_FIELDS = frozenset({"id", "organisation", "group", "source", "target"})
+"""Fields holding an id or a reference to one: the strict rules apply."""
+
+
+def _refuse_bad_text(value: Any, field: str, *, is_id: bool | None = None) -> None:
+    """Raise :class:`TextRefused` when ``value`` (or anything inside it) breaks the text rules.
+
+    Runs before any SQL, on everything an edit hands the store: records
+    (field by field, nested partner records too), ids, names, labels, authors.
+    """
+    strict = field in _ID_FIELDS if is_id is None else is_id
+    if isinstance(value, str):
+        code = limits.text_problem(value, is_id=strict)
+        if code is not None:
+            raise TextRefused(code, field)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _refuse_bad_text(str(key), "field", is_id=True)
+            _refuse_bad_text(item, str(key))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_bad_text(item, field, is_id=strict)
+
+
+_SUSPECT = r"[^\x20-\x7e]"  # only cells with more than printable ASCII need a closer look
+
+
+def _refuse_bad_dataset(dataset: Dataset) -> None:
+    """:func:`_refuse_bad_text` for every text cell of a whole dataset, naming table/row/column.
+
+    One vectorised pass per column finds the few cells worth the per-cell rule,
+    so a city-sized import costs milliseconds.
+    """
+    for table in TABLES:
+        frame = dataset.table(table)
+        for column in frame.columns:
+            _refuse_bad_text(str(column), "column", is_id=True)
+            series = frame[column]
+            if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(
+                    series.dtype):
+                continue  # text lives in object and string ("str") columns
+            text = series.map(lambda v: "|".join(map(str, v)) if isinstance(v, tuple | list)
+                              else v if isinstance(v, str) else None).dropna()
+            if text.empty:
+                continue
+            as_str = text.astype(str)
+            suspect = (as_str.str.contains(_SUSPECT, regex=True)
+                       | (as_str.str.len() > limits.LIMITS.cell_chars))
+            for position in np.flatnonzero(suspect.to_numpy()):
+                code = limits.text_problem(as_str.iloc[position], is_id=str(column) in _ID_FIELDS)
+                if code is not None:
+                    row = int(frame.index.get_loc(text.index[position])) + 2
+                    raise TextRefused(code, str(column), table=table, row=row)
 
 
 # --------------------------------------------------------------------------- diff types
@@ -785,9 +966,14 @@ class Store:
     """
 
     def __init__(self, url: str | Path | None = None, *, create: bool = True) -> None:
-        self.url = s.resolve_url(url)
-        self.backend = self.url.get_backend_name()
-        self.engine = s.create_engine(self.url)
+        try:
+            self.url = s.resolve_url(url)
+            self.backend = self.url.get_backend_name()
+            self.engine = s.create_engine(self.url)
+        except Exception as exc:  # bad URL, missing driver, unwritable folder
+            if not s.is_failure(exc):
+                raise
+            raise _failure(exc, "open") from None
         self._cache: OrderedDict[tuple[int, int], Dataset] = OrderedDict()
         self._blob_cache: dict[str, Any] = {}
         self._cache_lock = threading.Lock()
@@ -799,7 +985,11 @@ class Store:
             _SqliteWriteQueue(self.url.database) if self.backend == "sqlite"
             else contextlib.nullcontext())
         if create:
-            self.ensure_schema()
+            try:
+                self.ensure_schema()
+            except BaseException:
+                self.close()  # a store that failed to open keeps no connection pool
+                raise
 
     # -- lifecycle
 
@@ -820,12 +1010,22 @@ class Store:
 
     @contextlib.contextmanager
     def _transaction(self, write: bool = False) -> Iterator[sa.Connection]:
+        """One transaction; every database, driver or file error leaves it as
+        :class:`StoreUnavailable` (a message without SQL or data, ``from None``
+        so no traceback printer finds the statement in the chain)."""
         queue = self._write_queue if write else contextlib.nullcontext()
-        with queue, self.engine.connect() as conn:
-            if write:
-                conn.execution_options(store_write=True)
-            with conn.begin():
-                yield conn
+        try:
+            with queue, self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(store_write=True)
+                with conn.begin():
+                    yield conn
+        except StoreError:
+            raise
+        except Exception as exc:
+            if not s.is_failure(exc):
+                raise  # a bug in our code: keep its traceback for the developer
+            raise _failure(exc, "write" if write else "read") from None
 
     def ensure_schema(self) -> None:
         """Create the tables if they are missing (safe when several processes start)."""
@@ -961,6 +1161,9 @@ class Store:
             When the name is taken (also when another process took it just now).
         """
         name = _clean_name(name)
+        _refuse_bad_text(name, "name", is_id=True)
+        _refuse_bad_text([author, message], "author", is_id=False)
+        _refuse_bad_dataset(dataset)
         try:
             with self._transaction(write=True) as conn:
                 if self._dataset_row(conn, name, missing_ok=True) is not None:
@@ -978,8 +1181,11 @@ class Store:
                         edit.insert(table, record)
                 self._commit(edit, "create", author=author, message=message, subject=None,
                              parent=None)
-        except IntegrityError as exc:  # lost a race for the name to another process
-            raise DatasetExists("dataset_exists", name=name) from exc
+        except (IntegrityError, StoreUnavailable) as exc:
+            if isinstance(exc, StoreUnavailable) and exc.reason != "conflict":
+                raise
+            # lost a race for the name to another process
+            raise DatasetExists("dataset_exists", name=name) from None
         return 1
 
     def save(self, name: str, dataset: Dataset, author: str | None = None,
@@ -990,6 +1196,8 @@ class Store:
         :meth:`restore`, only rows that differ are written.
         """
         name = _clean_name(name)
+        _refuse_bad_text(name, "name", is_id=True)
+        _refuse_bad_dataset(dataset)
         if not self.exists(name):
             with contextlib.suppress(DatasetExists):
                 return self.create_dataset(name, dataset, author, message)
@@ -1044,6 +1252,8 @@ class Store:
         label = str(label or "").strip()
         if not label or len(label) > 200:
             raise EditError("bad_label")
+        _refuse_bad_text(label, "label", is_id=False)
+        _refuse_bad_text(author, "author", is_id=False)
         with self._transaction(write=True) as conn:
             row = self._dataset_row(conn, name)
             number = self._resolve_version(conn, _Ref.of(row), version)
@@ -1057,49 +1267,62 @@ class Store:
     def add_organisation(self, name: str, record: Mapping[str, Any],
                          author: str | None = None) -> int:
         """Add one organisation (``id``, ``name``, ``kind`` required; id unique)."""
+        _refuse_bad_text(record, "record")
         return self._edit(name, lambda e: _add_entity(e, "organisations", record), author)
 
     def update_organisation(self, name: str, org_id: str, changes: Mapping[str, Any],
                             author: str | None = None) -> int:
         """Change fields of organisation ``org_id`` (its id cannot change)."""
+        _refuse_bad_text([org_id], "id")
+        _refuse_bad_text(changes, "record")
         return self._edit(name, lambda e: _update_entity(e, "organisations", org_id, changes),
                           author)
 
     def delete_organisation(self, name: str, org_id: str, author: str | None = None) -> int:
         """Delete organisation ``org_id`` with its reach links and collaborations."""
+        _refuse_bad_text([org_id], "id")
         return self._edit(name, lambda e: _delete_entity(e, "organisations", org_id), author)
 
     def add_group(self, name: str, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add one parent group (``id``, ``name`` required; ``families`` >= 0)."""
+        _refuse_bad_text(record, "record")
         return self._edit(name, lambda e: _add_entity(e, "parent_groups", record), author)
 
     def update_group(self, name: str, group_id: str, changes: Mapping[str, Any],
                      author: str | None = None) -> int:
         """Change fields of parent group ``group_id`` (its id cannot change)."""
+        _refuse_bad_text([group_id], "id")
+        _refuse_bad_text(changes, "record")
         return self._edit(name, lambda e: _update_entity(e, "parent_groups", group_id, changes),
                           author)
 
     def delete_group(self, name: str, group_id: str, author: str | None = None) -> int:
         """Delete parent group ``group_id`` and the reach links to it."""
+        _refuse_bad_text([group_id], "id")
         return self._edit(name, lambda e: _delete_entity(e, "parent_groups", group_id), author)
 
     def add_reach(self, name: str, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add that ``organisation`` reaches ``group`` (both must exist; ``strength`` 1-5)."""
+        _refuse_bad_text(record, "record")
         return self._edit(name, lambda e: _add_reach(e, record), author)
 
     def update_reach(self, name: str, organisation: str, group: str,
                      changes: Mapping[str, Any], author: str | None = None) -> int:
         """Change fields (``strength``, ``topics``...) of the link ``organisation`` -> ``group``."""
+        _refuse_bad_text({"organisation": organisation, "group": group}, "record")
+        _refuse_bad_text(changes, "record")
         return self._edit(name, lambda e: _update_reach(e, organisation, group, changes), author)
 
     def delete_reach(self, name: str, organisation: str, group: str,
                      author: str | None = None) -> int:
         """Delete the reach link from ``organisation`` to ``group``."""
+        _refuse_bad_text({"organisation": organisation, "group": group}, "record")
         return self._edit(name, lambda e: _delete_reach(e, organisation, group), author)
 
     def add_collaboration(self, name: str, record: Mapping[str, Any],
                           author: str | None = None) -> int:
         """Add one collaboration rating (``source``, ``target``; four scores 1-5)."""
+        _refuse_bad_text(record, "record")
         return self._edit(name, lambda e: _add_collaboration(e, record), author)
 
     def update_collaboration(self, name: str, source: str, target: str,
@@ -1110,6 +1333,9 @@ class Store:
         When the pair carries several ratings, ``reported_by`` picks the one;
         otherwise the edit is refused as ambiguous.
         """
+        _refuse_bad_text({"source": source, "target": target}, "record")
+        _refuse_bad_text([reported_by], "reported_by")
+        _refuse_bad_text(changes, "record")
         return self._edit(name, lambda e: _update_collaboration(e, source, target, reported_by,
                                                                 changes), author)
 
@@ -1120,6 +1346,8 @@ class Store:
         With ``reported_by`` only that respondent's ratings go; otherwise all
         ratings of the pair.
         """
+        _refuse_bad_text({"source": source, "target": target}, "record")
+        _refuse_bad_text([reported_by], "reported_by")
         return self._edit(name, lambda e: _delete_collaboration(e, source, target, reported_by),
                           author)
 
@@ -1248,6 +1476,10 @@ class Store:
     # -- internals: reading
 
     def _dataset_row(self, conn: sa.Connection, name: str, missing_ok: bool = False) -> Any:
+        if limits.text_problem(str(name), is_id=True) is not None:
+            if missing_ok:
+                return None
+            raise DatasetNotFound("dataset_not_found", name=_printable(name))
         row = conn.execute(sa.select(s.datasets).where(s.datasets.c.name == str(name).strip())
                            ).first()
         if row is None and not missing_ok:
@@ -1257,6 +1489,8 @@ class Store:
     def _lock_dataset(self, conn: sa.Connection, name: str) -> Any:
         # FOR UPDATE is dropped by the SQLite compiler; there BEGIN IMMEDIATE
         # already holds the database's write lock.
+        if limits.text_problem(str(name), is_id=True) is not None:
+            raise DatasetNotFound("dataset_not_found", name=_printable(name))
         row = conn.execute(sa.select(s.datasets).where(s.datasets.c.name == str(name).strip())
                            .with_for_update()).first()
         if row is None:
@@ -1354,6 +1588,7 @@ class Store:
     def _edit(self, name: str, change: _Change, author: str | None,
               message: str | None = None, join_code: str | None = None) -> int:
         """Run ``change`` on the locked current version and commit the next version."""
+        _refuse_bad_text([author, message], "author", is_id=False)
         with self._transaction(write=True) as conn:
             row = self._lock_dataset(conn, name)
             if join_code is not None:
@@ -1772,14 +2007,17 @@ class JoinSession:
 
     def add_organisation(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add the participant's organisation; returns the new version number."""
+        _refuse_bad_text(record, "record")
         return self._write(lambda e: _add_entity(e, "organisations", record), author)
 
     def add_reach(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add a reach link (organisation -> parent group)."""
+        _refuse_bad_text(record, "record")
         return self._write(lambda e: _add_reach(e, record), author)
 
     def add_collaboration(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add a collaboration with its four scores."""
+        _refuse_bad_text(record, "record")
         return self._write(lambda e: _add_collaboration(e, record), author)
 
     def submit(self, organisation: str | Mapping[str, Any],
@@ -1809,6 +2047,12 @@ class JoinSession:
             The new version number. One version per submission means the
             facilitator's "undo" takes back exactly one participant's answer.
         """
+        # Every id and name of the answer is checked before any SQL runs.
+        _refuse_bad_text(organisation if isinstance(organisation, Mapping) else [organisation],
+                         "record" if isinstance(organisation, Mapping) else "organisation")
+        _refuse_bad_text(list(groups), "group")
+        _refuse_bad_text(list(partners), "record")
+
         def change(edit: _Edit) -> tuple[str, str | None, None]:
             if isinstance(organisation, Mapping):
                 _, org_id, _ = _add_entity(edit, "organisations", organisation)
@@ -1860,13 +2104,17 @@ def open_store(url_or_path: str | Path | None = None, seed_demo: bool = True) ->
     Store
     """
     store = Store(url_or_path)
-    if seed_demo and store._meta("demo_seeded") is None:
-        demo = _demo_dataset()
-        if demo is not None:
-            with contextlib.suppress(DatasetExists):
-                store.create_dataset(DEMO_NAME, demo, author="wijknetwerk",
-                                     message="demo district")
-            store._set_meta("demo_seeded", _now().isoformat())
+    try:
+        if seed_demo and store._meta("demo_seeded") is None:
+            demo = _demo_dataset()
+            if demo is not None:
+                with contextlib.suppress(DatasetExists):
+                    store.create_dataset(DEMO_NAME, demo, author="wijknetwerk",
+                                         message="demo district")
+                store._set_meta("demo_seeded", _now().isoformat())
+    except BaseException:
+        store.close()  # a failed open must not leave a connection pool behind
+        raise
     return store
 
 
@@ -1900,8 +2148,24 @@ def register_import(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     return "import", run_import
 
 
+@contextlib.contextmanager
+def _cli_log() -> Iterator[None]:
+    """The CLI prints one line per failure: the store's log warning would be a second one."""
+    level = _LOG.level
+    _LOG.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        _LOG.setLevel(level)
+
+
 def run_import(args: argparse.Namespace) -> int:
-    """Run ``import``: exit 1 with the error report when the data is invalid."""
+    """Run ``import``: exit 1 with the error report when the data is invalid.
+
+    Every store failure (database down, disk full, read-only, text the store
+    refuses) is one line on stderr and exit code 1; never a traceback, SQL or
+    row data.
+    """
     from mapping.load import load_for_command  # only this command needs the file readers
 
     lang = normalise_lang(args.lang)
@@ -1910,7 +2174,7 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     name = args.name or Path(args.path).stem
     try:
-        with contextlib.closing(open_store(args.db)) as store:
+        with _cli_log(), contextlib.closing(open_store(args.db)) as store:
             if args.replace:
                 number = store.save(name, dataset, author=args.author,
                                     message=f"import {args.path}")
@@ -1940,17 +2204,26 @@ def register_export(sub: argparse._SubParsersAction) -> tuple[str, Any]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """Run ``export``: exit 1 when the dataset or version does not exist."""
+    """Run ``export``: exit 1 when the dataset or version does not exist, the
+    database fails or the folder cannot be written (one line on stderr, no traceback).
+
+    The CSV files are neutralised like every export (:func:`mapping.write.neutralise`).
+    """
     lang = normalise_lang(args.lang)
     try:
-        with contextlib.closing(open_store(args.db)) as store:
+        with _cli_log(), contextlib.closing(open_store(args.db)) as store:
             dataset = store.load(args.name, args.version)
     except StoreError as exc:
         print(exc.message(lang), file=sys.stderr)
         return 1
     if args.no_personal:
         dataset = drop_personal(dataset)
-    write_csv_folder(dataset, Path(args.out))
+    try:
+        write_csv_folder(dataset, Path(args.out))
+    except OSError as exc:
+        print(translate(MESSAGES, "export_failed", lang, path=args.out,
+                        reason=exc.strerror or type(exc).__name__), file=sys.stderr)
+        return 1
     print(f"{dataset.name} -> {args.out}")
     return 0
 

@@ -8,7 +8,9 @@ for SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,14 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 SCHEMA_VERSION = "1"
 """Stored in ``store_meta``; bump when the tables change incompatibly."""
+
+POSTGRES_CONNECT_TIMEOUT_S = 5
+"""How long opening a PostgreSQL connection may take before the store says "unreachable".
+
+Without it a server whose host is gone (no "connection refused", just
+silence) would stall every page run for the operating system's TCP timeout.
+A ``connect_timeout`` in the URL takes precedence.
+"""
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for the write lock before giving up.
@@ -212,6 +222,8 @@ def create_engine(url: URL) -> Engine:
         _configure_sqlite(engine)
         return engine
     options.update(pool_size=5, max_overflow=40, pool_timeout=60, pool_pre_ping=True)
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        options["connect_args"] = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
     return sa.create_engine(url, **options)
 
 
@@ -237,3 +249,149 @@ def _configure_sqlite(engine: Engine) -> None:
         # writers therefore take the lock first and wait their turn.
         write = connection.get_execution_options().get("store_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+# --------------------------------------------------------------------------- failures
+
+FAILURE_REASONS: tuple[str, ...] = ("unreachable", "disk_full", "read_only", "corrupt", "busy",
+                                    "conflict", "failed")
+"""Why a database operation failed, as :func:`failure_reason` tells them apart."""
+
+# SQLite primary result codes (the low byte of an extended code).
+_SQLITE_REASONS: dict[int, str] = {
+    3: "read_only",    # SQLITE_PERM
+    5: "busy",         # SQLITE_BUSY
+    6: "busy",         # SQLITE_LOCKED
+    8: "read_only",    # SQLITE_READONLY
+    11: "corrupt",     # SQLITE_CORRUPT
+    13: "disk_full",   # SQLITE_FULL
+    14: "unreachable",  # SQLITE_CANTOPEN: missing folder, no permission on the folder
+    19: "conflict",    # SQLITE_CONSTRAINT
+    26: "corrupt",     # SQLITE_NOTADB
+}
+# The same, by message, for drivers or wrappers that lose the code.
+_SQLITE_TEXTS: tuple[tuple[str, str], ...] = (
+    ("database or disk is full", "disk_full"),
+    ("readonly database", "read_only"),
+    ("read-only", "read_only"),
+    ("file is not a database", "corrupt"),
+    ("malformed", "corrupt"),
+    ("database is locked", "busy"),
+    ("unable to open database", "unreachable"),
+)
+# PostgreSQL SQLSTATEs (exact codes first, then their two-character class).
+_PG_STATES: dict[str, str] = {
+    "53100": "disk_full",     # disk_full
+    "25006": "read_only",     # read_only_sql_transaction (a standby server)
+    "57P01": "unreachable",   # admin_shutdown: the server was stopped
+    "57P02": "unreachable",   # crash_shutdown
+    "57P03": "unreachable",   # cannot_connect_now: starting up or shutting down
+    "40001": "busy",          # serialization_failure
+    "40P01": "busy",          # deadlock_detected
+    "55P03": "busy",          # lock_not_available
+    "57014": "busy",          # query_canceled (statement_timeout)
+    "XX001": "corrupt",       # data_corrupted
+    "XX002": "corrupt",       # index_corrupted
+    "3D000": "unreachable",   # invalid_catalog_name: the database does not exist
+    "28000": "unreachable",   # invalid_authorization_specification
+    "28P01": "unreachable",   # invalid_password
+}
+_PG_CLASSES: dict[str, str] = {"08": "unreachable", "23": "conflict", "53": "disk_full"}
+_OS_REASONS: dict[int, str] = {
+    errno.ENOSPC: "disk_full", errno.EDQUOT: "disk_full", errno.EROFS: "read_only",
+    errno.EACCES: "read_only", errno.EPERM: "read_only", errno.ENOENT: "unreachable",
+}
+
+
+def _driver_error(exc: BaseException) -> BaseException | None:
+    """The DBAPI exception behind a SQLAlchemy one (or ``exc`` itself when it is one)."""
+    if isinstance(exc, sa.exc.DBAPIError):
+        return exc.orig
+    return exc if _is_driver_error(exc) else None
+
+
+def _is_driver_error(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.Error):
+        return True
+    module = type(exc).__module__ or ""
+    return module.startswith("psycopg") and isinstance(exc, Exception)
+
+
+def is_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is a database, driver or file-system failure (not a bug in our code)."""
+    return isinstance(exc, (sa.exc.SQLAlchemyError, OSError, ImportError)) or _is_driver_error(exc)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a database operation failed: one of :data:`FAILURE_REASONS`.
+
+    Parameters
+    ----------
+    exc
+        A SQLAlchemy error (its DBAPI error is looked at), a ``sqlite3`` or
+        ``psycopg`` error, or an :class:`OSError` (the SQLite folder or lock file).
+
+    Returns
+    -------
+    str
+        ``"unreachable"`` (PostgreSQL down, refused, or the SQLite file cannot
+        be opened), ``"disk_full"``, ``"read_only"``, ``"corrupt"`` (damaged, or
+        not a database at all), ``"busy"`` (locks, timeouts), ``"conflict"``
+        (a unique or foreign key constraint), or ``"failed"`` for anything else.
+    """
+    if isinstance(exc, sa.exc.TimeoutError):  # no free connection in the pool
+        return "busy"
+    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
+        return "unreachable"
+    driver = _driver_error(exc)
+    if isinstance(driver, sqlite3.Error):
+        code = getattr(driver, "sqlite_errorcode", None)
+        if isinstance(code, int) and (code & 0xFF) in _SQLITE_REASONS:
+            return _SQLITE_REASONS[code & 0xFF]
+        text = str(driver).lower()
+        for fragment, reason in _SQLITE_TEXTS:
+            if fragment in text:
+                return reason
+        return "conflict" if isinstance(driver, sqlite3.IntegrityError) else "failed"
+    if driver is not None:  # psycopg
+        state = getattr(driver, "sqlstate", None)
+        if isinstance(state, str) and state:
+            return _PG_STATES.get(state) or _PG_CLASSES.get(state[:2], "failed")
+        name = type(driver).__name__
+        # Connection failures carry no SQLSTATE: the server never answered.
+        return "unreachable" if name in ("OperationalError", "InterfaceError") else "failed"
+    if isinstance(exc, sa.exc.DisconnectionError):
+        return "unreachable"
+    if isinstance(exc, sa.exc.IntegrityError):
+        return "conflict"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return _OS_REASONS.get(exc.errno, "failed")
+    return "failed"
+
+
+def failure_detail(exc: BaseException) -> str:
+    """What the server log may say about a failure: error types and codes, never SQL or data.
+
+    A SQLAlchemy error's text holds the statement and its parameters (row
+    data, contact persons); a driver's text may quote values. Only the type
+    names, SQLite's error name or PostgreSQL's SQLSTATE are given, plus the
+    driver's first line for connection failures (host and port, no data).
+    """
+    parts = [type(exc).__name__]
+    driver = _driver_error(exc)
+    if driver is not None and driver is not exc:
+        parts.append(f"{type(driver).__module__.split('.')[0]}.{type(driver).__name__}")
+    if isinstance(driver, sqlite3.Error):
+        name = getattr(driver, "sqlite_errorname", None)
+        if name:
+            parts.append(str(name))
+    elif driver is not None:
+        state = getattr(driver, "sqlstate", None)
+        if state:
+            parts.append(f"SQLSTATE {state}")
+        elif type(driver).__name__ in ("OperationalError", "InterfaceError"):
+            first = str(driver).strip().splitlines()[0] if str(driver).strip() else ""
+            parts.append(first[:200])
+    elif isinstance(exc, OSError):
+        parts.append(errno.errorcode.get(exc.errno or 0, str(exc.errno)))
+    return ": ".join(p for p in parts if p)

@@ -24,6 +24,7 @@ import pandas as pd
 from mapping import geo
 from mapping import schema as sc
 from mapping.dataset import TABLES
+from mapping.write import unneutralise
 
 ERROR = "error"
 WARNING = "warning"
@@ -256,6 +257,8 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
 def _cells(raw: RawTable, position: int) -> pd.Series:
     """One column's stripped text cells; empty cells are ``None``."""
     values = [(r[position].strip() or None) if position < len(r) else None for r in raw.rows]
+    # "'=1+1" is how mapping.write neutralises a formula-like cell: one ' comes off again.
+    values = [unneutralise(v) if v and v[0] == "'" else v for v in values]
     # Line breaks inside a cell: CSV keeps CRLF, workbooks give LF; one form for both.
     values = [v.replace("\r\n", "\n").replace("\r", "\n") if v and "\r" in v else v
               for v in values]

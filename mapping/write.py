@@ -23,15 +23,19 @@ names are English (``headers="en"``: ``organisations.csv``, ``lat``) or Dutch
 (``headers="nl"``: ``organisaties.csv``, ``breedtegraad``). Extra columns keep
 their name in both.
 
-Cells that begin with ``=``, ``+``, ``-`` or ``@`` are written unchanged
-(changing them would change the data); in XLSX they are stored as text, never
-as formulas.
+Every CSV and XLSX the project writes (these functions, the page downloads
+through :func:`frame_csv_bytes` / :func:`frame_xlsx_bytes`, ``python -m
+mapping export``) passes its text cells through :func:`neutralise`: text that
+a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
+carriage return first) gets a leading ``'`` (OWASP ASVS 5.0 1.2.10), and XLSX
+cells are always written as values, never as formulas. Numbers stay numbers.
+The loader removes that one ``'`` again (:func:`unneutralise`), so a file
+written here loads to the same tables.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import math
@@ -66,6 +70,57 @@ _DIALECT: dict[str, tuple[str, str, str, bool]] = {
 _DUTCH_KIND = {"formal": "formeel", "informal": "informeel"}
 # Characters an XLSX cell cannot hold (XML 1.0 control characters).
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+FORMULA_PREFIXES: frozenset[str] = frozenset("=+-@\t\r\n")
+"""First characters that make Excel, LibreOffice or Google Sheets evaluate a cell.
+
+OWASP names ``= + - @``, tab and carriage return; a line feed is added because
+a workbook's XML turns a carriage return into one, so ``'\r=1`` reads back as
+``'\n=1`` and must still lose its apostrophe."""
+
+
+def neutralise(value: Any) -> Any:
+    """A cell that no spreadsheet will run as a formula (OWASP ASVS 5.0 1.2.10).
+
+    The rule, used by every CSV and XLSX writer of the project:
+
+    * Text whose first character is ``=``, ``+``, ``-``, ``@``, a tab, a
+      carriage return or a line feed gets a leading apostrophe: ``=1+1`` is written
+      ``'=1+1``, which every spreadsheet shows as the text ``=1+1``.
+    * Text that already begins with apostrophes *followed by* such a
+      character gets one more (``'=1`` is written ``''=1``), so
+      :func:`unneutralise` can always take exactly one away and the round
+      trip is exact. Other text starting with an apostrophe (``'s-Hertogenbosch``)
+      is left alone.
+    * Anything that is not a ``str`` (int, float, bool, None) is returned
+      unchanged: a negative number stays the number ``-2``, never the text
+      ``'-2``. Numbers are therefore neutralised *before* they become text.
+
+    Parameters
+    ----------
+    value
+        One cell value.
+
+    Returns
+    -------
+    Any
+        ``value``, or ``"'" + value`` for text that needs it.
+    """
+    if isinstance(value, str) and value.lstrip("'")[:1] in FORMULA_PREFIXES:
+        return "'" + value
+    return value
+
+
+def unneutralise(text: str) -> str:
+    """The inverse of :func:`neutralise` for text read back from a file.
+
+    Removes one leading apostrophe when the text after the apostrophes
+    begins with a formula character; any other text is returned as it is
+    (``'s-Hertogenbosch`` keeps its apostrophe).
+    """
+    if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
 
 
 def drop_personal(dataset: Dataset) -> Dataset:
@@ -135,9 +190,12 @@ def _number_text(value: float, decimal_comma: bool) -> str:
 
 
 def cell_text(value: Any, decimal_comma: bool = False) -> str:
-    """One cell as CSV text: lists joined with ``|``, missing values empty."""
+    """One cell as CSV text: lists joined with ``|``, missing values empty.
+
+    Text is passed through :func:`neutralise`; numbers are written as numbers.
+    """
     if isinstance(value, (tuple, list)):
-        return sc.LIST_SEPARATOR.join(str(v) for v in value)
+        return neutralise(sc.LIST_SEPARATOR.join(str(v) for v in value))
     if _is_missing(value):
         return ""
     if isinstance(value, bool):
@@ -148,20 +206,104 @@ def cell_text(value: Any, decimal_comma: bool = False) -> str:
         return str(value)
     if isinstance(value, float):
         return _number_text(value, decimal_comma)
-    return str(value)
+    return neutralise(str(value))
 
 
 def _xlsx_value(value: Any) -> Any:
-    """One cell for openpyxl: numbers stay numbers, lists joined, missing values empty."""
+    """One cell for openpyxl: numbers stay numbers, lists joined, missing values empty.
+
+    Text loses the characters XML cannot hold *before* :func:`neutralise`
+    looks at it (``"\x00=1"`` would otherwise become the formula ``=1``).
+    """
     if isinstance(value, (tuple, list)):
-        return sc.LIST_SEPARATOR.join(str(v) for v in value)
+        value = sc.LIST_SEPARATOR.join(str(v) for v in value)
     if _is_missing(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, (bool, int, float)):
+        if isinstance(value, float) and math.isinf(value):
+            return str(value)  # a workbook cannot hold infinity
         return value
-    return _ILLEGAL_XLSX.sub("", str(value))
+    return neutralise(_ILLEGAL_XLSX.sub("", str(value)))
+
+
+def _xlsx_row(sheet: Any, values: Sequence[Any]) -> list[Any]:
+    """One row for a write-only sheet: every text cell typed as text, never a formula.
+
+    openpyxl stores a string beginning with ``=`` as a formula and any other
+    string as text. :func:`neutralise` leaves no string beginning with ``=``;
+    should one ever get here, its cell is typed ``"s"`` (a value) explicitly.
+    (Typing every cell that way would cost a fifth more time on a city.)
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[Any] = []
+    for v in values:
+        value = _xlsx_value(v)
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
+def _csv_field(text: str, delimiter: str) -> str:
+    """One CSV field, quoted when it holds the delimiter, a quote or a line break.
+
+    Like :mod:`csv` with ``QUOTE_MINIMAL``, except that a lone carriage return
+    is quoted too (the :mod:`csv` writer only quotes the characters of its
+    line terminator, so ``\r=1`` would split the row in the UTF-8 dialect).
+    """
+    if delimiter in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_line(fields: Sequence[str], delimiter: str, newline: str) -> str:
+    if len(fields) == 1 and fields[0] == "":
+        return '""' + newline  # a lone empty field must not read as an empty line
+    return delimiter.join(_csv_field(f, delimiter) for f in fields) + newline
+
+
+def frame_csv_bytes(frame: pd.DataFrame, *, encoding: str = "utf-8-sig",
+                    delimiter: str = ",") -> bytes:
+    """Any table (a page's coverage table, a validation report) as a safe CSV download.
+
+    Headers and text cells pass through :func:`neutralise`; numbers stay
+    numbers; lists are joined with ``|``; missing values are empty. The
+    default UTF-8 with BOM makes Excel read the accents right on a double click.
+    """
+    lines = [_csv_line([neutralise(str(c)) for c in frame.columns], delimiter, "\r\n")]
+    for values in frame.itertuples(index=False, name=None):
+        lines.append(_csv_line([cell_text(v) for v in values], delimiter, "\r\n"))
+    return "".join(lines).encode(encoding)
+
+
+def frame_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Blad1") -> bytes:
+    """Any table as a one-sheet XLSX download: values only, never formulas.
+
+    Headers and text cells pass through :func:`neutralise` and are typed as
+    text; numbers stay numbers. ``sheet`` is cut to Excel's 31 characters.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    out = book.create_sheet(_sheet_title(sheet))
+    out.append(_xlsx_row(out, [str(c) for c in frame.columns]))
+    for values in frame.itertuples(index=False, name=None):
+        out.append(_xlsx_row(out, values))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet name Excel accepts: no ``[]:*?/\\``, at most 31 characters."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", str(title)).strip("'") or "Blad1"
+    return cleaned[:31]
 
 
 # --------------------------------------------------------------------------- CSV
@@ -174,13 +316,11 @@ def table_csv(dataset: Dataset, table: str, *, dialect: str = "utf8",
         raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
     delimiter, _encoding, newline, decimal_comma = _DIALECT[dialect]
     frame = localised(dataset.table(table), headers)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline,
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header_names(table, list(frame.columns), headers))
+    lines = [_csv_line([neutralise(h) for h in header_names(table, list(frame.columns), headers)],
+                       delimiter, newline)]
     for values in frame.itertuples(index=False, name=None):
-        writer.writerow([cell_text(v, decimal_comma) for v in values])
-    return buffer.getvalue()
+        lines.append(_csv_line([cell_text(v, decimal_comma) for v in values], delimiter, newline))
+    return "".join(lines)
 
 
 def table_csv_bytes(dataset: Dataset, table: str, *, dialect: str = "utf8",
@@ -288,25 +428,15 @@ def write_xlsx(dataset: Dataset, target: str | Path | IO[bytes], headers: str = 
         The GeoJSON written, if any.
     """
     from openpyxl import Workbook  # imported late: only workbooks need it
-    from openpyxl.cell import WriteOnlyCell
 
     _check_headers(headers)
     book = Workbook(write_only=True)
     for table in TABLES:
         frame = localised(dataset.table(table), headers)
         sheet = book.create_sheet(table_file_name(table, headers))
-        sheet.append(header_names(table, list(frame.columns), headers))
+        sheet.append(_xlsx_row(sheet, header_names(table, list(frame.columns), headers)))
         for values in frame.itertuples(index=False, name=None):
-            row: list[Any] = []
-            for v in values:
-                value = _xlsx_value(v)
-                if isinstance(value, str) and value.startswith("="):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.data_type = "s"  # text, never a formula
-                    row.append(cell)
-                else:
-                    row.append(value)
-            sheet.append(row)
+            sheet.append(_xlsx_row(sheet, values))
     if isinstance(target, (str, Path)):
         path = Path(target)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -422,7 +552,7 @@ def write_templates(folder: str | Path) -> list[Path]:
     written = []
     for table in TABLES:
         headers = [c.dutch for c in template_columns(table)]
-        text = ";".join(headers) + "\r\n"
+        text = _csv_line([neutralise(h) for h in headers], ";", "\r\n")
         path = out / f"{sc.SCHEMAS[table].dutch}.csv"
         path.write_bytes(_encode(text, "cp1252", path.name))
         written.append(path)
@@ -431,11 +561,11 @@ def write_templates(folder: str | Path) -> list[Path]:
     info = book.active
     info.title = "Uitleg"
     for line in _INTRO:
-        info.append([line])
+        info.append([neutralise(line)])
     info["A1"].font = Font(bold=True, size=14)
     first = len(_INTRO) + 1
     for row in explanation_rows():
-        info.append(row)
+        info.append([neutralise(c) for c in row])
     for cell in info[first]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDEF", (16, 22, 10, 48, 60, 48), strict=True):
@@ -447,7 +577,7 @@ def write_templates(folder: str | Path) -> list[Path]:
     for table in TABLES:
         sheet = book.create_sheet(sc.SCHEMAS[table].dutch)
         columns = template_columns(table)
-        sheet.append([c.dutch for c in columns])
+        sheet.append([neutralise(c.dutch) for c in columns])
         sheet.freeze_panes = "A2"
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(row=1, column=index)

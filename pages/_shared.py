@@ -229,32 +229,72 @@ def store(cli: session.CliOptions | None = None) -> Any:
     """The store of ``--db`` (else ``$MAPPING_DB``, else the default file), or ``None``.
 
     ``None`` when it cannot be opened (a PostgreSQL server that is down, a
-    read-only disk): the saved-dataset choice then disappears instead of the
-    whole dashboard failing.
+    read-only disk): the other sources still work, and a page asked for a
+    saved dataset says why it cannot show it (the sidebar uses
+    :func:`_store_or_failure` for the reason).
     """
+    return _store_or_failure(cli)[0]
+
+
+def _store_or_failure(cli: session.CliOptions | None) -> tuple[Any, BaseException | None]:
     cli = cli or cli_options()
     url = cli.db or os.environ.get("MAPPING_DB") or None
     failed = _STORE_FAILED.get(url)
-    if failed is not None and time.monotonic() - failed < STORE_RETRY_SECONDS:
-        return None  # a server that is down would otherwise cost a timeout on every rerun
+    if failed is not None and time.monotonic() - failed[0] < STORE_RETRY_SECONDS:
+        return None, failed[1]  # a server that is down would otherwise cost a timeout per rerun
     try:
-        return _open_store(url)
-    except Exception:  # any database or driver error: the other sources still work
-        _STORE_FAILED[url] = time.monotonic()
-        return None
+        return _open_store(url), None
+    except Exception as exc:  # any database or driver error: the other sources still work
+        _STORE_FAILED[url] = (time.monotonic(), exc)
+        return None, exc
 
 
-STORE_RETRY_SECONDS = 60.0
-_STORE_FAILED: dict[str | None, float] = {}
+STORE_RETRY_SECONDS = 10.0
+"""How long a store that failed to open is not tried again (a dead host costs a timeout)."""
+_STORE_FAILED: dict[str | None, tuple[float, BaseException]] = {}
 
 
-def _saved_names(db: Any) -> list[str]:
+def _saved_names(db: Any) -> tuple[list[str], BaseException | None]:
+    """The saved datasets, and the failure when the database went away since it was opened."""
     if db is None:
-        return []
+        return [], None
     try:
-        return db.list_datasets()
-    except Exception:  # database gone since it was opened
-        return []
+        return db.list_datasets(), None
+    except Exception as exc:  # database gone since it was opened
+        return [], exc
+
+
+def _failure_text(exc: BaseException, lang: str) -> str:
+    """A store failure in words (the store's translated message; never the exception text)."""
+    from mapping.store import StoreError, StoreUnavailable
+
+    return (exc if isinstance(exc, StoreError) else StoreUnavailable("failed")).message(lang)
+
+
+def _wants_store() -> bool:
+    """Whether this session (or its link) asked for a saved dataset."""
+    return (st.session_state.get(wkey("source")) == "store"
+            or st.session_state.get("_saved_view", {}).get("source") == "store"
+            or params().get("src") == ["store"])
+
+
+def _remembered_saved() -> Saved | None:
+    """The saved dataset and version this session (or its link) chose, without widgets.
+
+    Used while the database fails: the URL keeps ``sds``/``ver``, so the same
+    dataset comes back once the database does.
+    """
+    saved_view = st.session_state.get("_saved_view", {})
+    link = params()
+    name = (st.session_state.get(wkey("store_name")) or saved_view.get("store_name")
+            or (link.get("sds") or [None])[0])
+    if not name:
+        return None
+    version = st.session_state.get(wkey("store_ver"), saved_view.get("store_ver"))
+    if version is None:
+        text = (link.get("ver") or ["0"])[0]
+        version = int(text) if text.isdigit() else 0
+    return Saved(str(name), int(version or 0))
 
 
 @dataclass(frozen=True)
@@ -311,10 +351,10 @@ def _saved_dataset(db: Any, saved: Saved, lang: str) -> tuple[Dataset | None, in
             return db.load(saved.name, saved.version), saved.version, None
         number, dataset = db.latest(saved.name)
         return dataset, number, None
-    except StoreError as exc:
+    except StoreError as exc:  # not found, or the database failed (StoreUnavailable)
         return None, 0, exc.message(lang)
-    except Exception as exc:  # the database went away: say so, keep the page up
-        return None, 0, t("load_failed", lang, error=str(exc))
+    except Exception as exc:  # anything else: say so without its text (it may hold SQL)
+        return None, 0, _failure_text(exc, lang)
 
 
 # --------------------------------------------------------------------------- sources
@@ -465,9 +505,14 @@ def sidebar(cli: session.CliOptions) -> Context:
 
 
 def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
-    db = store(cli)
-    names = _saved_names(db)
+    db, failure = _store_or_failure(cli)
+    names, lost = _saved_names(db)
+    failure = failure or lost
     options = _source_options(cli, names)
+    # A saved dataset was asked for and the database fails: keep that choice and
+    # say why, rather than silently showing the demo in its place (issue 9).
+    if failure is not None and "store" not in options and _wants_store():
+        options.append("store")
     default = "path" if "path" in options else "demo"
     source_key = bind("source", read_str("src", options), default)
     if st.session_state[source_key] not in options:
@@ -475,7 +520,12 @@ def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
     # Labels computed now, not in format_func: it may be called outside a run.
     labels = {s: _source_label(s, cli, lang) for s in options}
     source = st.selectbox(t("dataset", lang), options, key=source_key, format_func=labels.get)
-    saved = _saved_controls(db, names, lang) if source == "store" else None
+    if source != "store":
+        saved = None
+    elif failure is None:
+        saved = _saved_controls(db, names, lang)
+    else:
+        saved = _remembered_saved()
     quality_key = bind("min_q", read_float("q", 0.0, 5.0), 0.0)
     st.select_slider(t("min_quality", lang), QUALITY_STEPS, key=quality_key,
                      help=t("min_quality_help", lang),
@@ -488,7 +538,9 @@ def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
              "names": not st.session_state[hide_key],
              "sds": saved.name if saved else None, "ver": saved.version if saved else 0},
             {"src": default, "q": 0.0, "names": False, "sds": None, "ver": 0})
-    if saved is not None:
+    if source == "store" and failure is not None:
+        dataset, error, label = None, _failure_text(failure, lang), _source_label(source, cli, lang)
+    elif saved is not None:
         dataset, number, error = _saved_dataset(db, saved, lang)
         label = t("source_store", lang, name=f"{saved.name}, "
                   f"{t('version_label', lang, v=number)}")
@@ -559,10 +611,7 @@ def apply_style(present: bool) -> None:
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
-    """One table as an Excel workbook, for a download button."""
-    import io
+    """One table as an Excel workbook, for a download button (values only, never formulas)."""
+    from mapping.write import frame_xlsx_bytes
 
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    return frame_xlsx_bytes(frame, sheet)

@@ -5,17 +5,25 @@ pool) for every session of this server; the store is thread-safe. The
 database comes from ``--db`` after ``--`` on the ``streamlit run`` line, else
 ``$MAPPING_DB``, else a SQLite file in the user's data folder
 (:func:`mapping.workshop.store_url`).
+
+Failures (database down, disk full, read-only, corrupt) reach the pages as
+:class:`mapping.store.StoreError` with a Dutch and English message; the
+helpers here show that message and never the exception text (SQLAlchemy's
+holds SQL and row data).
 """
 
 from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
 from mapping import workshop
 from mapping.session import md_escape
-from mapping.store import Store, StoreError, open_store
-from mapping.ui_text import t
+from mapping.store import Store, StoreError, StoreUnavailable, open_store
 from pages import _shared as shared
+
+_LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -28,18 +36,21 @@ def get_store(lang: str) -> Store | None:
     url = workshop.store_url(shared.cli_options().db)
     try:
         return _open(url)
-    except StoreError as exc:
-        st.error(md_escape(exc.message(lang)))
-    except Exception as exc:  # unreachable server, bad URL, unwritable folder
-        # Only the first line: SQLAlchemy appends SQL and a help link.
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        st.error(md_escape(t("ws_store_error", lang, error=f"{type(exc).__name__}: {first}")))
+    except Exception as exc:
+        show_error(exc, lang)
     return None
 
 
-def show_error(exc: Exception, lang: str) -> None:
-    """A store error as a translated message."""
+def error_message(exc: BaseException, lang: str) -> str:
+    """The words a page shows for a failed store call (translated, no SQL, no data)."""
     if isinstance(exc, StoreError):
-        st.error(md_escape(exc.message(lang)))
-    else:
-        st.error(t("ws_store_error", lang, error=type(exc).__name__))
+        return exc.message(lang)
+    # Not a store error: a bug rather than the database. Its text may still hold data,
+    # so the page gets the generic message and the log the type.
+    _LOG.warning("unexpected %s from the store", type(exc).__name__)
+    return StoreUnavailable("failed").message(lang)
+
+
+def show_error(exc: BaseException, lang: str) -> None:
+    """A store error as a translated message."""
+    st.error(md_escape(error_message(exc, lang)))

@@ -76,7 +76,7 @@ def check_section(lang: str) -> None:
         table = issues_table(result, lang)
         st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(t("download_issues", lang),
-                           table.to_csv(index=False).encode("utf-8-sig"),
+                           write.frame_csv_bytes(table),  # cells are user text
                            file_name="controle.csv", mime="text/csv", on_click="ignore",
                            icon=":material/download:")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from mapping import write
 from mapping.coverage import coverage_table, helped_share, worst_first
 from mapping.i18n import format_percent
 from mapping.palette import label
@@ -47,10 +48,11 @@ def coverage_section(ctx: shared.Context, cov) -> None:
     frame = table(ctx, cov)
     st.dataframe(frame, hide_index=True, width="stretch")
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("download_csv", lang), frame.to_csv(index=False).encode("utf-8-sig"),
+    # Names are user text: both downloads neutralise formula-like cells (issue 9).
+    left.download_button(t("download_csv", lang), write.frame_csv_bytes(frame),
                          file_name="dekking.csv", mime="text/csv", on_click="ignore",
                          icon=":material/download:")
-    right.download_button(t("download_xlsx", lang), shared.xlsx_bytes(frame, "dekking"),
+    right.download_button(t("download_xlsx", lang), write.frame_xlsx_bytes(frame, "dekking"),
                           file_name="dekking.xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument."
                                "spreadsheetml.sheet", icon=":material/download:")

@@ -8,6 +8,12 @@ seconds and, only when someone (a participant's phone, another screen) saved
 something, reruns the page: the network on the right is then redrawn, with
 node positions kept in this session so known nodes stay put and new ones
 appear next to their neighbours, and the forms list the new additions.
+
+When the database fails (PostgreSQL stopped, disk full, read-only or corrupt
+file), every store call ends in the store's translated message, never a
+traceback, and what was typed into the forms is kept (:func:`_keep_form`) and
+put back (:func:`_restore_form`) as soon as the forms can be drawn again, so it
+can be saved once the database is back.
 """
 
 from __future__ import annotations
@@ -42,15 +48,55 @@ def _flash(kind: str, message: str) -> None:
     st.session_state["_ws_flash"] = (kind, message)
 
 
+# Widget keys whose values are what the facilitator typed or chose in a form.
+# Buttons are not among them (their state cannot be set).
+FORM_KEYS = ("ws_dataset", "ws_new_name", "ws_new_start", "ws_org_", "ws_grp_", "ws_reach_",
+             "ws_col_", "ws_e_", "ws_edit_", "ws_snap_label", "ws_restore_v", "ws_diff_")
+PENDING = "_ws_pending"
+
+
+def _keep_form() -> None:
+    """Copy the form values out of the widgets into a key Streamlit never clears.
+
+    Streamlit forgets a widget's value after a run that does not draw it; when
+    the database is down the forms are not drawn, so the typed change would be
+    lost. :func:`_restore_form` puts the values back.
+    """
+    state = st.session_state
+    kept = state.setdefault(PENDING, {})
+    for key in list(state.keys()):
+        if isinstance(key, str) and key.startswith(FORM_KEYS):
+            kept[key] = state[key]
+
+
+def _restore_form() -> None:
+    """Give widgets that lost their value the value kept by :func:`_keep_form`.
+
+    A value still held by its widget (the facilitator changed it since) wins.
+    The kept values stay until a run has drawn the forms (:func:`_forms_drawn`).
+    """
+    state = st.session_state
+    for key, value in state.get(PENDING, {}).items():
+        if key not in state:
+            state[key] = value
+
+
+def _forms_drawn() -> None:
+    """The forms were drawn with the kept values: the widgets hold them again."""
+    st.session_state.pop(PENDING, None)
+
+
 def _do(action, success: str, lang: str) -> bool:
-    """Run a store action; remember a translated success or error message for the page."""
+    """Run a store action; remember a translated success or error message for the page.
+
+    On failure nothing is cleared: the form keeps what was typed (see
+    :func:`_keep_form`), so the same change can be saved again.
+    """
     try:
         action()
-    except StoreError as exc:
-        _flash("error", exc.message(lang))
-        return False
-    except Exception as exc:  # the database went away mid-workshop: say so, no traceback
-        _flash("error", t("ws_store_error", lang, error=type(exc).__name__))
+    except Exception as exc:  # refused edit or failing database: a message, no traceback
+        _flash("error", _store.error_message(exc, lang))
+        _keep_form()
         return False
     _flash("success", success)
     return True
@@ -75,9 +121,10 @@ def _add_org(store: Store, name: str, lang: str) -> None:
     record = ws.clean_record({"name": state.get("ws_org_name"), "kind": state.get("ws_org_kind"),
                               "category": state.get("ws_org_cat"),
                               "neighbourhood": state.get("ws_org_hood")})
-    existing = ws.organisation_names(store.load(name))
+    # The names are loaded inside _do: the database may have gone since the page was drawn.
     if _do(lambda: ws.add_with_new_id(lambda r: store.add_organisation(name, r, AUTHOR),
-                                      record, existing, "O"), t("saved", lang), lang):
+                                      record, ws.organisation_names(store.load(name)), "O"),
+           t("saved", lang), lang):
         _clear("ws_org_name", "ws_org_hood")
 
 
@@ -87,9 +134,9 @@ def _add_group(store: Store, name: str, lang: str) -> None:
                               "community": state.get("ws_grp_comm"),
                               "neighbourhood": state.get("ws_grp_hood"),
                               "families": state.get("ws_grp_fam")})
-    existing = ws.group_names(store.load(name))
     if _do(lambda: ws.add_with_new_id(lambda r: store.add_group(name, r, AUTHOR), record,
-                                      existing, "G"), t("saved", lang), lang):
+                                      ws.group_names(store.load(name)), "G"),
+           t("saved", lang), lang):
         _clear("ws_grp_name", "ws_grp_comm", "ws_grp_hood", "ws_grp_fam")
 
 
@@ -398,6 +445,20 @@ def join_panel(store: Store, name: str, lang: str) -> None:
 
 
 @st.fragment(run_every=LIVE_SECONDS)
+def watch_failed(store: Store) -> None:
+    """While the database is failing: rerun the page as soon as it answers again.
+
+    Without it the shared screen would show the error until someone clicks;
+    with it the network and the kept form values come back by themselves.
+    """
+    try:
+        store.list_datasets()
+    except Exception:  # still down: keep the message, poll again
+        return
+    st.rerun(scope="app")
+
+
+@st.fragment(run_every=LIVE_SECONDS)
 def watch(store: Store, name: str, shown: int) -> None:
     """Every few seconds: has anyone saved since version ``shown`` was drawn?
 
@@ -428,11 +489,9 @@ def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
                                     height=f"{LIVE_HEIGHT - 10}px")
             cache["positions"][name] = drawn.positions
             cache.update(key=key, drawn=drawn, recent=ws.recent_changes(store, name, lang))
-    except StoreError as exc:
-        st.error(md_escape(exc.message(lang)))
-        return
     except Exception as exc:  # the database went away: say so, keep polling
-        st.error(t("ws_store_error", lang, error=type(exc).__name__))
+        _store.show_error(exc, lang)
+        watch_failed(store)
         return
     drawn = cache["drawn"]
     st.caption(t("ws_status", lang, v=drawn.version, orgs=drawn.organisations,
@@ -456,12 +515,17 @@ def main() -> None:
     flash = st.session_state.pop("_ws_flash", None)
     if flash:
         (st.success if flash[0] == "success" else st.error)(md_escape(flash[1]))
+    _restore_form()
     try:
         name = choose_dataset(store, lang)
-    except StoreError as exc:
-        st.error(md_escape(exc.message(lang)))
+    except Exception as exc:  # the database is down: a message, and keep the form
+        if not flash or flash[0] != "error":  # the failed save already said why
+            _store.show_error(exc, lang)
+        _keep_form()
+        watch_failed(store)
         return
     if name is None:
+        _forms_drawn()
         return
     hide = st.toggle(t("hide_names", lang), value=True, key="ws_hide")
     left, right = st.columns([2, 3], gap="large")
@@ -487,10 +551,12 @@ def main() -> None:
             live(store, name, hide, lang, ctx.present)
         with st.expander(t("ws_history", lang)):
             history_panel(store, name, lang, hide)
-    except StoreError as exc:
-        st.error(md_escape(exc.message(lang)))
     except Exception as exc:  # the database went away mid-workshop: no traceback
-        st.error(t("ws_store_error", lang, error=type(exc).__name__))
+        _store.show_error(exc, lang)
+        _keep_form()
+        watch_failed(store)
+        return
+    _forms_drawn()
 
 
 main()

@@ -88,14 +88,22 @@ def test_every_page_runs_with_a_saved_version(saved, page):
 def test_unreachable_store_leaves_the_other_sources(app, monkeypatch):
     import sys
 
+    from mapping.store import StoreUnavailable
     from pages import _shared
 
     monkeypatch.setattr(sys, "argv", ["app.py", "--db", "postgresql://nobody@127.0.0.1:1/none"])
     monkeypatch.setattr(_shared, "_STORE_FAILED", {})
-    at = open_page("overview", {"src": "store"})
+    at = open_page("overview")
     assert not at.exception, at.exception
     assert not at.error
     assert at.selectbox(key="source.nl").options == [t("source_demo", "nl")]
+    # Issue 9: a link that asks for a saved dataset says why it cannot be shown,
+    # instead of silently showing the demo district in its place.
+    at = open_page("overview", {"src": "store", "sds": "wijk-zuid"})
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [StoreUnavailable("unreachable").message("nl")]
+    assert not at.metric
+    assert at.query_params["sds"] in ("wijk-zuid", ["wijk-zuid"])  # kept for when it is back
 
 
 def test_network_keeps_positions_when_another_version_is_opened(saved):

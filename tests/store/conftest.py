@@ -3,23 +3,18 @@
 Every store test that takes ``db_url`` or ``store`` runs twice: on a SQLite
 file and on PostgreSQL (marked ``postgres``). PostgreSQL comes from
 ``$MAPPING_TEST_POSTGRES_URL`` when set (each test gets its own schema there),
-otherwise from a cluster started here for the session: ``initdb`` into a temp
-directory, ``pg_ctl start`` on a free port on 127.0.0.1 with the Unix socket in
-that directory, run as the ``postgres`` OS user when the tests run as root. The
-cluster is stopped and deleted at the end. Without server binaries the
-PostgreSQL tests skip with the reason.
+otherwise from a cluster started here for the session
+(:mod:`tests.store.pgcluster`: ``initdb`` into a temp directory, ``pg_ctl
+start`` on a free port on 127.0.0.1, run as the ``postgres`` OS user when the
+tests run as root). The cluster is stopped and deleted at the end. Without
+server binaries the PostgreSQL tests skip with the reason.
 """
 
 from __future__ import annotations
 
 import contextlib
-import glob
 import math
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,9 +24,7 @@ import pytest
 
 from mapping.dataset import CONDITIONS, Dataset
 from mapping.store import Store
-
-ENV_URL = "MAPPING_TEST_POSTGRES_URL"
-
+from tests.store.pgcluster import ENV_URL, throwaway_cluster
 
 # --------------------------------------------------------------------------- data
 
@@ -101,66 +94,6 @@ def helpers() -> dict[str, Callable]:
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-def _pg_bindir() -> Path | None:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
-    found = shutil.which("initdb")
-    if found:
-        candidates.append(found)
-    return Path(candidates[0]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_postgres(cmd: list[str]) -> list[str]:
-    # The server refuses to run as root; run it as the postgres OS user then.
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
-    return cmd
-
-
-@contextlib.contextmanager
-def _throwaway_cluster() -> Iterator[str]:
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found (install the Debian package "
-                    f"'postgresql' or set {ENV_URL})")
-    if os.geteuid() == 0:
-        try:
-            import pwd
-
-            pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root but there is no 'postgres' OS user to run the server")
-    base = Path(tempfile.mkdtemp(prefix="wijknetwerk-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
-    data, log = base / "data", base / "server.log"
-    port = _free_port()
-    try:
-        subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                                     "--auth=trust", "-E", "UTF8", "--no-sync"]),
-                       check=True, capture_output=True, timeout=120)
-        options = (f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log),
-                                     "-o", options, "-w", "-t", "60", "start"]),
-                       check=True, capture_output=True, timeout=90)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    except subprocess.CalledProcessError as exc:
-        text = exc.stderr.decode(errors="replace") if exc.stderr else ""
-        if log.exists():
-            text += log.read_text(errors="replace")
-        pytest.fail(f"could not start PostgreSQL: {text}")
-    finally:
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast",
-                                     "-w", "stop"]), capture_output=True, timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A PostgreSQL URL: ``$MAPPING_TEST_POSTGRES_URL`` or a throwaway cluster."""
@@ -168,8 +101,8 @@ def postgres_server() -> Iterator[str]:
     if url:
         yield url
         return
-    with _throwaway_cluster() as started:
-        yield started
+    with throwaway_cluster() as started:
+        yield started.url
 
 
 def _psycopg_dsn(url: str) -> str:
