@@ -10,7 +10,6 @@ dataset. The same is checked in a real browser in ``test_access_browser.py``.
 
 from __future__ import annotations
 
-import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -18,14 +17,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from mapping import access  # noqa: E402
-from mapping import store_schema as schema  # noqa: E402
-from mapping.session import parse_cli  # noqa: E402
-from mapping.store import (  # noqa: E402
+from mapping import access
+from mapping import store_schema as schema
+from mapping.session import parse_cli
+from mapping.store import (
     JOIN_ALPHABET,
     JOIN_CODE_LENGTH,
     JOIN_HOURS_DEFAULT,
@@ -36,7 +31,9 @@ from mapping.store import (  # noqa: E402
     new_code,
     normalise_code,
 )
-from tests.security.corpus import CONTROL, HTML_INJECTION, INVISIBLE, TEMPLATE_INJECTION  # noqa: E402
+from tests.security.corpus import CONTROL, HTML_INJECTION, INVISIBLE, TEMPLATE_INJECTION
+
+ROOT = Path(__file__).resolve().parents[2]
 
 APP = str(ROOT / "app.py")
 PASSWORD = "correct horse battery staple"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,16 +21,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from mapping import write
+from mapping.cli import main
+from mapping.dataset import Dataset
+from mapping.demo import demo_district
+from mapping.load import load_path
+from tests.security.corpus import FORMULAS
 
-from mapping import write  # noqa: E402
-from mapping.cli import main  # noqa: E402
-from mapping.dataset import Dataset  # noqa: E402
-from mapping.demo import demo_district  # noqa: E402
-from mapping.load import load_path  # noqa: E402
-from tests.security.corpus import FORMULAS  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 NEGATIVE = -2.0
 """A negative number in an extra column: must stay the number, not become ``'-2``."""

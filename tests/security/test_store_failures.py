@@ -36,15 +36,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from mapping import limits  # noqa: E402
-from mapping.cli import main  # noqa: E402
-from mapping.dataset import Dataset  # noqa: E402
-from mapping.session import md_escape  # noqa: E402
-from mapping.store import (  # noqa: E402
+from mapping import limits
+from mapping.cli import main
+from mapping.dataset import Dataset
+from mapping.session import md_escape
+from mapping.store import (
     EditError,
     Store,
     StoreError,
@@ -52,9 +48,11 @@ from mapping.store import (  # noqa: E402
     TextRefused,
     open_store,
 )
-from tests.security.corpus import CONTROL, INVISIBLE  # noqa: E402
-from tests.store.conftest import assert_same, make_dataset  # noqa: E402
-from tests.store.pgcluster import Cluster, throwaway_cluster  # noqa: E402
+from tests.security.corpus import CONTROL, INVISIBLE
+from tests.store.conftest import assert_same, make_dataset
+from tests.store.pgcluster import Cluster, throwaway_cluster
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CONTACT = "Jan Geheim-Contactpersoon"
 """A contact person: must never appear in a message, the CLI output or the log."""
