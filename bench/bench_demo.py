@@ -1,9 +1,9 @@
-"""Benchmark: generating the synthetic city and the demo district (:mod:`mapping.demo`).
+"""Benchmark: generating the synthetic city and the demo district (:mod:`mapping.io.demo`).
 
 Target: the default synthetic city (5,000 organisations, 1,500 parent groups, about
 40,000 links) is generated in under 2 s on a 2-core machine. Prints the median of
 ``--repeat`` runs (after one warm-up run that imports and compiles everything) for
-the default city and for :func:`mapping.demo.demo_district`.
+the default city and for :func:`mapping.io.demo.demo_district`.
 
 Run: ``.venv/bin/python bench/bench_demo.py [--repeat N]``
 """
@@ -15,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from mapping.demo import demo_district, generate
+from mapping.io.demo import demo_district, generate
 
 TARGET_SECONDS = 2.0
 

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mapping import demo, write
-from mapping.load import load_path
+from mapping.io import demo, write
+from mapping.io.load import load_path
 
 
 def _time(path: Path, repeat: int) -> tuple[float, dict[str, int]]:

@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mapping import demo
-from mapping.dataset import Dataset
+from mapping.domain.dataset import Dataset
+from mapping.io import demo
 
 
 def filter_change_ms(runs: int) -> list[float]:
@@ -54,7 +54,7 @@ def filter_change_ms(runs: int) -> list[float]:
 
 
 def synthetic_city(nodes: int, seed: int = 7) -> Dataset:
-    """A synthetic city of ``nodes`` organisations plus groups (:func:`mapping.demo.by_nodes`)."""
+    """A synthetic city of ``nodes`` organisations and groups (:func:`mapping.io.demo.by_nodes`)."""
     return demo.by_nodes(nodes, seed=seed)
 
 

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import networkx as nx
 
-from mapping import demo
-from mapping.graph import build_graph
-from mapping.layout import positions
-from mapping.render_map import map_placement, render_map
-from mapping.render_network import filter_graph, render_network
+from mapping.analysis.graph import build_graph
+from mapping.io import demo
+from mapping.views.layout import positions
+from mapping.views.render_map import map_placement, render_map
+from mapping.views.render_network import filter_graph, render_network
 
 
 def synthetic_graph(nodes: int, seed: int = 1) -> nx.Graph:
-    """The graph of :func:`mapping.demo.by_nodes`: a synthetic city of ``nodes`` nodes.
+    """The graph of :func:`mapping.io.demo.by_nodes`: a synthetic city of ``nodes`` nodes.
 
     Its neighbourhood polygons travel along in ``graph.graph["neighbourhoods"]``
     for the map benchmark.

@@ -2,8 +2,8 @@
 
 Run: ``.venv/bin/python bench/bench_report.py``. Prints wall-clock seconds per
 stage (graph, coverage, brokers, suggestions) and for the whole
-:func:`mapping.report.build_report`, on :func:`mapping.demo.demo_district` and
-on :func:`mapping.demo.generate` cities (5,000 organisations, 1,500 groups and
+:func:`mapping.analysis.report.build_report`, on :func:`mapping.io.demo.demo_district` and
+on :func:`mapping.io.demo.generate` cities (5,000 organisations, 1,500 groups and
 about 40,000 links per unit of scale).
 """
 
@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import time
 
-from mapping import graph as g
-from mapping.brokers import brokers
-from mapping.coverage import compute, network_from_graph
-from mapping.dataset import Dataset
-from mapping.demo import demo_district, generate
-from mapping.report import build_report
-from mapping.suggest import suggest
+from mapping.analysis import graph as g
+from mapping.analysis.brokers import brokers
+from mapping.analysis.coverage import compute, network_from_graph
+from mapping.analysis.report import build_report
+from mapping.analysis.suggest import suggest
+from mapping.domain.dataset import Dataset
+from mapping.io.demo import demo_district, generate
 
 
 def city(scale: int) -> Dataset:
-    """The synthetic city of :func:`mapping.demo.generate` at ``scale`` times 5,000/1,500."""
+    """The synthetic city of :func:`mapping.io.demo.generate` at ``scale`` times 5,000/1,500."""
     return generate(organisations=5000 * scale, groups=1500 * scale)
 
 

@@ -4,7 +4,7 @@
                                           [--pages]
 
 For each size (the demo district, and synthetic cities of ``N`` x 5,000
-organisations and 1,500 groups from :func:`mapping.demo.generate`, written to
+organisations and 1,500 groups from :func:`mapping.io.demo.generate`, written to
 CSV and read back as a user would), a fresh process times every stage and
 reads its peak memory (resident set size, which only grows, so each figure is
 the peak up to and including that stage):
@@ -63,20 +63,21 @@ def baseline(dataset: Any) -> dict[str, tuple[str, int | None, int]]:
         if not mine:
             result[gid] = ("unreached", None, 0)
             continue
-        graph = base.copy()
-        graph.add_edges_from((f"G:{gid}", o) for o in mine)
-        if not nx.has_path(graph, f"G:{gid}", "SINK"):
+        node = f"G:{gid}"
+        base.add_edges_from((node, o) for o in mine)  # this group only, then removed again
+        if not nx.has_path(base, node, "SINK"):
             result[gid] = ("informal_only", None, 0)
-            continue
-        routes = nx.node_connectivity(graph, f"G:{gid}", "SINK")
-        distance = nx.shortest_path_length(graph, f"G:{gid}", "SINK") - 2
-        result[gid] = ("direct" if mine & formal else "bridged", distance, routes)
+        else:
+            routes = nx.node_connectivity(base, node, "SINK")
+            distance = nx.shortest_path_length(base, node, "SINK") - 2
+            result[gid] = ("direct" if mine & formal else "bridged", distance, routes)
+        base.remove_node(node)
     return result
 
 
 def run_size(size: str, out: Path, with_baseline: bool, pages: bool) -> dict[str, Any]:
     """All stages for one size, in this process (called in a fresh subprocess)."""
-    from mapping.demo import demo_district, generate, write_demo
+    from mapping.io.demo import demo_district, generate, write_demo
 
     folder = out / f"size-{size}"
     if not folder.exists():
@@ -92,15 +93,15 @@ def run_size(size: str, out: Path, with_baseline: bool, pages: bool) -> dict[str
                        "peak_mb": _peak_mb()})
         return value
 
-    from mapping import graph as g
-    from mapping import quality
-    from mapping.brokers import brokers
-    from mapping.coverage import compute, network_from_graph
-    from mapping.layout import positions
-    from mapping.load import load_path
-    from mapping.measures import all_measures
-    from mapping.report import build_report
-    from mapping.suggest import suggest
+    from mapping.analysis import graph as g
+    from mapping.analysis import quality
+    from mapping.analysis.brokers import brokers
+    from mapping.analysis.coverage import compute, network_from_graph
+    from mapping.analysis.measures import all_measures
+    from mapping.analysis.report import build_report
+    from mapping.analysis.suggest import suggest
+    from mapping.io.load import load_path
+    from mapping.views.layout import positions
 
     loaded = stage("load", load_path, folder)
     dataset = loaded.dataset

@@ -6,7 +6,7 @@ Prints, per backend:
 
 * writes per second held by 20 concurrent writers (processes, and threads
   sharing one store as Streamlit sessions do), each adding organisations
-  through :meth:`mapping.store.Store.add_organisation` for a fixed time, and
+  through :meth:`mapping.store.repository.Store.add_organisation` for a fixed time, and
   whether every write is there afterwards (``lost`` must be 0);
 * the time to restore version 1 of the demo district after a workshop's worth
   of edits (and back), and to load a version with a cold cache.
@@ -14,7 +14,7 @@ Prints, per backend:
 PostgreSQL: ``--postgres URL``, else ``$MAPPING_TEST_POSTGRES_URL``, else a
 throwaway cluster started with ``tools/postgres.sh`` (skipped when the server
 binaries are missing). The demo district comes from ``data/demo`` through
-:mod:`mapping.load` when both exist; otherwise a generated district of the
+:mod:`mapping.io.load` when both exist; otherwise a generated district of the
 same kind (60 organisations, 25 groups) stands in.
 """
 
@@ -36,8 +36,8 @@ from typing import Any
 
 import pandas as pd
 
-from mapping.dataset import CONDITIONS, Dataset
-from mapping.store import Store, _demo_dataset
+from mapping.domain.dataset import CONDITIONS, Dataset
+from mapping.store.repository import Store, _demo_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,7 +80,7 @@ def demo_district() -> tuple[Dataset, str]:
     demo = _demo_dataset()
     if demo is not None:
         return demo, "data/demo"
-    return small_district(), "generated stand-in (data/demo or mapping.load missing)"
+    return small_district(), "generated stand-in (data/demo or mapping.io.load missing)"
 
 
 # --------------------------------------------------------------------------- writers

@@ -45,20 +45,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 # They live in the modules that own the work (validate, demo, report, store).
 _REGISTRARS: list[Callable[[argparse._SubParsersAction], tuple[str, Command]]] = []
 
-from mapping.load import register as _register_validate  # noqa: E402
-from mapping.report import register as _register_report  # noqa: E402
-from mapping.schema import register as _register_schema  # noqa: E402
+from mapping.analysis.report import register as _register_report  # noqa: E402
+from mapping.domain.schema import register as _register_schema  # noqa: E402
+from mapping.io.load import register as _register_validate  # noqa: E402
 
 _REGISTRARS.extend([_register_validate, _register_schema])
 
 _REGISTRARS.append(_register_report)
 
-from mapping.store import register_export as _register_export  # noqa: E402
-from mapping.store import register_import as _register_import  # noqa: E402
+from mapping.store.repository import register_export as _register_export  # noqa: E402
+from mapping.store.repository import register_import as _register_import  # noqa: E402
 
 _REGISTRARS.extend([_register_import, _register_export])
 
-from mapping.demo import register as _register_demo  # noqa: E402
-from mapping.write import register_templates as _register_templates  # noqa: E402
+from mapping.io.demo import register as _register_demo  # noqa: E402
+from mapping.io.write import register_templates as _register_templates  # noqa: E402
 
 _REGISTRARS.extend([_register_demo, _register_templates])

@@ -4,7 +4,7 @@ One catalog for every widget label, heading and message the pages show, so a
 missing translation is caught by one test (``tests/app/test_session_and_text.py``)
 instead of showing up as a half-English page in a Dutch meeting room. Domain
 words (coverage classes, categories, topics) come from the modules that own
-them (:mod:`mapping.palette`, :mod:`mapping.topics`); this file only holds the
+them (:mod:`mapping.views.palette`, :mod:`mapping.analysis.topics`); this file only holds the
 words of the interface.
 """
 

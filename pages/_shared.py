@@ -31,7 +31,7 @@ import pandas as pd
 import streamlit as st
 
 from mapping import session
-from mapping.dataset import Dataset
+from mapping.domain.dataset import Dataset
 from mapping.i18n import normalise_lang
 from mapping.ui_text import t
 
@@ -194,7 +194,7 @@ def load_folder(path: str, lang: str) -> Any:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _load_folder(path: str, signature: tuple, lang: str) -> Any:
     CALLS["load"] += 1
-    from mapping.load import load_path
+    from mapping.io.load import load_path
 
     return load_path(path, lang)
 
@@ -209,7 +209,7 @@ def _disk_signature(path: str) -> tuple:
 def load_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> Any:
     """Load uploaded files; keyed by their names and bytes, so a re-upload is free."""
     CALLS["load"] += 1
-    from mapping.load import load_files
+    from mapping.io.load import load_files
 
     return load_files(list(files), lang)
 
@@ -219,8 +219,8 @@ def load_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> Any:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _open_store(url: str | None) -> Any:
-    """One :class:`mapping.store.Store` per process and URL (it is thread-safe)."""
-    from mapping.store import open_store
+    """One :class:`mapping.store.repository.Store` per process and URL (it is thread-safe)."""
+    from mapping.store.repository import open_store
 
     return open_store(url)
 
@@ -266,7 +266,7 @@ def _saved_names(db: Any) -> tuple[list[str], BaseException | None]:
 
 def _failure_text(exc: BaseException, lang: str) -> str:
     """A store failure in words (the store's translated message; never the exception text)."""
-    from mapping.store import StoreError, StoreUnavailable
+    from mapping.store.repository import StoreError, StoreUnavailable
 
     return (exc if isinstance(exc, StoreError) else StoreUnavailable("failed")).message(lang)
 
@@ -344,7 +344,7 @@ def _local(moment: pd.Timestamp) -> pd.Timestamp:
 
 def _saved_dataset(db: Any, saved: Saved, lang: str) -> tuple[Dataset | None, int, str | None]:
     """Version ``saved.version`` (0: the newest) of a stored dataset."""
-    from mapping.store import StoreError
+    from mapping.store.repository import StoreError
 
     try:
         if saved.version:
@@ -422,8 +422,8 @@ def graph_and_positions(key: str, dataset: Dataset) -> tuple[nx.Graph, dict]:
 def _graph_and_positions(key: str, _dataset: Dataset, _previous: dict | None
                          ) -> tuple[nx.Graph, dict]:
     CALLS["graph"] += 1
-    from mapping.graph import build_graph
-    from mapping.layout import positions
+    from mapping.analysis.graph import build_graph
+    from mapping.views.layout import positions
 
     graph = build_graph(_dataset)
     return graph, positions(graph, previous=_previous)
@@ -433,16 +433,16 @@ def _graph_and_positions(key: str, _dataset: Dataset, _previous: dict | None
 def coverage(key: str, min_quality: float | None, _dataset: Dataset) -> Any:
     """Coverage of every group for one threshold (language-independent)."""
     CALLS["coverage"] += 1
-    from mapping.report import analyse
+    from mapping.analysis.report import analyse
 
     return analyse(_dataset, min_quality)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def report(key: str, min_quality: float | None, lang: str, _dataset: Dataset) -> dict:
-    """:func:`mapping.report.build_report`: the same figures as ``python -m mapping report``."""
+    """:func:`mapping.analysis.report.build_report`: the figures of ``python -m mapping report``."""
     CALLS["report"] += 1
-    from mapping.report import build_report
+    from mapping.analysis.report import build_report
 
     return build_report(_dataset, min_quality=min_quality, lang=lang)
 
@@ -451,7 +451,7 @@ def report(key: str, min_quality: float | None, lang: str, _dataset: Dataset) ->
 def quality_tables(key: str, _dataset: Dataset) -> dict[str, pd.DataFrame]:
     """Per link, per organisation and reciprocity tables of the four conditions."""
     CALLS["quality"] += 1
-    from mapping import quality
+    from mapping.analysis import quality
 
     graph, _ = graph_and_positions(key, _dataset)
     links = quality.link_quality(graph)
@@ -464,8 +464,8 @@ def quality_tables(key: str, _dataset: Dataset) -> dict[str, pd.DataFrame]:
 def measures(key: str, min_quality: float | None, _dataset: Dataset) -> dict:
     """Network measures of the collaborations that count (for sizing nodes)."""
     CALLS["measures"] += 1
-    from mapping.graph import collaboration_graph
-    from mapping.measures import all_measures
+    from mapping.analysis.graph import collaboration_graph
+    from mapping.analysis.measures import all_measures
 
     graph, _ = graph_and_positions(key, _dataset)
     return all_measures(collaboration_graph(graph, min_quality))
@@ -612,6 +612,6 @@ def apply_style(present: bool) -> None:
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     """One table as an Excel workbook, for a download button (values only, never formulas)."""
-    from mapping.write import frame_xlsx_bytes
+    from mapping.io.write import frame_xlsx_bytes
 
     return frame_xlsx_bytes(frame, sheet)

@@ -1,13 +1,13 @@
 """The dataset store for the workshop and join pages: one per database per process.
 
-``st.cache_resource`` keeps one :class:`mapping.store.Store` (one connection
+``st.cache_resource`` keeps one :class:`mapping.store.repository.Store` (one connection
 pool) for every session of this server; the store is thread-safe. The
 database comes from ``--db`` after ``--`` on the ``streamlit run`` line, else
 ``$MAPPING_DB``, else a SQLite file in the user's data folder
-(:func:`mapping.workshop.store_url`).
+(:func:`mapping.workshop.live.store_url`).
 
 Failures (database down, disk full, read-only, corrupt) reach the pages as
-:class:`mapping.store.StoreError` with a Dutch and English message; the
+:class:`mapping.store.repository.StoreError` with a Dutch and English message; the
 helpers here show that message and never the exception text (SQLAlchemy's
 holds SQL and row data).
 """
@@ -18,9 +18,9 @@ import logging
 
 import streamlit as st
 
-from mapping import workshop
 from mapping.session import md_escape
-from mapping.store import Store, StoreError, StoreUnavailable, open_store
+from mapping.store.repository import Store, StoreError, StoreUnavailable, open_store
+from mapping.workshop import live as workshop
 from pages import _shared as shared
 
 _LOG = logging.getLogger(__name__)

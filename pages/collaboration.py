@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from mapping.dataset import CONDITIONS
-from mapping.forms import exchange, form_label, one_way_sentences
+from mapping.analysis.forms import exchange, form_label, one_way_sentences
+from mapping.domain.dataset import CONDITIONS
 from mapping.session import md_escape
 from mapping.ui_text import number, t
 from pages import _shared as shared

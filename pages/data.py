@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mapping import write
-from mapping.dataset import TABLES
+from mapping.domain.dataset import TABLES
+from mapping.io import write
 from mapping.session import md_escape
 from mapping.ui_text import t
 from pages import _shared as shared

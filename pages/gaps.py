@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mapping import write
-from mapping.coverage import coverage_table, helped_share, worst_first
+from mapping.analysis.coverage import coverage_table, helped_share, worst_first
+from mapping.analysis.whatif import effect_sentences, what_if
 from mapping.i18n import format_percent
-from mapping.palette import label
+from mapping.io import write
 from mapping.session import md_escape
 from mapping.ui_text import t
-from mapping.whatif import effect_sentences, what_if
+from mapping.views.palette import label
 from pages import _shared as shared
 
 PAIR = "~"  # separator of a pair of organisation ids in the URL (ids rarely contain it)

@@ -2,7 +2,7 @@
 
 Mobile-first: one column, large controls, plain words. Access is only through
 a join code (from ``?code=`` in the QR link or typed in): the page talks to
-the store through :class:`mapping.store.JoinSession`, which can only *add* to
+the store through :class:`mapping.store.repository.JoinSession`, which can only *add* to
 the one dataset of that code, so there is no way to browse other datasets or
 delete anything from here. A whole answer (organisation, the groups it
 reaches, partners with their four scores) is saved as one version, so the
@@ -22,11 +22,11 @@ import logging
 import streamlit as st
 
 from mapping import access
-from mapping import workshop as ws
-from mapping.dataset import CONDITIONS
+from mapping.domain.dataset import CONDITIONS
 from mapping.session import md_escape
-from mapping.store import JoinCodeError, Store, StoreError, normalise_code
+from mapping.store.repository import JoinCodeError, Store, StoreError, normalise_code
 from mapping.ui_text import t
+from mapping.workshop import live as ws
 from pages import _auth as auth
 from pages import _shared as shared
 from pages import _store

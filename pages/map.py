@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapping.render_map import (
+from mapping.ui_text import t
+from mapping.views.render_map import (
     BASE_MAPS,
     DEFAULT_BASE_MAP,
     map_placement,
     placement_notes,
     render_map,
 )
-from mapping.ui_text import t
 from pages import _shared as shared
 
 # Offline by default: OpenStreetMap or PDOK tiles are fetched only when chosen.

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mapping.graph import group_node, neighbourhood_names, org_node
-from mapping.palette import COVERAGE_CLASSES, label
-from mapping.render_network import (
+from mapping.analysis.graph import group_node, neighbourhood_names, org_node
+from mapping.analysis.topics import topic_label
+from mapping.ui_text import t
+from mapping.views.palette import COVERAGE_CLASSES, label
+from mapping.views.render_network import (
     PHYSICS_LIMIT,
     ego_nodes,
     filter_graph,
     render_network,
     route_highlight,
 )
-from mapping.topics import topic_label
-from mapping.ui_text import t
 from pages import _shared as shared
 
 SIZES = ("families", "degree", "betweenness")

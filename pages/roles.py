@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mapping.graph import collaboration_graph
-from mapping.palette import label
-from mapping.roles import ROLES, broker_sentences, brokerage, brokerage_sentence
+from mapping.analysis.graph import collaboration_graph
+from mapping.analysis.roles import ROLES, broker_sentences, brokerage, brokerage_sentence
 from mapping.session import md_escape
 from mapping.ui_text import number, t
+from mapping.views.palette import label
 from pages import _shared as shared
 
 SHOWN = 10  # rows per measure table: the top of the list is what a meeting discusses

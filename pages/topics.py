@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mapping.coverage import join_names
+from mapping.analysis.coverage import join_names
+from mapping.analysis.topics import TABOO, TOPICS, taboo_support, topic_label, topic_matrix
 from mapping.session import md_escape
-from mapping.topics import TABOO, TOPICS, taboo_support, topic_label, topic_matrix
 from mapping.ui_text import number, t
 from pages import _shared as shared
 

@@ -1,6 +1,6 @@
 """Workshop: the facilitator builds the district network live on a shared screen.
 
-Thin page over :mod:`mapping.store` and :mod:`mapping.workshop`. Every change
+Thin page over :mod:`mapping.store.repository` and :mod:`mapping.workshop.live`. Every change
 goes through a button callback (run before the page is drawn, so the page
 always shows the state after the change) and becomes one new version in the
 store. A small fragment polls the cheap ``store.head(name)`` every few
@@ -23,12 +23,18 @@ from datetime import date
 import streamlit as st
 
 from mapping import access
-from mapping import workshop as ws
-from mapping.dataset import CONDITIONS
-from mapping.palette import label as category_label
+from mapping.domain.dataset import CONDITIONS
 from mapping.session import md_escape
-from mapping.store import JOIN_HOURS_CHOICES, JOIN_HOURS_DEFAULT, Store, StoreError, format_code
+from mapping.store.repository import (
+    JOIN_HOURS_CHOICES,
+    JOIN_HOURS_DEFAULT,
+    Store,
+    StoreError,
+    format_code,
+)
 from mapping.ui_text import t
+from mapping.views.palette import label as category_label
+from mapping.workshop import live as ws
 from pages import _shared as shared
 from pages import _store
 

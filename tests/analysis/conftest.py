@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from mapping.dataset import CONDITIONS, Dataset
+from mapping.domain.dataset import CONDITIONS, Dataset
 
 OrgSpec = tuple  # (id, kind) or (id, kind, category, neighbourhood, topics)
 

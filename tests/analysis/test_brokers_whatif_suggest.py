@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from mapping.brokers import brokers, sole_bridges
-from mapping.coverage import coverage
-from mapping.suggest import suggest
-from mapping.whatif import Scenario, full_recompute, what_if
+from mapping.analysis.brokers import brokers, sole_bridges
+from mapping.analysis.coverage import coverage
+from mapping.analysis.suggest import suggest
+from mapping.analysis.whatif import Scenario, full_recompute, what_if
 
 
 def test_brokers_of_the_district(district):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mapping import graph as g
-from mapping.coverage import (
+from mapping.analysis import graph as g
+from mapping.analysis.coverage import (
     RANK,
     coverage,
     coverage_table,
@@ -155,7 +155,7 @@ def test_share_sentences(district):
 
 
 def test_worst_first_puts_the_largest_gaps_on_top(district):
-    from mapping.coverage import worst_first
+    from mapping.analysis.coverage import worst_first
 
     table = worst_first(coverage_table(coverage(district)))
     ranks = [RANK[c] for c in table["coverage"]]

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from mapping.coverage import CLASSES, summary
-from mapping.report import analyse, build_report
+from mapping.analysis.coverage import CLASSES, summary
+from mapping.analysis.report import analyse, build_report
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
 @pytest.fixture(scope="module")
 def demo():
-    load = pytest.importorskip("mapping.load")
+    load = pytest.importorskip("mapping.io.load")
     if not DEMO.is_dir() or not any(DEMO.iterdir()):
         pytest.skip("data/demo not written yet")
     result = load.load_path(DEMO, "nl")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mapping.forms import brings_and_receives, exchange, one_way_sentences
-from mapping.graph import build_graph
-from mapping.schema import canonical_form
+from mapping.analysis.forms import brings_and_receives, exchange, one_way_sentences
+from mapping.analysis.graph import build_graph
+from mapping.domain.schema import canonical_form
 from tests.analysis.conftest import make_dataset
 
 

@@ -8,10 +8,10 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping.brokers import brokers
-from mapping.coverage import RANK, Network, compute
-from mapping.suggest import suggest
-from mapping.whatif import Scenario, full_recompute, gain, recompute, what_if
+from mapping.analysis.brokers import brokers
+from mapping.analysis.coverage import RANK, Network, compute
+from mapping.analysis.suggest import suggest
+from mapping.analysis.whatif import Scenario, full_recompute, gain, recompute, what_if
 
 
 @st.composite
@@ -137,7 +137,7 @@ def test_suggestions_on_larger_networks(net):
        st.integers(min_value=0, max_value=10_000))
 def test_exact_betweenness_equals_networkx(n: int, m: int, seed: int) -> None:
     """rustworkx's betweenness is networkx's, node for node (isolated nodes and self-loops too)."""
-    from mapping.measures import exact_betweenness
+    from mapping.analysis.measures import exact_betweenness
 
     graph = nx.gnm_random_graph(n, m, seed=seed)
     graph = nx.relabel_nodes(graph, {i: f"o:{i}" for i in graph})

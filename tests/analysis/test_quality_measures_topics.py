@@ -7,11 +7,11 @@ import math
 import networkx as nx
 import pandas as pd
 
-from mapping import graph as g
-from mapping.coverage import network_from_dataset
-from mapping.measures import EXACT_LIMIT, all_measures, betweenness
-from mapping.quality import link_quality, organisation_profile, reciprocity_gaps, weakest
-from mapping.topics import TABOO, TOPICS, normalise_topic, topics_from_dataset
+from mapping.analysis import graph as g
+from mapping.analysis.coverage import network_from_dataset
+from mapping.analysis.measures import EXACT_LIMIT, all_measures, betweenness
+from mapping.analysis.quality import link_quality, organisation_profile, reciprocity_gaps, weakest
+from mapping.analysis.topics import TABOO, TOPICS, normalise_topic, topics_from_dataset
 
 
 def _rated(build):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from mapping import cli
-from mapping.report import build_report, format_report
+from mapping.analysis.report import build_report, format_report
 
 
 def test_report_shape(district):
@@ -43,7 +43,7 @@ def test_format_report_in_both_languages(district):
 
 def _folder(tmp_path, dataset):
     """``dataset`` written as a CSV folder, as the command line reads it."""
-    from mapping.write import write_csv
+    from mapping.io.write import write_csv
 
     write_csv(dataset, tmp_path / "wijk")
     return str(tmp_path / "wijk")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from mapping.brokers import brokers
-from mapping.graph import build_graph, collaboration_graph, org_node
-from mapping.report import analyse
-from mapping.roles import broker_sentences, brokerage, brokerage_sentence
+from mapping.analysis.brokers import brokers
+from mapping.analysis.graph import build_graph, collaboration_graph, org_node
+from mapping.analysis.report import analyse
+from mapping.analysis.roles import broker_sentences, brokerage, brokerage_sentence
 from tests.analysis.conftest import make_dataset
 
 

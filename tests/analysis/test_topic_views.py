@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mapping.report import analyse
-from mapping.topics import taboo_support, topic_matrix
+from mapping.analysis.report import analyse
+from mapping.analysis.topics import taboo_support, topic_matrix
 from tests.analysis.conftest import make_dataset
 
 

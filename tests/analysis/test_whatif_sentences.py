@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mapping.report import analyse
-from mapping.whatif import effect_sentences, what_if
+from mapping.analysis.report import analyse
+from mapping.analysis.whatif import effect_sentences, what_if
 from tests.analysis.conftest import make_dataset
 
 

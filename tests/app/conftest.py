@@ -1,6 +1,6 @@
 """Fixtures for the AppTest tests: the app with the demo district or an uploaded dataset.
 
-Everything goes through the real loader (:mod:`mapping.load`) and the real demo
+Everything goes through the real loader (:mod:`mapping.io.load`) and the real demo
 district in ``data/demo``; the figures the pages show are compared with the
 output of ``python -m mapping report --json``.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapping.dataset import Dataset
+from mapping.domain.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,7 @@ def demo_report() -> dict:
 
 def load(path: Path) -> Dataset:
     """``path`` through the real loader, as the app loads it."""
-    from mapping.load import load_path
+    from mapping.io.load import load_path
 
     result = load_path(path, "nl")
     assert result.ok, result.errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapping.graph import build_graph
+from mapping.analysis.graph import build_graph
 from tests.app.conftest import DEMO, PAGES, cli_report, load, network_nodes, open_page
 from tests.render.conftest import make_dataset
 

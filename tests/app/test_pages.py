@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mapping.coverage import worst_first
+from mapping.analysis.coverage import worst_first
+from mapping.analysis.report import analyse
 from mapping.i18n import format_percent
-from mapping.palette import label
-from mapping.render_network import filter_graph
-from mapping.report import analyse
 from mapping.session import md_escape
 from mapping.ui_text import number, t
+from mapping.views.palette import label
+from mapping.views.render_network import filter_graph
 from tests.app.conftest import DEMO, PAGES, cli_report, network_nodes, shown_dataset
 
 TITLES = {"overview": "overview_title", "network": "network_title", "map": "map_title",
@@ -109,7 +109,7 @@ def test_network_draws_the_filtered_graph(app):
     at = app("network", {"hood": hood})
     assert not at.exception
     assert at.multiselect(key="net_hood.nl").value == [hood]
-    from mapping.graph import build_graph
+    from mapping.analysis.graph import build_graph
 
     expected = filter_graph(build_graph(dataset), [hood],
                             coverage=analyse(dataset)).number_of_nodes()

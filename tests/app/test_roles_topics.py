@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from mapping.coverage import compute, network_from_graph
-from mapping.graph import build_graph
-from mapping.roles import broker_sentences
+from mapping.analysis.coverage import compute, network_from_graph
+from mapping.analysis.graph import build_graph
+from mapping.analysis.roles import broker_sentences
+from mapping.analysis.topics import taboo_support
 from mapping.session import md_escape
-from mapping.topics import taboo_support
 from tests.app.conftest import shown_dataset
 
 
@@ -46,7 +46,7 @@ def test_topics_page_calls_out_groups_without_a_taboo_topic(app):
 
 
 def test_collaboration_page_shows_who_brings_what(app):
-    from mapping.forms import exchange, one_way_sentences
+    from mapping.analysis.forms import exchange, one_way_sentences
 
     at = app("collaboration", {"lang": "en"})
     assert not at.exception, at.exception

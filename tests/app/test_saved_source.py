@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from mapping.analysis.report import build_report
 from mapping.i18n import format_percent
-from mapping.report import build_report
 from mapping.ui_text import number, t
 from tests.app.conftest import PAGES, open_page
 from tests.render.conftest import make_dataset
@@ -16,7 +16,7 @@ def saved(app, monkeypatch, tmp_path):
     """A store with ``wijk-zuid`` at version 1 (six organisations) and 2 (one removed)."""
     import streamlit as st
 
-    from mapping.store import open_store
+    from mapping.store.repository import open_store
 
     url = f"sqlite:///{tmp_path / 'saved.sqlite'}"
     monkeypatch.setenv("MAPPING_DB", url)
@@ -88,7 +88,7 @@ def test_every_page_runs_with_a_saved_version(saved, page):
 def test_unreachable_store_leaves_the_other_sources(app, monkeypatch):
     import sys
 
-    from mapping.store import StoreUnavailable
+    from mapping.store.repository import StoreUnavailable
     from pages import _shared
 
     monkeypatch.setattr(sys, "argv", ["app.py", "--db", "postgresql://nobody@127.0.0.1:1/none"])

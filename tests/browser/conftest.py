@@ -102,7 +102,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     so the escaping test opens it on this server (``?src=store&sds=vijandig``)
     instead of starting a second one.
     """
-    from mapping.store import open_store
+    from mapping.store.repository import open_store
     from tests.render.conftest import make_dataset
 
     tmp = tmp_path_factory.mktemp("server")
@@ -196,7 +196,7 @@ MAP_DRAWN = ("document.getElementById('wijkkaart-status') && "
 
 def served_dataset(folder: Path = DEMO):
     """The dataset a server started on ``folder`` shows, loaded the way the app loads it."""
-    from mapping.load import load_path
+    from mapping.io.load import load_path
 
     result = load_path(str(folder), "nl")
     assert result.ok, result.errors

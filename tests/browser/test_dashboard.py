@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from mapping.graph import build_graph
-from mapping.render_network import filter_graph
-from mapping.report import analyse
+from mapping.analysis.graph import build_graph
+from mapping.analysis.report import analyse
 from mapping.ui_text import t
+from mapping.views.render_network import filter_graph
 from tests.browser.conftest import (
     HOSTILE,
     MAP_DRAWN,

@@ -1,4 +1,4 @@
-"""The fictional demo district and the synthetic-city generator (mapping.demo)."""
+"""The fictional demo district and the synthetic-city generator (mapping.io.demo)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping import schema as sc
+from mapping.analysis.coverage import CLASSES, Coverage, compute, network_from_dataset
+from mapping.analysis.topics import TOPICS
 from mapping.cli import main
-from mapping.coverage import CLASSES, Coverage, compute, network_from_dataset
-from mapping.dataset import CONDITIONS, TABLES, Dataset
-from mapping.demo import by_nodes, demo_district, generate, write_demo
-from mapping.load import load_path
-from mapping.topics import TOPICS
+from mapping.domain import schema as sc
+from mapping.domain.dataset import CONDITIONS, TABLES, Dataset
+from mapping.io.demo import by_nodes, demo_district, generate, write_demo
+from mapping.io.load import load_path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mapping import load
-from mapping.load import load_files, load_path
+from mapping.io import load
+from mapping.io.load import load_files, load_path
 
 ORGS = ("id,name,kind,category,neighbourhood,lat,lon,topics\n"
         "W1,Wijkteam Zuid,formal,wijkteam,BU01,52.0,4.3,raising_children|school\n"

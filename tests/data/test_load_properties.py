@@ -8,7 +8,7 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping.load import load_files
+from mapping.io.load import load_files
 
 NAMES = st.sampled_from(["organisations.csv", "oudergroepen.csv", "bereik.csv",
                          "samenwerkingen.csv", "wijk.xlsx", "wijken.geojson", "x.csv"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mapping.schema import markdown_table
+from mapping.domain.schema import markdown_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

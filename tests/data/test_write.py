@@ -1,4 +1,4 @@
-"""Writing datasets (mapping.write): CSV dialects, XLSX, templates, and the round trip."""
+"""Writing datasets (mapping.io.write): CSV dialects, XLSX, templates, and the round trip."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping import schema as sc
-from mapping import store
 from mapping.cli import main
-from mapping.dataset import TABLES, Dataset
-from mapping.demo import demo_district, generate
-from mapping.load import load_files, load_path
-from mapping.write import (
+from mapping.domain import schema as sc
+from mapping.domain.dataset import TABLES, Dataset
+from mapping.io.demo import demo_district, generate
+from mapping.io.load import load_files, load_path
+from mapping.io.write import (
     PERSONAL_COLUMNS,
     TEMPLATE_WORKBOOK,
     cell_text,
@@ -31,6 +30,7 @@ from mapping.write import (
     write_xlsx,
     xlsx_bytes,
 )
+from mapping.store import repository as store
 
 ROOT = Path(__file__).resolve().parents[2]
 EN_FILES = ["collaborations.csv", "neighbourhoods.geojson", "organisations.csv",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mapping.dataset import Dataset
-from mapping.graph import build_graph
+from mapping.analysis.graph import build_graph
+from mapping.domain.dataset import Dataset
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -69,7 +69,7 @@ def make_dataset(evil: bool = True) -> Dataset:
     return Dataset(orgs, groups, reach, collabs, hoods, name="test")
 
 
-# As mapping.coverage computes it for this fixture (g:1 via Moskee -> Wijkteam).
+# As mapping.analysis.coverage computes it for this fixture (g:1 via Moskee -> Wijkteam).
 COVERAGE = {"g:1": "bridged", "g:2": "direct", "g:3": "informal_only", "g:4": "unreached"}
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mapping.graph import build_graph
-from mapping.layout import positions
-from mapping.render_map import render_map
-from mapping.render_network import filter_graph, render_network
+from mapping.analysis.graph import build_graph
+from mapping.views.layout import positions
+from mapping.views.render_map import render_map
+from mapping.views.render_network import filter_graph, render_network
 from tests.browser_support import offline_page
 from tests.render.conftest import IMG, SCRIPT, TEMPLATE, make_dataset
 

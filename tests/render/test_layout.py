@@ -6,8 +6,8 @@ import math
 
 import networkx as nx
 
-from mapping.layout import positions
-from mapping.render_network import filter_graph
+from mapping.views.layout import positions
+from mapping.views.render_network import filter_graph
 
 
 def _grid(n: int = 30) -> nx.Graph:

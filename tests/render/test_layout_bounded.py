@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from mapping import layout
+from mapping.views import layout
 
 
 def _city(n: int) -> nx.Graph:

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from mapping.render_map import PDOK_TILES, map_placement, placement_notes, render_map
-from mapping.render_network import static_asset
+from mapping.views.render_map import PDOK_TILES, map_placement, placement_notes, render_map
+from mapping.views.render_network import static_asset
 from tests.render.conftest import PAYLOADS, SCRIPT
 from tests.render.helpers import external_references, page_data
 
@@ -64,7 +64,7 @@ def test_presentation_has_larger_type(graph, dataset):
 
 
 def test_share_input_forms():
-    from mapping.render_map import share_by_code
+    from mapping.views.render_map import share_by_code
 
     rows = [{"neighbourhood": "BU01", "share": 0.5}, {"neighbourhood": None, "share": 1.0},
             {"neighbourhood": "BU02", "share": None}]

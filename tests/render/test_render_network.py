@@ -8,9 +8,9 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from mapping.graph import build_graph
-from mapping.layout import positions
-from mapping.render_network import (
+from mapping.analysis.graph import build_graph
+from mapping.views.layout import positions
+from mapping.views.render_network import (
     PHYSICS_LIMIT,
     GroupCoverage,
     Highlight,
@@ -251,8 +251,8 @@ def test_coverage_object_input():
 
 def test_extra_columns_show_in_tooltips_and_popups(dataset):
     """Columns the tool does not know are kept and shown (issue 2), escaped like the rest."""
-    from mapping.graph import build_graph
-    from mapping.render_map import render_map
+    from mapping.analysis.graph import build_graph
+    from mapping.views.render_map import render_map
 
     orgs = dataset.organisations.copy()
     orgs["website"] = ["https://wijkteam.example", None, None, None, None, "<b>x</b>"]

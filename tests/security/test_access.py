@@ -2,7 +2,7 @@
 
 Unit tests of :mod:`mapping.access` (constant-time comparison, back-off,
 loopback rule, password source, client identity, OpenID Connect switch) and of
-the join-code functions of :mod:`mapping.store` (generation, normalisation,
+the join-code functions of :mod:`mapping.store.repository` (generation, normalisation,
 expiry, one message, old databases), then AppTests showing that a session
 without sign-in, and a participant session, never render another page or any
 dataset. The same is checked in a real browser in ``test_access_browser.py``.
@@ -18,9 +18,9 @@ import pytest
 import sqlalchemy as sa
 
 from mapping import access
-from mapping import store_schema as schema
 from mapping.session import parse_cli
-from mapping.store import (
+from mapping.store import tables as schema
+from mapping.store.repository import (
     JOIN_ALPHABET,
     JOIN_CODE_LENGTH,
     JOIN_HOURS_DEFAULT,
@@ -298,7 +298,7 @@ def test_code_display_and_normalisation():
 
 @pytest.fixture
 def db(tmp_path):
-    from mapping.workshop import create_dataset
+    from mapping.workshop.live import create_dataset
 
     with Store(f"sqlite:///{tmp_path / 'access.sqlite'}") as opened:
         create_dataset(opened, "wijk", "empty")
@@ -308,7 +308,7 @@ def db(tmp_path):
 
 
 def _set_expiry(db: Store, code: str, delta: timedelta) -> None:
-    from mapping.store import _now
+    from mapping.store.repository import _now
 
     with db.engine.begin() as conn:
         conn.execute(schema.join_codes.update().where(schema.join_codes.c.code == code)
@@ -319,7 +319,7 @@ def test_code_expiry_is_stored_and_enforced(db):
     code = db.open_join("wijk", hours=2)
     found, expires = db.join_code_info("wijk")
     assert found == code
-    from mapping.store import _now
+    from mapping.store.repository import _now
 
     assert timedelta(hours=1.9) < expires - _now() <= timedelta(hours=2)
     session = db.join(code)
@@ -340,7 +340,7 @@ def test_code_expiry_is_stored_and_enforced(db):
 def test_default_expiry_and_bounds(db):
     db.open_join("wijk")
     _, expires = db.join_code_info("wijk")
-    from mapping.store import _now
+    from mapping.store.repository import _now
 
     assert expires - _now() <= timedelta(hours=JOIN_HOURS_DEFAULT)
     for hours in (0, -1, float("nan"), 24 * 365):
@@ -351,7 +351,7 @@ def test_default_expiry_and_bounds(db):
 def test_code_state_of_a_row():
     from types import SimpleNamespace
 
-    from mapping.store import _now
+    from mapping.store.repository import _now
 
     now = _now()
     row = SimpleNamespace(closed_at=None, created_at=now, expires_at=now + timedelta(hours=1))
@@ -385,8 +385,8 @@ def test_one_message_for_unknown_closed_and_expired(db):
 
 def test_old_database_without_expiry_column_still_opens(tmp_path):
     """A store made before codes expired: the column is added, its open code keeps working."""
-    from mapping.store import _now
-    from mapping.workshop import create_dataset
+    from mapping.store.repository import _now
+    from mapping.workshop.live import create_dataset
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     with Store(url) as first:
@@ -420,7 +420,7 @@ def app_env(tmp_path, monkeypatch):
     """A fresh store (``MAPPING_DB``), a facilitator password, empty caches and limiters."""
     import streamlit as st
 
-    from mapping.workshop import create_dataset
+    from mapping.workshop.live import create_dataset
     from pages import _shared
 
     path = tmp_path / "gate.sqlite"
@@ -614,8 +614,8 @@ def test_facilitator_chooses_how_long_a_code_works(tmp_path, monkeypatch):
     """Workshop page (open laptop case): the validity choice is stored with the code."""
     import streamlit as st
 
-    from mapping.store import _now
-    from mapping.workshop import create_dataset
+    from mapping.store.repository import _now
+    from mapping.workshop.live import create_dataset
     from tests.workshop.conftest import open_workshop
 
     path = tmp_path / "expiry.sqlite"

@@ -75,8 +75,8 @@ def network_server(tmp: Path, db: Path, password: str | None) -> Iterator[Server
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory) -> Iterator[tuple[Server, str]]:
     """The password-protected server and the open join code of dataset ``wijk``."""
-    from mapping.store import open_store
-    from mapping.workshop import create_dataset
+    from mapping.store.repository import open_store
+    from mapping.workshop.live import create_dataset
 
     tmp = tmp_path_factory.mktemp("access-browser")
     db = tmp / "store.sqlite"

@@ -21,11 +21,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapping import write
 from mapping.cli import main
-from mapping.dataset import Dataset
-from mapping.demo import demo_district
-from mapping.load import load_path
+from mapping.domain.dataset import Dataset
+from mapping.io import write
+from mapping.io.demo import demo_district
+from mapping.io.load import load_path
 from tests.security.corpus import FORMULAS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,7 +175,7 @@ def test_xlsx_workbook(hostile, tmp_path):
 
 
 def test_cli_export(hostile, tmp_path, capsys):
-    from mapping.store import open_store
+    from mapping.store.repository import open_store
 
     db = f"sqlite:///{tmp_path / 'store.sqlite'}"
     with open_store(db, seed_demo=False) as store:
@@ -260,7 +260,7 @@ def saved_hostile(monkeypatch, tmp_path, hostile):
     """``MAPPING_DB`` with the hostile district saved as ``formules``."""
     import streamlit as st
 
-    from mapping.store import open_store
+    from mapping.store.repository import open_store
 
     url = f"sqlite:///{tmp_path / 'pages.sqlite'}"
     monkeypatch.setenv("MAPPING_DB", url)
@@ -321,7 +321,7 @@ WRITERS = re.compile(r"\.to_csv\(|\.to_excel\(|ExcelWriter|csv\.writer|DictWrite
 
 
 def test_no_writer_bypasses_neutralise():
-    """Every CSV/XLSX writer of the project goes through mapping.write (the one rule)."""
+    """Every CSV/XLSX writer of the project goes through mapping.io.write (the one rule)."""
     offenders = []
     for folder in ("mapping", "pages"):
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -329,6 +329,6 @@ def test_no_writer_bypasses_neutralise():
                 if WRITERS.search(line) and not line.lstrip().startswith("#"):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     # Dataset.fingerprint hashes its tables as CSV text; nothing is written for people.
-    allowed = [o for o in offenders if o.startswith("mapping/dataset.py")
+    allowed = [o for o in offenders if o.startswith("mapping/domain/dataset.py")
                and "digest.update" in o]
     assert sorted(set(offenders) - set(allowed)) == []

@@ -17,11 +17,11 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from mapping.demo import demo_district
-from mapping.graph import COLLABORATION, GROUP, ORG, build_graph
-from mapping.layout import positions
-from mapping.render_map import map_placement, render_map
-from mapping.render_network import render_network, script_json
+from mapping.analysis.graph import COLLABORATION, GROUP, ORG, build_graph
+from mapping.io.demo import demo_district
+from mapping.views.layout import positions
+from mapping.views.render_map import map_placement, render_map
+from mapping.views.render_network import render_network, script_json
 from tests.render.helpers import page_data
 from tests.security.corpus import (
     CONTROL,

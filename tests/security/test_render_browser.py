@@ -18,11 +18,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from mapping.demo import demo_district
-from mapping.graph import GROUP, ORG, build_graph
-from mapping.layout import positions
-from mapping.render_map import POPUP_MIN_WIDTH, map_placement, render_map
-from mapping.render_network import render_network
+from mapping.analysis.graph import GROUP, ORG, build_graph
+from mapping.io.demo import demo_district
+from mapping.views.layout import positions
+from mapping.views.render_map import POPUP_MIN_WIDTH, map_placement, render_map
+from mapping.views.render_network import render_network
 from tests.browser_support import offline_page
 from tests.security.corpus import (
     CONTROL,

@@ -12,7 +12,7 @@ Real failures, not mocks, wherever the machine allows them:
 * PostgreSQL stopped mid-session with ``pg_ctl stop`` (marked ``postgres``)
   and started again.
 
-For each: the store raises :class:`~mapping.store.StoreUnavailable` with a
+For each: the store raises :class:`~mapping.store.repository.StoreUnavailable` with a
 message in Dutch and English that holds no SQL, parameters or row data; the
 server log holds no row data; what was stored before is still there after the
 failure ends; the pages show the message (never a traceback, never another
@@ -36,11 +36,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from mapping import limits
 from mapping.cli import main
-from mapping.dataset import Dataset
+from mapping.domain import limits
+from mapping.domain.dataset import Dataset
 from mapping.session import md_escape
-from mapping.store import (
+from mapping.store.repository import (
     EditError,
     Store,
     StoreError,
@@ -134,7 +134,7 @@ def test_corrupt_sqlite_file(tmp_path, caplog):
     path = tmp_path / "kapot.sqlite"
     path.write_bytes(os.urandom(64 * 1024))
     before = path.read_bytes()
-    with caplog.at_level(logging.WARNING, logger="mapping.store"), failing("corrupt"):
+    with caplog.at_level(logging.WARNING, logger="mapping.store.repository"), failing("corrupt"):
         open_store(str(path))
     with failing("corrupt"):
         Store(str(path), create=False).list_datasets()
@@ -182,7 +182,7 @@ def test_read_only_sqlite_file(tmp_path, how, caplog):
         # SQLite's own read-only mode: what a file on a read-only disk gives, for any user.
         url = f"sqlite:///file:{path}?mode=ro&uri=true"
     try:
-        with caplog.at_level(logging.WARNING, logger="mapping.store"):
+        with caplog.at_level(logging.WARNING, logger="mapping.store.repository"):
             store = Store(url, create=False)
             assert_same(store.load("wijk"), saved)  # reading still works
             with failing("read_only"):
@@ -222,7 +222,7 @@ def test_disk_full_sqlite(tmp_path, caplog):
         pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
     on_connect(store, f"PRAGMA max_page_count = {pages}")
     big = {"id": "X1", "name": "Nieuw", "kind": "formal", "notes": "n" * 9_000}
-    with caplog.at_level(logging.WARNING, logger="mapping.store"):
+    with caplog.at_level(logging.WARNING, logger="mapping.store.repository"):
         with failing("disk_full"):
             store.add_organisation("wijk", big)
         with failing("disk_full"):
@@ -320,7 +320,7 @@ def test_control_characters_refused(sqlite_store, bad):
             edit(store)
         assert info.value.code == "text_control", label
         assert isinstance(info.value, EditError)  # the pages show it like any refused edit
-        # The loader's own words (mapping.limits), in both languages; the NUL itself is
+        # The loader's own words (mapping.domain.limits), in both languages; the NUL itself is
         # never echoed.
         assert limits.message("text_control", "nl") in info.value.message("nl")
         assert limits.message("text_control", "en") in info.value.message("en")
@@ -383,7 +383,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 def _folder(tmp_path: Path) -> Path:
-    from mapping.write import write_csv
+    from mapping.io.write import write_csv
 
     folder = tmp_path / "wijk"
     write_csv(dataset(), folder)
@@ -413,7 +413,7 @@ def test_cli_with_a_failing_database(tmp_path, broken):
 
 def test_cli_import_with_nul_id_refused_in_one_line(tmp_path, monkeypatch, capsys):
     """Even if a loader let a NUL through, the store refuses it in one clean line."""
-    from mapping import load
+    from mapping.io import load
 
     data = dataset()
     orgs = data.organisations.copy()
@@ -437,7 +437,7 @@ def test_cli_import_nul_after_8_kb(tmp_path):
     orgs = pd.concat([data.organisations] * 60, ignore_index=True)
     orgs["id"] = [f"O{i:04d}" for i in range(len(orgs))]
     orgs.loc[len(orgs) - 1, "id"] = "O\x00LAST"
-    from mapping.write import write_csv
+    from mapping.io.write import write_csv
 
     folder = tmp_path / "diep"
     write_csv(data.replace(organisations=orgs, reach=data.reach.iloc[0:0],
@@ -520,7 +520,7 @@ def test_dashboard_when_the_database_goes_away_mid_session(page_db):
 
 
 def _workshop_store(path: Path) -> Store:
-    from mapping import workshop
+    from mapping.workshop import live as workshop
     from pages import _store
 
     return _store._open(workshop.store_url(None))
@@ -606,7 +606,7 @@ def test_postgres_stopped_mid_session_then_started(pg, caplog):
     saved, head = store.load("wijk"), store.head("wijk")
     history = len(store.versions("wijk"))
     pg.stop()
-    with caplog.at_level(logging.WARNING, logger="mapping.store"):
+    with caplog.at_level(logging.WARNING, logger="mapping.store.repository"):
         for call in (lambda: store.head("wijk"), lambda: store.latest("wijk"),
                      lambda: store.list_datasets(), lambda: store.versions("wijk"),
                      lambda: store.add_organisation("wijk", {"id": "X2", "name": "Tijdens",
@@ -630,7 +630,7 @@ def test_postgres_stopped_mid_session_then_started(pg, caplog):
 
 @pytest.mark.postgres
 def test_postgres_nul_refused_and_cli_import_one_line(pg, tmp_path, monkeypatch, capsys):
-    from mapping import load
+    from mapping.io import load
 
     with open_store(pg.url) as store:
         store.create_dataset("wijk", dataset())

@@ -22,8 +22,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mapping.dataset import CONDITIONS, Dataset
-from mapping.store import Store
+from mapping.domain.dataset import CONDITIONS, Dataset
+from mapping.store.repository import Store
 from tests.store.pgcluster import ENV_URL, throwaway_cluster
 
 # --------------------------------------------------------------------------- data

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mapping import load
 from mapping.cli import main
-from mapping.store import Store
-from mapping.write import write_csv_folder
+from mapping.io import load
+from mapping.io.write import write_csv_folder
+from mapping.store.repository import Store
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def _load(path):
 
 
 def test_import_export_round_trip(db_url, folder, tmp_path, helpers, capsys):
-    from mapping.report import build_report
+    from mapping.analysis.report import build_report
 
     original = _load(folder)
     assert main(["import", str(folder), "--db", db_url, "--name", "wijk"]) == 0
@@ -93,8 +93,8 @@ def test_export_unknown_dataset_or_version(db_url, folder, tmp_path, capsys):
 
 def test_demo_district_round_trip(db_url, tmp_path, helpers):
     """The real demo district: import, export, load again: same tables, same report."""
-    from mapping.report import analyse, build_report
-    from mapping.store import DEMO_DIR
+    from mapping.analysis.report import analyse, build_report
+    from mapping.store.repository import DEMO_DIR
 
     original = _load(DEMO_DIR)
     assert main(["import", str(DEMO_DIR), "--db", db_url, "--name", "demo-kopie"]) == 0

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mapping.store import Store
+from mapping.store.repository import Store
 
 WRITERS = 20
 PER_WRITER = 4

@@ -1,4 +1,4 @@
-"""How the store names a failure (mapping.store_schema.failure_reason) and what it logs.
+"""How the store names a failure (mapping.store.tables.failure_reason) and what it logs.
 
 The real failures (corrupt file, read-only file, full disk, PostgreSQL stopped)
 are produced in ``tests/security/test_store_failures.py``; this file pins the
@@ -14,8 +14,8 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from mapping import store_schema as s
-from mapping.store import FAILURE_KEYS, MESSAGES, StoreUnavailable
+from mapping.store import tables as s
+from mapping.store.repository import FAILURE_KEYS, MESSAGES, StoreUnavailable
 
 STATEMENT = "INSERT INTO dataset_rows (data) VALUES (?)"
 PARAMS = ('{"contact": "Jan Geheim"}',)

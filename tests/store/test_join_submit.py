@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapping.store import EditError, JoinCodeError
+from mapping.store.repository import EditError, JoinCodeError
 
 SCORES = {"trust": 4, "shared_goals": 3, "role_clarity": 5, "equality": 2}
 
@@ -80,8 +80,8 @@ def _expire(store, code):
     """Move ``code``'s expiry into the past (as if its hours had run out)."""
     from datetime import timedelta
 
-    from mapping import store_schema
-    from mapping.store import _now
+    from mapping.store import tables as store_schema
+    from mapping.store.repository import _now
 
     with store.engine.begin() as conn:
         conn.execute(store_schema.join_codes.update()
@@ -110,7 +110,7 @@ def test_old_store_gets_the_expiry_column(db_url):
     """A database made before codes expired opens, and its open code still works."""
     import sqlalchemy as sa
 
-    from mapping.store import Store
+    from mapping.store.repository import Store
 
     with Store(db_url) as first, first.engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE join_codes DROP COLUMN expires_at"))

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping import store_schema
-from mapping.dataset import CONDITIONS, TABLES, Dataset
-from mapping.store import (
+from mapping.domain.dataset import CONDITIONS, TABLES, Dataset
+from mapping.store import tables as store_schema
+from mapping.store.repository import (
     JOIN_ALPHABET,
     JOIN_CODE_LENGTH,
     DatasetExists,
@@ -70,7 +70,7 @@ def test_round_trip_of_empty_tables_and_no_polygons(store, helpers):
 
 
 text = st.text(alphabet=string.ascii_letters + "éçß 'ë<>&|,;\"\\\n", min_size=1, max_size=12)
-# Ids follow the stricter id rule of mapping.limits (no line breaks or tabs, issue 9).
+# Ids follow the stricter id rule of mapping.domain.limits (no line breaks or tabs, issue 9).
 id_text = st.text(alphabet=string.ascii_letters + "éçß 'ë<>&|,;\"\\", min_size=1, max_size=12)
 maybe_text = st.none() | text
 maybe_float = st.none() | st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -474,7 +474,7 @@ def test_open_store_creates_and_seeds_once(monkeypatch, tmp_path, helpers):
         calls.append(1)
         return demo
 
-    monkeypatch.setattr("mapping.store._demo_dataset", fake_demo)
+    monkeypatch.setattr("mapping.store.repository._demo_dataset", fake_demo)
     path = tmp_path / "sub" / "dir" / "w.sqlite"
     monkeypatch.setenv("MAPPING_DB", str(path))
     with open_store() as store:
@@ -488,13 +488,13 @@ def test_open_store_creates_and_seeds_once(monkeypatch, tmp_path, helpers):
 
 
 def test_open_store_without_demo_data(monkeypatch, tmp_path):
-    monkeypatch.setattr("mapping.store._demo_dataset", lambda: None)
+    monkeypatch.setattr("mapping.store.repository._demo_dataset", lambda: None)
     with open_store(tmp_path / "x.sqlite") as store:
         assert store.list_datasets() == []
 
 
 def test_open_store_seeds_the_real_demo(tmp_path):
-    from mapping.store import DEMO_DIR
+    from mapping.store.repository import DEMO_DIR
 
     assert DEMO_DIR.is_dir() and any(DEMO_DIR.iterdir())
     with open_store(tmp_path / "d.sqlite") as store:
@@ -518,7 +518,7 @@ def test_drop_personal(dataset):
 def test_writer_queue_times_out_and_recovers():
     import threading
 
-    from mapping.store import _FifoLock
+    from mapping.store.repository import _FifoLock
 
     lock = _FifoLock(timeout=0.05)
     with lock:

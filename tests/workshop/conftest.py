@@ -26,7 +26,7 @@ def db_path(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def store(db_path):
     """The same store the pages open, for arranging data and checking results."""
-    from mapping.store import open_store
+    from mapping.store.repository import open_store
 
     with open_store(str(db_path)) as opened:
         yield opened

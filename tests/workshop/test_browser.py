@@ -25,8 +25,8 @@ NEW_ORG = "Buurtvaders Zuid"
 @pytest.fixture(scope="module")
 def workshop_server(tmp_path_factory) -> Iterator[tuple[Any, str, str]]:
     """A server whose store holds dataset ``wijk`` with an open join code."""
-    from mapping.store import open_store
-    from mapping.workshop import create_dataset
+    from mapping.store.repository import open_store
+    from mapping.workshop.live import create_dataset
 
     tmp = tmp_path_factory.mktemp("workshop-browser")
     db = tmp / "workshop.sqlite"
@@ -60,7 +60,7 @@ def _network_has(page: Any, node: str, present: bool = True, timeout: float = 20
 
 
 def test_participant_submits_and_shared_screen_updates(workshop_server, browser):
-    from mapping.store import Store
+    from mapping.store.repository import Store
 
     server, db, code = workshop_server
     blocked: list[str] = []

@@ -1,11 +1,11 @@
-"""``mapping.workshop``: what the pages compute, without Streamlit."""
+"""``mapping.workshop.live``: what the pages compute, without Streamlit."""
 
 from __future__ import annotations
 
 import pytest
 
-from mapping import workshop as ws
-from mapping.store import EditError, Store
+from mapping.store.repository import EditError, Store
+from mapping.workshop import live as ws
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_empty_dataset_round_trips_and_accepts_edits(bare):
 
 
 def test_copy_of_demo(tmp_path):
-    from mapping.store import open_store
+    from mapping.store.repository import open_store
 
     with open_store(tmp_path / "d.sqlite") as store:
         ws.create_dataset(store, "kopie", "demo")

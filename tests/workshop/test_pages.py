@@ -20,7 +20,7 @@ def _no_exceptions(at) -> None:
 
 def _seed(store) -> str:
     """A small stored dataset with an open join code; returns the code."""
-    from mapping.workshop import create_dataset
+    from mapping.workshop.live import create_dataset
 
     create_dataset(store, "wijk", "empty")
     store.add_organisation("wijk", {"id": "W1", "name": "Wijkteam Zuid", "kind": "formal"})
@@ -123,7 +123,7 @@ def test_snapshot_restore_and_diff(db_path, store):
 
 
 def test_join_code_panel_open_close(db_path, store):
-    from mapping.workshop import create_dataset
+    from mapping.workshop.live import create_dataset
 
     create_dataset(store, "wijk", "empty")
     at = open_workshop()

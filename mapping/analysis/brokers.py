@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mapping.coverage import _SNK, _SRC, Coverage, Flow, GroupCoverage, augmenting_path
+from mapping.analysis.coverage import _SNK, _SRC, Coverage, Flow, GroupCoverage, augmenting_path
 
 
 def flow_from_paths(paths: list[list[str]]) -> Flow:
-    """A :class:`~mapping.coverage.Flow` carrying exactly ``paths``."""
+    """A :class:`~mapping.analysis.coverage.Flow` carrying exactly ``paths``."""
     flow = Flow()
     for path in paths:
         before: Any = _SRC

@@ -7,7 +7,7 @@ be downloaded as it is.
 
 No user text is ever a template or code
 ---------------------------------------
-* The page is a template *file*, ``mapping/assets/network/network.html``,
+* The page is a template *file*, ``mapping/views/assets/network/network.html``,
   compiled by an autoescaping, sandboxed Jinja2 environment
   (:func:`render_page`); no string built at run time is ever compiled, and no
   page passes through ``str.format``. User text is only ever a variable.
@@ -15,7 +15,7 @@ No user text is ever a template or code
   ``<script type="application/json" id="wk-data">``; the JSON is made safe
   for that context (``<``, ``>``, ``&``, U+2028/9 as ``\\uXXXX``, see
   :func:`script_json`) so no user string can close the element. The fixed
-  script ``mapping/assets/network/network.js`` reads it with ``JSON.parse``.
+  script ``mapping/views/assets/network/network.js`` reads it with ``JSON.parse``.
 * Tooltips are built in the browser as DOM elements whose ``textContent`` is
   the plain text, so a name such as ``<img onerror=...>`` shows as those
   characters and never as markup (whatever vis-network does with strings).
@@ -47,7 +47,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from mapping.graph import (
+from mapping.analysis.graph import (
     COLLABORATION,
     GROUP,
     ORG,
@@ -57,8 +57,8 @@ from mapping.graph import (
     group_node,
     org_node,
 )
-from mapping.palette import Palette, label, palette
-from mapping.topics import topic_label
+from mapping.analysis.topics import topic_label
+from mapping.views.palette import Palette, label, palette
 
 PHYSICS_LIMIT = 500
 """Above this many nodes physics is always off, so the drawing appears at once."""
@@ -150,10 +150,10 @@ def coverage_by_node(coverage: Any) -> dict[Hashable, GroupCoverage]:
     ----------
     coverage
         ``None``; a mapping ``group node key -> class`` (e.g. ``{"g:7": "bridged"}``);
-        a mapping ``group node key -> GroupCoverage``; a ``mapping.coverage``
+        a mapping ``group node key -> GroupCoverage``; a ``mapping.analysis.coverage``
         result object (its ``groups`` maps group id -> object with
         ``coverage``, ``routes``, ``fragile``); or a DataFrame such as
-        ``mapping.coverage.coverage_table`` with an
+        ``mapping.analysis.coverage.coverage_table`` with an
         ``id`` column (the parent group's id from the table, not the node key)
         or a ``node`` column (node key), a ``coverage`` column and optionally
         ``routes`` and ``fragile``.
@@ -166,7 +166,7 @@ def coverage_by_node(coverage: Any) -> dict[Hashable, GroupCoverage]:
     if coverage is None:
         return {}
     groups = getattr(coverage, "groups", None)
-    if isinstance(groups, Mapping):  # a mapping.coverage.Coverage result
+    if isinstance(groups, Mapping):  # a mapping.analysis.coverage.Coverage result
         return {
             group_node(str(gid)): GroupCoverage(
                 _text(getattr(gc, "coverage", None)), getattr(gc, "routes", None),
@@ -210,7 +210,7 @@ def filter_graph(
     Parameters
     ----------
     graph
-        Graph from :func:`mapping.graph.build_graph`.
+        Graph from :func:`mapping.analysis.graph.build_graph`.
     neighbourhoods
         Keep parent groups in these neighbourhoods, and organisations located
         in them *or* reaching a kept group there (city-wide services that work
@@ -410,7 +410,7 @@ def render_network(
     graph
         The graph to draw, usually :func:`filter_graph` of the full graph.
     positions
-        Node -> ``(x, y)`` from :func:`mapping.layout.positions` on the *full*
+        Node -> ``(x, y)`` from :func:`mapping.views.layout.positions` on the *full*
         graph; nodes missing here are left for vis-network to place.
     coverage
         Coverage per group (see :func:`coverage_by_node`); colours parent
@@ -504,7 +504,7 @@ _CSS_LENGTH = re.compile(r"(?:\d{1,5}(?:\.\d{1,3})?(?:px|vh|vw|%|em|rem)|0|auto)
 
 
 def render_page(template: str, **values: Any) -> str:
-    """Render one of the page templates under ``mapping/assets/`` with ``values`` as data.
+    """Render one of the page templates under ``mapping/views/assets/`` with ``values`` as data.
 
     The templates are files of this package, compiled once by an autoescaping,
     sandboxed Jinja2 environment; no string built at run time is ever compiled,
@@ -514,7 +514,7 @@ def render_page(template: str, **values: Any) -> str:
     Parameters
     ----------
     template
-        Path of the template relative to ``mapping/assets/``.
+        Path of the template relative to ``mapping/views/assets/``.
     **values
         The template's variables.
 

@@ -1,6 +1,6 @@
 """Writing a district back to files: CSV folders, XLSX workbooks, templates.
 
-Everything written here loads again with :mod:`mapping.load` to the same
+Everything written here loads again with :mod:`mapping.io.load` to the same
 tables (tested in ``tests/data``):
 
 * :func:`write_csv`: one CSV per table plus the neighbourhoods GeoJSON.
@@ -12,10 +12,10 @@ tables (tested in ``tests/data``):
   silently replaced by ``?``; use ``utf8`` or XLSX for such data.
 * :func:`write_xlsx`: one sheet per table. A workbook has no place for
   polygons, so the neighbourhoods go in a GeoJSON file beside it
-  (:func:`write_geojson`, or ``geojson=True``); :func:`mapping.load.load_path`
+  (:func:`write_geojson`, or ``geojson=True``); :func:`mapping.io.load.load_path`
   picks that file up when given the workbook.
 * :func:`write_templates`: empty CSV templates and an XLSX template with an
-  explanation sheet ("Uitleg"), all from :mod:`mapping.schema`.
+  explanation sheet ("Uitleg"), all from :mod:`mapping.domain.schema`.
 * :func:`drop_personal`: the dataset without columns that may name people.
 
 List cells (``languages``, ``topics``) are joined with ``|``. Headers and file
@@ -47,8 +47,8 @@ from typing import IO, Any
 
 import pandas as pd
 
-from mapping import schema as sc
-from mapping.dataset import TABLES, Dataset
+from mapping.domain import schema as sc
+from mapping.domain.dataset import TABLES, Dataset
 
 PERSONAL_COLUMNS: tuple[str, ...] = ("contact", "reported_by")
 """Columns that may name people; ``export --no-personal`` drops them."""
@@ -157,7 +157,7 @@ def localised(frame: pd.DataFrame, headers: str) -> pd.DataFrame:
         frame["kind"] = frame["kind"].map(
             lambda v: _DUTCH_KIND.get(v, v) if isinstance(v, str) else v).astype(object)
     if "topics" in frame.columns:
-        from mapping.topics import TOPICS  # late: keeps this module free of the analysis
+        from mapping.analysis.topics import TOPICS  # late: keeps this module free of the analysis
 
         words = dict(zip(TOPICS, _topic_words(), strict=True))
         frame["topics"] = [tuple(words.get(t, t) for t in v) if isinstance(v, tuple) else v
@@ -469,7 +469,7 @@ def template_columns(table: str) -> list[sc.Column]:
 
 def _topic_words() -> list[str]:
     """The topics in Dutch spelling (the first Dutch alias of each canonical key)."""
-    from mapping.topics import TOPICS
+    from mapping.analysis.topics import TOPICS
 
     words = []
     for key in TOPICS:

@@ -108,7 +108,7 @@ def isolated(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
 
 
 def all_measures(collab: nx.Graph, lang: str = "nl") -> dict[str, dict[str, Any]]:
-    """Every measure above on a graph from :func:`mapping.graph.collaboration_graph`."""
+    """Every measure above on a graph from :func:`mapping.analysis.graph.collaboration_graph`."""
     return {
         "degree": degree(collab, lang),
         "betweenness": betweenness(collab, lang),

@@ -1,20 +1,20 @@
 """The district map as one standalone, offline HTML page (vendored Leaflet).
 
 Pure functions only: graph + neighbourhood polygons + options in, an HTML
-string out. Leaflet 1.9.4 from ``mapping/assets/leaflet/`` is inlined, so the
+string out. Leaflet 1.9.4 from ``mapping/views/assets/leaflet/`` is inlined, so the
 map needs no internet; with the default background ("none") it asks no other
 host for anything. OpenStreetMap and PDOK BRT Achtergrondkaart are ordinary
 tile layers, requested only when chosen.
 
 No user text is ever a template or code
 ---------------------------------------
-The page is ``mapping/assets/map/map.html``, a file compiled by the
+The page is ``mapping/views/assets/map/map.html``, a file compiled by the
 autoescaping, sandboxed Jinja2 environment of
-:func:`mapping.render_network.render_page`; user strings are only ever
+:func:`mapping.views.render_network.render_page`; user strings are only ever
 *variables* of it. Everything drawn (polygons with their names, neighbourhood
 labels, markers, lines, popups, tooltips, notes) travels as one script-safe
 JSON payload (``<script type="application/json" id="wk-data">``) that the
-fixed script ``mapping/assets/map/map.js`` reads with ``JSON.parse`` and puts
+fixed script ``mapping/views/assets/map/map.js`` reads with ``JSON.parse`` and puts
 on the page with ``textContent``. The legend is rendered by the template from
 plain data, autoescaped. (folium is not used: branca compiles the *rendered*
 output of its elements again as an unsandboxed Jinja2 template, so any user
@@ -45,10 +45,10 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from mapping.graph import COLLABORATION, GROUP, ORG, REACH
+from mapping.analysis.graph import COLLABORATION, GROUP, ORG, REACH
 from mapping.i18n import format_number
-from mapping.palette import NO_DATA, Palette, label, palette
-from mapping.render_network import (
+from mapping.views.palette import NO_DATA, Palette, label, palette
+from mapping.views.render_network import (
     ASSETS,
     STRONG_QUALITY,
     WEAK_QUALITY,
@@ -242,7 +242,7 @@ def render_map(
     Parameters
     ----------
     graph
-        Graph from :func:`mapping.graph.build_graph` (or a filtered one).
+        Graph from :func:`mapping.analysis.graph.build_graph` (or a filtered one).
         Nodes are placed as :func:`map_placement` says; what has no place is
         counted in a note on the map.
     neighbourhoods
@@ -250,11 +250,11 @@ def render_map(
         each polygon is drawn with its name as a permanent label.
     share
         Neighbourhood code -> share (0-1) of families with a route to
-        professional help, or ``mapping.coverage.neighbourhood_shares`` rows
+        professional help, or ``mapping.analysis.coverage.neighbourhood_shares`` rows
         (see :func:`share_by_code`); colours the polygons. A polygon matches
         on its ``code``, else on its ``name``.
     coverage
-        Coverage per group (see :func:`mapping.render_network.coverage_by_node`).
+        Coverage per group (see :func:`mapping.views.render_network.coverage_by_node`).
     weak_threshold
         Collaborations below this mean quality (or unrated) are dashed.
     hide_personal
@@ -415,7 +415,7 @@ def map_placement(graph: nx.Graph, neighbourhoods: Mapping[str, Any] | None = No
     Parameters
     ----------
     graph
-        Graph from :func:`mapping.graph.build_graph`.
+        Graph from :func:`mapping.analysis.graph.build_graph`.
     neighbourhoods
         GeoJSON FeatureCollection (WGS84) with ``code`` and ``name`` properties.
 
@@ -476,7 +476,7 @@ def share_by_code(share: Any) -> dict[str, float] | None:
     ----------
     share
         ``None``; a mapping code -> share; or rows with ``neighbourhood`` and
-        ``share`` keys (``mapping.coverage.neighbourhood_shares``) or such a
+        ``share`` keys (``mapping.analysis.coverage.neighbourhood_shares``) or such a
         DataFrame. Rows with a missing share are left out (drawn as "no data").
 
     Returns

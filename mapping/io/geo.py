@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from pyproj import Transformer
 
-from mapping.schema import NEIGHBOURHOOD_CODE_KEYS, NEIGHBOURHOOD_NAME_KEYS
+from mapping.domain.schema import NEIGHBOURHOOD_CODE_KEYS, NEIGHBOURHOOD_NAME_KEYS
 
 _POLYGONS = ("Polygon", "MultiPolygon")
 

@@ -38,7 +38,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from mapping.dataset import CONDITIONS, Dataset
+from mapping.domain.dataset import CONDITIONS, Dataset
 
 ORG = "organisation"
 GROUP = "group"
@@ -52,7 +52,7 @@ def extra_attributes(data: dict[str, Any]) -> list[tuple[str, str]]:
     Unknown columns are kept when loading so that they show up in tooltips,
     popups and exports; empty values are left out.
     """
-    from mapping.schema import SCHEMAS  # late: schema imports dataset, as this module does
+    from mapping.domain.schema import SCHEMAS  # late: schema imports dataset, as this module does
 
     table = "organisations" if data.get("type") == ORG else "parent_groups"
     declared = {c.name for c in SCHEMAS[table].columns} | {"type", "id"}

@@ -4,7 +4,7 @@ The source text describes an exchange. Professionals support informal
 meetings with expertise and open doors to specialised help (referral);
 informal partners advise professionals on approach and cultural accents and
 mediate when a professional is stuck; both can run joint projects
-(:data:`mapping.schema.FORMS`). Formal organisations tend to treat informal
+(:data:`mapping.domain.schema.FORMS`). Formal organisations tend to treat informal
 ones as an entrance to parents; a relation in which only the informal side
 gives runs one way, and the rated *equality* of that link is shown next to it.
 """
@@ -17,9 +17,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from mapping import graph as g
+from mapping.analysis import graph as g
+from mapping.domain.schema import FORMS, canonical_form
 from mapping.i18n import Catalog, format_number, translate
-from mapping.schema import FORMS, canonical_form
 
 MESSAGES: Catalog = {
     "nl": {

@@ -1,7 +1,7 @@
 """Versioned datasets in SQLite (default) or PostgreSQL, with join codes.
 
 One code path for both backends (SQLAlchemy Core); the tables live in
-:mod:`mapping.store_schema`.
+:mod:`mapping.store.tables`.
 
 Design
 ------
@@ -31,7 +31,7 @@ content it ever had, valid for versions ``valid_from <= v < valid_to``
 Concurrency ("20 writers, zero lost writes"): every change is a
 read-validate-write inside one transaction that first takes the dataset's
 write lock: ``BEGIN IMMEDIATE`` on SQLite (WAL mode, busy timeout, see
-:mod:`mapping.store_schema`) and ``SELECT ... FOR UPDATE`` on the dataset's
+:mod:`mapping.store.tables`) and ``SELECT ... FOR UPDATE`` on the dataset's
 row on PostgreSQL. The writer then reads the current head, validates against
 the current content (ids unique, referenced ids exist), writes version
 ``head + 1`` and commits. Writers to one dataset are therefore serialised; a
@@ -39,11 +39,11 @@ second writer sees the first one's rows and builds on them, so no edit is
 lost, and a process killed mid-save leaves only an uncommitted transaction
 that the database discards: the last complete version stays intact.
 
-Privacy: the store holds exactly what a :class:`~mapping.dataset.Dataset`
+Privacy: the store holds exactly what a :class:`~mapping.domain.dataset.Dataset`
 holds (group-level data, never individual parents). ``contact`` and
 ``reported_by`` are ordinary columns; ``export --no-personal`` drops them.
 
-Round trips are exact for data that follows the :mod:`mapping.dataset`
+Round trips are exact for data that follows the :mod:`mapping.domain.dataset`
 conventions: column order and dtypes (``str``/``object`` ids, ``float64`` with
 NaN, ``Int64``), tuples in list columns and extra columns come back as they
 went in. (Non-conventional cells are normalised: lists become tuples, ``None``
@@ -97,13 +97,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from mapping import limits
-from mapping import schema as sc
-from mapping import store_schema as s
-from mapping.dataset import CONDITIONS, TABLES, Dataset
+from mapping.domain import limits
+from mapping.domain import schema as sc
+from mapping.domain.dataset import CONDITIONS, TABLES, Dataset
 from mapping.i18n import Catalog, normalise_lang, translate
-from mapping.write import PERSONAL_COLUMNS as PERSONAL_COLUMNS  # re-exported; lives in write
-from mapping.write import drop_personal, write_csv_folder
+from mapping.io.write import PERSONAL_COLUMNS as PERSONAL_COLUMNS  # re-exported; lives in write
+from mapping.io.write import drop_personal, write_csv_folder
+from mapping.store import tables as s
 
 __all__ = [
     "DatasetDiff",
@@ -126,7 +126,7 @@ __all__ = [
 DEMO_NAME = "demo"
 """Name under which :func:`open_store` seeds the demo district."""
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 """Join-code characters: no 0/O, 1/I/L or U/V look-alikes to misread on a screen."""
@@ -312,7 +312,7 @@ FAILURE_KEYS: dict[str, str] = {
     "unreachable": "db_unreachable", "disk_full": "db_disk_full", "read_only": "db_read_only",
     "corrupt": "db_corrupt", "busy": "busy", "conflict": "db_conflict", "failed": "db_failed",
 }
-"""Message key per :data:`mapping.store_schema.FAILURE_REASONS` reason."""
+"""Message key per :data:`mapping.store.tables.FAILURE_REASONS` reason."""
 
 # Kept apart from MESSAGES' literal so edits to either stay small; merged below.
 _FAILURE_MESSAGES: Catalog = {
@@ -363,12 +363,12 @@ class StoreUnavailable(StoreError):
     Raised by every :class:`Store` method in place of SQLAlchemy, DBAPI and
     file-system errors. The message says what happened in words a facilitator
     can act on; it never holds SQL, parameters or row data (the server log
-    gets the error types and codes, see :func:`mapping.store_schema.failure_detail`).
+    gets the error types and codes, see :func:`mapping.store.tables.failure_detail`).
 
     Parameters
     ----------
     reason
-        One of :data:`mapping.store_schema.FAILURE_REASONS`.
+        One of :data:`mapping.store.tables.FAILURE_REASONS`.
     """
 
     def __init__(self, reason: str) -> None:
@@ -385,12 +385,12 @@ def _failure(exc: BaseException, during: str) -> StoreUnavailable:
 
 class TextRefused(EditError):
     """Text the store does not accept: control characters, invisible characters in an id,
-    over-long cells (the rules of :func:`mapping.limits.text_problem`).
+    over-long cells (the rules of :func:`mapping.domain.limits.text_problem`).
 
     Parameters
     ----------
     code
-        The :data:`mapping.limits.MESSAGES` code (``text_control``, ``text_invisible``,
+        The :data:`mapping.domain.limits.MESSAGES` code (``text_control``, ``text_invisible``,
         ``text_too_long``): the same code and words the file loader uses.
     field
         The field or column.
@@ -940,7 +940,7 @@ class Store:
     Parameters
     ----------
     url
-        A database URL or SQLite path (see :func:`mapping.store_schema.resolve_url`).
+        A database URL or SQLite path (see :func:`mapping.store.tables.resolve_url`).
         ``None`` uses ``$MAPPING_DB`` or the default file.
     create
         Create the tables when they do not exist yet.
@@ -2093,7 +2093,7 @@ def open_store(url_or_path: str | Path | None = None, seed_demo: bool = True) ->
     url_or_path
         ``--db`` value: a URL (``sqlite:///...``, ``postgresql://...``) or a
         SQLite file path. ``None``: ``$MAPPING_DB``, else
-        :func:`mapping.store_schema.default_path`
+        :func:`mapping.store.tables.default_path`
         (``~/.local/share/wijknetwerk/wijknetwerk.db``).
     seed_demo
         Store the demo district (``data/demo``) as dataset ``"demo"`` the
@@ -2121,7 +2121,7 @@ def open_store(url_or_path: str | Path | None = None, seed_demo: bool = True) ->
 def _demo_dataset() -> Dataset | None:
     """The demo district, or None when it is not available (yet)."""
     try:
-        from mapping.load import load_path
+        from mapping.io.load import load_path
     except ImportError:
         return None
     if not DEMO_DIR.is_dir() or not any(DEMO_DIR.iterdir()):
@@ -2166,7 +2166,7 @@ def run_import(args: argparse.Namespace) -> int:
     refuses) is one line on stderr and exit code 1; never a traceback, SQL or
     row data.
     """
-    from mapping.load import load_for_command  # only this command needs the file readers
+    from mapping.io.load import load_for_command  # only this command needs the file readers
 
     lang = normalise_lang(args.lang)
     dataset = load_for_command(args.path, lang)
@@ -2207,7 +2207,7 @@ def run_export(args: argparse.Namespace) -> int:
     """Run ``export``: exit 1 when the dataset or version does not exist, the
     database fails or the folder cannot be written (one line on stderr, no traceback).
 
-    The CSV files are neutralised like every export (:func:`mapping.write.neutralise`).
+    The CSV files are neutralised like every export (:func:`mapping.io.write.neutralise`).
     """
     lang = normalise_lang(args.lang)
     try:

@@ -11,9 +11,9 @@ import argparse
 import json
 from typing import Any
 
-from mapping import graph as g
-from mapping.brokers import brokers
-from mapping.coverage import (
+from mapping.analysis import graph as g
+from mapping.analysis.brokers import brokers
+from mapping.analysis.coverage import (
     CLASSES,
     Coverage,
     compute,
@@ -24,10 +24,10 @@ from mapping.coverage import (
     network_from_graph,
     summary,
 )
-from mapping.dataset import Dataset
+from mapping.analysis.suggest import suggest
+from mapping.analysis.topics import topic_label, topics_from_dataset
+from mapping.domain.dataset import Dataset
 from mapping.i18n import Catalog, format_percent, normalise_lang, translate
-from mapping.suggest import suggest
-from mapping.topics import topic_label, topics_from_dataset
 
 MESSAGES: Catalog = {
     "nl": {
@@ -212,7 +212,7 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``report``: exit 1 (with the error report) when the data is invalid."""
-    from mapping.load import load_for_command  # imported late: only this command needs it
+    from mapping.io.load import load_for_command  # imported late: only this command needs it
 
     lang = normalise_lang(args.lang)
     dataset = load_for_command(args.path, lang)

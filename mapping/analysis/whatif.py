@@ -1,6 +1,6 @@
 """What-if: remove organisations or collaborations, add hypothetical collaborations.
 
-The scenario is applied to a copy of the :class:`~mapping.coverage.Network`;
+The scenario is applied to a copy of the :class:`~mapping.analysis.coverage.Network`;
 coverage is recomputed for the groups the change can affect and copied for
 the rest. A group can only be affected when one of its reachers lies in a
 connected component (of the collaboration graph before or after the change)
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mapping.coverage import (
+from mapping.analysis.coverage import (
     RANK,
     Coverage,
     Network,
@@ -159,14 +159,14 @@ def what_if(
     Parameters
     ----------
     cov
-        Current coverage (:func:`mapping.coverage.coverage`).
+        Current coverage (:func:`mapping.analysis.coverage.coverage`).
     remove_orgs, remove_links, add_links
         The change (see :class:`Scenario`).
 
     Returns
     -------
     dict
-        ``coverage`` (the new :class:`~mapping.coverage.Coverage`), ``changes``
+        ``coverage`` (the new :class:`~mapping.analysis.coverage.Coverage`), ``changes``
         (:func:`diff`), ``gained``/``lost`` (group ids), ``families_gained``/
         ``families_lost``.
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mapping.coverage import Network
+from mapping.analysis.coverage import Network
 from mapping.i18n import Catalog, translate
 
 TOPICS: tuple[str, ...] = (

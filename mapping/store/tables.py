@@ -1,4 +1,4 @@
-"""Tables and engines of the dataset store (see :mod:`mapping.store` for the design).
+"""Tables and engines of the dataset store (see :mod:`mapping.store.repository` for the design).
 
 This module holds the parts of the store that know about SQL: the table
 declarations (SQLAlchemy Core), how a ``--db`` value becomes an engine URL,
@@ -141,7 +141,7 @@ ADDED_COLUMNS: tuple[tuple[sa.Table, str], ...] = (
 def upgrade(conn: sa.Connection) -> None:
     """Add the :data:`ADDED_COLUMNS` an existing database lacks (backward compatible).
 
-    Runs inside :meth:`mapping.store.Store.ensure_schema`'s write transaction
+    Runs inside :meth:`mapping.store.repository.Store.ensure_schema`'s write transaction
     (SQLite: the write lock; PostgreSQL: an advisory lock), so two processes
     opening an old database at once add each column once. Only nullable
     columns are ever added, so older versions of the app can still read and

@@ -15,7 +15,7 @@ line breaks. A file whose name says nothing is recognised by its columns.
 
 Every outcome is a :class:`LoadResult`: a dataset, or the list of problems
 that kept it from loading, each naming file, row and column (see
-:mod:`mapping.validate`). Nothing raises on bad input.
+:mod:`mapping.io.validate`). Nothing raises on bad input.
 
 Examples
 --------
@@ -39,10 +39,10 @@ from typing import Any
 
 import pandas as pd
 
-from mapping import geo
-from mapping import schema as sc
-from mapping.dataset import TABLES, Dataset
-from mapping.validate import (
+from mapping.domain import schema as sc
+from mapping.domain.dataset import TABLES, Dataset
+from mapping.io import geo
+from mapping.io.validate import (
     Collector,
     Issue,
     RawTable,

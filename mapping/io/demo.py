@@ -18,7 +18,7 @@
   README saying it is fictional (``python -m mapping demo``).
 
 Every text is Windows-1252 encodable, so the data can be written as a
-Dutch-Excel CSV (:func:`mapping.write.write_csv` with ``dialect="excel-nl"``).
+Dutch-Excel CSV (:func:`mapping.io.write.write_csv` with ``dialect="excel-nl"``).
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapping import schema as sc
-from mapping.dataset import CONDITIONS, Dataset
-from mapping.topics import TOPICS
+from mapping.analysis.topics import TOPICS
+from mapping.domain import schema as sc
+from mapping.domain.dataset import CONDITIONS, Dataset
 
 DEMO_NAME = "Wijk De Vaart (fictief)"
 """Name of the demo district; the word "fictief" is part of it on purpose."""
@@ -58,7 +58,7 @@ _DTYPES: dict[str, str] = {c.name: c.dtype for s in sc.SCHEMAS.values() for c in
 
 
 def _frame(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
-    """A table following the :mod:`mapping.dataset` dtype conventions.
+    """A table following the :mod:`mapping.domain.dataset` dtype conventions.
 
     Text stays ``object`` (pandas would otherwise infer its string dtype and
     turn ``None`` into ``NaN``), numbers are float64 with NaN, families Int64,
@@ -774,7 +774,7 @@ def write_demo(out_dir: str | Path, dataset: Dataset | None = None, fmt: str = "
     beside it). A ``README.md`` saying the data is fictional is written too.
     Returns the folder (or the workbook for ``xlsx``).
     """
-    from mapping import write  # late: write imports the schema, which is heavier
+    from mapping.io import write  # late: write imports the schema, which is heavier
 
     data = dataset if dataset is not None else demo_district()
     out = Path(out_dir)

@@ -1,9 +1,9 @@
 """Validation: from raw text cells to typed tables, collecting every problem.
 
-The reader (:mod:`mapping.load`) hands over each table as rows of text cells
+The reader (:mod:`mapping.io.load`) hands over each table as rows of text cells
 with the row numbers a spreadsheet shows (header = row 1). This module maps
-headers to the schema (:mod:`mapping.schema`), converts cells to the types of
-:mod:`mapping.dataset`, and checks the tables against each other. It never
+headers to the schema (:mod:`mapping.domain.schema`), converts cells to the types of
+:mod:`mapping.domain.dataset`, and checks the tables against each other. It never
 stops at the first problem: every problem becomes an :class:`Issue` naming
 file, row, column and value, with a plain message in Dutch or English.
 
@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapping import geo
-from mapping import schema as sc
-from mapping.dataset import TABLES
-from mapping.write import unneutralise
+from mapping.domain import schema as sc
+from mapping.domain.dataset import TABLES
+from mapping.io import geo
+from mapping.io.write import unneutralise
 
 ERROR = "error"
 WARNING = "warning"
@@ -257,7 +257,7 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
 def _cells(raw: RawTable, position: int) -> pd.Series:
     """One column's stripped text cells; empty cells are ``None``."""
     values = [(r[position].strip() or None) if position < len(r) else None for r in raw.rows]
-    # "'=1+1" is how mapping.write neutralises a formula-like cell: one ' comes off again.
+    # "'=1+1" is how mapping.io.write neutralises a formula-like cell: one ' comes off again.
     values = [unneutralise(v) if v and v[0] == "'" else v for v in values]
     # Line breaks inside a cell: CSV keeps CRLF, workbooks give LF; one form for both.
     values = [v.replace("\r\n", "\n").replace("\r", "\n") if v and "\r" in v else v

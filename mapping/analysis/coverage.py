@@ -27,7 +27,7 @@ Algorithms (chosen for speed on a city of thousands of organisations):
 
 The working representation is :class:`Network` (plain dicts and sets keyed by
 organisation id); :func:`network_from_dataset` builds it through
-:func:`mapping.graph.build_graph` so both agree on what a link is.
+:func:`mapping.analysis.graph.build_graph` so both agree on what a link is.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from mapping import graph as g
-from mapping.dataset import Dataset
+from mapping.analysis import graph as g
+from mapping.domain.dataset import Dataset
 from mapping.i18n import Catalog, format_percent, translate
 
 CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
@@ -153,14 +153,14 @@ def family_count(value: Any) -> int:
 def network_from_graph(
     graph: nx.Graph, min_quality: float | None = None, include_unrated: bool = True
 ) -> Network:
-    """Extract a :class:`Network` from a graph of :func:`mapping.graph.build_graph`.
+    """Extract a :class:`Network` from a graph of :func:`mapping.analysis.graph.build_graph`.
 
     Parameters
     ----------
     graph
         The district graph.
     min_quality, include_unrated
-        Which collaborations count as links (see :func:`mapping.graph.counts_as_link`).
+        Which collaborations count as links (see :func:`mapping.analysis.graph.counts_as_link`).
     """
     adj: dict[str, set[str]] = {}
     formal: set[str] = set()

@@ -3,7 +3,7 @@
 Three questions a team lead asks, each answered in one plain sentence per
 organisation:
 
-* **Brokers** (:func:`mapping.brokers.brokers`): whose departure would leave
+* **Brokers** (:func:`mapping.analysis.brokers.brokers`): whose departure would leave
   parent groups worse off, and how many families are at stake.
 * **Sole bridges**: the organisations that are the *only* route to
   professional help for some group.
@@ -39,7 +39,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from mapping.coverage import Coverage, join_names
+from mapping.analysis.coverage import Coverage, join_names
 from mapping.i18n import Catalog, translate
 
 ROLES: tuple[str, ...] = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
@@ -91,7 +91,7 @@ def brokerage(collab: nx.Graph, attribute: str = "kind") -> pd.DataFrame:
     Parameters
     ----------
     collab
-        The collaborations that count, from :func:`mapping.graph.collaboration_graph`.
+        The collaborations that count, from :func:`mapping.analysis.graph.collaboration_graph`.
     attribute
         The node attribute that defines the sides (``"kind"``: formal/informal;
         ``"category"`` gives liaisons as well).
@@ -139,7 +139,7 @@ def _roles(a: Hashable, b: Hashable, c: Hashable) -> tuple[str, ...]:
 
 def broker_sentences(cov: Coverage, brokers: list[dict[str, Any]], lang: str = "nl",
                      limit: int | None = None) -> list[dict[str, Any]]:
-    """The brokers of :func:`mapping.brokers.brokers` with one plain sentence each.
+    """The brokers of :func:`mapping.analysis.brokers.brokers` with one plain sentence each.
 
     A group that falls to a worse class and a group that only loses one of
     several routes are different stakes, so they get different sentences and

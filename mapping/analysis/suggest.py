@@ -1,6 +1,6 @@
 """Suggested collaborations: which formal-informal pairs would close the most gaps.
 
-Ranking measure (the same as :func:`mapping.whatif.gain`): the families of the
+Ranking measure (the same as :func:`mapping.analysis.whatif.gain`): the families of the
 groups that a new collaboration would move to a better class
 (``informal_only`` -> ``bridged``) or out of fragility (routes 1 -> 2 or more).
 
@@ -31,9 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mapping.coverage import Coverage, distances, group_coverage, join_names
+from mapping.analysis.coverage import Coverage, distances, group_coverage, join_names
+from mapping.analysis.whatif import Scenario, apply
 from mapping.i18n import Catalog, translate
-from mapping.whatif import Scenario, apply
 
 CATEGORY_PREFERENCE: tuple[str, ...] = (
     "wijkteam", "jeugdteam", "cjg", "jgz", "ggd", "school", "huisarts", "veilig_thuis",

@@ -1,6 +1,6 @@
 """Collaboration quality on the four conditions (trust, shared goals, role clarity, equality).
 
-Per link (one merged collaboration edge of :func:`mapping.graph.build_graph`):
+Per link (one merged collaboration edge of :func:`mapping.analysis.graph.build_graph`):
 the mean of each condition and the number of raters behind it, the weakest
 condition, and a ``few_raters`` flag where fewer than :data:`MIN_RATERS`
 scores stand behind an average (averages of fewer raters can identify a
@@ -25,8 +25,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mapping import graph as g
-from mapping.dataset import CONDITIONS
+from mapping.analysis import graph as g
+from mapping.domain.dataset import CONDITIONS
 
 MIN_RATERS = 3
 """Averages with fewer raters than this are flagged."""

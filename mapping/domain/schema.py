@@ -2,8 +2,8 @@
 
 Every table a district is made of, every column, its Dutch header, the other
 headers people use for it, its type, whether it is required and its allowed
-range. The same declaration drives loading (:mod:`mapping.load`), validation
-messages (:mod:`mapping.validate`), the templates (:mod:`mapping.write`) and
+range. The same declaration drives loading (:mod:`mapping.io.load`), validation
+messages (:mod:`mapping.io.validate`), the templates (:mod:`mapping.io.write`) and
 the README's format table (``python -m mapping schema --markdown``).
 
 Header matching ignores case, accents, spaces, hyphens, underscores and
@@ -32,7 +32,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mapping.dataset import TABLES
+from mapping.domain.dataset import TABLES
 
 LIST_SEPARATOR = "|"
 """Separator of the values in a list cell (``Arabisch|Somalisch``)."""
@@ -45,7 +45,7 @@ class Column:
     Attributes
     ----------
     name
-        Canonical English name, as it appears in a :class:`~mapping.dataset.Dataset`.
+        Canonical English name, as it appears in a :class:`~mapping.domain.dataset.Dataset`.
     dutch
         The Dutch header used in templates and Dutch exports.
     aliases
@@ -89,7 +89,7 @@ class TableSchema:
     Attributes
     ----------
     name
-        Canonical English name (one of :data:`mapping.dataset.TABLES`).
+        Canonical English name (one of :data:`mapping.domain.dataset.TABLES`).
     dutch
         Dutch file and sheet name (``organisaties``...).
     aliases
@@ -177,7 +177,7 @@ TOPIC_ALIASES: dict[str, str] = {
     "eergerelateerd_geweld": "honour_violence", "honour_related_violence": "honour_violence",
     "honor_violence": "honour_violence",
 }
-"""Dutch and other spellings of the topics of :mod:`mapping.topics`."""
+"""Dutch and other spellings of the topics of :mod:`mapping.analysis.topics`."""
 
 FORMS: dict[str, str] = {
     "expertise": "to_informal", "referral": "to_informal",
@@ -360,7 +360,7 @@ COLLABORATIONS = TableSchema(
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s for s in (ORGANISATIONS, PARENT_GROUPS, REACH, COLLABORATIONS)
 }
-"""The four tables, by canonical name, in :data:`mapping.dataset.TABLES` order."""
+"""The four tables, by canonical name, in :data:`mapping.domain.dataset.TABLES` order."""
 
 assert tuple(SCHEMAS) == TABLES
 

@@ -29,9 +29,9 @@ from typing import Any
 
 import pandas as pd
 
-from mapping.dataset import CONDITIONS, Dataset
+from mapping.domain.dataset import CONDITIONS, Dataset
 from mapping.i18n import Catalog, normalise_lang, translate
-from mapping.store import (
+from mapping.store.repository import (
     DEMO_NAME,
     JOIN_ALPHABET,
     DatasetDiff,
@@ -118,7 +118,7 @@ def store_url(cli_db: str | None = None) -> str:
     """
     if cli_db:
         return str(cli_db)
-    from mapping.store_schema import default_path
+    from mapping.store.tables import default_path
 
     return os.environ.get("MAPPING_DB") or str(default_path())
 
@@ -448,13 +448,13 @@ def live_network(dataset: Dataset, version: int,
                  height: str = "640px") -> LiveNetwork:
     """Draw ``dataset`` keeping the nodes of ``previous`` where they were.
 
-    New nodes go next to their neighbours (:func:`mapping.layout.positions`),
+    New nodes go next to their neighbours (:func:`mapping.views.layout.positions`),
     so the room sees its network grow instead of reshuffle.
     """
-    from mapping.graph import build_graph
-    from mapping.layout import positions
-    from mapping.render_network import render_network
-    from mapping.report import analyse
+    from mapping.analysis.graph import build_graph
+    from mapping.analysis.report import analyse
+    from mapping.views.layout import positions
+    from mapping.views.render_network import render_network
 
     graph = build_graph(dataset)
     placed = positions(graph, previous=previous or None)

@@ -117,7 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "Too long: at most {limit} characters."),
     "number_huge": ("Getal te groot (hoogstens {limit}).", "Number too large (at most {limit})."),
 }
-"""Messages of the codes above, used by :mod:`mapping.validate` and :mod:`mapping.store`."""
+"""Messages of the codes above (:mod:`mapping.io.validate`, :mod:`mapping.store.repository`)."""
 
 
 def message(code: str, lang: str = "nl") -> str:

@@ -1,14 +1,14 @@
 """The validated, in-memory form of one district's data.
 
 A :class:`Dataset` is what every later step consumes: the graph builder, the
-analyses, the renderers, the store. It is produced by :mod:`mapping.load`
-(which validates) or by :mod:`mapping.store` (which only holds data that was
+analyses, the renderers, the store. It is produced by :mod:`mapping.io.load`
+(which validates) or by :mod:`mapping.store.repository` (which only holds data that was
 valid when it was saved).
 
 Conventions, shared by every module:
 
 * Column names are the canonical English names of ``docs/domain.md``
-  (declared once in :mod:`mapping.schema`). Extra columns the user supplied
+  (declared once in :mod:`mapping.domain.schema`). Extra columns the user supplied
   follow the canonical ones, with their header normalised, as text.
 * Ids are strings (``"12"`` and ``"012"`` are different ids).
 * ``kind`` is ``"formal"`` or ``"informal"``.

@@ -1,0 +1,1 @@
+"""The vocabulary, the file schema, input limits and the Dataset."""

@@ -1,0 +1,1 @@
+"""Files in and out: reading, validation, geography, writing, the demo district."""

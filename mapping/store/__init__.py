@@ -1,0 +1,1 @@
+"""Versioned datasets in SQLite or PostgreSQL, and join codes."""

@@ -1,0 +1,1 @@
+"""Pictures of the analysis: palette, layout, network and map pages."""

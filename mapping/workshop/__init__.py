@@ -1,0 +1,1 @@
+"""What the workshop and join pages compute."""
