@@ -47,6 +47,11 @@ class Limits:
     """Address space of the parse worker process."""
     largest_number: float = 1e9
     """Largest magnitude accepted in a numeric cell (families, scores, coordinates)."""
+    issues: int = 2_000
+    """Problems listed for one load; beyond this one line says how many more there were
+    (a file with a bad value on each of 200,000 rows must not build 200,000 messages)."""
+    sheet_head_bytes: int = 64 * 1024
+    """Bytes read from the start of each worksheet XML to find its ``<dimension>``."""
 
 
 LIMITS = Limits()
@@ -113,7 +118,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "breedte), waardoor deze id op een andere lijkt.",
                        "Contains an invisible character (such as a direction mark or zero-width "
                        "space), so this id looks like another one."),
-    "text_too_long": ("Te lang: hoogstens {limit} tekens.", "Too long: at most {limit} characters."),
+    "text_too_long": ("Te lang: hoogstens {limit} tekens.",
+                      "Too long: at most {limit} characters."),
     "number_huge": ("Getal te groot (hoogstens {limit}).", "Number too large (at most {limit})."),
 }
 """Messages of the codes above, used by :mod:`mapping.validate` and :mod:`mapping.store`."""
