@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from pyproj import Transformer
 
-from mapping.limits import LIMITS, text_problem
+from mapping.limits import LIMITS, Amount, text_problem
 from mapping.schema import NEIGHBOURHOOD_CODE_KEYS, NEIGHBOURHOOD_NAME_KEYS
 
 _POLYGONS = ("Polygon", "MultiPolygon")
@@ -161,7 +161,8 @@ def _over_limits(features: list[Any]) -> GeoProblem | None:
     """
     if len(features) > LIMITS.geojson_features:
         return GeoProblem(0, "", "", "geojson_features",
-                          {"found": f"{len(features):,}", "limit": f"{LIMITS.geojson_features:,}"})
+                          {"found": Amount(len(features)),
+                           "limit": Amount(LIMITS.geojson_features)})
     vertices = 0
     for feature in features:
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
@@ -171,7 +172,7 @@ def _over_limits(features: list[Any]) -> GeoProblem | None:
             vertices += 1
             if vertices > LIMITS.geojson_vertices:
                 return GeoProblem(0, "", "", "geojson_vertices",
-                                  {"limit": f"{LIMITS.geojson_vertices:,}"})
+                                  {"limit": Amount(LIMITS.geojson_vertices)})
     return None
 
 

@@ -58,6 +58,24 @@ LIMITS = Limits()
 """The limits in force."""
 
 
+@dataclass(frozen=True)
+class Amount:
+    """A quantity in a message, written the reader's way (``200.000`` in Dutch, ``200,000``).
+
+    Message parameters that are amounts (limits, counts, sizes) are passed as
+    ``Amount``; :class:`mapping.validate.Collector` formats them per language.
+    """
+
+    value: float
+    decimals: int = 0
+
+    def format(self, lang: str) -> str:
+        """The amount in ``lang``'s number format."""
+        from mapping.i18n import format_number
+
+        return format_number(self.value, lang, self.decimals)
+
+
 # Characters that change how text *looks* without being visible: bidi
 # overrides and isolates reorder an id on screen ("F0\u202e1" shows as "F01"),
 # zero-width characters hide inside it. In an id they make two different ids

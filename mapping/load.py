@@ -45,7 +45,7 @@ import pandas as pd
 from mapping import geo
 from mapping import schema as sc
 from mapping.dataset import TABLES, Dataset
-from mapping.limits import LIMITS
+from mapping.limits import LIMITS, Amount
 from mapping.validate import (
     Collector,
     Issue,
@@ -191,18 +191,18 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], list[int], str]:
     cells = 0
     for number, record in enumerate(reader, start=1):
         if len(record) > LIMITS.columns:
-            raise _Bound("limit_columns", number, found=f"{len(record):,}",
-                         limit=f"{LIMITS.columns:,}")
+            raise _Bound("limit_columns", number, found=Amount(len(record)),
+                         limit=Amount(LIMITS.columns))
         if not any(cell.strip() for cell in record):
             continue  # an empty line is an empty spreadsheet row, not data
         if header is None:
             header = record
             continue
         if len(rows) >= LIMITS.rows:
-            raise _Bound("limit_rows", number, limit=f"{LIMITS.rows:,}")
+            raise _Bound("limit_rows", number, limit=Amount(LIMITS.rows))
         cells += len(record)
         if cells > LIMITS.cells:
-            raise _Bound("limit_cells", number, limit=f"{LIMITS.cells:,}")
+            raise _Bound("limit_cells", number, limit=Amount(LIMITS.cells))
         rows.append(record)
         numbers.append(number)
     return header or [], rows, numbers, delimiter
@@ -401,20 +401,20 @@ def _check_workbook(name: str, data: bytes, col: Collector) -> bool:
         col.error("file_unreadable", name, detail=type(exc).__name__)
         return False
     if len(infos) > LIMITS.zip_entries:
-        col.error("limit_zip_entries", name, found=f"{len(infos):,}",
-                  limit=f"{LIMITS.zip_entries:,}")
+        col.error("limit_zip_entries", name, found=Amount(len(infos)),
+                  limit=Amount(LIMITS.zip_entries))
         return False
     mb = 1024 * 1024
     total = sum(info.file_size for info in infos)
     if total > LIMITS.uncompressed_bytes:
-        col.error("limit_uncompressed", name, found=f"{total / mb:,.0f}",
-                  limit=f"{LIMITS.uncompressed_bytes / mb:,.0f}")
+        col.error("limit_uncompressed", name, found=Amount(total / mb),
+                  limit=Amount(LIMITS.uncompressed_bytes / mb))
         return False
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and ratio > LIMITS.compression_ratio:
-            col.error("limit_ratio", name, entry=info.filename, found=f"{ratio:,.0f}",
-                      limit=f"{LIMITS.compression_ratio:,.0f}")
+            col.error("limit_ratio", name, entry=info.filename, found=Amount(ratio),
+                      limit=Amount(LIMITS.compression_ratio))
             return False
     try:
         titles = _sheet_titles(archive)
@@ -435,9 +435,9 @@ def _check_workbook(name: str, data: bytes, col: Collector) -> bool:
                 label = f"{name}, blad {title}" if col.lang != "en" else f"{name}, sheet {title}"
                 col.error("limit_dimension", label,
                           ref=ref or f"A1:{_column_letters(columns)}{rows}",
-                          rows=f"{rows:,}", columns=f"{columns:,}",
-                          max_rows=f"{LIMITS.rows:,}", max_columns=f"{LIMITS.columns:,}",
-                          max_cells=f"{LIMITS.cells:,}")
+                          rows=Amount(rows), columns=Amount(columns),
+                          max_rows=Amount(LIMITS.rows), max_columns=Amount(LIMITS.columns),
+                          max_cells=Amount(LIMITS.cells))
                 return False
     except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError) as exc:
         # RuntimeError: an encrypted entry; the others: a damaged deflate stream.
@@ -491,13 +491,13 @@ def _sheet_table(name: str, title: str, values: list[list[Any]],
         rows.append(cells)
         numbers.append(number)
         if len(rows) > LIMITS.rows:  # a sheet without <dimension> gets here; still bounded
-            col.error("limit_rows", label, number, limit=f"{LIMITS.rows:,}")
+            col.error("limit_rows", label, number, limit=Amount(LIMITS.rows))
             return None
     if header is None:
         return None  # an empty sheet is not a table
     if len(header) > LIMITS.columns:
-        col.error("limit_columns", label, 1, found=f"{len(header):,}",
-                  limit=f"{LIMITS.columns:,}")
+        col.error("limit_columns", label, 1, found=Amount(len(header)),
+                  limit=Amount(LIMITS.columns))
         return None
     header = [h.strip() for h in header]
     table = sc.table_for_name(title) or _guess_table(header)
@@ -591,8 +591,8 @@ def _within_size(label: str, size: int, col: Collector) -> bool:
     if size <= LIMITS.upload_bytes:
         return True
     mb = 1024 * 1024
-    col.error("limit_bytes", label, found=f"{size / mb:,.1f}",
-              limit=f"{LIMITS.upload_bytes / mb:,.0f}")
+    col.error("limit_bytes", label, found=Amount(size / mb, 1),
+              limit=Amount(LIMITS.upload_bytes / mb))
     return False
 
 

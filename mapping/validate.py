@@ -211,6 +211,8 @@ class Collector:
         if code in lim.MESSAGES:  # the shared text rules, same words as the store's
             return lim.message(code, self.lang)
         nl, en = MESSAGES[code]
+        params = {k: v.format(self.lang) if isinstance(v, lim.Amount) else v
+                  for k, v in params.items()}
         return (en if self.lang == "en" else nl).format(**params)
 
     def add(self, severity: str, code: str, file: str, row: int | None = None,
@@ -237,7 +239,7 @@ class Collector:
         if self.dropped:
             more, self.dropped = self.dropped, 0
             note = Issue(file, None, None, None, self.message(
-                "issues_truncated", more=f"{more:,}", limit=f"{LIMITS.issues:,}"),
+                "issues_truncated", more=lim.Amount(more), limit=lim.Amount(LIMITS.issues)),
                 ERROR if self.errors else WARNING, "issues_truncated")
             (self.errors if self.errors else self.warnings).append(note)
 
