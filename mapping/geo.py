@@ -133,11 +133,12 @@ def read_neighbourhoods(data: bytes) -> tuple[dict[str, Any] | None, list[GeoPro
             problems.append(GeoProblem(number, "code", "", "geojson_no_code"))
             continue
         code = code or name
-        for key, text, is_id in (("code", code, True), ("name", name, False)):
-            problem = text_problem(text, is_id=is_id) if text else None
-            if problem is not None:
-                problems.append(GeoProblem(number, key, text, problem))
-        if problems and problems[-1].feature == number:
+        # The code is matched against the tables' ids: the same text rules apply.
+        bad_text = [GeoProblem(number, key, text, problem)
+                    for key, text, is_id in (("code", code, True), ("name", name, False))
+                    if text and (problem := text_problem(text, is_id=is_id)) is not None]
+        if bad_text:
+            problems.extend(bad_text)
             continue
         if code in seen:
             problems.append(GeoProblem(number, "code", str(code), "geojson_duplicate"))

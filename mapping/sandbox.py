@@ -147,7 +147,10 @@ def _run(job: Job, label: str) -> LoadResult:
             kind = ("parse_memory" if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV)
                     else "parse_failed")
             return _failure(label, lang, kind, detail=_signal_name(code))
-        status, result = pickle.loads(answer)  # our own child wrote these
+        try:
+            status, result = pickle.loads(answer)  # our own child wrote these
+        except Exception as exc:  # a truncated answer: the child died while writing it
+            return _failure(label, lang, "parse_failed", detail=type(exc).__name__)
         if status == "memory":
             return _failure(label, lang, "parse_memory", detail=result)
         return result

@@ -337,8 +337,8 @@ def _strip(cell: str) -> str | None:
     stripped = cell.strip()
     if not stripped:
         return None
-    if cell[0] != stripped[0] and ("\t" in cell[: cell.index(stripped[0])]
-                                   or "\r" in cell[: cell.index(stripped[0])]):
+    lead = cell[: len(cell) - len(cell.lstrip())]
+    if "\t" in lead or "\r" in lead:
         return cell.rstrip()
     return stripped
 
