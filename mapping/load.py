@@ -193,7 +193,7 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], list[int], str]:
         if len(record) > LIMITS.columns:
             raise _Bound("limit_columns", number, found=Amount(len(record)),
                          limit=Amount(LIMITS.columns))
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():
             continue  # an empty line is an empty spreadsheet row, not data
         if header is None:
             header = record

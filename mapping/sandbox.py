@@ -226,11 +226,11 @@ def _serve() -> None:
     from mapping import geo, load
 
     # The slow part of starting, done ahead while the spare waits: imports, the PROJ
-    # database, pandas' lazily imported paths (a tiny district, read once).
+    # database, pandas' lazily imported paths (the bundled demo district, read once).
     geo._rd_to_wgs84()
-    load.load_files([("organisaties.csv", b"id,naam,soort,x,y\nW1,A,formeel,155000,463000\n"),
-                     ("bereik.csv", b"organisatie,oudergroep\nW1,G1\n"),
-                     ("oudergroepen.csv", b"id,naam,gezinnen\nG1,B,3\n")])
+    demo = _ROOT / "data" / "demo"
+    if demo.is_dir():
+        load.load_path(demo)
     from python_calamine import CalamineWorkbook  # noqa: F401
 
     answer.write(_READY)
@@ -249,6 +249,10 @@ def _serve() -> None:
         data = pickle.dumps(("memory", "MemoryError"))
     answer.write(data)
     answer.flush()
+    sys.stderr.flush()
+    # No interpreter teardown (freeing pandas' objects takes half a second): the parent
+    # waits for this process to end, and there is nothing left to save.
+    os._exit(0)
 
 
 if __name__ == "__main__":
