@@ -235,7 +235,10 @@ def _serve() -> None:
 
     answer.write(_READY)
     answer.flush()
-    job: Job = pickle.loads(sys.stdin.buffer.read())  # from our own parent
+    request = sys.stdin.buffer.read()
+    if not request:  # the parent ended while this spare waited: nothing to do
+        os._exit(0)
+    job: Job = pickle.loads(request)  # from our own parent
     _limit_self()
     hook = job[4]
     try:
