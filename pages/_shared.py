@@ -187,16 +187,29 @@ def load_folder(path: str, lang: str) -> Any:
 
     Cached by path *and* the files' sizes and modification times, so a
     researcher who saves a corrected spreadsheet sees it on the next rerun.
+    Read in the bounded parse worker (:mod:`mapping.io.sandbox`), like uploads.
     """
+    from mapping.io import sandbox
+
+    sandbox.warm_up()  # the first upload then finds a worker with the readers imported
     return _load_folder(path, _disk_signature(path), lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+# Cache bounds: a cached result holds DataFrames, and each is bounded by the input limits
+# (mapping.domain.limits: 50 MB of files, 200,000 rows, 10 million cells) and by the parse worker
+# that built it (its 2 GB address space held the result *and* its pickle, so a result is
+# under 1 GB; a 47 MB CSV of 200,000 organisations measures 0.16 GB, 52 MB pickled).
+# Uploads: 4 entries, dropped after an hour; folders (the demo, --data): 4 entries.
+_RESULTS_KEPT = 4
+_RESULT_SECONDS = 3600
+
+
+@st.cache_resource(show_spinner=False, max_entries=_RESULTS_KEPT, ttl=_RESULT_SECONDS)
 def _load_folder(path: str, signature: tuple, lang: str) -> Any:
     CALLS["load"] += 1
-    from mapping.io.load import load_path
+    from mapping.io.sandbox import load_path_isolated
 
-    return load_path(path, lang)
+    return load_path_isolated(path, lang)
 
 
 def _disk_signature(path: str) -> tuple:
@@ -205,13 +218,17 @@ def _disk_signature(path: str) -> tuple:
     return tuple((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.exists())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=_RESULTS_KEPT, ttl=_RESULT_SECONDS)
 def load_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> Any:
-    """Load uploaded files; keyed by their names and bytes, so a re-upload is free."""
-    CALLS["load"] += 1
-    from mapping.io.load import load_files
+    """Load uploaded files; keyed by their names and bytes, so a re-upload is free.
 
-    return load_files(list(files), lang)
+    The files are read in a separate process with a memory and time limit
+    (:mod:`mapping.io.sandbox`): a hostile file costs that process, never the server.
+    """
+    CALLS["load"] += 1
+    from mapping.io.sandbox import load_files_isolated
+
+    return load_files_isolated(list(files), lang)
 
 
 # --------------------------------------------------------------------------- saved datasets

@@ -47,10 +47,33 @@ class Limits:
     """Address space of the parse worker process."""
     largest_number: float = 1e9
     """Largest magnitude accepted in a numeric cell (families, scores, coordinates)."""
+    issues: int = 2_000
+    """Problems listed for one load; beyond this one line says how many more there were
+    (a file with a bad value on each of 200,000 rows must not build 200,000 messages)."""
+    sheet_head_bytes: int = 64 * 1024
+    """Bytes read from the start of each worksheet XML to find its ``<dimension>``."""
 
 
 LIMITS = Limits()
 """The limits in force."""
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A quantity in a message, written the reader's way (``200.000`` in Dutch, ``200,000``).
+
+    Message parameters that are amounts (limits, counts, sizes) are passed as
+    ``Amount``; :class:`mapping.io.validate.Collector` formats them per language.
+    """
+
+    value: float
+    decimals: int = 0
+
+    def format(self, lang: str) -> str:
+        """The amount in ``lang``'s number format."""
+        from mapping.i18n import format_number
+
+        return format_number(self.value, lang, self.decimals)
 
 
 # Characters that change how text *looks* without being visible: bidi

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from pyproj import Transformer
 
+from mapping.domain.limits import LIMITS, Amount, text_problem
 from mapping.domain.schema import NEIGHBOURHOOD_CODE_KEYS, NEIGHBOURHOOD_NAME_KEYS
 
 _POLYGONS = ("Polygon", "MultiPolygon")
@@ -102,12 +103,17 @@ def read_neighbourhoods(data: bytes) -> tuple[dict[str, Any] | None, list[GeoPro
     """
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return None, [GeoProblem(0, "", "", "geojson_invalid", {"detail": str(exc)[:120]})]
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # RecursionError: brackets nested thousands deep, which no real file has.
+        return None, [GeoProblem(0, "", "", "geojson_invalid",
+                                 {"detail": str(exc)[:120] or type(exc).__name__})]
     if isinstance(document, dict) and document.get("type") == "Feature":
         document = {"type": "FeatureCollection", "features": [document]}
     if not isinstance(document, dict) or not isinstance(document.get("features"), list):
         return None, [GeoProblem(0, "", "", "geojson_not_collection")]
+    bound = _over_limits(document["features"])
+    if bound is not None:
+        return None, [bound]
     features: list[dict[str, Any]] = []
     problems: list[GeoProblem] = []
     seen: set[str] = set()
@@ -127,6 +133,13 @@ def read_neighbourhoods(data: bytes) -> tuple[dict[str, Any] | None, list[GeoPro
             problems.append(GeoProblem(number, "code", "", "geojson_no_code"))
             continue
         code = code or name
+        # The code is matched against the tables' ids: the same text rules apply.
+        bad_text = [GeoProblem(number, key, text, problem)
+                    for key, text, is_id in (("code", code, True), ("name", name, False))
+                    if text and (problem := text_problem(text, is_id=is_id)) is not None]
+        if bad_text:
+            problems.extend(bad_text)
+            continue
         if code in seen:
             problems.append(GeoProblem(number, "code", str(code), "geojson_duplicate"))
             continue
@@ -139,6 +152,29 @@ def read_neighbourhoods(data: bytes) -> tuple[dict[str, Any] | None, list[GeoPro
             "properties": {**properties, "code": code, "name": name or code},
         })
     return {"type": "FeatureCollection", "features": features}, problems
+
+
+def _over_limits(features: list[Any]) -> GeoProblem | None:
+    """A problem when there are more features or vertices than :data:`LIMITS` allow.
+
+    Counted before any polygon is checked or converted (pyproj per vertex is
+    the expensive part); the count stops at the limit.
+    """
+    if len(features) > LIMITS.geojson_features:
+        return GeoProblem(0, "", "", "geojson_features",
+                          {"found": Amount(len(features)),
+                           "limit": Amount(LIMITS.geojson_features)})
+    vertices = 0
+    for feature in features:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(geometry, dict):
+            continue
+        for _ in _positions(geometry.get("coordinates")):
+            vertices += 1
+            if vertices > LIMITS.geojson_vertices:
+                return GeoProblem(0, "", "", "geojson_vertices",
+                                  {"limit": Amount(LIMITS.geojson_vertices)})
+    return None
 
 
 def neighbourhood_keys(collection: dict[str, Any] | None) -> set[str]:

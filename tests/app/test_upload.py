@@ -78,3 +78,23 @@ def test_invalid_upload_after_a_valid_one_keeps_the_valid_one(app, upload_folder
     at.switch_page("pages/overview.py")
     at.run()
     assert "Geüpload" in " ".join(c.value for c in at.caption)
+
+
+def test_dimension_bomb_upload_is_refused_and_the_app_keeps_working(app):
+    """The 1.5 KB workbook that made calamine abort the whole server: now one message."""
+    from tests.security.test_input import cell_bomb, dimension_bomb
+
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at = _upload([("wijk.xlsx", dimension_bomb(), xlsx)])
+    assert at.error, "no error message"
+    table = at.dataframe[0].value
+    messages = " ".join(table[t("col_message", "nl")])
+    assert "A1:XFD1048576" in messages and "200.000 rijen" in messages
+    assert at.session_state["source.nl"] != "upload"
+    at.file_uploader[0].set_value([("wijk.xlsx", cell_bomb(), xlsx)]).run()
+    assert not at.exception, at.exception
+    assert "A1:XFD1048576" in " ".join(at.dataframe[0].value[t("col_message", "nl")])
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert "Demowijk" in " ".join(c.value for c in at.caption)

@@ -332,7 +332,7 @@ def test_unknown_references():
 
 @pytest.mark.parametrize("value,code", [("abc", "number_invalid"), ("0", "score_range"),
                                         ("5.5", "score_range"), ("-1", "score_range"),
-                                        ("inf", "number_invalid")])
+                                        ("inf", "number_huge")])
 def test_scores(value, code):
     collabs = f"source,target,trust\nM1,W1,{value}\n"
     issue = only(load_files(files(collaborations__csv=collabs)), code)
