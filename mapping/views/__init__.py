@@ -1,0 +1,1 @@
+"""Views: what the analysis looks like on paper and on screen (PDF report, renderers)."""
