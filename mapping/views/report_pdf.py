@@ -488,8 +488,10 @@ class _Builder:
         self.title()
         self.headline()
         self.classes()
-        self.gaps()
+        # The map before the gap sentences: it fits beside the figures on page one,
+        # and the sentences flow on above the network.
         self.map()
+        self.gaps()
         self.network()
         self.coverage_table()
         self.suggestions()
@@ -573,7 +575,7 @@ class _Builder:
 
     def map(self) -> None:
         drawing = map_drawing(self.dataset, self.graph, self.cov, self.report, self.pal,
-                              self.width, 118 * mm, self.font, self.lang)
+                              self.width, 108 * mm, self.font, self.lang)
         if drawing is None:
             self.heading("map")
             self.story.append(self.para(self.t("no_map")))

@@ -180,7 +180,7 @@ def test_map_and_network_pictures_are_drawn_in_the_dashboard_colours(demo_pdf, d
     # Neighbourhood polygons: the share ramp (75 % opaque over the map's background).
     ramp = np.array([int(pal.share_ramp[-1][i:i + 2], 16) for i in (1, 3, 5)])
     ground = np.array([0xf4, 0xf1, 0xea])
-    blended = "#" + "".join(f"{int(round(v)):02x}" for v in 0.75 * ramp + 0.25 * ground)
+    blended = "#" + "".join(f"{int(v + 0.5):02x}" for v in 0.75 * ramp + 0.25 * ground)
     assert _near(pixels, blended) > 5000
     # Organisation markers (opaque) in their category colours.
     assert _near(pixels, pal.formal["wijkteam"]) > 30
