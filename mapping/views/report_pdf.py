@@ -989,7 +989,7 @@ def map_drawing(dataset: Dataset, graph: nx.Graph, cov: cov_mod.Coverage,
         value = share.get(code, share.get(name))
         points = [c for lon, lat, *_ in ring for c in xy(lat, lon)]
         drawing.add(Polygon(points, fillColor=colors.HexColor(pal.share(value)),
-                            fillOpacity=0.75, strokeColor=outline,
+                            fillOpacity=0.55, strokeColor=outline,
                             strokeWidth=0.6, strokeOpacity=0.8))
     markers = len(groups_at) + len(orgs_at)
     # Leaflet's pixel radii, shrunk with the number of markers so a city stays readable.
