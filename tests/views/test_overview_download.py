@@ -68,3 +68,33 @@ def test_pdf_is_built_once_per_dataset_and_view(media):
     assert not at.exception, at.exception
     assert shared.CALLS["report_pdf"] == before
     assert _download_buttons(at)
+
+
+@pytest.mark.parametrize(("query", "version"), [({}, 2), ({"ver": "1"}, 1)])
+def test_saved_dataset_pdf_names_its_version(media, tmp_path, monkeypatch, query, version):
+    """A stored dataset's report says which version it shows ("newest" resolved to its number)."""
+    import streamlit as st
+
+    from mapping.load import load_path
+    from mapping.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'saved.sqlite'}"
+    monkeypatch.setenv("MAPPING_DB", url)
+    demo = load_path(ROOT / "data" / "demo", "nl").dataset.replace(name="wijk-zuid")
+    with open_store(url, seed_demo=False) as db:
+        db.create_dataset("wijk-zuid", demo, author="test")
+        first = demo.organisations.iloc[-1]["id"]
+        db.delete_organisation("wijk-zuid", str(first), author="test")
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for key, value in {"src": "store", "sds": "wijk-zuid", **query}.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception
+        assert _download_buttons(at)
+        pdf = [data for data, mime in media if mime == "application/pdf"][-1]
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+        assert all(f"wijk-zuid · versie {version}" in page for page in pages)
+    finally:
+        st.cache_resource.clear()
