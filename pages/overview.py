@@ -8,6 +8,7 @@ import streamlit as st
 from mapping.i18n import format_percent
 from mapping.session import md_escape
 from mapping.ui_text import number, t
+from mapping.views import report_pdf as pdf_report
 from pages import _shared as shared
 
 
@@ -67,6 +68,48 @@ def neighbourhoods(ctx: shared.Context, report: dict) -> None:
                                                    max_value=100)})
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def district_pdf(key: str, lang: str, hide_names: bool, min_quality: float | None,
+                 present: bool, version: int | None, _dataset, _graph, _placed) -> bytes:
+    """The district report PDF, built once per dataset and view (the key holds the data)."""
+    shared.CALLS["report_pdf"] += 1
+    return pdf_report.report_pdf(_dataset, lang=lang, hide_names=hide_names,
+                                 min_quality=min_quality, version=version,
+                                 presentation=present, graph=_graph, placed=_placed)
+
+
+def saved_version() -> int | None:
+    """The stored version shown (the newest when the sidebar says "latest"), else ``None``."""
+    if shared.view("source") != "store":
+        return None
+    version = shared.view("store_ver") or 0
+    if version:
+        return int(version)
+    try:  # "latest": the number the sidebar resolved, asked again (one small query)
+        history = shared.store().versions(shared.view("store_name"))
+        return int(history["number"].max())
+    except Exception:  # no store or no history: the header simply shows no version
+        return None
+
+
+def download(ctx: shared.Context) -> None:
+    """The district report's download button, built last so the figures show first."""
+    lang = ctx.lang
+    # The same graph and positions as the network page: nodes sit where the room saw them.
+    graph, placed = shared.graph_and_positions(ctx.key, ctx.dataset)
+    try:
+        with st.spinner(pdf_report.message("building", lang)):
+            pdf = district_pdf(ctx.key, lang, ctx.hide_names, ctx.min_quality, ctx.present,
+                               saved_version(), ctx.dataset, graph, placed)
+    except Exception as exc:  # the page stays up; say what went wrong
+        st.error(pdf_report.message("failed", lang, error=str(exc)))
+        return
+    st.download_button(pdf_report.message("download", lang), pdf,
+                       file_name=f"wijkrapport-{ctx.key}.pdf", mime="application/pdf",
+                       icon=":material/picture_as_pdf:", on_click="ignore",
+                       key="district_pdf")
+
+
 def main() -> None:
     ctx = shared.page_header("overview_title")
     if ctx is None:
@@ -79,6 +122,7 @@ def main() -> None:
         gaps(ctx, report)
     with right:
         neighbourhoods(ctx, report)
+    download(ctx)
 
 
 main()

@@ -106,6 +106,9 @@ VERIFIED: dict[str, tuple[str, str]] = {
               " AND GPL-3.0-or-later WITH GCC-exception-3.1", "1.17.1"),
     # Classifier "BSD License" only; licenses/LICENSE is the 3-clause text.
     "segno": ("BSD-3-Clause", "1.6.6"),
+    # License field "BSD license (see license.txt for details), Copyright ..."; the
+    # classifier says "BSD License"; licenses/LICENSE is the 3-clause text (ReportLab Inc.).
+    "reportlab": ("BSD-3-Clause", "5.1.0"),
     # License field "BSD 3-Clause License" followed by the copyright line; the
     # classifier says "BSD License"; licenses/LICENSE is the 3-clause text.
     "traitlets": ("BSD-3-Clause", "5.16.1"),

@@ -200,13 +200,17 @@ def _topic_lines(report: dict[str, Any], t: Any, lang: str) -> list[str]:
 
 
 def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
-    """CLI registrar: ``report PATH [--json] [--min-quality T] [--lang nl|en]``."""
+    """CLI registrar: ``report PATH [--json] [--min-quality T] [--lang nl|en] [--pdf FILE]``."""
     parser = sub.add_parser("report", help="coverage-gap report of a dataset")
     parser.add_argument("path", help="CSV folder or XLSX workbook")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--min-quality", type=float, default=None, metavar="T",
                         help="only collaborations with a mean score of at least T count")
     parser.add_argument("--lang", choices=("nl", "en"), default="nl")
+    parser.add_argument("--pdf", metavar="FILE", default=None,
+                        help="write the printable district report (A4 PDF) to FILE")
+    parser.add_argument("--hide-names", action="store_true",
+                        help="leave contact persons out of the PDF")
     return "report", run
 
 
@@ -218,11 +222,36 @@ def run(args: argparse.Namespace) -> int:
     dataset = load_for_command(args.path, lang)
     if dataset is None:
         return 1
+    if args.pdf:
+        return _write_pdf(dataset, args, lang)
     report = build_report(dataset, min_quality=args.min_quality, lang=lang)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=_json_default))
     else:
         print(format_report(report, lang), end="")
+    return 0
+
+
+def _write_pdf(dataset: Dataset, args: argparse.Namespace, lang: str) -> int:
+    """``report --pdf FILE``: write the district report; exit 1 with a message on failure."""
+    import sys
+
+    from mapping.views.report_pdf import message, page_count, report_pdf
+
+    try:
+        pdf = report_pdf(dataset, lang=lang, hide_names=args.hide_names,
+                         min_quality=args.min_quality)
+    except Exception as exc:  # any failure is a sentence, never a traceback
+        print(message("failed", lang, error=exc), file=sys.stderr)
+        return 1
+    try:
+        with open(args.pdf, "wb") as out:
+            out.write(pdf)
+    except OSError as exc:  # a missing folder, a full disk, no permission
+        print(message("write_failed", lang, path=args.pdf, error=exc.strerror or exc),
+              file=sys.stderr)
+        return 1
+    print(message("written", lang, path=args.pdf, pages=page_count(pdf)))
     return 0
 
 
