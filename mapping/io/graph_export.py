@@ -345,20 +345,15 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]],
                    readme: Sequence[str] = ()) -> bytes:
     """An XLSX workbook of ``(sheet name, table)``: values only, every text cell neutralised."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     for title, frame in sheets:
         sheet = book.create_sheet(title[:31])
         sheet.append([_xlsx_cell(str(c)) for c in frame.columns])
+        # _xlsx_cell neutralises every text that starts like a formula, so openpyxl
+        # stores each string as text (it only makes formulas of strings starting "=").
         for row in frame.itertuples(index=False, name=None):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=_xlsx_cell(value))
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text, never a formula
-                cells.append(cell)
-            sheet.append(cells)
+            sheet.append([_xlsx_cell(v) for v in row])
     if readme:
         sheet = book.create_sheet("README (ignore)")
         for line in readme:

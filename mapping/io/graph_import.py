@@ -531,11 +531,14 @@ def read_gephi_csv(files: Sequence[tuple[str, bytes]]) -> Graph:
 
 def detect(name: str, data: bytes) -> str | None:
     """The format of one file by its content (the name only breaks ties)."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data[:4] == b"PK\x03\x04":
         return "workbook"
+    sniff = data[:65536]
+    if sniff[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as some Windows tools save XML
+        sniff = sniff.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    head = sniff[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
-        lower = data[:65536].lower()
+        lower = sniff.lower()
         if b"<gexf" in lower:
             return "gexf"
         if b"<graphml" in lower:

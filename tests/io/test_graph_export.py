@@ -195,3 +195,17 @@ def test_cli_export_graph(tmp_path):
                           "--format", "csv-nl", "--out", str(tmp_path / "x.zip")], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_control_and_markup_characters_still_give_valid_xml(demo):
+    from tests.security.corpus import CONTROL, HTML_INJECTION
+
+    hostile = list(CONTROL) + list(HTML_INJECTION)
+    orgs = demo.organisations.copy()
+    orgs["name"] = [hostile[i % len(hostile)] + f" {i}" for i in range(len(orgs))]
+    dataset = demo.replace(organisations=orgs)
+    for fmt in ("gexf", "graphml"):
+        graph = ge.read_back(ge.export_bytes(dataset, fmt), fmt)
+        assert graph.number_of_nodes() == 90
+        labels = {d.get("label") for _, d in graph.nodes(data=True)}
+        assert any("<script>" in str(x) for x in labels)  # kept as text, escaped in the file

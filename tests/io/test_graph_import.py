@@ -170,3 +170,10 @@ def test_cli_import_graph_writes_a_folder_that_loads(tmp_path):
                           "--type-field", "Kleur", "--formal", "x", "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and "Kleur" in bad.stderr
+
+
+def test_utf16_file_with_an_entity_still_goes_through_defusedxml():
+    text = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE g [<!ENTITY a "x">]>'
+            "<gexf><graph>&a;</graph></gexf>")
+    result = import_graph([("x.gexf", text.encode("utf-16"))], mapping("Soort"), "en")
+    assert result.errors[0].code == "xml_forbidden"
