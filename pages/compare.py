@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -135,7 +137,8 @@ def export_section(ctx: shared.Context) -> None:
     research = st.toggle(t("export_research", lang), key="cmp_research")
     columns = st.columns(len(graph_export.FORMATS))
     for column, fmt in zip(columns, graph_export.FORMATS, strict=True):
-        data = exported(ctx.key, fmt, bool(research), lang, ctx.dataset)
+        # Built when clicked (a city's exports take seconds each), then cached.
+        data = functools.partial(exported, ctx.key, fmt, bool(research), lang, ctx.dataset)
         column.download_button(t(f"export_{fmt.replace('-', '_')}", lang), data,
                                file_name=graph_export.file_name(ctx.dataset, fmt),
                                mime=graph_export.MIME[fmt], on_click="ignore",
