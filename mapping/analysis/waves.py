@@ -19,6 +19,7 @@ Groups and organisations are matched by id. Names come from the later wave
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import math
@@ -303,23 +304,47 @@ def format_compare(result: dict[str, Any], lang: str = "nl") -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
-    """CLI: ``python -m mapping compare A B [--json] [--lang nl|en]``."""
-    parser = sub.add_parser("compare", help="compare two waves (datasets or versions)",
-                            description="Exit status: 0 compared, 1 a dataset has errors.")
-    parser.add_argument("before", help="the earlier wave: folder, workbook or file")
+    """CLI: ``python -m mapping compare A B [--json] [--lang nl|en] [--db URL]``."""
+    parser = sub.add_parser(
+        "compare", help="compare two waves (datasets or saved versions)",
+        description="A and B are folders, workbooks or files, or saved versions written "
+                    "store:NAME@VERSION (store:NAME for the newest). "
+                    "Exit status: 0 compared, 1 a dataset has errors or does not exist.")
+    parser.add_argument("before", help="the earlier wave")
     parser.add_argument("after", help="the later wave")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--lang", choices=("nl", "en"), default="nl")
     parser.add_argument("--min-quality", type=float, default=None)
+    parser.add_argument("--db", default=None,
+                        help="database URL or SQLite file for store:NAME@VERSION "
+                             "(default: $MAPPING_DB or the user's store)")
     return "compare", run
+
+
+def load_wave(ref: str, lang: str = "nl", db: str | None = None) -> Dataset | None:
+    """A wave for the command line: ``store:NAME[@VERSION]`` or a path; ``None`` after an error.
+
+    Problems are printed to stderr in ``lang``.
+    """
+    from mapping.load import load_for_command
+
+    if not ref.startswith("store:"):
+        return load_for_command(ref, lang)
+    from mapping.store import StoreError, open_store
+
+    name, _, version = ref.removeprefix("store:").partition("@")
+    try:
+        with contextlib.closing(open_store(db)) as store:
+            return store.load(name, version or None)
+    except StoreError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
     """Compare ``args.before`` with ``args.after`` and print the result."""
-    from mapping.load import load_for_command
-
-    a = load_for_command(args.before, args.lang)
-    b = load_for_command(args.after, args.lang)
+    a = load_wave(args.before, args.lang, args.db)
+    b = load_wave(args.after, args.lang, args.db)
     if a is None or b is None:
         return 1
     result = compare(a, b, args.lang, args.min_quality)

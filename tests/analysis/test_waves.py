@@ -119,3 +119,21 @@ def test_cli_compare_json_and_text(tmp_path, pair):
                           str(tmp_path / "nope")], cwd=ROOT, capture_output=True, text=True,
                          timeout=120)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def test_cli_compares_two_saved_versions(tmp_path, pair):
+    from mapping.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'waves.sqlite'}"
+    with open_store(url, seed_demo=False) as db:
+        db.create_dataset("wijk", pair[0], author="test")
+        db.save("wijk", pair[1], author="test")
+    done = subprocess.run([sys.executable, "-m", "mapping", "compare", "store:wijk@1",
+                           "store:wijk", "--db", url, "--json"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [p["a"] for p in json.loads(done.stdout)["collaborations_ended"]] == ["M"]
+    missing = subprocess.run([sys.executable, "-m", "mapping", "compare", "store:wijk@9",
+                              "store:nope", "--db", url], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
