@@ -382,8 +382,20 @@ def csv_nl_bytes(frame: pd.DataFrame, headers: Sequence[str] | None = None) -> b
 
 def result_tables(dataset: Dataset, min_quality: float | None = None
                   ) -> list[tuple[str, pd.DataFrame]]:
-    """Every table and result with ids: the four tables, coverage, quality, measures."""
-    from mapping.coverage import compute, coverage_table, network_from_graph
+    """Every table and result with ids.
+
+    The four tables (Dutch headers), coverage per group and per neighbourhood,
+    the organisations coverage depends on (brokers), collaboration quality per
+    link and per organisation, and the network measures.
+    """
+    from mapping.brokers import brokers
+    from mapping.coverage import (
+        CLASSES,
+        compute,
+        coverage_table,
+        neighbourhood_shares,
+        network_from_graph,
+    )
     from mapping.measures import betweenness
 
     graph = g.build_graph(dataset)
@@ -392,8 +404,19 @@ def result_tables(dataset: Dataset, min_quality: float | None = None
         frame = localised(dataset.table(table), "nl")
         frame = frame.set_axis(header_names(table, list(frame.columns), "nl"), axis=1)
         tables.append((table_file_name(table, "nl"), frame))
-    cov = coverage_table(compute(network_from_graph(graph, min_quality)))
-    tables.append(("dekking", cov))
+    coverage = compute(network_from_graph(graph, min_quality))
+    tables.append(("dekking", coverage_table(coverage)))
+    hoods = neighbourhood_shares(coverage)
+    tables.append(("dekking_per_wijk", pd.DataFrame([{
+        "neighbourhood": h["neighbourhood"], "name": h["name"], "groups": h["groups"],
+        "families": h["families"], "share": h["share"],
+        **{f"{c}_{unit}": h[c][unit] for c in CLASSES for unit in ("groups", "families")},
+    } for h in hoods])))
+    tables.append(("makelaars", pd.DataFrame(
+        [{k: tuple(v) if isinstance(v, list) else v for k, v in b.items()}
+         for b in brokers(coverage)],
+        columns=["id", "name", "kind", "worse_groups", "worse_families", "route_groups",
+                 "route_families", "sole_bridge_for", "sole_bridge"])))
     links = quality.link_quality(graph)
     tables.append(("kwaliteit_samenwerkingen", links))
     tables.append(("kwaliteit_organisaties", quality.organisation_profile(graph, links)))
