@@ -10,12 +10,13 @@ import streamlit as st
 from mapping.analysis.waves import CONDITION_LABELS, compare
 from mapping.dataset import CONDITIONS, Dataset
 from mapping.io import graph_export
+from mapping.io import graph_import as gi
 from mapping.palette import label
 from mapping.session import md_escape
 from mapping.ui_text import t
 from pages import _shared as shared
 
-SOURCES = ("demo", "upload", "store")
+SOURCES = ("demo", "upload", "network", "store")
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -56,6 +57,59 @@ def _stored(side: str, lang: str) -> Dataset | None:
         return None
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def network_graph(files: tuple[tuple[str, bytes], ...]) -> tuple[gi.Graph | None, str | None]:
+    """A network file as nodes and links, or the code of why it cannot be read."""
+    try:
+        return gi.read_graph(files), None
+    except gi.ImportProblem as problem:
+        return None, problem.code
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def network_import(files: tuple[tuple[str, bytes], ...], mapping: gi.Mapping, lang: str):
+    """:func:`mapping.io.graph_import.import_graph`, keyed by the bytes and the mapping."""
+    shared.CALLS["load"] += 1
+    return gi.import_graph(list(files), mapping, lang)
+
+
+def _network(side: str, lang: str) -> Dataset | None:
+    """A Kumu, Gephi, Polinode or Network Canvas file, with the user's type mapping."""
+    files = st.file_uploader(t("compare_network_files", lang), accept_multiple_files=True,
+                             key=f"cmp_{side}_net")
+    if not files:
+        return None
+    pairs = tuple((f.name, f.getvalue()) for f in files)
+    graph, code = network_graph(pairs)
+    if graph is None:
+        st.error(gi.problem_message(gi.ImportProblem(code or "format_unknown", ""), lang))
+        return None
+    fields = gi.attribute_names(graph)
+    if not fields:
+        st.error(gi.problem_message(gi.ImportProblem("format_unknown", ""), lang))
+        return None
+    guess = gi.guess_type_field(graph)
+    field = st.selectbox(t("compare_type_field", lang), fields, key=f"cmp_{side}_field",
+                         index=fields.index(guess) if guess in fields else 0)
+    values = list(gi.attribute_values(graph, field))
+    chosen: dict[str, list[str]] = {}
+    for role in gi.ROLES:
+        taken = {v for vs in chosen.values() for v in vs}
+        chosen[role] = st.multiselect(t(f"compare_role_{role}", lang),
+                                      [v for v in values if v not in taken],
+                                      key=f"cmp_{side}_{role}", placeholder=t("choose", lang))
+    if not (chosen["formal"] or chosen["informal"]) or not chosen["group"]:
+        st.info(t("compare_map", lang))
+        return None
+    mapping = gi.Mapping(field, *(tuple(chosen[r]) for r in gi.ROLES))
+    result = network_import(pairs, mapping, lang)
+    if not result.ok:
+        st.error(t("load_failed", lang, error=result.errors[0].message if result.errors else ""))
+        st.dataframe(result.issues, hide_index=True, width="stretch")
+        return None
+    return result.dataset
+
+
 def picker(side: str, lang: str) -> Dataset | None:
     """One wave: the demo, uploaded files, or a saved dataset version."""
     st.subheader(t(f"compare_{side}", lang))
@@ -63,6 +117,8 @@ def picker(side: str, lang: str) -> Dataset | None:
                       horizontal=True, format_func=lambda s: t(f"compare_src_{s}", lang))
     if source == "store":
         return _stored(side, lang)
+    if source == "network":
+        return _network(side, lang)
     if source == "upload":
         files = st.file_uploader(t("compare_upload", lang), accept_multiple_files=True,
                                  key=f"cmp_{side}_files")

@@ -598,6 +598,31 @@ def attribute_names(graph: Graph) -> list[str]:
     return list(dict.fromkeys(k for n in graph.nodes for k in n.attrs))
 
 
+_TYPE_NAMES = ("type", "elementtype", "networkcanvastype", "soort", "kind", "category",
+               "categorie", "nodetype")
+
+
+def guess_type_field(graph: Graph) -> str | None:
+    """The attribute that most likely holds the node type (for a form's first choice).
+
+    A name tools use for it (``Type``, ``element type``, ``networkCanvasType``,
+    ``Soort``...), else the attribute with the fewest distinct values (at least two).
+    """
+    names = attribute_names(graph)
+    for want in _TYPE_NAMES:
+        for name in names:
+            if _norm(name) == want:
+                return name
+    counts = [(len(attribute_values(graph, n)), n) for n in names]
+    useful = [c for c in counts if c[0] >= 2]
+    return min(useful)[1] if useful else (names[0] if names else None)
+
+
+def problem_message(problem: ImportProblem, lang: str = "nl") -> str:
+    """The message of a file that could not be read at all, in ``lang``."""
+    return _text(problem.code, "en" if lang == "en" else "nl", **problem.params)
+
+
 # Columns the mapping itself fills in: a node attribute of that name does not override them.
 _FIXED = {"organisations": {"id", "name", "kind"}, "parent_groups": {"id", "name"},
           "reach": {"organisation", "group"}, "collaborations": {"source", "target"}}

@@ -61,3 +61,23 @@ def test_research_toggle_rebuilds_the_exports(app):
     at.toggle(key="cmp_research").set_value(True).run()
     assert not at.exception, at.exception
     assert len(at.get("download_button")) == 5
+
+
+def test_network_files_are_imported_with_the_chosen_mapping(app):
+    from tests.io import samples
+
+    before = samples.gexf("1.3")
+    after = before.replace(b'<edge id="0" source="1" target="0" weight="1.0">',
+                           b'<edge id="0" source="1" target="1" weight="1.0">')
+    at = app("compare", {"lang": "en"})
+    for side, data in (("before", before), ("after", after)):
+        at.radio(key=f"cmp_{side}_src").set_value("network").run()
+        uploader = next(u for u in at.file_uploader if u.key == f"cmp_{side}_net")
+        uploader.set_value([("wijk.gexf", data, "application/xml")]).run()
+        assert at.selectbox(key=f"cmp_{side}_field").value == "Soort"  # guessed
+        for role, value in (("formal", samples.FORMAL), ("informal", samples.INFORMAL),
+                            ("group", samples.GROUP)):
+            at.multiselect(key=f"cmp_{side}_{role}").set_value([value]).run()
+    assert not at.exception, at.exception
+    assert ("Somalische moeders lost their route to professional help when Moskee Nuur "
+            "stopped working with Wijkteam De Sluis.") in _text(at)
