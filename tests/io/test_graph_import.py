@@ -177,3 +177,22 @@ def test_utf16_file_with_an_entity_still_goes_through_defusedxml():
             "<gexf><graph>&a;</graph></gexf>")
     result = import_graph([("x.gexf", text.encode("utf-16"))], mapping("Soort"), "en")
     assert result.errors[0].code == "xml_forbidden"
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.3"])
+def test_streamed_gexf_equals_the_tree_reader(monkeypatch, version):
+    data = samples.gexf(version)
+    streamed = gi.read_gexf("x.gexf", data)
+    monkeypatch.setattr(gi, "_plain_xml", lambda _data: False)
+    tree = gi.read_gexf("x.gexf", data)
+    assert [(n.id, n.attrs, n.row) for n in streamed.nodes] == \
+        [(n.id, n.attrs, n.row) for n in tree.nodes]
+    assert [(e.source, e.target, e.attrs) for e in streamed.edges] == \
+        [(e.source, e.target, e.attrs) for e in tree.edges]
+
+
+def test_nested_gexf_nodes_are_a_hypergraph_message():
+    data = (b'<gexf xmlns="http://gexf.net/1.3" version="1.3"><graph><nodes>'
+            b'<node id="a"><nodes><node id="b"/></nodes></node></nodes></graph></gexf>')
+    result = import_graph([("h.gexf", data)], mapping("Soort"), "en")
+    assert result.errors[0].code == "hypergraph"
