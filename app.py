@@ -34,6 +34,7 @@ PAGES = (
     ("collaboration", "pages/collaboration.py"),
     ("roles", "pages/roles.py"),
     ("topics", "pages/topics.py"),
+    ("compare", "pages/compare.py"),
     ("data", "pages/data.py"),
     ("workshop", "pages/workshop.py"),
 )

@@ -62,3 +62,9 @@ from mapping.io.demo import register as _register_demo  # noqa: E402
 from mapping.io.write import register_templates as _register_templates  # noqa: E402
 
 _REGISTRARS.extend([_register_demo, _register_templates])
+
+from mapping.analysis.waves import register as _register_compare  # noqa: E402
+from mapping.io.graph_export import register as _register_export_graph  # noqa: E402
+from mapping.io.graph_import import register as _register_import_graph  # noqa: E402
+
+_REGISTRARS.extend([_register_import_graph, _register_export_graph, _register_compare])

@@ -1,0 +1,556 @@
+"""A district in the files the field opens: Gephi, Kumu, Polinode, Dutch Excel.
+
+* **GEXF 1.3** and **GraphML**: one node per organisation and parent group,
+  one edge per reach link and per collaborating pair (ratings merged, as the
+  dashboard shows them). Nodes carry ``type`` (``formal``/``informal``/
+  ``parent_group``), ``kind``, ``category``, the group's coverage class,
+  distance and routes, the organisation's degree and betweenness and its mean
+  of each of the four conditions; collaboration edges carry the four
+  conditions, their rater counts and the quality. Both read back with
+  networkx (``read_gexf(version="1.3")``, ``read_graphml``) and GraphML with
+  igraph; they open in Gephi.
+* **Kumu** workbook: ``Elements`` (``ID``, ``Label``, ``Type``...) and
+  ``Connections`` (``From``, ``To``, ``Type``...), list cells joined with
+  ``|`` as Kumu reads them. **Polinode** workbook: ``Nodes`` and ``Edges``.
+* **Dutch-Excel CSV** (``csv-nl``): a zip with every table and every result
+  (coverage per group, link and organisation quality, measures), each with
+  ids, as ``;``-separated UTF-8 with BOM and decimal comma, which Dutch Excel
+  opens by double-click; plus the same tables in one XLSX.
+
+Every CSV and XLSX cell that begins with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return is neutralised by :func:`_safe` (a leading ``'``; OWASP ASVS
+5.0 1.2.10), so a name typed as a formula stays text in Excel; numbers stay
+numbers. XLSX cells are written as values, never formulas.
+
+A **research export** (:func:`research_dataset`) leaves out fields that may
+name people (``contact``, ``reported_by``), blanks the ratings of pairs with
+fewer than :data:`MIN_RATERS` raters and the family counts of groups under a
+threshold, and says so in a README sheet (or the file's description).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import re
+import sys
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+import networkx as nx
+import pandas as pd
+
+from mapping.analysis import graph as g
+from mapping.analysis import quality
+from mapping.domain.dataset import CONDITIONS, TABLES, Dataset
+from mapping.io.write import (
+    PERSONAL_COLUMNS,
+    drop_personal,
+    header_names,
+    localised,
+    table_file_name,
+)
+
+FORMATS: tuple[str, ...] = ("gexf", "graphml", "kumu", "polinode", "csv-nl")
+"""Formats :func:`export_bytes` writes."""
+
+MIN_RATERS = quality.MIN_RATERS
+"""Research export: ratings of pairs with fewer raters are blanked."""
+
+MIN_FAMILIES = 10
+"""Research export: family counts of groups with fewer families are blanked."""
+
+SUFFIX = {"gexf": ".gexf", "graphml": ".graphml", "kumu": "-kumu.xlsx",
+          "polinode": "-polinode.xlsx", "csv-nl": "-csv-nl.zip"}
+MIME = {"gexf": "application/xml", "graphml": "application/xml",
+        "kumu": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "polinode": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv-nl": "application/zip"}
+
+NODE_TYPES = {"formal": "formal", "informal": "informal", "group": "parent_group"}
+"""Value of the ``type`` attribute per node kind (import these with the same mapping)."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0 cannot hold these control characters at all (also not escaped).
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+README: dict[str, list[str]] = {
+    "nl": [
+        "Onderzoeksexport van Wijknetwerk.",
+        "Weggelaten: velden die personen kunnen noemen ({personal}).",
+        "Beoordelingen van samenwerkingen met minder dan {raters} beoordelaars zijn leeggemaakt.",
+        "Aantallen gezinnen onder {families} zijn leeggemaakt (kleine aantallen kunnen "
+        "herleidbaar zijn).",
+        "{links} samenwerkingen en {groups} oudergroepen zijn zo afgeschermd.",
+    ],
+    "en": [
+        "Research export from Wijknetwerk.",
+        "Left out: fields that may name people ({personal}).",
+        "Ratings of collaborations with fewer than {raters} raters are blanked.",
+        "Family counts under {families} are blanked (small numbers can identify people).",
+        "{links} collaborations and {groups} parent groups were suppressed this way.",
+    ],
+}
+
+
+def _safe(value: Any) -> Any:
+    """One cell for CSV or XLSX: text that a spreadsheet would run as a formula gets a ``'``.
+
+    Strings beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return
+    are prefixed with ``'``; everything else (numbers included) is returned
+    unchanged.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+# --------------------------------------------------------------------------- research
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """What a research export left out."""
+
+    links: int
+    groups: int
+    min_raters: int
+    min_families: int
+
+    def readme(self, lang: str = "nl") -> list[str]:
+        """The README lines in ``lang``."""
+        values = {"personal": ", ".join(PERSONAL_COLUMNS), "raters": self.min_raters,
+                  "families": self.min_families, "links": self.links, "groups": self.groups}
+        return [line.format(**values) for line in README["en" if lang == "en" else "nl"]]
+
+
+def research_dataset(dataset: Dataset, min_families: int = MIN_FAMILIES,
+                     min_raters: int = MIN_RATERS) -> tuple[Dataset, Suppression]:
+    """``dataset`` without personal fields and small cells (see module docstring)."""
+    plain = drop_personal(dataset)
+    collabs = plain.collaborations.copy()
+    pairs = [tuple(sorted((str(a), str(b))))
+             for a, b in zip(collabs["source"], collabs["target"], strict=True)]
+    per_pair = Counter(pairs)
+    few = pd.Series([per_pair[p] < min_raters for p in pairs], index=collabs.index, dtype=bool)
+    present = [c for c in CONDITIONS if c in collabs.columns]
+    if present:
+        collabs.loc[few, present] = math.nan
+    groups = plain.parent_groups.copy()
+    small = groups["families"].notna() & (groups["families"].astype("Float64") < min_families)
+    small = small.fillna(False).astype(bool)
+    groups.loc[small, "families"] = pd.NA
+    suppressed = Suppression(len({p for p, f in zip(pairs, few, strict=True) if f}),
+                             int(small.sum()), min_raters, min_families)
+    return plain.replace(collaborations=collabs, parent_groups=groups), suppressed
+
+
+# --------------------------------------------------------------------------- network tables
+
+
+def _plain(value: Any) -> Any:
+    """A value for a file: lists joined with ``|``, missing as ``None``, numpy as Python."""
+    if isinstance(value, (tuple, list)):
+        return "|".join(str(v) for v in value) if value else None
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value
+
+
+def _node_ids(dataset: Dataset) -> dict[str, str]:
+    """Graph key -> id in the file: the own id, prefixed only when an org and a group share one."""
+    orgs = set(dataset.organisations["id"].astype(str))
+    groups = set(dataset.parent_groups["id"].astype(str))
+    clash = bool(orgs & groups)
+    ids = {g.org_node(i): (f"o:{i}" if clash else i) for i in orgs}
+    ids.update({g.group_node(i): (f"g:{i}" if clash else i) for i in groups})
+    return ids
+
+
+def network_tables(dataset: Dataset, min_quality: float | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per node and one per edge, with every attribute the graph formats carry.
+
+    Node columns: ``id``, ``label``, ``type`` (:data:`NODE_TYPES`), the
+    table's own columns, then ``coverage``, ``distance``, ``routes``,
+    ``fragile`` (groups) and ``degree``, ``betweenness``, the four conditions
+    and ``quality`` (organisations). Edge columns: ``source``, ``target``,
+    ``type`` (``reach``/``collaboration``) and the link's attributes.
+    """
+    from mapping.analysis.coverage import compute, network_from_graph
+    from mapping.analysis.measures import betweenness
+
+    graph = g.build_graph(dataset)
+    cov = compute(network_from_graph(graph, min_quality))
+    collab = g.collaboration_graph(graph, min_quality)
+    degree = dict(collab.degree())
+    between = betweenness(collab)["values"]
+    profile = quality.organisation_profile(graph).set_index("id")
+    ids = _node_ids(dataset)
+    nodes: list[dict[str, Any]] = []
+    for key, data in graph.nodes(data=True):
+        row: dict[str, Any] = {"id": ids[key], "label": data.get("name") or data["id"]}
+        if data["type"] == g.ORG:
+            row["type"] = NODE_TYPES[data.get("kind") or "informal"]
+        else:
+            row["type"] = NODE_TYPES["group"]
+        row.update({k: _plain(v) for k, v in data.items() if k not in ("type", "id", "name")})
+        if data["type"] == g.GROUP:
+            gc = cov.groups.get(data["id"])
+            if gc is not None:
+                row.update(coverage=gc.coverage, distance=gc.distance, routes=gc.routes,
+                           fragile=gc.fragile)
+        else:
+            row.update(degree=int(degree.get(key, 0)), betweenness=float(between.get(key, 0.0)))
+            if data["id"] in profile.index:
+                means = profile.loc[data["id"]]
+                for c in (*CONDITIONS, "quality"):
+                    row[c] = _plain(float(means[c]))
+        nodes.append(row)
+    edges: list[dict[str, Any]] = []
+    for u, v, data in graph.edges(data=True):
+        row = {"source": ids[u], "target": ids[v], "type": data["type"]}
+        if data["type"] == g.REACH:
+            if graph.nodes[u]["type"] == g.GROUP:  # reach always runs organisation -> group
+                row["source"], row["target"] = ids[v], ids[u]
+            row.update({k: _plain(x) for k, x in data.items() if k != "type"})
+        else:
+            row.update(form=_plain(data.get("forms")), raters=data.get("raters"))
+            for c in CONDITIONS:
+                row[c] = _plain(data.get(c))
+                row[f"{c}_n"] = data.get(f"{c}_n")
+            row["quality"] = _plain(data.get("quality"))
+        edges.append(row)
+    return _frame(nodes), _frame(edges)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    return pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=columns,
+                        dtype=object)
+
+
+# --------------------------------------------------------------------------- XML formats
+
+
+def _xml_text(value: Any) -> str:
+    return _ILLEGAL_XML.sub("", str(value))
+
+
+def _xml_type(values: Iterable[Any], fmt: str) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "boolean"
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "integer" if fmt == "gexf" else "long"
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return "double"
+    return "string"
+
+
+def _xml_value(value: Any, kind: str) -> str:
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "double":
+        return repr(float(value))
+    return _xml_text(value)
+
+
+def to_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") -> bytes:
+    """GEXF 1.3 text of :func:`network_tables` (undirected, static)."""
+    node_cols = [c for c in nodes.columns if c not in ("id", "label")]
+    edge_cols = [c for c in edges.columns if c not in ("source", "target")]
+    node_types = {c: _xml_type(nodes[c], "gexf") for c in node_cols}
+    edge_types = {c: _xml_type(edges[c], "gexf") for c in edge_cols}
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
+           f"  <meta><creator>Wijknetwerk</creator>"
+           f"<description>{xml_escape(_xml_text(description))}</description></meta>",
+           '  <graph defaultedgetype="undirected" mode="static">',
+           '    <attributes class="node">']
+    out += [f'      <attribute id="n{i}" title={quoteattr(c)} type="{node_types[c]}"/>'
+            for i, c in enumerate(node_cols)]
+    out += ["    </attributes>", '    <attributes class="edge">']
+    out += [f'      <attribute id="e{i}" title={quoteattr(c)} type="{edge_types[c]}"/>'
+            for i, c in enumerate(edge_cols)]
+    out += ["    </attributes>", "    <nodes>"]
+    for row in nodes.itertuples(index=False, name=None):
+        data = dict(zip(nodes.columns, row, strict=True))
+        values = "".join(
+            f"<attvalue for=\"n{i}\" value={quoteattr(_xml_value(data[c], node_types[c]))}/>"
+            for i, c in enumerate(node_cols) if data[c] is not None)
+        out.append(f"      <node id={quoteattr(_xml_text(data['id']))} "
+                   f"label={quoteattr(_xml_text(data['label']))}><attvalues>{values}"
+                   f"</attvalues></node>")
+    out += ["    </nodes>", "    <edges>"]
+    for number, row in enumerate(edges.itertuples(index=False, name=None)):
+        data = dict(zip(edges.columns, row, strict=True))
+        values = "".join(
+            f"<attvalue for=\"e{i}\" value={quoteattr(_xml_value(data[c], edge_types[c]))}/>"
+            for i, c in enumerate(edge_cols) if data[c] is not None)
+        out.append(f"      <edge id=\"{number}\" source={quoteattr(_xml_text(data['source']))} "
+                   f"target={quoteattr(_xml_text(data['target']))}><attvalues>{values}"
+                   f"</attvalues></edge>")
+    out += ["    </edges>", "  </graph>", "</gexf>", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+def to_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") -> bytes:
+    """GraphML text of :func:`network_tables` (undirected; typed keys)."""
+    node_cols = [c for c in nodes.columns if c != "id"]
+    edge_cols = [c for c in edges.columns if c not in ("source", "target")]
+    node_types = {c: _xml_type(nodes[c], "graphml") for c in node_cols}
+    edge_types = {c: _xml_type(edges[c], "graphml") for c in edge_cols}
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+           '  <key id="description" for="graph" attr.name="description" attr.type="string"/>']
+    out += [f'  <key id="n{i}" for="node" attr.name={quoteattr(c)} attr.type="{node_types[c]}"/>'
+            for i, c in enumerate(node_cols)]
+    out += [f'  <key id="e{i}" for="edge" attr.name={quoteattr(c)} attr.type="{edge_types[c]}"/>'
+            for i, c in enumerate(edge_cols)]
+    out.append('  <graph id="wijknetwerk" edgedefault="undirected">')
+    out.append(f'    <data key="description">{xml_escape(_xml_text(description))}</data>')
+    for row in nodes.itertuples(index=False, name=None):
+        data = dict(zip(nodes.columns, row, strict=True))
+        values = "".join(f'<data key="n{i}">{xml_escape(_xml_value(data[c], node_types[c]))}'
+                         f"</data>" for i, c in enumerate(node_cols) if data[c] is not None)
+        out.append(f"    <node id={quoteattr(_xml_text(data['id']))}>{values}</node>")
+    for row in edges.itertuples(index=False, name=None):
+        data = dict(zip(edges.columns, row, strict=True))
+        values = "".join(f'<data key="e{i}">{xml_escape(_xml_value(data[c], edge_types[c]))}'
+                         f"</data>" for i, c in enumerate(edge_cols) if data[c] is not None)
+        out.append(f"    <edge source={quoteattr(_xml_text(data['source']))} "
+                   f"target={quoteattr(_xml_text(data['target']))}>{values}</edge>")
+    out += ["  </graph>", "</graphml>", ""]
+    return "\n".join(out).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- workbooks and CSV
+
+
+def _xlsx_cell(value: Any) -> Any:
+    value = _plain(value)
+    if isinstance(value, str):
+        return _safe(_ILLEGAL_XML.sub("", value))
+    return value
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]],
+                   readme: Sequence[str] = ()) -> bytes:
+    """An XLSX workbook of ``(sheet name, table)``: values only, every text cell neutralised."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, frame in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append([_xlsx_cell(str(c)) for c in frame.columns])
+        # _xlsx_cell neutralises every text that starts like a formula, so openpyxl
+        # stores each string as text (it only makes formulas of strings starting "=").
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_xlsx_cell(v) for v in row])
+    if readme:
+        sheet = book.create_sheet("README (ignore)")
+        for line in readme:
+            sheet.append([_xlsx_cell(line)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    from mapping.io.write import cell_text
+
+    value = _plain(value)
+    return "" if value is None else cell_text(_safe(value), decimal_comma=True)
+
+
+def csv_nl_bytes(frame: pd.DataFrame, headers: Sequence[str] | None = None) -> bytes:
+    """One table as Dutch-Excel CSV: ``;``, decimal comma, CRLF, UTF-8 with BOM."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([_csv_cell(h) for h in (headers or [str(c) for c in frame.columns])])
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([_csv_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def result_tables(dataset: Dataset, min_quality: float | None = None
+                  ) -> list[tuple[str, pd.DataFrame]]:
+    """Every table and result with ids.
+
+    The four tables (Dutch headers), coverage per group and per neighbourhood,
+    the organisations coverage depends on (brokers), collaboration quality per
+    link and per organisation, and the network measures.
+    """
+    from mapping.analysis.brokers import brokers
+    from mapping.analysis.coverage import (
+        CLASSES,
+        compute,
+        coverage_table,
+        neighbourhood_shares,
+        network_from_graph,
+    )
+    from mapping.analysis.measures import betweenness
+
+    graph = g.build_graph(dataset)
+    tables: list[tuple[str, pd.DataFrame]] = []
+    for table in TABLES:
+        frame = localised(dataset.table(table), "nl")
+        frame = frame.set_axis(header_names(table, list(frame.columns), "nl"), axis=1)
+        tables.append((table_file_name(table, "nl"), frame))
+    coverage = compute(network_from_graph(graph, min_quality))
+    tables.append(("dekking", coverage_table(coverage)))
+    hoods = neighbourhood_shares(coverage)
+    tables.append(("dekking_per_wijk", pd.DataFrame([{
+        "neighbourhood": h["neighbourhood"], "name": h["name"], "groups": h["groups"],
+        "families": h["families"], "share": h["share"],
+        **{f"{c}_{unit}": h[c][unit] for c in CLASSES for unit in ("groups", "families")},
+    } for h in hoods])))
+    tables.append(("makelaars", pd.DataFrame(
+        [{k: tuple(v) if isinstance(v, list) else v for k, v in b.items()}
+         for b in brokers(coverage)],
+        columns=["id", "name", "kind", "worse_groups", "worse_families", "route_groups",
+                 "route_families", "sole_bridge_for", "sole_bridge"])))
+    links = quality.link_quality(graph)
+    tables.append(("kwaliteit_samenwerkingen", links))
+    tables.append(("kwaliteit_organisaties", quality.organisation_profile(graph, links)))
+    collab = g.collaboration_graph(graph, min_quality)
+    between = betweenness(collab)["values"]
+    ids = {n: d["id"] for n, d in collab.nodes(data=True)}
+    tables.append(("netwerkmaten", pd.DataFrame({
+        "id": [ids[n] for n in collab.nodes],
+        "name": [collab.nodes[n].get("name") for n in collab.nodes],
+        "degree": [collab.degree(n) for n in collab.nodes],
+        "betweenness": [between.get(n, 0.0) for n in collab.nodes]})))
+    return tables
+
+
+def csv_zip_bytes(dataset: Dataset, readme: Sequence[str] = (),
+                  min_quality: float | None = None) -> bytes:
+    """A zip of Dutch-Excel CSVs of :func:`result_tables`, plus all of them in one XLSX."""
+    tables = result_tables(dataset, min_quality)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in tables:
+            archive.writestr(f"{name}.csv", csv_nl_bytes(frame))
+        archive.writestr("wijknetwerk.xlsx", workbook_bytes(tables, readme))
+        if readme:
+            archive.writestr("LEESMIJ-README.txt", ("\r\n".join(readme) + "\r\n").encode(
+                "utf-8-sig"))
+    return buffer.getvalue()
+
+
+def kumu_sheets(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Kumu's Elements (``ID``, ``Label``, ``Type``...) and Connections (``From``, ``To``...)."""
+    elements = nodes.rename(columns={"id": "ID", "label": "Label", "type": "Type"})
+    connections = edges.rename(columns={"source": "From", "to": "To", "target": "To",
+                                        "type": "Type"})
+    return [("Elements", elements), ("Connections", connections)]
+
+
+def polinode_sheets(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Polinode's Nodes (``Id``, ``Name``...) and Edges (``Source``, ``Target``...)."""
+    return [("Nodes", nodes.rename(columns={"id": "Id", "label": "Name", "type": "Type"})),
+            ("Edges", edges.rename(columns={"source": "Source", "target": "Target",
+                                            "type": "Type"}))]
+
+
+def export_bytes(dataset: Dataset, fmt: str, *, research: bool = False,
+                 min_families: int = MIN_FAMILIES, lang: str = "nl",
+                 min_quality: float | None = None) -> bytes:
+    """``dataset`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    Parameters
+    ----------
+    dataset
+        The district.
+    fmt
+        ``gexf``, ``graphml``, ``kumu``, ``polinode`` or ``csv-nl``.
+    research
+        Write a research export (:func:`research_dataset`), with a README.
+    min_families
+        Research export: family counts under this number are blanked.
+    lang
+        Language of the README lines.
+    min_quality
+        Collaborations that count as links for coverage and measures.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+    readme: list[str] = []
+    if research:
+        dataset, suppressed = research_dataset(dataset, min_families)
+        readme = suppressed.readme(lang)
+    if fmt == "csv-nl":
+        return csv_zip_bytes(dataset, readme, min_quality)
+    nodes, edges = network_tables(dataset, min_quality)
+    if fmt == "gexf":
+        return to_gexf(nodes, edges, " ".join(readme) or dataset.name)
+    if fmt == "graphml":
+        return to_graphml(nodes, edges, " ".join(readme) or dataset.name)
+    sheets = kumu_sheets(nodes, edges) if fmt == "kumu" else polinode_sheets(nodes, edges)
+    return workbook_bytes(sheets, readme)
+
+
+def file_name(dataset: Dataset, fmt: str) -> str:
+    """A download name: the dataset's name plus the format's suffix."""
+    stem = re.sub(r"[^\w.-]+", "-", dataset.name).strip("-") or "wijknetwerk"
+    return stem + SUFFIX[fmt]
+
+
+def read_back(data: bytes, fmt: str) -> nx.Graph:
+    """A GEXF or GraphML export read with networkx (as Gephi users' scripts do)."""
+    buffer = io.BytesIO(data)
+    if fmt == "gexf":
+        return nx.read_gexf(buffer, version="1.3")
+    return nx.read_graphml(buffer)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
+    """CLI: ``python -m mapping export-graph PATH --format F --out FILE [--research]``."""
+    parser = sub.add_parser(
+        "export-graph", help="export for Gephi, Kumu, Polinode or Dutch Excel",
+        description="Exit status: 0 written, 1 the data has errors, 2 usage error.")
+    parser.add_argument("path", help="folder of CSV files, XLSX workbook or single file")
+    parser.add_argument("--format", required=True, choices=FORMATS)
+    parser.add_argument("--out", required=True, help="file to write")
+    parser.add_argument("--research", action="store_true",
+                        help="leave out personal fields and suppress small cells")
+    parser.add_argument("--min-families", type=int, default=MIN_FAMILIES)
+    parser.add_argument("--lang", choices=("nl", "en"), default="nl")
+    return "export-graph", run_export
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Load ``args.path`` and write it in ``args.format`` to ``args.out``."""
+    from mapping.io.load import load_for_command
+
+    dataset = load_for_command(args.path, args.lang)
+    if dataset is None:
+        return 1
+    data = export_bytes(dataset, args.format, research=args.research,
+                        min_families=args.min_families, lang=args.lang)
+    try:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        print(f"{args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: {len(data)} bytes")
+    return 0
