@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mapping.domain import limits as lim
+from mapping.domain import rules
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS
@@ -62,28 +63,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Column {position} has values but no header; kept as '{name}'."),
     "row_ragged": ("Deze rij heeft {found} waarden, de kopregel heeft er {expected}.",
                    "This row has {found} values; the header row has {expected}."),
-    "value_required": ("Verplichte waarde ontbreekt.", "Required value is missing."),
     "id_duplicate": ("Id '{value}' komt vaker voor (eerst in rij {first}).",
                      "Id '{value}' appears more than once (first in row {first})."),
-    "kind_invalid": ("Moet 'formeel' of 'informeel' zijn.", "Must be 'formal' or 'informal'."),
-    "number_invalid": ("Geen getal{hint}.", "Not a number{hint}."),
-    "score_range": ("Moet tussen 1 en 5 liggen.", "Must be between 1 and 5."),
-    "count_negative": ("Mag niet negatief zijn.", "Must not be negative."),
-    "count_not_whole": ("Moet een heel getal zijn.", "Must be a whole number."),
-    "lat_range": ("Breedtegraad moet tussen -90 en 90 liggen.",
-                  "Latitude must be between -90 and 90."),
-    "lon_range": ("Lengtegraad moet tussen -180 en 180 liggen.",
-                  "Longitude must be between -180 and 180."),
-    "rd_range": ("Valt buiten Nederland in RD-coördinaten ({axis} tussen {low} en {high}).",
-                 "Outside the Netherlands in RD New ({axis} between {low} and {high})."),
     "coord_pair": ("Alleen {given} is ingevuld; {missing} ontbreekt.",
                    "Only {given} is filled in; {missing} is missing."),
     "unknown_organisation": ("Organisatie '{value}' staat niet in de organisaties.",
                              "Organisation '{value}' is not in the organisations."),
     "unknown_group": ("Oudergroep '{value}' staat niet in de oudergroepen.",
                       "Parent group '{value}' is not in the parent groups."),
-    "category_unknown": ("Onbekende categorie '{value}' (bekend: {known}); wel geladen.",
-                         "Unknown category '{value}' (known: {known}); loaded anyway."),
     "org_no_location": ("Organisatie zonder coördinaten: staat niet als punt op de kaart.",
                         "Organisation without coordinates: not shown as a point on the map."),
     "group_no_families": ("Aantal gezinnen onbekend: telt niet mee in de weging naar gezinnen.",
@@ -211,7 +198,7 @@ class Collector:
         """The text of ``code`` in this collector's language."""
         if code in lim.MESSAGES:  # the shared text rules, same words as the store's
             return lim.message(code, self.lang)
-        nl, en = MESSAGES[code]
+        nl, en = MESSAGES[code] if code in MESSAGES else rules.MESSAGES[code]
         params = {k: v.format(self.lang) if isinstance(v, lim.Amount) else v
                   for k, v in params.items()}
         return (en if self.lang == "en" else nl).format(**params)
@@ -390,83 +377,20 @@ def _report(col: Collector, severity: str, code: str, raw: RawTable, header: str
         col.add(severity, code, raw.file, raw.numbers[index], header, cells.iloc[index], **params)
 
 
-def _numbers(cells: pd.Series, decimal_comma: bool) -> pd.Series:
-    text = cells.astype("string").str.replace(" ", "", regex=False)
-    if decimal_comma:
-        has_comma = text.str.contains(",", regex=False).fillna(False)
-        text = text.where(~has_comma, text.str.replace(".", "", regex=False))
-        text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").astype(float)
-
-
-_NUMERIC = ("score", "count", "lat", "lon", "rd")
-
-
-def _convert_number(raw: RawTable, column: sc.Column, header: str, cells: pd.Series,
-                    col: Collector) -> pd.Series:
-    values = _numbers(cells, raw.decimal_comma)
-    given = cells.notna().to_numpy()
-    parsed = values.to_numpy()
-    with np.errstate(invalid="ignore"):
-        # 1e20 families would overflow the Int64 column; 1e308 scores break sums: refused here
-        # with row and column, by the shared rule (limits.number_problem).
-        huge = given & (np.isinf(parsed) | (np.abs(np.nan_to_num(parsed)) > LIMITS.largest_number))
-    _report(col, ERROR, "number_huge", raw, header, cells, huge)
-    bad = given & np.isnan(parsed)
-    hint = ""
-    if not raw.decimal_comma and cells[bad].astype(str).str.contains(",").any():
-        hint = (" (gebruik een punt als decimaalteken)" if col.lang != "en"
-                else " (use a point as decimal separator)")
-    _report(col, ERROR, "number_invalid", raw, header, cells, bad, hint=hint)
-    values[bad | huge] = np.nan
-    ok = given & ~bad & ~huge
-    arr = values.to_numpy()
-    if column.dtype == "score":
-        _report(col, ERROR, "score_range", raw, header, cells, ok & ((arr < 1) | (arr > 5)))
-    elif column.dtype == "count":
-        _report(col, ERROR, "count_negative", raw, header, cells, ok & (arr < 0))
-        _report(col, ERROR, "count_not_whole", raw, header, cells,
-                ok & (arr >= 0) & (np.floor(np.nan_to_num(arr)) != np.nan_to_num(arr)))
-    elif column.dtype in ("lat", "lon"):
-        out = ok & ((arr < column.minimum) | (arr > column.maximum))
-        _report(col, ERROR, f"{column.dtype}_range", raw, header, cells, out)
-    elif column.dtype == "rd":
-        out = ok & ((arr < column.minimum) | (arr > column.maximum))
-        _report(col, ERROR, "rd_range", raw, header, cells, out, axis=column.name,
-                low=f"{column.minimum:,.0f}", high=f"{column.maximum:,.0f}")
-    return values
-
-
-def _convert_list(cells: pd.Series, topics: bool) -> pd.Series:
-    def split(cell: str | None) -> tuple[str, ...]:
-        if cell is None:
-            return ()
-        parts = (p.strip() for p in cell.split(sc.LIST_SEPARATOR))
-        return tuple(sc.canonical_topic(p) if topics else p for p in parts if p)
-
-    return pd.Series([split(c) for c in cells], dtype=object)
-
-
 def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: pd.Series,
                     col: Collector) -> pd.Series:
-    if column.required:
-        _report(col, ERROR, "value_required", raw, header, cells, cells.isna())
-    if column.dtype in ("score", "count", "lat", "lon", "rd"):
-        return _convert_number(raw, column, header, cells, col)
-    if column.dtype == "list":
-        return _convert_list(cells, topics=column.name == "topics")
-    if column.dtype == "kind":
-        kinds = pd.Series([sc.canonical_kind(c) if c is not None else None for c in cells],
-                          dtype=object)
-        _report(col, ERROR, "kind_invalid", raw, header, cells, cells.notna() & kinds.isna())
-        return kinds
-    if column.dtype == "category":
-        found = [sc.canonical_category(c) if c is not None else (None, True) for c in cells]
-        unknown = np.array([not known for _, known in found])
-        known_list = ", ".join(sc.CATEGORIES)
-        _report(col, WARNING, "category_unknown", raw, header, cells, unknown, known=known_list)
-        return pd.Series([value for value, _ in found], dtype=object)
-    return cells
+    """Typed values by the shared rules (:mod:`mapping.domain.rules`), findings reported."""
+    values, findings = rules.convert(column, cells, raw.decimal_comma)
+    for finding in findings:
+        params = dict(finding.params)
+        if finding.code == "number_invalid" and finding.mask.any() and not raw.decimal_comma \
+                and cells[finding.mask].astype(str).str.contains(",").any():
+            params["hint"] = (" (gebruik een punt als decimaalteken)" if col.lang != "en"
+                              else " (use a point as decimal separator)")
+        elif finding.code == "number_invalid":
+            params["hint"] = ""
+        _report(col, finding.severity, finding.code, raw, header, cells, finding.mask, **params)
+    return values
 
 
 def _check_ragged(raw: RawTable, col: Collector) -> None:
@@ -524,7 +448,7 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
     for column in schema.columns:
         if column.name in known:
             cells = _cells(raw, known[column.name])
-            if column.dtype not in _NUMERIC:  # a bad number cell is already number_invalid
+            if column.dtype not in rules.NUMERIC:  # a bad number cell is already number_invalid
                 _check_text(raw, headers[column.name], cells, column.dtype in ("id", "ref"), col)
             blank[column.name] = cells.isna().to_numpy()
             typed[column.name] = _convert_column(raw, column, headers[column.name], cells, col)

@@ -97,7 +97,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from mapping.domain import limits
+from mapping.domain import limits, rules
 from mapping.domain import schema as sc
 from mapping.domain.dataset import CONDITIONS, TABLES, Dataset
 from mapping.i18n import Catalog, normalise_lang, translate
@@ -165,15 +165,11 @@ CANONICAL: dict[str, tuple[str, ...]] = {
 _LIST_COLUMNS = frozenset({"languages", "topics"})
 _FLOAT_COLUMNS = frozenset({"lat", "lon", "strength", *CONDITIONS})
 _INT_COLUMNS = frozenset({"families"})
-_SCORE_COLUMNS = frozenset({"strength", *CONDITIONS})
 _REQUIRED: dict[str, tuple[str, ...]] = {
-    "organisations": ("id", "name", "kind"),
-    "parent_groups": ("id", "name"),
-    "reach": ("organisation", "group"),
-    "collaborations": ("source", "target"),
+    table: tuple(c.name for c in schema.columns if c.required)
+    for table, schema in sc.SCHEMAS.items()
 }
-_KINDS = {"formal": "formal", "formeel": "formal", "informal": "informal",
-          "informeel": "informal"}
+"""Required fields per table: the schema's, as for files."""
 
 MESSAGES: Catalog = {
     "nl": {
@@ -183,14 +179,7 @@ MESSAGES: Catalog = {
         "version_not_found": "Versie {version} van dataset '{name}' bestaat niet.",
         "label_not_found": "Dataset '{name}' heeft geen versie met het label '{label}'.",
         "nothing_to_undo": "Er is niets om ongedaan te maken in '{name}'.",
-        "required": "Veld '{field}' is verplicht.",
         "unknown_column": "Onbekend veld '{field}'.",
-        "bad_kind": "Soort moet 'formeel' of 'informeel' zijn, niet '{value}'.",
-        "bad_number": "Veld '{field}': '{value}' is geen getal.",
-        "score_range": "Veld '{field}' moet tussen 1 en 5 liggen, niet {value}.",
-        "families_range": "Aantal gezinnen moet een geheel getal van 0 of meer zijn, "
-                          "niet {value}.",
-        "coordinate_range": "Veld '{field}': {value} ligt buiten het bereik van coördinaten.",
         "duplicate_organisation": "Er bestaat al een organisatie met id '{id}'.",
         "duplicate_group": "Er bestaat al een oudergroep met id '{id}'.",
         "unknown_organisation": "Organisatie '{id}' bestaat niet.",
@@ -217,14 +206,7 @@ MESSAGES: Catalog = {
         "version_not_found": "Version {version} of dataset '{name}' does not exist.",
         "label_not_found": "Dataset '{name}' has no version labelled '{label}'.",
         "nothing_to_undo": "There is nothing to undo in '{name}'.",
-        "required": "Field '{field}' is required.",
         "unknown_column": "Unknown field '{field}'.",
-        "bad_kind": "Kind must be 'formal' or 'informal', not '{value}'.",
-        "bad_number": "Field '{field}': '{value}' is not a number.",
-        "score_range": "Field '{field}' must be between 1 and 5, not {value}.",
-        "families_range": "Number of families must be a whole number of 0 or more, "
-                          "not {value}.",
-        "coordinate_range": "Field '{field}': {value} is outside the coordinate range.",
         "duplicate_organisation": "An organisation with id '{id}' already exists.",
         "duplicate_group": "A parent group with id '{id}' already exists.",
         "unknown_organisation": "Organisation '{id}' does not exist.",
@@ -331,6 +313,7 @@ _FAILURE_MESSAGES: Catalog = {
         "db_failed": "De database gaf een fout; er is niets opgeslagen. Probeer het opnieuw; "
                      "blijft het misgaan, kijk dan in het serverlog.",
         "text_field": "Veld '{field}': {problem}",
+        "rule_field": "Veld '{field}': {problem}",
         "text_cell": "Tabel {table}, rij {row}, kolom '{field}': {problem}",
         "export_failed": "Kan niet schrijven naar {path}: {reason}",
     },
@@ -349,6 +332,7 @@ _FAILURE_MESSAGES: Catalog = {
         "db_failed": "The database reported an error; nothing was saved. Try again; if it "
                      "keeps failing, see the server log.",
         "text_field": "Field '{field}': {problem}",
+        "rule_field": "Field '{field}': {problem}",
         "text_cell": "Table {table}, row {row}, column '{field}': {problem}",
         "export_failed": "Cannot write to {path}: {reason}",
     },
@@ -417,6 +401,33 @@ class TextRefused(EditError):
             params["table"] = schema.name if lang == "en" else schema.dutch
         return translate(MESSAGES, self.key, lang, problem=limits.message(self.code, lang),
                          **params)
+
+
+class RuleRefused(EditError):
+    """A value refused by the schema's rules (:mod:`mapping.domain.rules`): the same code
+    and words as for a cell in a file (``score_range``, ``kind_invalid``, ``number_invalid``...).
+
+    Parameters
+    ----------
+    code
+        The :data:`mapping.domain.rules.MESSAGES` code.
+    field
+        The field or column.
+    **params
+        The rule's parameters (for the message).
+    """
+
+    def __init__(self, code: str, field: str, **params: Any) -> None:
+        self.code, self.rule_params = code, params
+        super().__init__("rule_field", field=_printable(field))
+        self.key = code  # the issue code a file's cell would get
+
+    def message(self, lang: str = "nl") -> str:
+        """The message in ``lang``, with the loader's text for the problem."""
+        lang = normalise_lang(lang)
+        return translate(MESSAGES, "rule_field", lang,
+                         problem=rules.message(self.code, lang, **self.rule_params),
+                         **self.params)
 
 
 def _printable(text: Any) -> str:
@@ -1712,7 +1723,7 @@ def _coerce(edit: _Edit, table: str, record: Mapping[str, Any]) -> dict[str, Any
             column = _canonical_column(name)
             edit.add_column(table, column)
             columns[name] = column
-        out[name] = _coerce_value(column, value)
+        out[name] = _coerce_value(table, column, value)
     return out
 
 
@@ -1724,8 +1735,16 @@ def _missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _coerce_value(column: _Column, value: Any) -> Any:
+def _coerce_value(table: str, column: _Column, value: Any) -> Any:
+    """A form or join value for ``table``: the schema's rules for its columns (as for files),
+    the stored column's kind for extra columns."""
     name, kind = column.name, column.kind
+    if rules.column(table, name) is not None:
+        try:
+            typed = rules.coerce(table, name, value)
+        except rules.RuleError as refused:
+            raise RuleRefused(refused.code, name, **refused.params) from None
+        return list(typed) if isinstance(typed, tuple) else typed
     if kind == "list":
         if _missing(value):
             return []
@@ -1735,13 +1754,9 @@ def _coerce_value(column: _Column, value: Any) -> Any:
         return None
     if kind in ("float", "int"):
         number = _number(name, value)
-        if kind == "int":
-            if name == "families" and (number < 0 or not float(number).is_integer()):
-                raise EditError("families_range", value=value)
-            if not float(number).is_integer():
-                raise EditError("bad_number", field=name, value=value)
-            return int(number)
-        return float(number)
+        if kind == "int" and not float(number).is_integer():
+            raise RuleRefused("count_not_whole", name)
+        return int(number) if kind == "int" else float(number)
     if kind == "bool":
         return bool(value)
     if isinstance(value, np.generic):
@@ -1750,42 +1765,28 @@ def _coerce_value(column: _Column, value: Any) -> Any:
 
 
 def _number(name: str, value: Any) -> float:
+    """A number for an extra numeric column (the schema's columns go through the rules)."""
     if isinstance(value, bool):
-        raise EditError("bad_number", field=name, value=value)
+        raise RuleRefused("number_invalid", name)
     if isinstance(value, int | float | np.number):
         number = float(value)
     else:
         try:
             number = float(str(value).strip().replace(",", "."))
         except ValueError:
-            raise EditError("bad_number", field=name, value=value) from None
-    if math.isnan(number) or math.isinf(number):
-        raise EditError("bad_number", field=name, value=value)
+            raise RuleRefused("number_invalid", name) from None
+    if math.isnan(number):
+        raise RuleRefused("number_invalid", name)
+    if limits.number_problem(number):
+        raise RuleRefused("number_huge", name)
     return number
 
 
 def _check(table: str, row: dict[str, Any]) -> None:
-    """The rules every stored row of ``table`` obeys (beyond references)."""
+    """Every required field of ``table`` is filled (values were typed by :func:`_coerce`)."""
     for name in _REQUIRED[table]:
         if _missing(row.get(name)):
-            raise EditError("required", field=name)
-    if table == "organisations":
-        kind = _KINDS.get(str(row["kind"]).strip().lower())
-        if kind is None:
-            raise EditError("bad_kind", value=row["kind"])
-        row["kind"] = kind
-    for name in _SCORE_COLUMNS:
-        value = row.get(name)
-        if value is not None and not 1 <= value <= 5:
-            raise EditError("score_range", field=name, value=value)
-    if table == "parent_groups":
-        families = row.get("families")
-        if families is not None and families < 0:
-            raise EditError("families_range", value=families)
-    for name, limit in (("lat", 90.0), ("lon", 180.0)):
-        value = row.get(name)
-        if isinstance(value, float) and not -limit <= value <= limit:
-            raise EditError("coordinate_range", field=name, value=value)
+            raise RuleRefused("value_required", name)
 
 
 def _full_row(edit: _Edit, table: str, values: dict[str, Any]) -> dict[str, Any]:

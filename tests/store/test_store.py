@@ -178,7 +178,7 @@ def test_add_update_delete_organisation(filled):
     orgs = filled.load("wijk").organisations
     row = orgs.set_index("id").loc["N1"]
     assert row["kind"] == "informal"
-    assert row["topics"] == ("school", "opvoeden")
+    assert row["topics"] == ("school", "raising_children")
     assert row["lat"] == 52.3
     assert row["website"] is None or pd.isna(row["website"])
     assert filled.update_organisation("wijk", "N1", {"name": "Ouderkamer Es", "lat": None}) == 3
@@ -236,23 +236,23 @@ def test_update_links(filled):
 
 
 @pytest.mark.parametrize(("method", "args", "key"), [
-    ("add_organisation", ({"id": "X", "kind": "formal"},), "required"),
+    ("add_organisation", ({"id": "X", "kind": "formal"},), "value_required"),
     ("add_organisation", ({"id": "W1", "name": "Dubbel", "kind": "formal"},),
      "duplicate_organisation"),
-    ("add_organisation", ({"id": "X", "name": "X", "kind": "semi"},), "bad_kind"),
+    ("add_organisation", ({"id": "X", "name": "X", "kind": "semi"},), "kind_invalid"),
     ("add_organisation", ({"id": "X", "name": "X", "kind": "formal", "naam2": 1},),
      "unknown_column"),
     ("add_organisation", ({"id": "X", "name": "X", "kind": "formal", "lat": "noord"},),
-     "bad_number"),
+     "number_invalid"),
     ("add_organisation", ({"id": "X", "name": "X", "kind": "formal", "lat": 95},),
-     "coordinate_range"),
+     "lat_range"),
     ("update_organisation", ("W1", {"id": "W7"}), "id_change"),
     ("update_organisation", ("NOPE", {"name": "x"}), "unknown_organisation"),
-    ("update_organisation", ("W1", {"name": ""}), "required"),
+    ("update_organisation", ("W1", {"name": ""}), "value_required"),
     ("delete_organisation", ("NOPE",), "unknown_organisation"),
     ("add_group", ({"id": "G1", "name": "Dubbel"},), "duplicate_group"),
-    ("add_group", ({"id": "G9", "name": "X", "families": -3},), "families_range"),
-    ("add_group", ({"id": "G9", "name": "X", "families": 2.5},), "families_range"),
+    ("add_group", ({"id": "G9", "name": "X", "families": -3},), "count_negative"),
+    ("add_group", ({"id": "G9", "name": "X", "families": 2.5},), "count_not_whole"),
     ("delete_group", ("NOPE",), "unknown_group"),
     ("add_reach", ({"organisation": "W1", "group": "G1"},), "duplicate_reach"),
     ("add_reach", ({"organisation": "NOPE", "group": "G1"},), "unknown_organisation"),
@@ -270,7 +270,7 @@ def test_update_links(filled):
      "unknown_organisation"),
     ("add_collaboration", ({"source": "W1", "target": "M2", **SCORES, "trust": 0},),
      "score_range"),
-    ("add_collaboration", ({"target": "M2", **SCORES},), "required"),
+    ("add_collaboration", ({"target": "M2", **SCORES},), "value_required"),
     ("delete_collaboration", ("W1", "M3"), "unknown_collaboration"),
 ])
 def test_invalid_edits_are_refused_without_a_version(filled, method, args, key):
@@ -314,14 +314,14 @@ def test_versions_restore_and_diff(filled, dataset, helpers):
 
     diff = filled.diff("wijk", 1, 5)
     assert [r["id"] for r in diff.organisations.added] == ["N1"]
-    assert diff.organisations.added[0]["topics"] == ("school", "opvoeden")
+    assert diff.organisations.added[0]["topics"] == ("school", "raising_children")
     assert [c.fields for c in diff.organisations.changed] == [("name",)]
     assert diff.organisations.changed[0].before["name"] == "Wijkteam Noord"
     assert [(r["organisation"], r["group"]) for r in diff.reach.added] == [("N1", "G2")]
     assert [(r["source"], r["target"]) for r in diff.collaborations.removed] == [("M2", "M3")]
     assert not diff.parent_groups and not diff.is_empty
     assert diff.to_dict()["tables"]["organisations"]["added"][0]["topics"] == [
-        "school", "opvoeden"]
+        "school", "raising_children"]
     backwards = filled.diff("wijk", 5, 1)
     assert [r["id"] for r in backwards.organisations.removed] == ["N1"]
 
@@ -503,8 +503,8 @@ def test_open_store_seeds_the_real_demo(tmp_path):
 
 
 def test_errors_have_both_languages():
-    err = EditError("required", field="name")
-    assert str(err) == "Veld 'name' is verplicht. / Field 'name' is required."
+    err = EditError("unknown_column", field="naam2")
+    assert str(err) == "Onbekend veld 'naam2'. / Unknown field 'naam2'."
     assert isinstance(err, StoreError)
 
 

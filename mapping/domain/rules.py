@@ -1,0 +1,221 @@
+"""The one rule set for cell values, derived from the schema: files, workshop edits, join answers.
+
+A value typed in the workshop form, sent from a participant's phone or read
+from a spreadsheet cell goes through the same functions here, so it is
+accepted or refused by the same rule, with the same issue code and words,
+and stored in the same normal form ("opvoeden" becomes ``raising_children``,
+"formeel" ``formal``, "3,5" ``3.5``).
+
+Two entry points over one implementation:
+
+* :func:`convert` — a whole column of text cells at once (vectorised, for
+  files of a city): the typed values and the cells each rule refused.
+* :func:`coerce` — one value (for the store): the typed value, or
+  :class:`RuleError` with the code and its parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mapping.domain import limits
+from mapping.domain import schema as sc
+from mapping.domain.limits import LIMITS
+
+ERROR = "error"
+WARNING = "warning"
+
+NUMERIC: tuple[str, ...] = ("score", "count", "lat", "lon", "rd")
+"""Column types holding numbers."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (Dutch, English). Parameters in braces. The loader's issues and the store's
+    # refusals share these.
+    "value_required": ("Verplichte waarde ontbreekt.", "Required value is missing."),
+    "kind_invalid": ("Moet 'formeel' of 'informeel' zijn.", "Must be 'formal' or 'informal'."),
+    "number_invalid": ("Geen getal{hint}.", "Not a number{hint}."),
+    "score_range": ("Moet tussen 1 en 5 liggen.", "Must be between 1 and 5."),
+    "count_negative": ("Mag niet negatief zijn.", "Must not be negative."),
+    "count_not_whole": ("Moet een heel getal zijn.", "Must be a whole number."),
+    "lat_range": ("Breedtegraad moet tussen -90 en 90 liggen.",
+                  "Latitude must be between -90 and 90."),
+    "lon_range": ("Lengtegraad moet tussen -180 en 180 liggen.",
+                  "Longitude must be between -180 and 180."),
+    "rd_range": ("Valt buiten Nederland in RD-coördinaten ({axis} tussen {low} en {high}).",
+                 "Outside the Netherlands in RD New ({axis} between {low} and {high})."),
+    "category_unknown": ("Onbekende categorie '{value}' (bekend: {known}); wel geladen.",
+                         "Unknown category '{value}' (known: {known}); loaded anyway."),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Cells of one column that one rule refused (or warns about)."""
+
+    code: str
+    mask: np.ndarray
+    severity: str = ERROR
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class RuleError(ValueError):
+    """One value refused by a rule: ``code`` (a key of :data:`MESSAGES`) and ``params``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code, self.params = code, params
+        super().__init__(message(code, "en", **params))
+
+
+def message(code: str, lang: str = "nl", **params: Any) -> str:
+    """The words of ``code`` in ``lang`` (``number_huge`` is the shared text rule's)."""
+    if code not in MESSAGES:
+        return limits.message(code, lang)
+    nl, en = MESSAGES[code]
+    return (en if lang == "en" else nl).format(**{"hint": "", **params})
+
+
+def numbers(cells: pd.Series, decimal_comma: bool) -> pd.Series:
+    """Text cells as floats (NaN where not a number); ``1.234,5`` when ``decimal_comma``."""
+    text = cells.astype("string").str.replace(" ", "", regex=False)
+    if decimal_comma:
+        has_comma = text.str.contains(",", regex=False).fillna(False)
+        text = text.where(~has_comma, text.str.replace(".", "", regex=False))
+        text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype(float)
+
+
+def convert(column: sc.Column, cells: pd.Series, decimal_comma: bool = False
+            ) -> tuple[pd.Series, list[Finding]]:
+    """Typed values of a column of text cells (``None`` = empty) and what the rules refused.
+
+    Numbers: huge or infinite values, text that is no number, and values out of
+    the column's range are findings (and NaN in the result). Kinds, categories,
+    topics and forms come back in canonical form; an unknown category is kept
+    as written, with a warning.
+    """
+    findings: list[Finding] = []
+    given = cells.notna().to_numpy()
+    if column.required:
+        findings.append(Finding("value_required", ~given))
+    if column.dtype in NUMERIC:
+        return _convert_number(column, cells, given, decimal_comma, findings)
+    if column.dtype == "list":
+        return _convert_list(cells, column.name), findings
+    if column.dtype == "kind":
+        kinds = pd.Series([sc.canonical_kind(c) if c is not None else None for c in cells],
+                          dtype=object, index=cells.index)
+        findings.append(Finding("kind_invalid", given & kinds.isna().to_numpy()))
+        return kinds, findings
+    if column.dtype == "category":
+        found = [sc.canonical_category(c) if c is not None else (None, True) for c in cells]
+        unknown = np.array([not known for _, known in found], dtype=bool)
+        findings.append(Finding("category_unknown", unknown, WARNING,
+                                {"known": ", ".join(sc.CATEGORIES)}))
+        return pd.Series([value for value, _ in found], dtype=object, index=cells.index), findings
+    if column.name == "form":
+        forms = [sc.canonical_form(c)[0] if c is not None else None for c in cells]
+        return pd.Series(forms, dtype=object, index=cells.index), findings
+    return cells, findings
+
+
+def _convert_number(column: sc.Column, cells: pd.Series, given: np.ndarray,
+                    decimal_comma: bool, findings: list[Finding]
+                    ) -> tuple[pd.Series, list[Finding]]:
+    values = numbers(cells, decimal_comma)
+    parsed = values.to_numpy()
+    with np.errstate(invalid="ignore"):
+        # 1e20 families would overflow the Int64 column; 1e308 scores break sums.
+        huge = given & (np.isinf(parsed) | (np.abs(np.nan_to_num(parsed)) > LIMITS.largest_number))
+    findings.append(Finding("number_huge", huge, params={"limit": f"{LIMITS.largest_number:.0e}"}))
+    bad = given & np.isnan(parsed)
+    findings.append(Finding("number_invalid", bad))
+    values[bad | huge] = np.nan
+    ok = given & ~bad & ~huge
+    arr = np.nan_to_num(values.to_numpy())
+    if column.dtype == "score":
+        findings.append(Finding("score_range", ok & ((arr < 1) | (arr > 5))))
+    elif column.dtype == "count":
+        findings.append(Finding("count_negative", ok & (arr < 0)))
+        findings.append(Finding("count_not_whole", ok & (arr >= 0) & (np.floor(arr) != arr)))
+    elif column.dtype in ("lat", "lon"):
+        out = ok & ((arr < column.minimum) | (arr > column.maximum))
+        findings.append(Finding(f"{column.dtype}_range", out))
+    elif column.dtype == "rd":
+        out = ok & ((arr < column.minimum) | (arr > column.maximum))
+        findings.append(Finding("rd_range", out, params={
+            "axis": column.name, "low": f"{column.minimum:,.0f}",
+            "high": f"{column.maximum:,.0f}"}))
+    return values, findings
+
+
+def _convert_list(cells: pd.Series, name: str) -> pd.Series:
+    topics = name == "topics"
+
+    def split(cell: Any) -> tuple[str, ...]:
+        if cell is None:
+            return ()
+        parts = cell.split(sc.LIST_SEPARATOR) if isinstance(cell, str) else list(cell)
+        parts = (str(p).strip() for p in parts)
+        return tuple(sc.canonical_topic(p) if topics else p for p in parts if p)
+
+    return pd.Series([split(c) for c in cells], dtype=object, index=cells.index)
+
+
+def column(table: str, name: str) -> sc.Column | None:
+    """The schema's declaration of ``table.name`` (``None`` for an extra column)."""
+    for declared in sc.SCHEMAS[table].columns:
+        if declared.name == name:
+            return declared
+    return None
+
+
+def coerce(table: str, name: str, value: Any) -> Any:
+    """One value for ``table.name`` by the rules of :func:`convert`, or :class:`RuleError`.
+
+    Typed numbers (from a slider) and text ("3,5", as a Dutch form user types
+    it) are both accepted; a decimal comma is read as the decimal sign. List
+    columns take a ``|``-separated string or a sequence. Extra columns (not
+    in the schema) pass as text. Missing values come back as ``None`` (``()``
+    for lists), and required ones raise ``value_required``.
+    """
+    declared = column(table, name)
+    if declared is None:
+        return None if _missing(value) else str(value).strip()
+    cell = _as_cell(value, declared)
+    converted, findings = convert(declared, pd.Series([cell], dtype=object), decimal_comma=True)
+    for finding in findings:
+        if finding.severity == ERROR and finding.mask.any():
+            raise RuleError(finding.code, **finding.params)
+    result = converted.iloc[0]
+    if declared.dtype in NUMERIC:
+        if isinstance(result, float) and math.isnan(result):
+            return None
+        return int(result) if declared.dtype == "count" else float(result)
+    return result
+
+
+def _as_cell(value: Any, declared: sc.Column) -> Any:
+    """A form value as the text cell a file would hold (``None`` when empty)."""
+    if _missing(value):
+        return None
+    if declared.dtype == "list" and not isinstance(value, str):
+        return [v for v in value if not _missing(v)] or None
+    if isinstance(value, bool):
+        return str(value)  # never a number: True is not a score
+    if isinstance(value, int | float | np.number):
+        return repr(float(value)).replace(".", ",")
+    text = str(value).strip()
+    return text or None
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
