@@ -185,7 +185,7 @@ def coerce(table: str, name: str, value: Any) -> Any:
     """
     declared = column(table, name)
     if declared is None:
-        return None if _missing(value) else str(value).strip()
+        return None if is_missing(value) else str(value).strip()
     cell = _as_cell(value, declared)
     converted, findings = convert(declared, pd.Series([cell], dtype=object), decimal_comma=True)
     for finding in findings:
@@ -201,10 +201,10 @@ def coerce(table: str, name: str, value: Any) -> Any:
 
 def _as_cell(value: Any, declared: sc.Column) -> Any:
     """A form value as the text cell a file would hold (``None`` when empty)."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if declared.dtype == "list" and not isinstance(value, str):
-        return [v for v in value if not _missing(v)] or None
+        return [v for v in value if not is_missing(v)] or None
     if isinstance(value, bool):
         return str(value)  # never a number: True is not a score
     if isinstance(value, int | float | np.number):
@@ -213,7 +213,8 @@ def _as_cell(value: Any, declared: sc.Column) -> Any:
     return text or None
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """``None``, NA, NaN or blank text: an empty cell or form field."""
     if value is None or value is pd.NA:
         return True
     if isinstance(value, float) and math.isnan(value):

@@ -57,7 +57,7 @@ from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.domain.limits import LIMITS, text_problem
 from mapping.domain.limits import message as limit_message
-from mapping.io.load import LoadResult, _decode, _delimiter, format_result
+from mapping.io.load import LoadResult, _decode, _delimiter, cell_text, format_result
 from mapping.io.validate import Collector, Issue, RawTable, validate_tables
 
 FORMATS: tuple[str, ...] = ("kumu", "kumu-json", "gexf", "graphml", "gephi-csv", "polinode")
@@ -193,18 +193,12 @@ class ImportProblem(Exception):
 
 
 def _cell(value: Any) -> str:
-    """One attribute value as text; lists joined with ``|`` as Kumu writes them."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+    """One attribute value as text (as a workbook cell reads); lists joined with ``|``."""
     if isinstance(value, (list, tuple)):
         return sc.LIST_SEPARATOR.join(_cell(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return cell_text(value)
 
 
 @functools.cache

@@ -270,7 +270,8 @@ def _guess_table(header: Sequence[str]) -> str | None:
 # --- reading workbooks --------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A workbook or JSON value as the text a CSV cell would hold (dates as ISO dates)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -479,7 +480,7 @@ def _sheet_table(name: str, title: str, values: list[list[Any]],
     rows: list[list[str]] = []
     numbers: list[int] = []
     for number, row in enumerate(values, start=1):  # skip_empty_area=False: index 0 is row 1
-        cells = [_cell_text(v) for v in row]
+        cells = [cell_text(v) for v in row]
         if not any(c.strip() for c in cells):
             continue
         if header is None:

@@ -1727,14 +1727,6 @@ def _coerce(edit: _Edit, table: str, record: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _coerce_value(table: str, column: _Column, value: Any) -> Any:
     """A form or join value for ``table``: the schema's rules for its columns (as for files),
     the stored column's kind for extra columns."""
@@ -1746,11 +1738,11 @@ def _coerce_value(table: str, column: _Column, value: Any) -> Any:
             raise RuleRefused(refused.code, name, **refused.params) from None
         return list(typed) if isinstance(typed, tuple) else typed
     if kind == "list":
-        if _missing(value):
+        if rules.is_missing(value):
             return []
         items = value.split("|") if isinstance(value, str) else list(value)
-        return [str(v).strip() for v in items if not _missing(v)]
-    if _missing(value):
+        return [str(v).strip() for v in items if not rules.is_missing(v)]
+    if rules.is_missing(value):
         return None
     if kind in ("float", "int"):
         number = _number(name, value)
@@ -1785,7 +1777,7 @@ def _number(name: str, value: Any) -> float:
 def _check(table: str, row: dict[str, Any]) -> None:
     """Every required field of ``table`` is filled (values were typed by :func:`_coerce`)."""
     for name in _REQUIRED[table]:
-        if _missing(row.get(name)):
+        if rules.is_missing(row.get(name)):
             raise RuleRefused("value_required", name)
 
 
