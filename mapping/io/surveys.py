@@ -557,13 +557,25 @@ class SurveyMapping:
                   ) -> SurveyMapping:
         """A copy with ``column`` given ``role`` (confidence 1: the researcher said so)."""
         old = self.role(column, sheet) or ColumnRole(column, role, sheet=sheet)
-        new = dataclasses.replace(old, role=role, confidence=1.0, **changes)
+        shape = changes.pop("shape", None) or _shape_for(role, old)
+        new = dataclasses.replace(old, role=role, shape=shape, confidence=1.0, **changes)
         return dataclasses.replace(self, columns=tuple(
             new if (c.column, c.sheet) == (column, sheet) else c for c in self.columns))
 
     def used(self, role: str) -> list[ColumnRole]:
         """The columns with ``role``."""
         return [c for c in self.columns if c.role == role]
+
+
+def _shape_for(role: str, old: ColumnRole) -> str:
+    """The shape a column keeps or gets when the researcher gives it another role."""
+    if role in ("groups", "partners", "topics"):
+        if old.shape in ("option", "list") or (old.shape == "grid" and role == "topics"):
+            return old.shape
+        return "option" if old.item and old.shape == "grid" else "list"
+    if role in (*CONDITIONS, "form"):
+        return "grid" if old.item and old.shape in ("grid", "option") else "value"
+    return "value"
 
 
 # Keyword rules, checked in this order on the question text (lower case, no accents).
@@ -667,9 +679,15 @@ def _display(name: str, tool: str) -> str:
     return name
 
 
-def _key(name: str) -> str:
-    """How names are compared: case, accents, spaces, hyphens and underscores ignored."""
+def name_key(name: str) -> str:
+    """How names are compared: case, accents, spaces, hyphens and underscores ignored.
+
+    ``"Moskee Al-Fath"``, ``"moskee al fath"`` and ``"moskee_al_fath"`` are one name.
+    """
     return sc.normalise_header(name)
+
+
+_key = name_key
 
 
 def _guess_one(column: SurveyColumn, values: list[str], tool: str, repeat: bool
