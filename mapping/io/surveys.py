@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import hashlib
 import hmac
 import io
@@ -200,6 +201,7 @@ class Sheet:
     columns: list[SurveyColumn]
     rows: list[list[str]]
     numbers: list[int]
+    _by_key: dict[str, SurveyColumn] = field(default_factory=dict, repr=False, compare=False)
 
     def values(self, key: str) -> list[str]:
         """The cells of column ``key`` (text, ``""`` when empty)."""
@@ -207,15 +209,18 @@ class Sheet:
         return [r[position].strip() if position < len(r) else "" for r in self.rows]
 
     def column(self, key: str) -> SurveyColumn:
-        """The column called ``key``."""
-        for column in self.columns:
-            if column.key == key:
-                return column
-        raise KeyError(key)
+        """The column called ``key`` (``KeyError`` when there is none)."""
+        if len(self._by_key) != len(self.columns):  # built once; columns may be replaced
+            self._by_key = {c.key: c for c in self.columns}
+        return self._by_key[key]
 
     def has(self, key: str) -> bool:
         """Whether a column called ``key`` exists."""
-        return any(c.key == key for c in self.columns)
+        try:
+            self.column(key)
+        except KeyError:
+            return False
+        return True
 
 
 @dataclass
@@ -679,6 +684,7 @@ def _display(name: str, tool: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a survey repeats its names in every row and grid column
 def name_key(name: str) -> str:
     """How names are compared: case, accents, spaces, hyphens and underscores ignored.
 
