@@ -36,6 +36,7 @@ PAGES = (
     ("topics", "pages/topics.py"),
     ("compare", "pages/compare.py"),
     ("data", "pages/data.py"),
+    ("survey", "pages/survey.py"),
     ("workshop", "pages/workshop.py"),
 )
 JOIN = ("join", "pages/join.py")

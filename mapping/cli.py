@@ -68,3 +68,7 @@ from mapping.io.graph_export import register as _register_export_graph  # noqa: 
 from mapping.io.graph_import import register as _register_import_graph  # noqa: E402
 
 _REGISTRARS.extend([_register_import_graph, _register_export_graph, _register_compare])
+
+from mapping.io.surveys import register as _register_import_survey  # noqa: E402
+
+_REGISTRARS.append(_register_import_survey)

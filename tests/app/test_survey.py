@@ -1,0 +1,82 @@
+"""The Survey page under AppTest: upload an export, correct the guess, import, save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mapping.session import md_escape
+from mapping.ui_text import t
+from tests.app.conftest import open_page
+
+FIXTURES = Path(__file__).resolve().parents[1] / "io" / "fixtures" / "surveys"
+
+
+def _upload(name: str, lang: str = "nl"):
+    at = open_page("survey", {"lang": lang} if lang != "nl" else None)
+    assert not at.exception, at.exception
+    mime = "text/csv" if name.endswith(".csv") else "application/octet-stream"
+    at.file_uploader[0].set_value([(name, (FIXTURES / name).read_bytes(), mime)]).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _confirm(at):
+    at.button(key="survey_confirm").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_runs_empty_in_both_languages():
+    for lang in ("nl", "en"):
+        at = open_page("survey", {"lang": lang} if lang != "nl" else None)
+        assert not at.exception
+        assert [x.value for x in at.title] == [t("survey_title", lang)]
+
+
+def test_guess_is_shown_confirmed_and_previewed():
+    at = _upload("google_forms.csv")
+    boxes = {s.label: s for s in at.selectbox}  # labels are the headers, Markdown-escaped
+    assert boxes[md_escape("Naam van uw organisatie")].value == "org_name"
+    assert boxes[md_escape("E-mailadres")].value == "drop"
+    assert boxes[md_escape("Vertrouwen [Moskee Al Fath]")].value == "trust"
+    at = _confirm(at)
+    assert not at.error, [e.value for e in at.error]
+    tabs = [tab.label for tab in at.tabs]
+    assert tabs == [t(f"table_{n}", "nl") for n in ("organisations", "parent_groups", "reach",
+                                                    "collaborations")]
+    organisations = at.dataframe[-4].value
+    assert sorted(organisations["name"]) == ["Buurtcentrum De Brug", "CJG Centrum",
+                                             "Moskee Al Fath", "Wijkteam Noord"]
+    shown = " ".join(str(df.value.to_csv()) for df in at.dataframe)
+    assert "fatima@example.org" not in shown and "Fatima" not in shown
+
+
+def test_a_corrected_column_changes_the_import():
+    at = _upload("google_forms.csv")
+    box = next(s for s in at.selectbox if s.label == md_escape("Naam van uw organisatie"))
+    box.set_value("ignore").run()
+    at = _confirm(at)
+    assert at.error  # no organisation column any more: said, not a traceback
+    assert any(t("invalid", "nl", n=1) == e.value for e in at.error)
+
+
+def test_import_is_saved_as_a_dataset(store_db):
+    at = _upload("kobo_repeat.xlsx")
+    at = _confirm(at)
+    at.text_input(key="survey_save_name").set_value("enquete-2026").run()
+    at.button(key="survey_save").click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success][-1] == md_escape(
+        t("survey_saved", "nl", name="enquete-2026", v=1))
+    from mapping.store.repository import open_store
+
+    saved = open_store(store_db).load("enquete-2026")
+    dataset = saved[0] if isinstance(saved, tuple) else saved
+    assert len(dataset.collaborations) == 5
+
+
+def test_unreadable_upload_is_a_report_not_a_traceback():
+    at = open_page("survey")
+    at.file_uploader[0].set_value([("leeg.csv", b"", "text/csv")]).run()
+    assert not at.exception
+    assert at.error

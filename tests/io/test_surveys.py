@@ -1,0 +1,342 @@
+"""Survey exports as a district (mapping.io.surveys).
+
+The fixtures in ``tests/io/fixtures/surveys/`` are one small district answered
+by three organisations, exported the way each tool exports it; where the
+format knowledge came from is in ``make_fixtures.py`` beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapping.io import surveys as sv
+from mapping.io.write import write_csv_folder
+from tests.io.fixtures.surveys import make_fixtures as mk
+from tests.security.corpus import CONTROL, HTML_INJECTION
+
+FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
+SECRET = b"test-secret"
+
+TOOLS = {
+    "qualtrics_text.csv": "qualtrics",
+    "qualtrics_numeric.csv": "qualtrics",
+    "google_forms.csv": "google-forms",
+    "google_sheets_en.xlsx": "google-forms",
+    "microsoft_forms.xlsx": "microsoft-forms",
+    "limesurvey_text.csv": "limesurvey",
+    "limesurvey_code_text.csv": "limesurvey",
+    "kobo_repeat.xlsx": "kobo",
+    "kobo_split.csv": "kobo",
+    "surveymonkey.csv": "surveymonkey",
+}
+WITH_RATINGS = {"qualtrics_text.csv", "qualtrics_numeric.csv", "google_forms.csv",
+                "google_sheets_en.xlsx", "limesurvey_text.csv", "limesurvey_code_text.csv",
+                "kobo_repeat.xlsx", "surveymonkey.csv"}
+WITH_TOPICS = {"qualtrics_text.csv", "qualtrics_numeric.csv", "google_forms.csv",
+               "google_sheets_en.xlsx", "microsoft_forms.xlsx", "kobo_repeat.xlsx"}
+
+
+def load(name: str, lang: str = "en") -> sv.SurveyResult:
+    return sv.import_survey(name, (FIXTURES / name).read_bytes(), lang=lang, secret=SECRET)
+
+
+def table(name: str) -> sv.SurveyTable:
+    survey, col = sv.read_survey(name, (FIXTURES / name).read_bytes(), "en")
+    assert survey is not None, col.errors
+    return survey
+
+
+@pytest.mark.parametrize("name", sorted(TOOLS))
+def test_every_tool_gives_the_same_district_with_no_mapping_step(name):
+    result = load(name)
+    assert result.ok, result.errors
+    assert result.tool == TOOLS[name]
+    ds = result.dataset
+    orgs = ds.organisations.set_index("id")
+    # Kobo's XML values lose case ("cjg_centrum" reads "Cjg centrum"): compare as names match.
+    assert sorted(map(sv.name_key, orgs["name"])) == sorted(map(sv.name_key, mk.ORGS))
+    if name != "kobo_repeat.xlsx":
+        assert sorted(orgs["name"]) == sorted(mk.ORGS)
+    assert orgs.loc["moskee_al_fath", "kind"] == "informal"
+    assert orgs.loc["wijkteam_noord", "kind"] == "formal"
+    assert orgs.loc["cjg_centrum", "kind"] == "formal"  # named only: guessed from "CJG"
+    assert sorted(ds.parent_groups["name"]) == sorted(mk.GROUPS)
+    reach = set(zip(ds.reach["organisation"], ds.reach["group"], strict=True))
+    assert reach == {("moskee_al_fath", "somalische_moeders"), ("moskee_al_fath", "turkse_vaders"),
+                     ("wijkteam_noord", "somalische_moeders"),
+                     ("buurtcentrum_de_brug", "marokkaanse_moeders")}
+    pairs = list(zip(ds.collaborations["source"], ds.collaborations["target"], strict=True))
+    assert sorted(pairs) == sorted([
+        ("moskee_al_fath", "wijkteam_noord"), ("moskee_al_fath", "buurtcentrum_de_brug"),
+        ("wijkteam_noord", "moskee_al_fath"), ("buurtcentrum_de_brug", "moskee_al_fath"),
+        ("buurtcentrum_de_brug", "cjg_centrum")])
+    collab = ds.collaborations.set_index(["source", "target"])
+    if name in WITH_RATINGS:
+        # Likert words (nl and en) and numeric codes land as the same scores.
+        row = collab.loc[("moskee_al_fath", "wijkteam_noord")]
+        assert (row.trust, row.shared_goals, row.role_clarity, row.equality) == (5, 4, 3, 4)
+        row = collab.loc[("buurtcentrum_de_brug", "cjg_centrum")]
+        assert (row.trust, row.equality) == (2, 1)
+    else:
+        assert ds.collaborations["trust"].isna().all()
+    if name in WITH_TOPICS:
+        topics = dict(zip(zip(ds.reach["organisation"], ds.reach["group"], strict=True),
+                          ds.reach["topics"], strict=True))
+        assert topics[("moskee_al_fath", "turkse_vaders")] == ("raising_children", "school")
+        assert topics[("wijkteam_noord", "somalische_moeders")] == ("domestic_violence",)
+
+
+@pytest.mark.parametrize("name", sorted(TOOLS))
+def test_no_personal_data_is_stored_or_written(name, tmp_path):
+    result = load(name)
+    write_csv_folder(result.dataset, tmp_path)
+    written = "\n".join(p.read_text("utf-8") for p in tmp_path.iterdir())
+    for first, last, mail, ip in (r["person"] for r in mk.RESPONDENTS):
+        for secret in (mail, ip, last, "06-12345678", "Groeten", "Mail me",
+                       "Vaders van de voetbalclub"):
+            assert secret not in written, (name, secret)
+        assert f"{first} {last}" not in written
+    pseudonyms = set(result.dataset.collaborations["reported_by"])
+    assert len(pseudonyms) == 3 and all(p.startswith("r-") and len(p) == 14 for p in pseudonyms)
+    # The respondent ids themselves (ResponseId, _id, Respondent ID...) are not stored either.
+    assert "R_1a8Xk2PqZ" not in written and "11901" not in written
+
+
+def test_dropped_columns_are_named_with_their_reason():
+    dropped = dict(load("qualtrics_text.csv").dropped)
+    for column in ("IPAddress", "RecipientEmail", "RecipientFirstName", "RecipientLastName",
+                   "LocationLatitude", "Q11"):
+        assert dropped[column] == "personal", column
+    assert dropped["StartDate"] == "unused"
+    monkey = dict(load("surveymonkey.csv").dropped)
+    assert monkey["Welke oudergroepen bereikt u? / Other (please specify)"] == "personal"
+    assert monkey["Email Address"] == "personal" and monkey["First Name"] == "personal"
+
+
+def test_pseudonyms_are_stable_per_secret_and_differ_between_secrets():
+    a = load("google_forms.csv").dataset.collaborations["reported_by"].tolist()
+    b = load("google_forms.csv").dataset.collaborations["reported_by"].tolist()
+    other = sv.import_survey("google_forms.csv", (FIXTURES / "google_forms.csv").read_bytes(),
+                             secret=b"another").dataset.collaborations["reported_by"].tolist()
+    assert a == b and set(a).isdisjoint(other)
+    fresh = sv.import_survey("google_forms.csv", (FIXTURES / "google_forms.csv").read_bytes())
+    assert set(fresh.dataset.collaborations["reported_by"]).isdisjoint(a)  # random secret
+
+
+@pytest.mark.parametrize(("answer", "score"), [
+    ("Helemaal mee eens", 5), ("mee eens", 4), ("Neutraal", 3), ("Niet mee eens", 2),
+    ("helemaal mee oneens", 1), ("Strongly agree", 5), ("Agree", 4),
+    ("Neither agree nor disagree", 3), ("Disagree", 2), ("Strongly Disagree", 1),
+    ("4", 4), ("3,5", 3.5), ("5 - Helemaal mee eens", 5), ("2 = mee oneens", 2),
+    ("Helemaal mee eens (5)", 5), (" HELEMAAL   MEE EENS ", 5),
+])
+def test_likert_words_and_numbers_map_to_one_to_five(answer, score):
+    assert sv.likert_score(answer) == (score, None)
+
+
+@pytest.mark.parametrize(("answer", "outcome"), [
+    ("", (None, None)), ("Weet niet", (None, None)), ("n.v.t.", (None, None)),
+    ("Not applicable", (None, None)), ("7", (None, "score_range")), ("0", (None, "score_range")),
+    ("soms", (None, "score_invalid")),
+])
+def test_no_answer_and_bad_answers(answer, outcome):
+    assert sv.likert_score(answer) == outcome
+
+
+def test_multi_select_variants_are_read_as_the_tool_writes_them():
+    shapes = {}
+    for name in ("google_forms.csv", "google_sheets_en.xlsx", "microsoft_forms.xlsx",
+                 "qualtrics_text.csv", "kobo_split.csv", "limesurvey_text.csv",
+                 "surveymonkey.csv", "kobo_repeat.xlsx"):
+        mapping = sv.guess_mapping(table(name))
+        groups = mapping.used("groups")
+        shapes[name] = ({g.shape for g in groups}, {g.separator for g in groups})
+    assert shapes["google_forms.csv"] == ({"list"}, {";"})
+    assert shapes["google_sheets_en.xlsx"] == ({"list"}, {", "})
+    assert shapes["microsoft_forms.xlsx"] == ({"list"}, {";"})  # with a trailing ";"
+    assert shapes["qualtrics_text.csv"] == ({"list"}, {","})
+    for name in ("kobo_split.csv", "limesurvey_text.csv", "surveymonkey.csv",
+                 "kobo_repeat.xlsx"):
+        assert shapes[name][0] == {"option"}, name
+    # Kobo "single and separate columns": the single column is not read twice.
+    kobo = sv.guess_mapping(table("kobo_repeat.xlsx"))
+    assert kobo.role("bereik/oudergroepen").role == "ignore"
+
+
+def test_split_answers_drops_empty_parts():
+    assert sv.split_answers("A;B;", ";") == ["A", "B"]
+    assert sv.split_answers("A, B", ", ") == ["A", "B"]
+    assert sv.split_answers("", ";") == []
+    assert sv.split_answers("Eén", None) == ["Eén"]
+
+
+def test_repeat_group_rows_join_their_respondent_by_parent_index():
+    mapping = sv.guess_mapping(table("kobo_repeat.xlsx"))
+    assert mapping.role("partners/partner_naam", "partners").role == "partner_name"
+    assert mapping.role("partners/vertrouwen", "partners").role == "trust"
+    data = (FIXTURES / "kobo_repeat.xlsx").read_bytes()
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    book["partners"].append(["wijkteam_noord", 3, 3, 3, 3, 99, "wijknetwerk", 42])
+    out = io.BytesIO()
+    book.save(out)
+    result = sv.import_survey("kobo.xlsx", out.getvalue(), lang="en", secret=SECRET)
+    assert result.ok
+    orphan = [w for w in result.warnings if w.code == "repeat_orphan"]
+    assert len(orphan) == 1 and orphan[0].row == 7 and orphan[0].column == "_parent_index"
+    assert orphan[0].file == "kobo.xlsx, partners" and "42" in orphan[0].message
+    assert len(result.dataset.collaborations) == 5
+
+
+def test_mapping_round_trips_through_json_and_reapplies():
+    survey = table("google_forms.csv")
+    mapping = sv.guess_mapping(survey)
+    again = sv.SurveyMapping.from_json(mapping.to_json())
+    assert again == mapping
+    first = sv.apply(survey, mapping, "en", SECRET).dataset
+    second = sv.apply(survey, again, "en", SECRET).dataset
+    assert first.fingerprint() == second.fingerprint()
+    assert all(0 <= c.confidence <= 1 for c in mapping.columns)
+
+
+def test_a_corrected_mapping_changes_the_result():
+    survey = table("google_forms.csv")
+    mapping = sv.guess_mapping(survey)
+    fixed = mapping.with_role("Over welke thema's spreekt u met hen?", "ignore")
+    assert fixed.role("Over welke thema's spreekt u met hen?").confidence == 1.0
+    result = sv.apply(survey, fixed, "en", SECRET)
+    assert result.ok and all(t == () for t in result.dataset.reach["topics"])
+    assert ("Over welke thema's spreekt u met hen?", "unused") in result.dropped
+
+
+def test_mapping_problems_are_issues_not_exceptions():
+    with pytest.raises(ValueError):
+        sv.SurveyMapping.from_json('{"tool": "x", "columns": [{"column": "a", "role": "boss"}]}')
+    with pytest.raises(ValueError):
+        sv.SurveyMapping.from_json("not json")
+    survey = table("google_forms.csv")
+    mapping = sv.guess_mapping(survey).with_role("Vraag die er niet is", "trust")
+    mapping = sv.SurveyMapping(mapping.tool, (*mapping.columns,
+                                              sv.ColumnRole("Vraag die er niet is", "trust")))
+    result = sv.apply(survey, mapping, "nl", SECRET)
+    assert not result.ok
+    assert result.errors[0].code == "column_not_found"
+    assert "Vraag die er niet is" in result.errors[0].message
+    no_name = sv.SurveyMapping(mapping.tool, tuple(
+        c for c in sv.guess_mapping(survey).columns if c.role != "org_name"))
+    result = sv.apply(survey, no_name, "en", SECRET)
+    assert [e.code for e in result.errors] == ["no_org_column"]
+
+
+def _google_rows() -> list[list[str]]:
+    return list(csv.reader(io.StringIO((FIXTURES / "google_forms.csv").read_text("utf-8"))))
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("hostile", CONTROL[:2])
+def test_hostile_cell_is_an_issue_at_its_survey_row_and_column(hostile):
+    rows = _google_rows()
+    rows[2][3] = hostile  # the second respondent's organisation name
+    result = sv.import_survey("wave.csv", _csv(rows), lang="en", secret=SECRET)
+    assert not result.ok
+    bad = [e for e in result.errors if e.code == "text_control"]
+    assert bad and (bad[0].file, bad[0].row, bad[0].column) == (
+        "wave.csv", 3, "Naam van uw organisatie")
+
+
+def test_html_in_a_partner_name_is_kept_as_text():
+    rows = _google_rows()
+    evil = HTML_INJECTION[2]
+    rows[3][8] += ";" + evil
+    result = sv.import_survey("wave.csv", _csv(rows), lang="en", secret=SECRET)
+    assert result.ok, result.errors
+    assert evil in set(result.dataset.organisations["name"])
+
+
+def test_bad_likert_answer_names_file_row_and_column_in_both_languages():
+    rows = _google_rows()
+    column = rows[0].index("Vertrouwen [Wijkteam Noord]")
+    rows[1][column] = "soms wel"
+    for lang, word in (("en", "not a score"), ("nl", "geen score")):
+        result = sv.import_survey("wave.csv", _csv(rows), lang=lang, secret=SECRET)
+        assert not result.ok
+        (error,) = result.errors
+        assert (error.file, error.row, error.column, error.value) == (
+            "wave.csv", 2, "Vertrouwen [Wijkteam Noord]", "soms wel")
+        assert word in error.message
+
+
+def test_own_questions_are_guessed_from_the_answers():
+    # No keyword says "partners": the answers are names that recur as respondents' own names.
+    rows = [["Organisatie", "Soort", "Netwerk", "Bereikte groepen ouders"],
+            ["Moskee Al-Fath", "informeel", "wijkteam noord; Buurtcentrum De Brug", "Somaliërs"],
+            ["Wijkteam Noord", "formeel", "moskee al fath", "Somaliërs"],
+            ["Buurtcentrum De Brug", "informeel", "Moskee Al Fath", "Turkse vaders"]]
+    result = sv.import_survey("eigen.csv", _csv(rows), lang="en", secret=SECRET)
+    assert result.ok, result.errors
+    assert result.mapping.role("Netwerk").role == "partners"
+    # Name variants (case, hyphen, spaces) are one organisation.
+    assert len(result.dataset.organisations) == 3
+    assert len(result.dataset.collaborations) == 4
+
+
+def test_unreadable_files_are_issues():
+    for name, data in (("x.csv", b""), ("x.csv", b"\x89PNG\r\n" + bytes(300)),
+                       ("x.xlsx", b"PK\x03\x04 not a zip"), ("x.csv", b"only,a,header\n")):
+        result = sv.import_survey(name, data, lang="en")
+        assert not result.ok and result.errors, name
+    rows = _google_rows()
+    bad = _csv(rows).replace(b"Moskee", b"Mosk\xe9e", 1) + "é".encode()
+    result = sv.import_survey("w.csv", bad, lang="en")
+    assert not result.ok and result.errors[0].code == "utf8_invalid"
+
+
+def test_cli_guesses_writes_the_mapping_and_reuses_it(tmp_path, capsys):
+    from mapping.cli import main
+
+    mapping_file, out, secret = tmp_path / "m.json", tmp_path / "out", tmp_path / "key"
+    command = ["import-survey", str(FIXTURES / "surveymonkey.csv"),
+               "--write-mapping", str(mapping_file), "--out", str(out), "--lang", "en",
+               "--secret-file", str(secret)]
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert "Not stored" in printed and "Email Address (personal)" in printed
+    saved = json.loads(mapping_file.read_text("utf-8"))
+    assert saved["tool"] == "surveymonkey"
+    first = (out / "collaborations.csv").read_text("utf-8")
+    command[2:4] = ["--mapping", str(mapping_file)]
+    assert main(command) == 0
+    assert (out / "collaborations.csv").read_text("utf-8") == first  # same key, same pseudonyms
+    (tmp_path / "broken.json").write_text("{", "utf-8")
+    command[3] = str(tmp_path / "broken.json")
+    assert main(command) == 1
+    assert "mapping file is not valid" in capsys.readouterr().err
+
+
+def test_cli_runs_as_a_module_and_fails_without_a_traceback(tmp_path):
+    bad = tmp_path / "leeg.csv"
+    bad.write_bytes(b"")
+    done = subprocess.run([sys.executable, "-m", "mapping", "import-survey", str(bad), "--out",
+                           str(tmp_path / "o"), "--lang", "en"], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "leeg.csv" in done.stderr and "empty" in done.stderr
+
+
+def test_scores_are_numbers_in_the_dataset():
+    ds = load("limesurvey_text.csv").dataset
+    assert all(isinstance(v, float) and not math.isnan(v) for v in ds.collaborations["trust"])
