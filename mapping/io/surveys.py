@@ -75,12 +75,12 @@ from mapping.io.load import (
     WORKBOOK_SUFFIXES,
     LoadResult,
     _Bound,
-    _cell_text,
     _check_workbook,
     _decode,
     _looks_binary,
     _parse_csv,
     _report_undecodable,
+    cell_text,
     format_result,
 )
 from mapping.io.validate import Collector, Issue, RawTable, validate_tables
@@ -424,7 +424,7 @@ def _workbook_rows(name: str, data: bytes, col: Collector
         rows: list[list[str]] = []
         numbers: list[int] = []
         for number, row in enumerate(values, start=1):
-            cells = [_cell_text(v) for v in row]
+            cells = [cell_text(v) for v in row]
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > LIMITS.columns and any(c.strip() for c in cells[LIMITS.columns:]):
