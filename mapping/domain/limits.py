@@ -149,3 +149,26 @@ def message(code: str, lang: str = "nl") -> str:
     text = en if lang == "en" else nl
     limit = LIMITS.cell_chars if code == "text_too_long" else f"{LIMITS.largest_number:.0e}"
     return text.replace("{limit}", str(limit))
+
+
+def markdown_table() -> str:
+    """The limits as a Markdown table for the README's Security section (a test compares)."""
+    mb = 1024 * 1024
+    rows = [
+        ("files of one upload or folder", f"{LIMITS.upload_bytes // mb} MB"),
+        ("XLSX, uncompressed", f"{LIMITS.uncompressed_bytes // mb} MB in "
+                               f"{LIMITS.zip_entries:,} zip entries at most, each compressed "
+                               f"at most {LIMITS.compression_ratio:.0f}:1"),
+        ("rows per table", f"{LIMITS.rows:,}"),
+        ("columns per table", f"{LIMITS.columns:,}"),
+        ("cells per table (also an XLSX sheet's declared size)", f"{LIMITS.cells:,}"),
+        ("characters per cell", f"{LIMITS.cell_chars:,}"),
+        ("characters in a name typed into a form", f"{LIMITS.text_chars:,}"),
+        ("largest number in a numeric cell", f"{LIMITS.largest_number:,.0f}"),
+        ("neighbourhoods GeoJSON", f"{LIMITS.geojson_features:,} features, "
+                                   f"{LIMITS.geojson_vertices:,} coordinate pairs"),
+        ("parse worker", f"{LIMITS.parse_seconds:.0f} s and "
+                         f"{LIMITS.parse_memory_bytes // (1024 * mb)} GB of address space"),
+        ("problems listed per load", f"{LIMITS.issues:,} (then one line says how many more)"),
+    ]
+    return "\n".join(["| limit | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)])

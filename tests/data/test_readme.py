@@ -23,3 +23,12 @@ def test_readme_has_exactly_the_two_commands():
     assert "bash tools/start.sh" in text and "bash tools/test.sh" in text
     ci = (README.parent / ".ci" / "run").read_text()
     assert "tools/test.sh" in ci
+
+
+def test_readme_limits_table_matches_the_limits():
+    from mapping.domain.limits import markdown_table as limits_table
+
+    text = README.read_text(encoding="utf-8")
+    found = re.search(r"<!-- limits:start -->\n(.*)\n<!-- limits:end -->", text, re.S)
+    assert found, "README lost its limits markers"
+    assert found.group(1) == limits_table()
