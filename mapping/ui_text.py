@@ -222,6 +222,7 @@ TEXT: Catalog = {
         "reciprocity": "Verschil in beleving (beide kanten beoordeeld)",
         "no_reciprocity": "Geen samenwerking is door beide kanten beoordeeld.",
         "chart_rows": "Rijen per grafiek",
+        "population": "Bevolking: bekende groepen en alle gezinnen",
         "exchange": "Wat brengt wie in?",
         "exchange_help": "Professionals brengen expertise en openen deuren naar "
                          "gespecialiseerde hulp; informele partners adviseren over aanpak en "
@@ -618,6 +619,7 @@ TEXT: Catalog = {
         "reciprocity": "Difference in perception (rated from both sides)",
         "no_reciprocity": "No collaboration was rated from both sides.",
         "chart_rows": "Rows per chart",
+        "population": "Population: known groups and all families",
         "exchange": "Who brings what?",
         "exchange_help": "Professionals bring expertise and open doors to specialised help; "
                          "informal partners advise on approach and cultural accents and "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from mapping.analysis.population import families_by_hood, population_rows, population_sentences
 from mapping.i18n import format_percent
 from mapping.session import md_escape
 from mapping.ui_text import number, t
@@ -68,6 +69,17 @@ def neighbourhoods(ctx: shared.Context, report: dict) -> None:
                                                    max_value=100)})
 
 
+def population(ctx: shared.Context, report: dict) -> None:
+    """The known groups beside the CBS households with children, per neighbourhood."""
+    rows = population_rows(ctx.dataset.neighbourhoods, families_by_hood(report))
+    lines = population_sentences(rows, ctx.lang)
+    st.subheader(t("population", ctx.lang))
+    if rows is None:
+        st.caption(lines[0])  # says which CBS figures would enable this
+        return
+    st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def district_pdf(key: str, lang: str, hide_names: bool, min_quality: float | None,
                  present: bool, version: int | None, _dataset, _graph, _placed) -> bytes:
@@ -122,6 +134,7 @@ def main() -> None:
         gaps(ctx, report)
     with right:
         neighbourhoods(ctx, report)
+        population(ctx, report)
     download(ctx)
 
 

@@ -71,6 +71,7 @@ from reportlab.platypus import (
 from mapping.analysis import coverage as cov_mod
 from mapping.analysis import graph as g
 from mapping.analysis import quality, topics
+from mapping.analysis.population import families_by_hood, population_rows, population_sentences
 from mapping.analysis.report import build_report
 from mapping.analysis.roles import broker_sentences
 from mapping.domain.dataset import CONDITIONS, Dataset
@@ -100,8 +101,6 @@ FONT_CANDIDATES: tuple[tuple[Path, Path], ...] = (
 characters, "→" and "–" print on any machine. Without them reportlab's own Vera
 font is used, and without that the PDF base font Helvetica ("→" becomes "->")."""
 
-CBS_SECRET = -99999999
-"""How the CBS marks a key figure that is kept secret (too few households)."""
 
 PAGE_W, PAGE_H = A4
 MARGIN = 16 * mm
@@ -187,13 +186,6 @@ MESSAGES: Catalog = {
         "weakest_orgs": "Organisaties met de laagste gemiddelde score: {items}.",
         "org_weakest": "{name} ({mean}, zwakst: {condition})",
         "population": "Bevolking van de wijk",
-        "population_line": "De bekende groepen omvatten ongeveer {share} van de ongeveer "
-                           "{households} huishoudens met kinderen in {hood}.",
-        "population_secret": "{hood}: het CBS houdt het aantal huishoudens met kinderen "
-                             "geheim.",
-        "population_none": "De wijkgrenzen hebben geen CBS-kerncijfers; met de CBS wijk- en "
-                           "buurtkaart (aantal_hh, p_hh_m_k) zet dit rapport de gezinnen in de "
-                           "bekende groepen naast alle huishoudens met kinderen.",
         "legend_share": "aandeel met route",
         "no_data": "geen gegevens",
         "reach": "bereik",
@@ -284,13 +276,6 @@ MESSAGES: Catalog = {
         "weakest_orgs": "Organisations with the lowest mean score: {items}.",
         "org_weakest": "{name} ({mean}, weakest: {condition})",
         "population": "The district's population",
-        "population_line": "The groups you know account for about {share} of the roughly "
-                           "{households} households with children in {hood}.",
-        "population_secret": "{hood}: CBS keeps the number of households with children "
-                             "secret.",
-        "population_none": "The neighbourhood polygons carry no CBS key figures; with the CBS "
-                           "wijk- en buurtkaart (aantal_hh, p_hh_m_k) this report sets the "
-                           "families in the known groups beside all households with children.",
         "legend_share": "share with a route",
         "no_data": "no data",
         "reach": "reach",
@@ -763,20 +748,11 @@ class _Builder:
 
     def population(self) -> None:
         self.heading("population")
-        rows = population_rows(self.dataset, self.report)
+        rows = population_rows(self.dataset.neighbourhoods, families_by_hood(self.report))
+        lines = population_sentences(rows, self.lang)
         if rows is None:
-            self.story.append(self.para(self.t("population_none")))
+            self.story.append(self.para(lines[0]))
             return
-        lines = []
-        for row in rows:
-            if row["households"] is None:
-                lines.append(self.t("population_secret", hood=row["name"]))
-            else:
-                share = (format_percent(row["families"] / row["households"], self.lang)
-                         if row["households"] else "–")
-                lines.append(self.t("population_line", share=share,
-                                    households=self.number(row["households"]),
-                                    hood=row["name"]))
         self.bullets(lines, TABLE_ROWS)
 
     # -- legends
@@ -1179,49 +1155,6 @@ def largest_piece(graph: nx.Graph) -> set[Hashable]:
     would shrink the network to a blot, so the city picture shows this piece.
     """
     return set(max(nx.connected_components(graph), key=len, default=set()))
-
-
-# --------------------------------------------------------------------------- population
-
-
-def population_rows(dataset: Dataset, report: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """Per neighbourhood with CBS key figures: families in known groups beside CBS households.
-
-    The CBS wijk- en buurtkaart carries ``aantal_hh`` (households) and
-    ``p_hh_m_k`` (percentage of households with children); property names are
-    matched ignoring case, and ``-99999999`` (or any negative value) means the
-    CBS keeps the figure secret. ``None`` when no polygon carries the figures.
-
-    Returns
-    -------
-    list of dict or None
-        ``code``, ``name``, ``families`` (in the known groups), ``households``
-        (with children, rounded; ``None`` when secret).
-    """
-    families = {str(e["neighbourhood"]): e["families"] for e in report["neighbourhoods"]
-                if e["neighbourhood"] is not None}
-    rows = []
-    for feature in (dataset.neighbourhoods or {}).get("features") or []:
-        props = {str(k).lower(): v for k, v in (feature.get("properties") or {}).items()}
-        if "aantal_hh" not in props or "p_hh_m_k" not in props:
-            continue
-        code = str(props.get("code") or "")
-        households, percentage = _cbs(props["aantal_hh"]), _cbs(props["p_hh_m_k"])
-        with_children = (None if households is None or percentage is None
-                         else round(households * percentage / 100))
-        rows.append({"code": code, "name": str(props.get("name") or code),
-                     "families": families.get(code, 0), "households": with_children})
-    return rows or None
-
-
-def _cbs(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or number < 0 or number == CBS_SECRET:
-        return None
-    return number
 
 
 def page_count(pdf: bytes) -> int:

@@ -58,3 +58,11 @@ def test_collaboration_page_shows_who_brings_what(app):
         assert md_escape(sentence) in text
     table = at.dataframe[-1].value
     assert len(table) == len(links)
+
+
+def test_overview_says_what_would_enable_the_population_comparison(app):
+    from mapping.analysis.population import population_sentences
+
+    at = app("overview", {"lang": "en"})
+    assert not at.exception, at.exception
+    assert population_sentences(None, "en")[0] in [c.value for c in at.caption]

@@ -21,6 +21,7 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
+from mapping.analysis.population import population_sentences
 from mapping.i18n import format_number, format_percent
 from mapping.io.load import load_path
 from mapping.views import report_pdf as rp
@@ -147,7 +148,7 @@ def test_taboo_topics_conditions_and_population_sections(demo_text):
         assert topic in text
     assert "Zwakste voorwaarde:" in text
     assert "minder dan 3 beoordelaars" in text
-    assert _flat(rp.message("population_none", "nl")) in text
+    assert _flat(population_sentences(None, "nl")[0]) in text
 
 
 def test_english_report(demo):
@@ -259,7 +260,7 @@ def test_population_comparison_with_cbs_figures(demo):
     assert (f"De bekende groepen omvatten ongeveer 59% van de ongeveer 800 huishoudens met "
             f"kinderen in {first}.") in text
     assert f"{features[1]['properties']['name']}: het CBS houdt" in text
-    assert _flat(rp.message("population_none", "nl")) not in text
+    assert _flat(population_sentences(None, "nl")[0]) not in text
 
 
 def test_city_size_network_is_capped():

@@ -1,0 +1,105 @@
+"""The district's population beside the known groups (CBS wijk- en buurtkaart key figures).
+
+The groups in the data are the ones someone knows about. When the
+neighbourhood polygons carry the CBS key figures (``aantal_hh`` households,
+``p_hh_m_k`` percentage of households with children; property names in any
+case), the families in the known groups per neighbourhood are set beside the
+CBS households with children: the rest are families nobody in the data
+reaches or knows. The CBS marks a secret figure (too few households) as
+``-99999999``; any negative value is treated as unknown.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from mapping.i18n import Catalog, format_number, format_percent, translate
+
+CBS_SECRET = -99999999
+"""How the CBS marks a key figure that is kept secret."""
+
+MESSAGES: Catalog = {
+    "nl": {
+        "line": "De bekende groepen omvatten ongeveer {share} van de ongeveer {households} "
+                "huishoudens met kinderen in {hood}.",
+        "secret": "{hood}: het CBS houdt het aantal huishoudens met kinderen geheim.",
+        "none": "De wijkgrenzen hebben geen CBS-kerncijfers; met de CBS wijk- en buurtkaart "
+                "(aantal_hh, p_hh_m_k) worden de gezinnen in de bekende groepen naast alle "
+                "huishoudens met kinderen gezet.",
+    },
+    "en": {
+        "line": "The groups you know account for about {share} of the roughly {households} "
+                "households with children in {hood}.",
+        "secret": "{hood}: CBS keeps the number of households with children secret.",
+        "none": "The neighbourhood polygons carry no CBS key figures; with the CBS wijk- en "
+                "buurtkaart (aantal_hh, p_hh_m_k) the families in the known groups are set "
+                "beside all households with children.",
+    },
+}
+
+
+def population_rows(neighbourhoods: dict[str, Any] | None,
+                    families_by_hood: dict[str, int]) -> list[dict[str, Any]] | None:
+    """Per neighbourhood with CBS key figures: families in known groups beside CBS households.
+
+    Parameters
+    ----------
+    neighbourhoods
+        The dataset's GeoJSON (features with ``code``, ``name`` and the CBS properties).
+    families_by_hood
+        Neighbourhood code -> families in the known groups (the report's
+        ``neighbourhoods`` entries).
+
+    Returns
+    -------
+    list of dict or None
+        ``code``, ``name``, ``families``, ``households`` (with children,
+        rounded; ``None`` when secret), ``share`` (families / households or
+        ``None``); ``None`` when no polygon carries the figures.
+    """
+    rows = []
+    for feature in (neighbourhoods or {}).get("features") or []:
+        props = {str(k).lower(): v for k, v in (feature.get("properties") or {}).items()}
+        if "aantal_hh" not in props or "p_hh_m_k" not in props:
+            continue
+        code = str(props.get("code") or "")
+        households, percentage = _cbs(props["aantal_hh"]), _cbs(props["p_hh_m_k"])
+        with_children = (None if households is None or percentage is None
+                         else round(households * percentage / 100))
+        families = int(families_by_hood.get(code, 0))
+        rows.append({"code": code, "name": str(props.get("name") or code),
+                     "families": families, "households": with_children,
+                     "share": families / with_children if with_children else None})
+    return rows or None
+
+
+def families_by_hood(report: dict[str, Any]) -> dict[str, int]:
+    """Neighbourhood code -> families in the known groups, from a report dict."""
+    return {str(e["neighbourhood"]): e["families"] for e in report["neighbourhoods"]
+            if e["neighbourhood"] is not None}
+
+
+def population_sentences(rows: list[dict[str, Any]] | None, lang: str = "nl") -> list[str]:
+    """One sentence per neighbourhood (or the one saying what would enable the comparison)."""
+    if rows is None:
+        return [translate(MESSAGES, "none", lang)]
+    out = []
+    for row in rows:
+        if row["households"] is None:
+            out.append(translate(MESSAGES, "secret", lang, hood=row["name"]))
+        else:
+            share = format_percent(row["share"], lang) if row["share"] is not None else "–"
+            out.append(translate(MESSAGES, "line", lang, share=share, hood=row["name"],
+                                 households=format_number(row["households"], lang)))
+    return out
+
+
+def _cbs(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or number < 0 or number == CBS_SECRET:
+        return None
+    return number
