@@ -132,7 +132,7 @@ def test_answer_through_server_a_appears_on_the_screen_of_server_b(deploy, scree
     assert {upstream for _, upstream in phone_streams} == {address_a}, phone_streams
 
 
-@pytest.mark.slow  # 30 phones in two browsers: about 1 minute alone, several on a busy machine
+@pytest.mark.slow  # 30 phones in two browsers: minutes on a busy 2-CPU machine
 def test_thirty_participants_at_once_lose_nothing(deploy, screen, browser):
     page, code, _ = screen
     crowd = h.crowd_answers(browser, deploy, code, screen=page, n=30)
