@@ -13,13 +13,14 @@ server B and a participant on server A:
 * a participant answering through server A appears in the live network of the
   facilitator's screen, served by server B, without a reload (the time from
   the click to the screen is printed; ``bench/bench_two_servers.py`` reports it);
-* 30 participants sending at the same moment through the proxy lose nothing:
-  30 new versions, 30 organisations, each once, all on the facilitator's screen;
+* A room of participants (12 in CI, 30 with WIJKNETWERK_TEST_CROWD=30) sending at once lose nothing:
+  one new version and organisation per answer, each once, all on the facilitator's screen;
 * nginx's log shows every websocket reached the server its cookie names.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import urllib.request
@@ -132,23 +133,29 @@ def test_answer_through_server_a_appears_on_the_screen_of_server_b(deploy, scree
     assert {upstream for _, upstream in phone_streams} == {address_a}, phone_streams
 
 
-@pytest.mark.slow  # 30 phones in two browsers: minutes on a busy 2-CPU machine
-def test_thirty_participants_at_once_lose_nothing(deploy, screen, browser):
+# The full room (30 phones) takes minutes on a 2-CPU machine, mostly Chromium starting 30
+# Streamlit pages; CI runs 12 at once, `WIJKNETWERK_TEST_CROWD=30` (and bench_two_servers)
+# the full room.
+CROWD = int(os.environ.get("WIJKNETWERK_TEST_CROWD", "12"))
+
+
+@pytest.mark.slow
+def test_a_room_of_participants_at_once_loses_nothing(deploy, screen, browser):
     page, code, _ = screen
-    crowd = h.crowd_answers(browser, deploy, code, screen=page, n=30)
-    print(f"\n30 at once: all saved {crowd.all_saved_s:.2f} s after the click, all on the "
+    crowd = h.crowd_answers(browser, deploy, code, screen=page, n=CROWD)
+    print(f"\n{CROWD} at once: all saved {crowd.all_saved_s:.2f} s after the click, all on the "
           f"screen after {crowd.all_on_screen_s:.2f} s (forms filled in "
           f"{crowd.prepare_s:.1f} s); per server {crowd.servers}")
-    assert crowd.head_after - crowd.head_before == 30  # one version per answer
+    assert crowd.head_after - crowd.head_before == CROWD  # one version per answer
     assert sorted(crowd.stored) == crowd.names  # every answer arrived ...
     assert all(len(ids) == 1 for ids in crowd.stored.values()), crowd.stored  # ... once
     # Every websocket reached the server its cookie names (none crossed over).
     deadline = time.monotonic() + 10
-    while len(deploy.streams()) < 30:
+    while len(deploy.streams()) < CROWD:
         assert time.monotonic() < deadline, deploy.streams()
         time.sleep(0.2)
     crossed = [s for s in deploy.streams() if s[0] in deploy.names
                and s[1] != deploy.address(s[0])]
     assert not crossed, crossed
-    for name, phones in crowd.servers.items():  # and each server had its 15 phones
+    for name, phones in crowd.servers.items():  # and each server had its half of the phones
         assert sum(1 for s in deploy.streams() if s[1] == deploy.address(name)) >= phones
