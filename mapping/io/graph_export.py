@@ -31,7 +31,6 @@ threshold, and says so in a README sheet (or the file's description).
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import math
 import re
@@ -53,9 +52,11 @@ from mapping.analysis import quality
 from mapping.domain.dataset import CONDITIONS, TABLES, Dataset
 from mapping.io.write import (
     PERSONAL_COLUMNS,
+    csv_line,
     drop_personal,
     header_names,
     localised,
+    neutralise,
     table_file_name,
 )
 
@@ -78,7 +79,6 @@ MIME = {"gexf": "application/xml", "graphml": "application/xml",
 NODE_TYPES = {"formal": "formal", "informal": "informal", "group": "parent_group"}
 """Value of the ``type`` attribute per node kind (import these with the same mapping)."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 cannot hold these control characters at all (also not escaped).
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -102,15 +102,8 @@ README: dict[str, list[str]] = {
 
 
 def _safe(value: Any) -> Any:
-    """One cell for CSV or XLSX: text that a spreadsheet would run as a formula gets a ``'``.
-
-    Strings beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return
-    are prefixed with ``'``; everything else (numbers included) is returned
-    unchanged.
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """One cell for CSV or XLSX by the one rule, :func:`mapping.io.write.neutralise`."""
+    return neutralise(value)
 
 
 # --------------------------------------------------------------------------- research
@@ -378,12 +371,11 @@ def _csv_cell(value: Any) -> str:
 
 def csv_nl_bytes(frame: pd.DataFrame, headers: Sequence[str] | None = None) -> bytes:
     """One table as Dutch-Excel CSV: ``;``, decimal comma, CRLF, UTF-8 with BOM."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([_csv_cell(h) for h in (headers or [str(c) for c in frame.columns])])
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([_csv_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    lines = [csv_line([_csv_cell(h) for h in (headers or [str(c) for c in frame.columns])],
+                      ";", "\r\n")]
+    lines += [csv_line([_csv_cell(v) for v in row], ";", "\r\n")
+              for row in frame.itertuples(index=False, name=None)]
+    return "".join(lines).encode("utf-8-sig")
 
 
 def result_tables(dataset: Dataset, min_quality: float | None = None

@@ -262,7 +262,8 @@ def _csv_field(text: str, delimiter: str) -> str:
     return text
 
 
-def _csv_line(fields: Sequence[str], delimiter: str, newline: str) -> str:
+def csv_line(fields: Sequence[str], delimiter: str, newline: str) -> str:
+    """One CSV row of already neutralised text fields (see :func:`_csv_field` for quoting)."""
     if len(fields) == 1 and fields[0] == "":
         return '""' + newline  # a lone empty field must not read as an empty line
     return delimiter.join(_csv_field(f, delimiter) for f in fields) + newline
@@ -276,9 +277,9 @@ def frame_csv_bytes(frame: pd.DataFrame, *, encoding: str = "utf-8-sig",
     numbers; lists are joined with ``|``; missing values are empty. The
     default UTF-8 with BOM makes Excel read the accents right on a double click.
     """
-    lines = [_csv_line([neutralise(str(c)) for c in frame.columns], delimiter, "\r\n")]
+    lines = [csv_line([neutralise(str(c)) for c in frame.columns], delimiter, "\r\n")]
     for values in frame.itertuples(index=False, name=None):
-        lines.append(_csv_line([cell_text(v) for v in values], delimiter, "\r\n"))
+        lines.append(csv_line([cell_text(v) for v in values], delimiter, "\r\n"))
     return "".join(lines).encode(encoding)
 
 
@@ -316,10 +317,10 @@ def table_csv(dataset: Dataset, table: str, *, dialect: str = "utf8",
         raise ValueError(f"dialect must be one of {DIALECTS}, not {dialect!r}")
     delimiter, _encoding, newline, decimal_comma = _DIALECT[dialect]
     frame = localised(dataset.table(table), headers)
-    lines = [_csv_line([neutralise(h) for h in header_names(table, list(frame.columns), headers)],
+    lines = [csv_line([neutralise(h) for h in header_names(table, list(frame.columns), headers)],
                        delimiter, newline)]
     for values in frame.itertuples(index=False, name=None):
-        lines.append(_csv_line([cell_text(v, decimal_comma) for v in values], delimiter, newline))
+        lines.append(csv_line([cell_text(v, decimal_comma) for v in values], delimiter, newline))
     return "".join(lines)
 
 
@@ -552,7 +553,7 @@ def write_templates(folder: str | Path) -> list[Path]:
     written = []
     for table in TABLES:
         headers = [c.dutch for c in template_columns(table)]
-        text = _csv_line([neutralise(h) for h in headers], ";", "\r\n")
+        text = csv_line([neutralise(h) for h in headers], ";", "\r\n")
         path = out / f"{sc.SCHEMAS[table].dutch}.csv"
         path.write_bytes(_encode(text, "cp1252", path.name))
         written.append(path)
