@@ -24,7 +24,10 @@ from mapping.views.render_network import (
 from pages import _shared as shared
 
 SIZES = ("families", "degree", "betweenness")
-HEIGHT = 800
+# Frame heights: the network and its toolbar fit a 1920x1080 screen below the page
+# title; in presentation mode the title is larger, so the frame is smaller.
+HEIGHT = 780
+HEIGHT_PRESENT = 700
 DEFAULTS = {"hood": [], "cat": [], "topic": [], "cls": [], "grp": "", "org": "", "steps": 1,
             "size": "families", "phys": False}
 
@@ -155,15 +158,16 @@ def main() -> None:
     cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
     options = choices(ctx, cov)
     bind_controls(options)
-    # The network gets the full width: the filters sit above it, folded away on the
-    # shared screen (presentation mode), open otherwise.
-    controls_area = st.expander(t("filters", ctx.lang), expanded=not ctx.present)
+    # The network gets the full width: the filters sit above it, folded unless one is
+    # in use (and always folded on the shared screen), so the network fits the screen.
+    active = any(shared.view(f"net_{k}") != v for k, v in DEFAULTS.items() if k != "size")
+    controls_area = st.expander(t("filters", ctx.lang), expanded=active and not ctx.present)
     network_area = st.container()
     with controls_area:
         view = controls(ctx, options)
     page, n, m, total = view_html(ctx, view)
     with network_area:
-        st.iframe(page, height=HEIGHT)
+        st.iframe(page, height=HEIGHT_PRESENT if ctx.present else HEIGHT)
         st.caption(t("network_counts", ctx.lang, n=n, m=m, total=total))
     with controls_area:
         # Deferred: the page is handed over only on a click, not stored on every rerun.

@@ -24,22 +24,12 @@
     el.textContent = text;
     return el;
   }
-  // A long name on two lines, broken at the space nearest its middle: a narrower
-  // label fits in more places.
-  function wrapLabel(name) {
-    if (name.length <= 22 || name.indexOf(" ") < 0) { return name; }
-    var middle = name.length / 2, cut = -1;
-    for (var i = 0; i < name.length; i++) {
-      if (name[i] === " " && (cut < 0 || Math.abs(i - middle) < Math.abs(cut - middle))) { cut = i; }
-    }
-    return name.slice(0, cut) + "\n" + name.slice(cut + 1);
-  }
   // Expand the compact data: names for edge tooltips, hover and selection colours.
   // Labels start hidden; placeLabels() shows those that fit before the first frame.
   var names = {}, labels = {}, fonts = {}, radius = {}, info = {};
   data.nodes.forEach(function (n) {
     names[n.id] = n.tooltip.split("\n")[0];
-    labels[n.id] = wrapLabel(n.label);
+    labels[n.id] = n.label;
     fonts[n.id] = n.font || {};
     radius[n.id] = n.size;
     info[n.id] = {shape: n.shape, color: n.color.background, border: n.color.border,
@@ -66,7 +56,9 @@
   var legendBox = document.getElementById("legend");
   // Wide frames get the legend as a column beside the drawing; narrow frames and
   // the workshop a folded box over its corner, so the network keeps the room.
-  var side = !!legendBox && !data.legendFolded && wrap.clientWidth >= 1000;
+  // Beside it only while the drawing keeps three quarters of the width.
+  var legendWidth = legendBox && legendBox.className.indexOf("present") >= 0 ? 330 : 290;
+  var side = !!legendBox && !data.legendFolded && wrap.clientWidth * 0.25 >= legendWidth;
   wrap.className = side ? "side" : "overlay";
   if (legendBox && !side) { legendBox.removeAttribute("open"); }
 
@@ -162,7 +154,7 @@
       var r = radius[id] * scale;
       if (p.x + r < 0 || p.x - r > width || p.y + r < 0 || p.y - r > height) { return; }
       // A label may graze a node's rim but never cover its middle.
-      var core = Math.max(r * 0.4, 2);
+      var core = Math.min(Math.max(r * 0.4, 2), 7);
       shapes.add({id: id, l: p.x - core, r: p.x + core, t: p.y - core, b: p.y + core});
     });
     // The folded legend box covers the drawing's corner: no label under it.
