@@ -22,9 +22,24 @@ No user text is ever a template or code
 * Node labels are drawn on the canvas, which has no markup at all.
 * The legend and the title are HTML rendered by the template: autoescaped.
 
+A screen people read from the back of the room
+----------------------------------------------
+* Labels are drawn only where they fit: the page's script places them in
+  :func:`label_order` (highlighted, formal, large, well-connected first) and
+  shows a label only when it overlaps no label shown before it, covers no
+  node's middle and lies wholly inside the frame; the others show on zoom
+  (labels keep :data:`LABEL_PX` screen pixels, so zooming in makes room),
+  on hover and for the node found by the search box.
+* The legend is a column beside the drawing when the drawing keeps three
+  quarters of the width, else (and with ``legend_folded``) a folded box.
+* A toolbar above the drawing: search (case- and accent-insensitive, over
+  organisations and groups), PNG and SVG download of the current view, full screen.
+
 Browser tests read ``window.wijknetwerk`` (``network``, ``nodeCount``,
-``edgeCount``, ``drawn``) and the container's ``data-drawn="1"`` and
-``data-node-count`` attributes, set once the first frame is drawn.
+``edgeCount``, ``drawn``, ``labelBoxes()``, ``overlappingLabels()``,
+``focusNode()``, ``pngDataUrl()``, ``svgText()``) and the container's
+``data-drawn="1"`` and ``data-node-count`` attributes, set once the first
+frame is drawn.
 """
 
 from __future__ import annotations

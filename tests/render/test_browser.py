@@ -295,3 +295,19 @@ def test_picture_downloads_and_full_screen_button(browser, tmp_path, coverage):
         _assert_nothing_ran(page, [])
     finally:
         context.close()
+
+
+def test_search_hits_show_markup_in_names_as_text(browser, tmp_path, coverage):
+    graph = build_graph(make_dataset())
+    dialogs: list[str] = []
+    with offline_page(browser, None, dialogs) as page:
+        _open(page, tmp_path, render_network(graph, positions(graph), coverage=coverage),
+              "network.html")
+        page.wait_for_selector("#network[data-drawn='1']", timeout=20000)
+        page.locator("#wk-search").fill("<")
+        texts = page.locator("#wk-hits li").all_inner_texts()
+        assert SCRIPT in texts and IMG in texts
+        assert page.locator("#wk-hits img, #wk-hits script").count() == 0
+        page.locator("#wk-hits li", has_text=IMG).first.click()
+        assert page.evaluate("window.wijknetwerk.focused") in {"o:4", "g:4"}
+        _assert_nothing_ran(page, dialogs)
