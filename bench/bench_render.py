@@ -8,6 +8,12 @@ size, where the nodes were placed (own coordinates, neighbourhood centroid,
 beside their reachers, not on the map), and the time until Leaflet drew it
 (background "none": no request may leave the machine).
 
+For the shared screen: the overlapping label pairs in the demo district at the
+default zoom (bounding boxes of the labels vis-network drew, in the dashboard's
+frame and on a 1920x1080 projector), labels shown and cut off at the frame's
+edge; and the smallest CIEDE2000 difference between two legend entries, as
+seen and under simulated deuteranopia (Machado 2009), per palette.
+
     .venv/bin/python -m bench.bench_render [--nodes 2000] [--no-browser]
 
 Run it from the checkout root with ``-m``: the browser part reuses the Chromium settings
@@ -26,6 +32,7 @@ import networkx as nx
 from mapping.analysis.graph import build_graph
 from mapping.io import demo
 from mapping.views.layout import positions
+from mapping.views.palette import PRESENTATION, STANDARD, smallest_difference
 from mapping.views.render_map import map_placement, render_map
 from mapping.views.render_network import filter_graph, render_network
 
@@ -87,6 +94,47 @@ def time_map_draw(page_html: str) -> tuple[float, int, int, int, int]:
     return wall, polygons, markers, labels, len(blocked)
 
 
+def demo_labels(presentation: bool, width: int, height: int) -> tuple[int, int, int, int]:
+    """Overlapping label pairs, labels shown, labels outside the frame, nodes: the demo."""
+    from mapping.analysis.report import analyse
+    from mapping.io.load import load_path
+    from tests.browser_support import block_external, launch
+
+    dataset = load_path(Path(__file__).resolve().parents[1] / "data" / "demo", "nl").dataset
+    graph = build_graph(dataset)
+    page_html = render_network(graph, positions(graph), coverage=analyse(dataset),
+                               presentation=presentation)
+    with tempfile.TemporaryDirectory() as tmp, launch() as browser:
+        target = Path(tmp) / "network.html"
+        target.write_text(page_html, encoding="utf-8")
+        context = browser.new_context(viewport={"width": width, "height": height})
+        block_external(context)
+        page = context.new_page()
+        page.goto(target.as_uri())
+        page.wait_for_selector("#network[data-drawn='1']", timeout=60000)
+        page.wait_for_timeout(300)
+        pairs = len(page.evaluate("window.wijknetwerk.overlappingLabels()"))
+        boxes = page.evaluate("window.wijknetwerk.labelBoxes()")
+        frame = page.evaluate("window.wijknetwerk.frame()")
+        context.close()
+    outside = sum(b["l"] < 0 or b["t"] < 0 or b["r"] > frame["width"] or b["b"] > frame["height"]
+                  for b in boxes)
+    return pairs, len(boxes), outside, graph.number_of_nodes()
+
+
+def colour_figures() -> None:
+    """Print the smallest legend colour differences per palette."""
+    for name, pal in (("presentation", PRESENTATION), ("standard", STANDARD)):
+        for deut in (False, True):
+            diff, a, b = smallest_difference(pal, deuteranopia=deut)
+            seen = "deuteranopia" if deut else "normal vision"
+            print(f"legend colours, {name:12} {seen:13}: smallest CIEDE2000 {diff:5.1f} "
+                  f"({a} / {b}; same-shape pairs and coverage vs categories)")
+    diff, a, b = smallest_difference(PRESENTATION, all_pairs=True)
+    print(f"legend colours, presentation, every pair incl. square vs dot: {diff:5.1f} "
+          f"({a} / {b}: told apart by shape and outline)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--nodes", type=int, default=2000)
@@ -122,8 +170,15 @@ def main() -> None:
     placed = map_placement(graph, hoods).summary(graph)
     print("map placement: " + ", ".join(f"{k} {v}" for k, v in placed.items()))
 
+    colour_figures()
     if args.no_browser:
         return
+    for presentation, width, height in ((False, 1600, 800), (True, 1920, 1080)):
+        pairs, shown, outside, total = demo_labels(presentation, width, height)
+        mode = "presentation" if presentation else "standard"
+        print(f"demo labels, {mode:12} {width}x{height}: {pairs} overlapping label pairs at "
+              f"the default zoom (target 0); {shown} of {total} labels shown, {outside} cut "
+              "off at the frame's edge; the rest on zoom or hover")
     for i, (wall, in_page, count) in enumerate(time_draw(page_html), 1):
         print(f"Chromium run {i}: drawn after {wall:6.3f} s wall (navigation to data-drawn), "
               f"{in_page:6.3f} s in-page; {count} nodes in canvas (target < 3 s)")

@@ -24,7 +24,10 @@ from mapping.views.render_network import (
 from pages import _shared as shared
 
 SIZES = ("families", "degree", "betweenness")
-HEIGHT = 800
+# Frame heights: the network and its toolbar fit a 1920x1080 screen below the page
+# title; in presentation mode the title is larger, so the frame is smaller.
+HEIGHT = 780
+HEIGHT_PRESENT = 700
 DEFAULTS = {"hood": [], "cat": [], "topic": [], "cls": [], "grp": "", "org": "", "steps": 1,
             "size": "families", "phys": False}
 
@@ -56,39 +59,50 @@ def bind_controls(options: dict[str, list[str]]) -> None:
     shared.bind("net_phys", shared.read_bool("phys"), False)
 
 
-def controls(ctx: shared.Context, options: dict[str, list[str]]) -> dict:
-    """Draw the filter column; returns the chosen values."""
+def controls(ctx: shared.Context, options: dict[str, list[str]], per_row: int = 4) -> dict:
+    """Draw the filters in rows of ``per_row`` above the network; returns the chosen values."""
     lang = ctx.lang
+    cells = _cells(per_row)
     names = hood_names(ctx)
     org_name = dict(zip(ctx.dataset.organisations["id"].astype(str),
                         ctx.dataset.organisations["name"], strict=True))
     grp_name = dict(zip(ctx.dataset.parent_groups["id"].astype(str),
                         ctx.dataset.parent_groups["name"], strict=True))
     none, choose = t("none", lang), t("choose", lang)
-    st.multiselect(t("filter_neighbourhood", lang), options["hood"], key=shared.wkey("net_hood"),
-                   placeholder=choose, format_func=lambda h: names.get(h, h))
-    st.multiselect(t("filter_category", lang), options["cat"], key=shared.wkey("net_cat"),
-                   placeholder=choose, format_func=lambda c: label(c, lang))
-    st.multiselect(t("filter_topic", lang), options["topic"], key=shared.wkey("net_topic"),
-                   placeholder=choose, format_func=lambda x: topic_label(x, lang))
-    st.multiselect(t("filter_class", lang), options["cls"], key=shared.wkey("net_cls"),
-                   placeholder=choose, format_func=lambda c: label(c, lang))
-    st.selectbox(t("highlight_group", lang), options["grp"], key=shared.wkey("net_grp"),
-                 format_func=lambda g: grp_name.get(g, none) if g else none)
-    st.selectbox(t("ego_org", lang), options["org"], key=shared.wkey("net_org"),
-                 format_func=lambda o: org_name.get(o, none) if o else none)
-    st.number_input(t("ego_steps", lang), 1, 4, key=shared.wkey("net_steps"),
-                    disabled=not shared.view("net_org"))
-    st.selectbox(t("size_by", lang), options["size"], key=shared.wkey("net_size"),
-                 format_func=lambda s: t(f"size_{s}", lang))
+    next(cells).multiselect(t("filter_neighbourhood", lang), options["hood"],
+                            key=shared.wkey("net_hood"), placeholder=choose,
+                            format_func=lambda h: names.get(h, h))
+    next(cells).multiselect(t("filter_category", lang), options["cat"],
+                            key=shared.wkey("net_cat"), placeholder=choose,
+                            format_func=lambda c: label(c, lang))
+    next(cells).multiselect(t("filter_topic", lang), options["topic"],
+                            key=shared.wkey("net_topic"), placeholder=choose,
+                            format_func=lambda x: topic_label(x, lang))
+    next(cells).multiselect(t("filter_class", lang), options["cls"],
+                            key=shared.wkey("net_cls"), placeholder=choose,
+                            format_func=lambda c: label(c, lang))
+    next(cells).selectbox(t("highlight_group", lang), options["grp"], key=shared.wkey("net_grp"),
+                          format_func=lambda g: grp_name.get(g, none) if g else none)
+    next(cells).selectbox(t("ego_org", lang), options["org"], key=shared.wkey("net_org"),
+                          format_func=lambda o: org_name.get(o, none) if o else none)
+    next(cells).number_input(t("ego_steps", lang), 1, 4, key=shared.wkey("net_steps"),
+                             disabled=not shared.view("net_org"))
+    next(cells).selectbox(t("size_by", lang), options["size"], key=shared.wkey("net_size"),
+                          format_func=lambda s: t(f"size_{s}", lang))
     # Above the limit the renderer keeps physics off (the positions from Python show at
     # once); say so instead of offering a switch that does nothing.
     large = len(ctx.dataset.organisations) + len(ctx.dataset.parent_groups) > PHYSICS_LIMIT
-    st.toggle(t("physics", lang), key=shared.wkey("net_phys"), disabled=large,
-              help=t("physics_large", lang, n=PHYSICS_LIMIT) if large else None)
+    next(cells).toggle(t("physics", lang), key=shared.wkey("net_phys"), disabled=large,
+                       help=t("physics_large", lang, n=PHYSICS_LIMIT) if large else None)
     values = {k: shared.view(f"net_{k}") for k in DEFAULTS}
     shared.publish(values, DEFAULTS)
     return values
+
+
+def _cells(per_row: int):
+    """Column after column, row after row: where the next filter goes."""
+    while True:
+        yield from st.columns(per_row, gap="small")
 
 
 def highlight_for(view: dict, graph, cov):
@@ -144,18 +158,16 @@ def main() -> None:
     cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
     options = choices(ctx, cov)
     bind_controls(options)
-    if ctx.present:
-        # On the shared screen the network gets the full width; filters fold away.
-        controls_area, network_area = st.expander(t("filters", ctx.lang)), st.container()
-        with controls_area:
-            view = controls(ctx, options)
-    else:
-        controls_area, network_area = st.columns([1, 4], gap="medium")
-        with controls_area:
-            view = controls(ctx, options)
+    # The network gets the full width: the filters sit above it, folded unless one is
+    # in use (and always folded on the shared screen), so the network fits the screen.
+    active = any(shared.view(f"net_{k}") != v for k, v in DEFAULTS.items() if k != "size")
+    controls_area = st.expander(t("filters", ctx.lang), expanded=active and not ctx.present)
+    network_area = st.container()
+    with controls_area:
+        view = controls(ctx, options)
     page, n, m, total = view_html(ctx, view)
     with network_area:
-        st.iframe(page, height=HEIGHT)
+        st.iframe(page, height=HEIGHT_PRESENT if ctx.present else HEIGHT)
         st.caption(t("network_counts", ctx.lang, n=n, m=m, total=total))
     with controls_area:
         # Deferred: the page is handed over only on a click, not stored on every rerun.

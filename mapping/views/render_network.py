@@ -22,9 +22,24 @@ No user text is ever a template or code
 * Node labels are drawn on the canvas, which has no markup at all.
 * The legend and the title are HTML rendered by the template: autoescaped.
 
+A screen people read from the back of the room
+----------------------------------------------
+* Labels are drawn only where they fit: the page's script places them in
+  :func:`label_order` (highlighted, formal, large, well-connected first) and
+  shows a label only when it overlaps no label shown before it, covers no
+  node's middle and lies wholly inside the frame; the others show on zoom
+  (labels keep :data:`LABEL_PX` screen pixels, so zooming in makes room),
+  on hover and for the node found by the search box.
+* The legend is a column beside the drawing when the drawing keeps three
+  quarters of the width, else (and with ``legend_folded``) a folded box.
+* A toolbar above the drawing: search (case- and accent-insensitive, over
+  organisations and groups), PNG and SVG download of the current view, full screen.
+
 Browser tests read ``window.wijknetwerk`` (``network``, ``nodeCount``,
-``edgeCount``, ``drawn``) and the container's ``data-drawn="1"`` and
-``data-node-count`` attributes, set once the first frame is drawn.
+``edgeCount``, ``drawn``, ``labelBoxes()``, ``overlappingLabels()``,
+``focusNode()``, ``pngDataUrl()``, ``svgText()``) and the container's
+``data-drawn="1"`` and ``data-node-count`` attributes, set once the first
+frame is drawn.
 """
 
 from __future__ import annotations
@@ -94,6 +109,10 @@ TEXT: dict[str, dict[str, str]] = {
         "forms": "vorm", "strength": "sterkte", "unrated": "niet beoordeeld",
         "reach_edge": "bereik", "highlight": "Uitgelicht: {n} knopen",
         "title": "Netwerk", "nodes": "{n} knopen, {m} verbindingen",
+        "search": "Zoek organisatie of groep", "found": "{n} gevonden",
+        "not_found": "Niets gevonden", "fullscreen": "Volledig scherm", "png": "PNG",
+        "svg": "SVG", "download": "Download de huidige weergave als {what}",
+        "toolbar": "Netwerk zoeken en downloaden",
     },
     "en": {
         "legend": "Legend", "organisations": "Organisations", "groups": "Parent groups",
@@ -111,6 +130,10 @@ TEXT: dict[str, dict[str, str]] = {
         "raters": "raters", "forms": "form", "strength": "strength", "unrated": "not rated",
         "reach_edge": "reach", "highlight": "Highlighted: {n} nodes",
         "title": "Network", "nodes": "{n} nodes, {m} links",
+        "search": "Find organisation or group", "found": "{n} found",
+        "not_found": "Nothing found", "fullscreen": "Full screen", "png": "PNG",
+        "svg": "SVG", "download": "Download the current view as {what}",
+        "toolbar": "Search and download the network",
     },
 }
 
@@ -400,6 +423,7 @@ def render_network(
     lang: str = "nl",
     presentation: bool = False,
     show_legend: bool = True,
+    legend_folded: bool = False,
     height: str = "100vh",
     title: str | None = None,
 ) -> str:
@@ -436,7 +460,11 @@ def render_network(
     presentation
         Larger type, higher contrast, colour-blind-safe palette.
     show_legend
-        Draw the legend box over the network.
+        Draw the legend: beside the network in a wide frame, else as a folded
+        box over its top-left corner.
+    legend_folded
+        Always show the legend as a folded box over the drawing (the workshop's
+        live network), never beside it.
     height
         CSS height of the network area.
     title
@@ -469,6 +497,7 @@ def render_network(
         for u, v, d in graph.edges(data=True)
     ]
     options = _options(pal, use_physics, presentation, graph.number_of_nodes())
+    order = label_order(graph, sizes, highlight)
     legend = (
         _legend(graph, pal, lang, weak_threshold, size_by is not None, size_label,
                 highlight, cov, presentation)
@@ -488,10 +517,56 @@ def render_network(
         text=pal.text,
         font=20 if presentation else 14,
         legend=legend,
+        ui={key: TEXT[lang][key] for key in ("search", "fullscreen", "png", "svg", "toolbar")},
+        download_png=TEXT[lang]["download"].format(what="PNG"),
+        download_svg=TEXT[lang]["download"].format(what="SVG"),
         data=json_payload({"nodes": nodes, "edges": edges, "options": options, "focus": focus,
-                           "text": pal.text, "labelLimit": DIMMED_LABEL_LIMIT,
-                           "labelPx": 13 if presentation else 10}),
+                           "text": pal.text, "background": pal.background, "order": order,
+                           "labelPx": LABEL_PX[presentation], "legendFolded": legend_folded,
+                           "found": TEXT[lang]["found"], "notFound": TEXT[lang]["not_found"],
+                           "fileName": _file_name(str(page_title))}),
     )
+
+
+LABEL_PX: dict[bool, int] = {False: 13, True: 19}
+"""On-screen label size in pixels, by presentation mode (kept at every zoom)."""
+
+def label_order(graph: nx.Graph, sizes: Mapping[Hashable, float],
+                highlight: Highlight | None = None) -> list[str]:
+    """Node ids in the order their labels are placed: the most important first.
+
+    The page draws a label only where it overlaps no label placed before it,
+    so this order decides which names show at a given zoom: highlighted nodes,
+    then formal organisations, then by size, then by degree (name breaks ties).
+
+    Parameters
+    ----------
+    graph
+        The graph drawn.
+    sizes
+        Node radius as drawn (:func:`_sizes`).
+    highlight
+        The highlight, whose nodes come first.
+
+    Returns
+    -------
+    list of str
+        Node ids (as in the page's data), most important first.
+    """
+    chosen = highlight.nodes if highlight is not None else frozenset()
+
+    def key(n: Hashable) -> tuple:
+        data = graph.nodes[n]
+        return (n not in chosen, data.get("kind") != "formal", -sizes.get(n, 0.0),
+                -graph.degree(n), str(data.get("name") or n))
+
+    return [str(n) for n in sorted(graph.nodes, key=key)]
+
+
+def _file_name(title: str) -> str:
+    """A download file name from the title: letters, digits and dashes only."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:40]
+    return stem or "netwerk"
 
 
 # --------------------------------------------------------------------------- page assembly
@@ -632,7 +707,12 @@ def _node(graph: nx.Graph, n: Hashable, pos: tuple[float, float] | None,
         colour = pal.organisation(data.get("kind"), data.get("category"))
         shape = "square" if data.get("kind") == "formal" else "dot"
     dimmed = highlight is not None and n not in highlight.nodes
-    border = pal.text if (cov and cov.fragile) else _darker(colour)
+    formal = not is_group and data.get("kind") == "formal"
+    hollow = colour.lower() == pal.background.lower()  # "other": an outline, no fill
+    # Formal organisations carry a dark outline in presentation mode: shape *and*
+    # outline tell formal from informal on a projector.
+    border = (pal.text if (cov and cov.fragile) or hollow or (presentation and formal)
+              else _darker(colour))
     node: dict[str, Any] = {
         "id": str(n),
         # vis-network draws labels after all shapes, so in a large graph the labels
@@ -656,6 +736,8 @@ def _node(graph: nx.Graph, n: Hashable, pos: tuple[float, float] | None,
         node["font"] = {"color": "#b8bec6"}
     if cov and cov.fragile:
         node["borderWidth"] = 4
+    elif hollow or (presentation and formal):
+        node["borderWidth"] = 3
     if pos is not None:
         node["x"], node["y"] = float(pos[0]), float(pos[1])
     return node
@@ -742,7 +824,8 @@ def _edge(graph: nx.Graph, u: Hashable, v: Hashable, data: Mapping[str, Any], pa
 
 
 def _options(pal: Palette, physics: bool, presentation: bool, n: int) -> dict[str, Any]:
-    font = 24 if presentation else 14
+    # The page's script sets each shown label's size so it stays LABEL_PX on screen.
+    font = LABEL_PX[presentation]
     return {
         "autoResize": True,
         # improvedLayout runs a Kamada-Kawai pre-pass (minutes at 2,000 nodes)
@@ -761,8 +844,9 @@ def _options(pal: Palette, physics: bool, presentation: bool, n: int) -> dict[st
             "borderWidth": 2 if presentation else 1,
             "font": {"size": font, "face": "Arial, Helvetica, sans-serif", "color": pal.text,
                      "strokeWidth": 4 if presentation else 3, "strokeColor": pal.background},
-            # Hide labels when zoomed out so 2,000 nodes are not a grey smear.
-            "scaling": {"label": {"enabled": False, "drawThreshold": 7}},
+            # The page's script decides which labels show (those that fit); this only
+            # hides what would be unreadably small while a zoom is under way.
+            "scaling": {"label": {"enabled": False, "drawThreshold": 5}},
         },
         "edges": {"smooth": False, "selectionWidth": 2, "hoverWidth": 1},
     }
@@ -784,11 +868,13 @@ def _legend(graph: nx.Graph, pal: Palette, lang: str, weak: float, custom_size: 
     counts = t["nodes"].format(n=graph.number_of_nodes(), m=graph.number_of_edges())
     orgs: list[dict[str, str]] = []
     for kind in ("formal", "informal"):
-        shape = "sw sq" if kind == "formal" else "sw dot"
+        shape = ("sw sq out" if presentation else "sw sq") if kind == "formal" else "sw dot"
         cats = {c for k, c in present if (k == "formal") == (kind == "formal")}
         for cat in sorted(cats, key=lambda c: (c is None, str(c))):
             text = label(kind, lang) if cat is None else f"{label(kind, lang)} · {label(cat, lang)}"
-            orgs.append(item(shape, f"background:{pal.organisation(kind, cat)}", text))
+            colour = pal.organisation(kind, cat)
+            hollow = " out" if colour.lower() == pal.background.lower() else ""
+            orgs.append(item(shape + hollow, f"background:{colour}", text))
     groups: list[dict[str, str]] = []
     classes = [c for c in ("direct", "bridged", "informal_only", "unreached")
                if any(g.coverage == c for g in cov.values())]
@@ -796,7 +882,8 @@ def _legend(graph: nx.Graph, pal: Palette, lang: str, weak: float, custom_size: 
         groups.append(item("sw tri", f"border-bottom-color:{pal.coverage_colour(cls)}",
                            label(cls, lang)))
     if any(g.fragile for g in cov.values()):
-        groups.append(item("sw tri fragile", f"border-bottom-color:{pal.group_default}",
+        # Fragile is an outline on top of the class colour: shown as an outline only.
+        groups.append(item("sw tri fragile", f"border-bottom-color:{pal.background}",
                            label("fragile", lang)))
     if not classes:
         groups.append(item("sw tri", f"border-bottom-color:{pal.group_default}",

@@ -147,3 +147,167 @@ def test_map_without_base_map_makes_no_request(browser, tmp_path):
         assert page.get_attribute("#wijkkaart-status", "data-polygons") == "2"
         page.wait_for_timeout(300)
     assert blocked == []
+
+
+# --------------------------------------------------------------------------- a network for the room
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+
+def _demo_page(presentation: bool = False, **options) -> str:
+    """The demo district's network as the network page renders it by default."""
+    from mapping.analysis.report import analyse
+    from mapping.io.load import load_path
+
+    dataset = load_path(DEMO, "nl").dataset
+    graph = build_graph(dataset)
+    return render_network(graph, positions(graph), coverage=analyse(dataset),
+                          presentation=presentation, **options)
+
+
+def _open_sized(browser, tmp_path: Path, text: str, width: int, height: int):
+    from tests.browser_support import block_external
+
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  accept_downloads=True)
+    block_external(context)
+    page = context.new_page()
+    _open(page, tmp_path, text, "network.html")
+    page.wait_for_selector("#network[data-drawn='1']", timeout=20000)
+    page.wait_for_timeout(300)  # a resize observed after the first frame refits once
+    return context, page
+
+
+# The dashboard's frame (1920x1080 screen, sidebar open) and a projector's full screen.
+FRAMES = [pytest.param(False, 1600, 800, id="standard"),
+          pytest.param(True, 1920, 1080, id="presentation")]
+
+
+@pytest.mark.parametrize(("presentation", "width", "height"), FRAMES)
+def test_demo_labels_do_not_overlap_or_leave_the_frame(browser, tmp_path, presentation, width,
+                                                        height):
+    context, page = _open_sized(browser, tmp_path, _demo_page(presentation), width, height)
+    try:
+        boxes = page.evaluate("window.wijknetwerk.labelBoxes()")
+        assert len(boxes) >= 10  # names are shown, only not on top of each other
+        assert len(boxes) == page.evaluate("window.wijknetwerk.labelsShown")
+        assert page.evaluate("window.wijknetwerk.overlappingLabels()") == []
+        frame = page.evaluate("window.wijknetwerk.frame()")
+        outside = [b for b in boxes if b["l"] < 0 or b["t"] < 0
+                   or b["r"] > frame["width"] or b["b"] > frame["height"]]
+        assert outside == []
+        # Shown labels keep their on-screen size; presentation mode draws them larger.
+        heights = {round(b["b"] - b["t"]) for b in boxes}
+        px = 19 if presentation else 13
+        assert heights <= {px, 2 * px}
+        # Wide frame: the legend is a column beside the drawing, not over it.
+        legend = page.locator("#legend").bounding_box()
+        drawing = page.locator("#network").bounding_box()
+        assert legend["x"] >= drawing["x"] + drawing["width"] - 1
+        assert drawing["width"] >= 0.75 * width
+    finally:
+        context.close()
+
+
+def test_zooming_in_shows_more_labels_still_without_overlap(browser, tmp_path):
+    context, page = _open_sized(browser, tmp_path, _demo_page(), 1600, 800)
+    try:
+        before = page.evaluate("window.wijknetwerk.labelsShown")
+        page.evaluate("""() => { const n = window.wijknetwerk.network;
+                                 n.moveTo({scale: n.getScale() * 2.5, animation: false});
+                                 window.wijknetwerk.placeLabels(); }""")
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.wijknetwerk.labelsShown") > before * 0.6
+        assert page.evaluate("window.wijknetwerk.overlappingLabels()") == []
+    finally:
+        context.close()
+
+
+def test_legend_folds_over_a_narrow_frame_and_in_the_workshop(browser, tmp_path):
+    context, page = _open_sized(browser, tmp_path, _demo_page(), 800, 600)
+    try:
+        assert page.get_attribute("#wrap", "class") == "overlay"
+        assert page.get_attribute("#legend", "open") is None
+        assert page.evaluate("window.wijknetwerk.overlappingLabels()") == []
+    finally:
+        context.close()
+    context, page = _open_sized(browser, tmp_path, _demo_page(True, legend_folded=True),
+                                1920, 1080)
+    try:
+        assert page.get_attribute("#wrap", "class") == "overlay"
+        assert page.get_attribute("#legend", "open") is None
+        # The folded box covers no label.
+        box = page.locator("#legend").bounding_box()
+        assert box["width"] < 300 and box["height"] < 80
+    finally:
+        context.close()
+
+
+def test_search_finds_and_focuses_a_node_ignoring_case_and_accents(browser, tmp_path, coverage):
+    graph = build_graph(make_dataset(evil=False))
+    graph.nodes["o:2"]["name"] = "Café Hoofdstraat"
+    context, page = _open_sized(browser, tmp_path,
+                                render_network(graph, positions(graph), coverage=coverage),
+                                1600, 800)
+    try:
+        search = page.locator("#wk-search")
+        search.fill("CAFE hoofd")
+        hits = page.locator("#wk-hits li")
+        assert hits.count() == 1 and hits.first.inner_text() == "Café Hoofdstraat"
+        search.press("Enter")
+        assert page.evaluate("window.wijknetwerk.focused") == "o:2"
+        assert page.evaluate("window.wijknetwerk.network.getSelectedNodes()") == ["o:2"]
+        # Focused: in the middle of the frame, its label drawn.
+        centre = page.evaluate("""() => { const n = window.wijknetwerk.network;
+            return n.canvasToDOM(n.getPositions(['o:2'])['o:2']); }""")
+        frame = page.evaluate("window.wijknetwerk.frame()")
+        assert abs(centre["x"] - frame["width"] / 2) < 2
+        assert abs(centre["y"] - frame["height"] / 2) < 2
+        assert "o:2" in [b["id"] for b in page.evaluate("window.wijknetwerk.labelBoxes()")]
+        # A parent group is found too; nothing found says so.
+        search.fill("syrische")
+        search.press("Enter")
+        assert page.evaluate("window.wijknetwerk.focused") == "g:3"
+        search.fill("bestaat niet")
+        assert page.locator("#wk-found").inner_text() == "Niets gevonden"
+    finally:
+        context.close()
+
+
+def test_picture_downloads_and_full_screen_button(browser, tmp_path, coverage):
+    graph = build_graph(make_dataset())
+    context, page = _open_sized(browser, tmp_path,
+                                render_network(graph, positions(graph), coverage=coverage),
+                                1600, 800)
+    try:
+        assert page.locator("#wk-fullscreen").is_visible()
+        with page.expect_download() as download:
+            page.locator("#wk-png").click()
+        png = Path(download.value.path()).read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
+        with page.expect_download() as download:
+            page.locator("#wk-svg").click()
+        svg = Path(download.value.path()).read_text(encoding="utf-8")
+        assert svg.startswith("<svg") and svg.count("<line") == graph.number_of_edges()
+        # Names in the picture are text: markup in a name is escaped, never an element.
+        assert "<script" not in svg and "<img" not in svg
+        assert download.value.suggested_filename == "netwerk.svg"
+        _assert_nothing_ran(page, [])
+    finally:
+        context.close()
+
+
+def test_search_hits_show_markup_in_names_as_text(browser, tmp_path, coverage):
+    graph = build_graph(make_dataset())
+    dialogs: list[str] = []
+    with offline_page(browser, None, dialogs) as page:
+        _open(page, tmp_path, render_network(graph, positions(graph), coverage=coverage),
+              "network.html")
+        page.wait_for_selector("#network[data-drawn='1']", timeout=20000)
+        page.locator("#wk-search").fill("<")
+        texts = page.locator("#wk-hits li").all_inner_texts()
+        assert SCRIPT in texts and IMG in texts
+        assert page.locator("#wk-hits img, #wk-hits script").count() == 0
+        page.locator("#wk-hits li", has_text=IMG).first.click()
+        assert page.evaluate("window.wijknetwerk.focused") in {"o:4", "g:4"}
+        _assert_nothing_ran(page, dialogs)
