@@ -379,6 +379,18 @@ TEXT: Catalog = {
         "ws_local_link": "Deze link werkt alleen op deze computer. Open de werksessie via het "
                          "netwerkadres van deze computer (start met --server.address 0.0.0.0), "
                          "dan werken de link en QR-code ook op telefoons.",
+        # issue 11: workshop and join fixes
+        "ws_duplicate": "Er staat al een {what} met de naam '{name}' in deze dataset. "
+                        "Toch nog een toevoegen?",
+        "ws_duplicate_yes": "Toch toevoegen",
+        "ws_duplicate_no": "Niet toevoegen",
+        "ws_form_none": "(niet opgegeven)",
+        "ws_qr_full": "QR-code op het hele scherm",
+        "ws_qr_close": "Terug naar de werksessie",
+        "ws_qr_scan": "Scan met uw telefoon om mee te doen",
+        "join_form": "Vorm van samenwerking (mag leeg blijven)",
+        "join_empty": "Uw antwoord is nog leeg: vink een oudergroep aan, kies een organisatie "
+                      "waarmee u samenwerkt of voeg er een toe.",
     },
     "en": {
         "app_title": "Wijknetwerk",
@@ -734,6 +746,18 @@ TEXT: Catalog = {
         "ws_local_link": "This link only works on this computer. Open the workshop through this "
                          "computer's network address (start with --server.address 0.0.0.0) so "
                          "the link and QR code work on phones too.",
+        # issue 11: workshop and join fixes
+        "ws_duplicate": "There already is a {what} named '{name}' in this dataset. "
+                        "Add another one anyway?",
+        "ws_duplicate_yes": "Add anyway",
+        "ws_duplicate_no": "Do not add",
+        "ws_form_none": "(not given)",
+        "ws_qr_full": "QR code full screen",
+        "ws_qr_close": "Back to the workshop",
+        "ws_qr_scan": "Scan with your phone to join in",
+        "join_form": "Form of collaboration (may stay empty)",
+        "join_empty": "Your answer is still empty: tick a parent group, choose an organisation "
+                      "you work with or add one.",
     },
 }
 

@@ -400,6 +400,7 @@ def render_network(
     lang: str = "nl",
     presentation: bool = False,
     show_legend: bool = True,
+    legend_open: bool = True,
     height: str = "100vh",
     title: str | None = None,
 ) -> str:
@@ -437,6 +438,8 @@ def render_network(
         Larger type, higher contrast, colour-blind-safe palette.
     show_legend
         Draw the legend box over the network.
+    legend_open
+        Whether the legend box starts unfolded (``False``: folded, as in the workshop).
     height
         CSS height of the network area.
     title
@@ -474,6 +477,8 @@ def render_network(
                 highlight, cov, presentation)
         if show_legend else None
     )
+    if legend is not None and not legend_open:
+        legend["open"] = False  # folded: one click opens it (the workshop's shared screen)
     page_title = title if title is not None else TEXT[lang]["title"]
     return render_page(
         "network/network.html",
