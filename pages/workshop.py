@@ -593,15 +593,15 @@ def join_panel(store: Store, name: str, lang: str) -> None:
 QR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"] { display: none !important; }
+[data-testid="stHeader"], .st-key-ws_title { display: none !important; }
 [data-testid="stMainBlockContainer"]:has(.st-key-ws_qr_page) {
   max-width: none; padding: 1.5vh 2vw !important; }
 .st-key-ws_qr_page { align-items: center; text-align: center; }
 .st-key-ws_qr_page [data-testid="stImage"] img {
-  height: 72vh !important; width: auto !important; max-width: 90vw; image-rendering: pixelated; }
-.st-key-ws_qr_page .ws-qr-code { font-size: 9vh; font-weight: 700; letter-spacing: 0.08em;
+  height: 68vh !important; width: auto !important; max-width: 90vw; image-rendering: pixelated; }
+.st-key-ws_qr_page .ws-qr-code { font-size: 8vh; font-weight: 700; letter-spacing: 0.08em;
   line-height: 1.1; margin: 0; font-family: monospace; color: #000; }
-.st-key-ws_qr_page .ws-qr-text { font-size: 3vh; margin: 0; color: #000; }
+.st-key-ws_qr_page .ws-qr-text { font-size: 2.6vh; margin: 0; color: #000; }
 </style>
 """
 
