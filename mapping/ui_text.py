@@ -417,6 +417,18 @@ TEXT: Catalog = {
         "survey_role_shared_goals": "gezamenlijke doelen",
         "survey_role_role_clarity": "duidelijkheid over rollen",
         "survey_role_equality": "gelijkwaardigheid",
+        # issue 11: workshop and join fixes
+        "ws_duplicate": "Er staat al een {what} met de naam '{name}' in deze dataset. "
+                        "Toch nog een toevoegen?",
+        "ws_duplicate_yes": "Toch toevoegen",
+        "ws_duplicate_no": "Niet toevoegen",
+        "ws_form_none": "(niet opgegeven)",
+        "ws_qr_full": "QR-code op het hele scherm",
+        "ws_qr_close": "Terug naar de werksessie",
+        "ws_qr_scan": "Scan met uw telefoon om mee te doen",
+        "join_form": "Vorm van samenwerking (mag leeg blijven)",
+        "join_empty": "Uw antwoord is nog leeg: vink een oudergroep aan, kies een organisatie "
+                      "waarmee u samenwerkt of voeg er een toe.",
     },
     "en": {
         "app_title": "Wijknetwerk",
@@ -810,6 +822,18 @@ TEXT: Catalog = {
         "survey_role_shared_goals": "shared goals",
         "survey_role_role_clarity": "clarity of roles",
         "survey_role_equality": "equality",
+        # issue 11: workshop and join fixes
+        "ws_duplicate": "There already is a {what} named '{name}' in this dataset. "
+                        "Add another one anyway?",
+        "ws_duplicate_yes": "Add anyway",
+        "ws_duplicate_no": "Do not add",
+        "ws_form_none": "(not given)",
+        "ws_qr_full": "QR code full screen",
+        "ws_qr_close": "Back to the workshop",
+        "ws_qr_scan": "Scan with your phone to join in",
+        "join_form": "Form of collaboration (may stay empty)",
+        "join_empty": "Your answer is still empty: tick a parent group, choose an organisation "
+                      "you work with or add one.",
     },
 }
 

@@ -352,11 +352,10 @@ def _saved_controls(db: Any, names: list[str], lang: str) -> Saved:
 
 
 def _local(moment: pd.Timestamp) -> pd.Timestamp:
-    """A stored (UTC) time as the room reads clocks: Dutch time, when the zone is known."""
-    try:
-        return moment.tz_convert("Europe/Amsterdam")
-    except Exception:  # no time-zone database on this machine: UTC is still right
-        return moment
+    """A stored (UTC) time as the room reads clocks (the one helper, in the workshop module)."""
+    from mapping.workshop.live import local_time
+
+    return pd.Timestamp(local_time(moment))
 
 
 def _saved_dataset(db: Any, saved: Saved, lang: str) -> tuple[Dataset | None, int, str | None]:

@@ -35,17 +35,38 @@ log = logging.getLogger("wijknetwerk.access")
 
 NEW = "__new__"
 
-# Constant stylesheet (no user data): big touch targets and type for phones.
+# Constant stylesheet (no user data): big touch targets and type for phones. Every rule is
+# scoped to the join page's own container (``st.container(key="join_page")``), so nothing
+# leaks into a facilitator's sidebar; the one rule outside it hides that sidebar on a phone
+# while the join page is open (a participant there needs no pages, datasets or settings).
 MOBILE_CSS = """
 <style>
-.block-container { max-width: 640px; padding-left: 1rem; padding-right: 1rem; }
-.stApp p, .stApp label, .stApp li { font-size: 1.15rem !important; }
-.stApp button { min-height: 3rem; font-size: 1.15rem !important; }
-[data-testid="stCheckbox"] label { padding: 0.35rem 0; }
-[data-testid="stCheckbox"] label span { transform: scale(1.3); }
-.stApp input { font-size: 1.15rem !important; min-height: 2.6rem; }
+[data-testid="stMainBlockContainer"]:has(.st-key-join_page) {
+  max-width: 640px; padding-left: 1rem; padding-right: 1rem; }
+.st-key-join_page p, .st-key-join_page label, .st-key-join_page li {
+  font-size: 1.15rem !important; }
+.st-key-join_page button { min-height: 3rem; font-size: 1.15rem !important; }
+.st-key-join_page [data-testid="stCheckbox"] label { padding: 0.35rem 0; }
+.st-key-join_page [data-testid="stCheckbox"] label span { transform: scale(1.3); }
+.st-key-join_page input { font-size: 1.15rem !important; min-height: 2.6rem; }
+@media (max-width: 760px) {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stExpandSidebarButton"] { display: none !important; }
+}
 </style>
 """
+
+# Messages drawn in this run: the page is executed afresh every run, so this starts empty;
+# a refusal reached by two paths (the failed send and the code check) shows once.
+_SHOWN: set[str] = set()
+
+
+def _error(message: str) -> None:
+    """``st.error(message)``, unless this run showed the same message already."""
+    if message in _SHOWN:
+        return
+    _SHOWN.add(message)
+    st.error(md_escape(message))
 
 
 def _nonce() -> int:
@@ -66,46 +87,58 @@ def _forget_code() -> None:
         del st.query_params["code"]
 
 
-def _submit(store: Store, code: str, lang: str) -> None:
-    """Save the participant's answer as one version (runs before the page is drawn)."""
+def _token(n: int) -> str:
+    """The submission token of answer form ``n`` (one per rendered form, see ``_submit``)."""
+    return st.session_state.setdefault(f"_join_token_{n}", ws.new_token())
+
+
+def _submit(store: Store, code: str, lang: str, n: int, token: str) -> None:
+    """Save the participant's answer as one version (runs before the page is drawn).
+
+    ``n`` and ``token`` are bound when the form is drawn. A double tap sends
+    the same token twice: the first save ends the form (a new ``n``), the
+    second is answered as the first (``_join_done``) and the store would save
+    nothing for it anyway (:meth:`mapping.store.repository.JoinSession.submit`).
+    """
     state = st.session_state
-    n = _nonce()
+    done = state.setdefault("_join_done", {})
+    if token in done:
+        state["_join_flash"] = ("success", t("thanks", lang))
+        return
     org = state.get(f"join_org_{n}")
+    if not org or (org == NEW and not str(state.get(f"join_name_{n}") or "").strip()):
+        state["_join_flash"] = ("error", t("join_org_required", lang))
+        return
     try:
         session = store.join(code)
         groups = [g for g in ws.names(session.parent_groups()) if state.get(f"join_g_{n}_{g}")]
         # A pseudonym per phone (never a name): tells one respondent's ratings from
         # another's, so averages can count raters without anyone being identifiable.
         respondent = state.setdefault("_join_respondent", ws.new_id((), "R"))
-        partners = [{"target": p, "reported_by": respondent,
-                     **{c: state.get(f"join_s_{n}_{p}_{c}", ws.DEFAULT_SCORE)
-                        for c in CONDITIONS}}
+        partners = [_partner(p, respondent, f"join_s_{n}_{p}")
                     for p in state.get(f"join_partners_{n}", []) if p != org]
         new_partner = str(state.get(f"join_np_name_{n}") or "").strip()
         if state.get(f"join_np_{n}") and new_partner:
             existing_ids = ws.names(session.organisations())
-            partners.append({
-                "target": {"id": ws.new_id(existing_ids, "P"), "name": new_partner,
-                           "kind": state.get(f"join_np_kind_{n}", "informal")},
-                "reported_by": respondent,
-                **{c: state.get(f"join_s_{n}_{NEW}_{c}", ws.DEFAULT_SCORE) for c in CONDITIONS}})
+            partners.append(_partner(
+                {"id": ws.new_id(existing_ids, "P"), "name": new_partner,
+                 "kind": state.get(f"join_np_kind_{n}", "informal")},
+                respondent, f"join_s_{n}_{NEW}"))
+        if not groups and not partners:  # an empty answer would be an empty version
+            state["_join_flash"] = ("error", t("join_empty", lang))
+            return
         if org == NEW:
-            org_name = str(state.get(f"join_name_{n}", "")).strip()
-            if not org_name:
-                state["_join_flash"] = ("error", t("join_org_required", lang))
-                return
-            record = {"name": org_name, "kind": state.get(f"join_kind_{n}", "informal")}
+            record = {"name": str(state.get(f"join_name_{n}", "")).strip(),
+                      "kind": state.get(f"join_kind_{n}", "informal")}
             existing = ws.names(session.organisations())
             _, org_id = ws.add_with_new_id(
-                lambda r: session.submit(r, groups, partners), record, existing, "P")
-        elif org:
-            session.submit(org, groups, partners)
-            org_id = org
+                lambda r: session.submit(r, groups, partners, token=token), record, existing,
+                "P")
         else:
-            state["_join_flash"] = ("error", t("join_org_required", lang))
-            return
+            session.submit(org, groups, partners, token=token)
+            org_id = org
     except JoinCodeError:
-        state["_join_flash"] = ("error", _refused(lang))
+        # No flash: the code check below the title says it (one message, not two).
         return
     except StoreError as exc:
         state["_join_flash"] = ("error", exc.message(lang))
@@ -113,10 +146,22 @@ def _submit(store: Store, code: str, lang: str) -> None:
     except Exception as exc:  # database unreachable: a message, not a traceback
         state["_join_flash"] = ("error", t("ws_store_error", lang, error=type(exc).__name__))
         return
+    done[token] = org_id
     state["_join_flash"] = ("success", t("thanks", lang))
     # A fresh set of widgets (empty form) with the participant's organisation preselected.
     state["_join_nonce"] = n + 1
     state[f"join_org_{n + 1}"] = org_id
+
+
+def _partner(target: str | dict, respondent: str, prefix: str) -> dict:
+    """One partner of the answer: target, the four scores and the form (when chosen)."""
+    state = st.session_state
+    record = {"target": target, "reported_by": respondent,
+              **{c: state.get(f"{prefix}_{c}", ws.DEFAULT_SCORE) for c in CONDITIONS}}
+    form = state.get(f"{prefix}_form")
+    if form:
+        record["form"] = form
+    return record
 
 
 def _set_lang() -> None:
@@ -178,8 +223,9 @@ def answer_form(store: Store, code: str, lang: str) -> None:
                  format_func=lambda k: t(f"join_kind_{k}", lang))
         typed = str(st.session_state.get(f"join_np_name_{n}") or "").strip()
         _scores(lang, typed or "…", f"join_s_{n}_{NEW}")
-    st.button(t("send", lang), key="join_send", type="primary", width="stretch",
-              on_click=_submit, args=(store, code, lang))
+    # Keyed per form: a tap that arrives after the form was renewed finds no button.
+    st.button(t("send", lang), key=f"join_send_{n}", type="primary", width="stretch",
+              on_click=_submit, args=(store, code, lang, n, _token(n)))
 
 
 def _scores(lang: str, partner: str, prefix: str) -> None:
@@ -189,6 +235,10 @@ def _scores(lang: str, partner: str, prefix: str) -> None:
         for condition in CONDITIONS:
             st.slider(t(condition, lang).capitalize(), 1, 5, ws.DEFAULT_SCORE,
                       key=f"{prefix}_{condition}")
+        # The declared vocabulary (as in files and the workshop form); empty: not given.
+        st.selectbox(t("join_form", lang), ws.FORM_CHOICES, key=f"{prefix}_form",
+                     format_func=lambda f: ws.form_choice_label(f, lang,
+                                                                t("ws_form_none", lang)))
 
 
 def _refused(lang: str) -> str:
@@ -214,7 +264,7 @@ def _code_accepted(store: Store, code: str, lang: str) -> bool:
     wait = access.JOIN_LIMITER.wait_seconds(who)
     if wait:
         log.warning("join code refused without look-up (back-off %ss) for %s", wait, who)
-        st.error(access.message("too_many", lang, seconds=wait))
+        _error(access.message("too_many", lang, seconds=wait))
         st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
         return False
     if store.dataset_for_code(code) is None:
@@ -223,7 +273,7 @@ def _code_accepted(store: Store, code: str, lang: str) -> bool:
                     access.JOIN_LIMITER.failures(who))
         state["_join_refused"] = code
         if pause:
-            st.error(access.message("too_many", lang, seconds=int(pause + 0.999)))
+            _error(access.message("too_many", lang, seconds=int(pause + 0.999)))
             st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
             return False
         return _refuse(lang)
@@ -233,7 +283,7 @@ def _code_accepted(store: Store, code: str, lang: str) -> bool:
 
 
 def _refuse(lang: str) -> bool:
-    st.error(_refused(lang))
+    _error(_refused(lang))
     st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
     return False
 
@@ -241,7 +291,14 @@ def _refuse(lang: str) -> bool:
 def main() -> None:
     ctx = shared.context()
     lang = ctx.lang
+    _SHOWN.clear()
     st.html(MOBILE_CSS)
+    with st.container(key="join_page"):
+        page(lang)
+
+
+def page(lang: str) -> None:
+    """Everything participants see, inside the container the phone styles apply to."""
     if st.session_state.get("_participant"):
         language_switch(lang)
     st.title(t("join_title", lang))
@@ -250,7 +307,10 @@ def main() -> None:
         return
     flash = st.session_state.pop("_join_flash", None)
     if flash:
-        (st.success if flash[0] == "success" else st.error)(md_escape(flash[1]))
+        if flash[0] == "success":
+            st.success(md_escape(flash[1]))
+        else:
+            _error(flash[1])
     if "_join_code" not in st.session_state and st.query_params.get("code"):
         st.session_state["_join_code"] = normalise_code(st.query_params.get("code"))
     code = st.session_state.get("_join_code") or ""
@@ -263,11 +323,11 @@ def main() -> None:
             return
         answer_form(store, code, lang)
     except JoinCodeError:
-        st.error(_refused(lang))
+        _error(_refused(lang))
     except StoreError as exc:
-        st.error(md_escape(exc.message(lang)))
+        _error(exc.message(lang))
     except Exception as exc:  # database unreachable: a message, not a traceback
-        st.error(t("ws_store_error", lang, error=type(exc).__name__))
+        _error(t("ws_store_error", lang, error=type(exc).__name__))
 
 
 main()

@@ -18,7 +18,7 @@ can be saved once the database is back.
 
 from __future__ import annotations
 
-from datetime import date
+import html
 
 import streamlit as st
 
@@ -101,11 +101,16 @@ def _do(action, success: str, lang: str) -> bool:
     try:
         action()
     except Exception as exc:  # refused edit or failing database: a message, no traceback
-        _flash("error", _store.error_message(exc, lang))
-        _keep_form()
+        _failed(exc, lang)
         return False
     _flash("success", success)
     return True
+
+
+def _failed(exc: BaseException, lang: str) -> None:
+    """A store call failed: remember its translated message and keep the typed values."""
+    _flash("error", _store.error_message(exc, lang))
+    _keep_form()
 
 
 def _clear(*keys: str) -> None:
@@ -122,43 +127,123 @@ def _create(store: Store, lang: str) -> None:
         _clear("ws_new_name")
 
 
-def _add_org(store: Store, name: str, lang: str) -> None:
+def form_token(form: str) -> str:
+    """The submission token of the add form ``form`` as drawn now (one per rendered form).
+
+    Bound into the save button's callback when the form is drawn, so a double
+    click sends the same token twice and the store saves once
+    (:meth:`mapping.store.repository.Store._edit`). A successful save drops
+    it (:func:`_saved`): the emptied form gets a new one.
+    """
+    return st.session_state.setdefault(f"_ws_tok_{form}", ws.new_token())
+
+
+USED = "_ws_used_tokens"
+
+
+def _saved(form: str, token: str, *keys: str) -> None:
+    """After a save: an empty form (its widgets back to their defaults) with a new token."""
+    st.session_state.setdefault(USED, set()).add(token)
+    _clear(f"_ws_tok_{form}", *keys)
+
+
+def _used(token: str) -> bool:
+    """Whether this session saved a form with ``token`` already (the second of a double click).
+
+    The store would save nothing either; answering here also keeps the second
+    click from asking "same name, add anyway?" about the organisation the first
+    click just added.
+    """
+    return token in st.session_state.get(USED, ())
+
+
+DUPLICATE = "_ws_duplicate"
+ORG_KEYS = ("ws_org_name", "ws_org_kind", "ws_org_cat", "ws_org_hood")
+GROUP_KEYS = ("ws_grp_name", "ws_grp_comm", "ws_grp_hood", "ws_grp_fam")
+REACH_KEYS = ("ws_reach_org", "ws_reach_grp", "ws_reach_str")
+COLLAB_KEYS = ("ws_col_a", "ws_col_b", "ws_col_form", *(f"ws_col_{c}" for c in CONDITIONS))
+
+
+def _add_entity(store: Store, name: str, table: str, record: dict, token: str, lang: str,
+                confirmed: bool = False) -> None:
+    """Add an organisation or group; a name already in the dataset first asks to confirm.
+
+    Same name means :func:`mapping.workshop.live.same_name` (capitals and spaces do not
+    count). The question keeps the record and its token, so "add anyway" saves exactly
+    what was typed, once.
+    """
+    if _used(token):
+        return
+    org = table == "organisations"
+    form, keys = ("org", ORG_KEYS) if org else ("grp", GROUP_KEYS)
+    add = store.add_organisation if org else store.add_group
+    if not confirmed:
+        try:
+            current = store.load(name)
+        except Exception as exc:  # the database went away: a message, the form kept
+            _failed(exc, lang)
+            return
+        if ws.named_like(current.table(table), record.get("name")):
+            st.session_state[DUPLICATE] = {"table": table, "record": record, "token": token,
+                                           "dataset": name}
+            return
+    st.session_state.pop(DUPLICATE, None)
+    # The names are loaded inside _do: the database may have gone since the page was drawn.
+    if _do(lambda: ws.add_with_new_id(lambda r: add(name, r, AUTHOR, token=token), record,
+                                      ws.names(store.load(name).table(table)),
+                                      "O" if org else "G"),
+           t("saved", lang), lang):
+        _saved(form, token, *keys)
+
+
+def _add_org(store: Store, name: str, token: str, lang: str) -> None:
     state = st.session_state
     record = ws.clean_record({"name": state.get("ws_org_name"), "kind": state.get("ws_org_kind"),
                               "category": state.get("ws_org_cat"),
                               "neighbourhood": state.get("ws_org_hood")})
-    # The names are loaded inside _do: the database may have gone since the page was drawn.
-    if _do(lambda: ws.add_with_new_id(lambda r: store.add_organisation(name, r, AUTHOR),
-                                      record, ws.organisation_names(store.load(name)), "O"),
-           t("saved", lang), lang):
-        _clear("ws_org_name", "ws_org_hood")
+    _add_entity(store, name, "organisations", record, token, lang)
 
 
-def _add_group(store: Store, name: str, lang: str) -> None:
+def _add_group(store: Store, name: str, token: str, lang: str) -> None:
     state = st.session_state
     record = ws.clean_record({"name": state.get("ws_grp_name"),
                               "community": state.get("ws_grp_comm"),
                               "neighbourhood": state.get("ws_grp_hood"),
                               "families": state.get("ws_grp_fam")})
-    if _do(lambda: ws.add_with_new_id(lambda r: store.add_group(name, r, AUTHOR), record,
-                                      ws.group_names(store.load(name)), "G"),
-           t("saved", lang), lang):
-        _clear("ws_grp_name", "ws_grp_comm", "ws_grp_hood", "ws_grp_fam")
+    _add_entity(store, name, "parent_groups", record, token, lang)
 
 
-def _add_reach(store: Store, name: str, lang: str) -> None:
+def _confirm_duplicate(store: Store, lang: str) -> None:
+    pending = st.session_state.get(DUPLICATE)
+    if pending:
+        _add_entity(store, pending["dataset"], pending["table"], pending["record"],
+                    pending["token"], lang, confirmed=True)
+
+
+def _cancel_duplicate() -> None:
+    st.session_state.pop(DUPLICATE, None)  # the form keeps what was typed, to correct it
+
+
+def _add_reach(store: Store, name: str, token: str, lang: str) -> None:
+    if _used(token):
+        return
     state = st.session_state
     record = {"organisation": state.get("ws_reach_org"), "group": state.get("ws_reach_grp"),
               "strength": state.get("ws_reach_str")}
-    _do(lambda: store.add_reach(name, record, AUTHOR), t("saved", lang), lang)
+    if _do(lambda: store.add_reach(name, record, AUTHOR, token=token), t("saved", lang), lang):
+        _saved("reach", token, *REACH_KEYS)
 
 
-def _add_collab(store: Store, name: str, lang: str) -> None:
+def _add_collab(store: Store, name: str, token: str, lang: str) -> None:
+    if _used(token):
+        return
     state = st.session_state
     record = ws.clean_record({"source": state.get("ws_col_a"), "target": state.get("ws_col_b"),
                               "form": state.get("ws_col_form"),
                               **{c: state.get(f"ws_col_{c}") for c in CONDITIONS}})
-    _do(lambda: store.add_collaboration(name, record, AUTHOR), t("saved", lang), lang)
+    if _do(lambda: store.add_collaboration(name, record, AUTHOR, token=token),
+           t("saved", lang), lang):
+        _saved("col", token, *COLLAB_KEYS)
 
 
 def _update_entity(store: Store, name: str, table: str, entity_id: str, lang: str) -> None:
@@ -261,6 +346,7 @@ def add_forms(store: Store, name: str, lang: str) -> None:
     """The four "add" forms, each a few clicks."""
     data = store.load(name)
     orgs, groups = ws.organisation_names(data), ws.group_names(data)
+    duplicate_question(store, name, lang)
     tabs = st.tabs([t("add_org", lang), t("add_group", lang), t("add_reach", lang),
                     t("add_collab", lang)])
     with tabs[0], st.form("ws_f_org", border=False):
@@ -271,7 +357,7 @@ def add_forms(store: Store, name: str, lang: str) -> None:
                      format_func=lambda c: category_label(c, lang) if c else t("none", lang))
         st.text_input(t("neighbourhood", lang), key="ws_org_hood", max_chars=100)
         st.form_submit_button(t("save", lang), key="ws_add_org", type="primary",
-                              on_click=_add_org, args=(store, name, lang))
+                              on_click=_add_org, args=(store, name, form_token("org"), lang))
     with tabs[1], st.form("ws_f_grp", border=False):
         st.text_input(t("name", lang), key="ws_grp_name", max_chars=200)
         st.text_input(t("community", lang), key="ws_grp_comm", max_chars=100)
@@ -279,7 +365,7 @@ def add_forms(store: Store, name: str, lang: str) -> None:
         st.number_input(t("ws_families", lang), min_value=0, step=1, value=None,
                         key="ws_grp_fam")
         st.form_submit_button(t("save", lang), key="ws_add_grp", type="primary",
-                              on_click=_add_group, args=(store, name, lang))
+                              on_click=_add_group, args=(store, name, form_token("grp"), lang))
     with tabs[2]:
         if not orgs or not groups:
             st.info(t("ws_need_org_group", lang))
@@ -291,7 +377,8 @@ def add_forms(store: Store, name: str, lang: str) -> None:
                              format_func=groups.get)
                 st.slider(t("ws_strength", lang), 1, 5, ws.DEFAULT_SCORE, key="ws_reach_str")
                 st.form_submit_button(t("save", lang), key="ws_add_reach", type="primary",
-                                      on_click=_add_reach, args=(store, name, lang))
+                                      on_click=_add_reach,
+                                      args=(store, name, form_token("reach"), lang))
     with tabs[3]:
         if len(orgs) < 2:
             st.info(t("ws_need_two", lang))
@@ -301,12 +388,31 @@ def add_forms(store: Store, name: str, lang: str) -> None:
                              format_func=orgs.get)
                 st.selectbox(t("partner", lang), list(orgs), key="ws_col_b",
                              format_func=orgs.get, index=1)
-                st.text_input(t("ws_form", lang), key="ws_col_form", max_chars=100)
+                # The declared vocabulary, so files, workshop and join store the same words.
+                st.selectbox(t("ws_form", lang), ws.FORM_CHOICES, key="ws_col_form",
+                             format_func=lambda f: ws.form_choice_label(
+                                 f, lang, t("ws_form_none", lang)))
                 for condition in CONDITIONS:
                     st.slider(t(condition, lang).capitalize(), 1, 5, ws.DEFAULT_SCORE,
                               key=f"ws_col_{condition}")
                 st.form_submit_button(t("save", lang), key="ws_add_col", type="primary",
-                                      on_click=_add_collab, args=(store, name, lang))
+                                      on_click=_add_collab,
+                                      args=(store, name, form_token("col"), lang))
+
+
+def duplicate_question(store: Store, name: str, lang: str) -> None:
+    """The "same name already there" question of :func:`_add_entity`, with its two answers."""
+    pending = st.session_state.get(DUPLICATE)
+    if not pending or pending.get("dataset") != name:
+        return
+    with st.container(key="ws_duplicate_box"):
+        st.warning(md_escape(t("ws_duplicate", lang, what=ws.text(pending["table"], lang),
+                               name=str(pending["record"].get("name", "")))))
+        yes, no = st.columns(2)
+        yes.button(t("ws_duplicate_yes", lang), key="ws_dup_yes", on_click=_confirm_duplicate,
+                   args=(store, lang), width="stretch")
+        no.button(t("ws_duplicate_no", lang), key="ws_dup_no", on_click=_cancel_duplicate,
+                  width="stretch")
 
 
 def edit_forms(store: Store, name: str, lang: str, hide: bool) -> None:
@@ -396,30 +502,60 @@ def edit_forms(store: Store, name: str, lang: str, hide: bool) -> None:
                      args=(store, name, link, lang))
 
 
+def follow_head(head: int) -> None:
+    """Keep the version menus on the versions that exist now.
+
+    A menu left on "the newest" (or "the one before") when the panel was
+    drawn moves along when new versions arrive, so "what changed" never sits
+    on a long-gone pair and says "no difference" after a whole session. A
+    version someone picked on purpose stays picked.
+    """
+    state = st.session_state
+    shown = state.get("_ws_menu_head")
+    state["_ws_menu_head"] = head
+    if shown is None or shown == head:
+        return
+    for key, offset in (("ws_diff_b", 0), ("ws_diff_a", 1), ("ws_restore_v", 0)):
+        if state.get(key) in (None, max(1, shown - offset)):
+            state[key] = max(1, head - offset)
+
+
 def history_panel(store: Store, name: str, lang: str, hide: bool) -> None:
     """Version list, restore, and what changed between two versions."""
     st.dataframe(ws.history(store, name, lang, hide_personal=hide), hide_index=True,
                  height=240)
-    head = store.head(name)
-    numbers = list(range(head, 0, -1))
+    # Read now, on every run: the menus list the versions that exist at this moment.
+    options = ws.version_options(store, name, lang)
+    numbers = list(options)
+    follow_head(numbers[0])
     left, right = st.columns([1, 2])
     with left:
-        st.selectbox(t("ws_restore_version", lang), numbers, key="ws_restore_v")
+        st.selectbox(t("ws_restore_version", lang), numbers, key="ws_restore_v",
+                     format_func=options.get)
         st.button(t("ws_restore", lang), key="ws_restore", on_click=_restore,
                   args=(store, name, lang))
     with right:
         st.subheader(t("ws_diff", lang))
         a, b = st.columns(2)
         old = a.selectbox(t("ws_diff_from", lang), numbers, key="ws_diff_a",
-                          index=min(1, len(numbers) - 1))
-        new = b.selectbox(t("ws_diff_to", lang), numbers, key="ws_diff_b")
+                          index=min(1, len(numbers) - 1), format_func=options.get)
+        new = b.selectbox(t("ws_diff_to", lang), numbers, key="ws_diff_b",
+                          format_func=options.get)
         try:
             diff = store.diff(name, old, new)
-            lines = ws.diff_lines(diff, store.load(name, max(old, new)), lang, hide)
+            lines = ws.diff_lines(diff, store.load(name, max(old, new)), lang, hide,
+                                  older=store.load(name, min(old, new)))
         except StoreError as exc:
             st.error(md_escape(exc.message(lang)))
             return
         st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+
+
+QR_VIEW = "ws_qr_view"
+
+
+def _show_qr(on: bool) -> None:
+    st.session_state[QR_VIEW] = on
 
 
 def join_panel(store: Store, name: str, lang: str) -> None:
@@ -446,8 +582,49 @@ def join_panel(store: Store, name: str, lang: str) -> None:
         st.code(url, language=None)
         if ws.is_local_link(url):
             st.warning(t("ws_local_link", lang))
+        st.button(t("ws_qr_full", lang), key="ws_qr_open", on_click=_show_qr, args=(True,),
+                  type="primary")
         st.button(t("close_join", lang), key="ws_close_join", on_click=_close_join,
                   args=(store, name, lang))
+
+
+# Constant stylesheet (no user data) for the projector view of the join code: nothing
+# but the QR code, the code and the link, as large as the screen allows.
+QR_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], .st-key-ws_title { display: none !important; }
+[data-testid="stMainBlockContainer"]:has(.st-key-ws_qr_page) {
+  max-width: none; padding: 1.5vh 2vw !important; }
+.st-key-ws_qr_page { align-items: center; text-align: center; }
+.st-key-ws_qr_page [data-testid="stImage"] img {
+  height: 68vh !important; width: auto !important; max-width: 90vw; image-rendering: pixelated; }
+.st-key-ws_qr_page .ws-qr-code { font-size: 8vh; font-weight: 700; letter-spacing: 0.08em;
+  line-height: 1.1; margin: 0; font-family: monospace; color: #000; }
+.st-key-ws_qr_page .ws-qr-text { font-size: 2.6vh; margin: 0; color: #000; }
+</style>
+"""
+
+
+def qr_view(store: Store, name: str, lang: str) -> bool:
+    """The join code on the whole screen, for the projector; False when joining is closed."""
+    info = store.join_code_info(name)
+    if info is None:
+        st.session_state[QR_VIEW] = False
+        return False
+    code, expires = info
+    url = ws.join_url(st.context.url, code)
+    st.html(QR_CSS)
+    with st.container(key="ws_qr_page"):
+        st.image(ws.qr_png(url, scale=16))
+        # Fixed markup; the code (our alphabet) and the link are escaped all the same.
+        st.html(f'<p class="ws-qr-code">{html.escape(format_code(code))}</p>'
+                f'<p class="ws-qr-text">{html.escape(t("ws_qr_scan", lang))} · '
+                f'{html.escape(url)} · '
+                f'{html.escape(access.message("expires_at", lang, time=ws.clock_time(expires)))}'
+                "</p>")
+        st.button(t("ws_qr_close", lang), key="ws_qr_close", on_click=_show_qr, args=(False,))
+    return True
 
 
 @st.fragment(run_every=LIVE_SECONDS)
@@ -481,6 +658,21 @@ def watch(store: Store, name: str, shown: int) -> None:
         st.rerun(scope="app")
 
 
+# Constant stylesheet (no user data) for presentation mode: the live network takes most of
+# the screen (issue 11: at least 70 %), the forms sit in a row below it.
+PRESENT_CSS = """
+<style>
+[data-testid="stMainBlockContainer"]:has(.st-key-ws_live) {
+  padding-left: 1.2rem !important; padding-right: 1.2rem !important; }
+.st-key-ws_title h1 { font-size: 1.5rem !important; padding: 0 !important; }
+.st-key-ws_live [data-testid="stElementContainer"]:has(iframe) {
+  flex: 0 0 max(420px, calc(100vh - 190px)) !important;
+  height: max(420px, calc(100vh - 190px)) !important; }
+.st-key-ws_live iframe { height: 100% !important; }
+</style>
+"""
+
+
 def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
     """The network and the latest changes, recomputed only when the head version changed."""
     try:
@@ -490,9 +682,10 @@ def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
         if cache.get("key") != key:
             number, data = store.latest(name)
             # Known nodes keep their place; new ones appear next to their neighbours.
+            # In presentation mode the frame's height follows the screen (PRESENT_CSS).
             drawn = ws.live_network(data, number, cache["positions"].get(name),
                                     hide_personal=hide, lang=lang, presentation=present,
-                                    height=f"{LIVE_HEIGHT - 10}px")
+                                    height="100vh" if present else f"{LIVE_HEIGHT - 10}px")
             cache["positions"][name] = drawn.positions
             cache.update(key=key, drawn=drawn, recent=ws.recent_changes(store, name, lang))
     except Exception as exc:  # the database went away: say so, keep polling
@@ -502,19 +695,43 @@ def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
     drawn = cache["drawn"]
     st.caption(t("ws_status", lang, v=drawn.version, orgs=drawn.organisations,
                  groups=drawn.groups) + " · " + t("ws_refresh", lang))
-    st.iframe(drawn.html, height=LIVE_HEIGHT)
+    with st.container(key="ws_live"):
+        st.iframe(drawn.html, height=LIVE_HEIGHT)
+    if not present:
+        recent_list(cache["recent"], lang)
+    watch(store, name, drawn.version)
+
+
+def recent_list(recent: list[tuple[int, str]], lang: str) -> None:
+    """The latest changes, one line each, newest first."""
     st.subheader(t("ws_recent", lang))
-    recent = cache["recent"]
     lines = [f"- **{number}** · {md_escape(sentence)}" for number, sentence in recent]
     with st.container(key="ws_recent_list"):
         st.markdown("\n".join(lines) if lines else md_escape(t("ws_nothing", lang)))
-    watch(store, name, drawn.version)
+
+
+def tools(store: Store, name: str, lang: str, hide: bool) -> None:
+    """Undo, snapshot, edit: the facilitator's tools next to the add forms."""
+    st.button(t("undo", lang), key="ws_undo", on_click=_undo, args=(store, name, lang),
+              width="stretch")
+    today = ws.today()  # the room's date, also just after midnight UTC
+    default = t("ws_snapshot_default", lang,
+                date=f"{today.day} {MONTHS[lang][today.month - 1]}")
+    label_col, snap_col = st.columns([2, 1], vertical_alignment="bottom")
+    label_col.text_input(t("snapshot_label", lang), value=default, key="ws_snap_label",
+                         max_chars=200)
+    snap_col.button(t("snapshot", lang), key="ws_snapshot", on_click=_snapshot,
+                    args=(store, name, lang), width="stretch")
+    with st.expander(t("edit", lang)):
+        edit_forms(store, name, lang, hide)
 
 
 def main() -> None:
     ctx = shared.context()
     lang = ctx.lang
-    st.title(t("workshop_title", lang))
+    present = ctx.present
+    with st.container(key="ws_title"):  # small in presentation mode (PRESENT_CSS)
+        st.title(t("workshop_title", lang))
     store = _store.get_store(lang)
     if store is None:
         return
@@ -522,8 +739,16 @@ def main() -> None:
     if flash:
         (st.success if flash[0] == "success" else st.error)(md_escape(flash[1]))
     _restore_form()
+    # Presentation mode: the network on top, the dataset choice and the forms below it;
+    # the containers are made in that order and filled in the order the data needs.
+    top = st.container()
+    bottom = st.container()
     try:
-        name = choose_dataset(store, lang)
+        chosen = st.session_state.get("ws_dataset")
+        if st.session_state.get(QR_VIEW) and chosen and qr_view(store, chosen, lang):
+            return
+        with bottom if present else top:
+            name = choose_dataset(store, lang)
     except Exception as exc:  # the database is down: a message, and keep the form
         if not flash or flash[0] != "error":  # the failed save already said why
             _store.show_error(exc, lang)
@@ -533,29 +758,36 @@ def main() -> None:
     if name is None:
         _forms_drawn()
         return
-    hide = st.toggle(t("hide_names", lang), value=True, key="ws_hide")
-    left, right = st.columns([2, 3], gap="large")
     try:
-        with left:
-            add_forms(store, name, lang)
-            st.divider()
-            st.button(t("undo", lang), key="ws_undo", on_click=_undo, args=(store, name, lang),
-                      width="stretch")
-            today = date.today()
-            default = t("ws_snapshot_default", lang,
-                        date=f"{today.day} {MONTHS[lang][today.month - 1]}")
-            label_col, snap_col = st.columns([2, 1], vertical_alignment="bottom")
-            label_col.text_input(t("snapshot_label", lang), value=default, key="ws_snap_label",
-                                 max_chars=200)
-            snap_col.button(t("snapshot", lang), key="ws_snapshot", on_click=_snapshot,
-                            args=(store, name, lang), width="stretch")
-            with st.expander(t("edit", lang)):
-                edit_forms(store, name, lang, hide)
-            with st.expander(t("join_open", lang), expanded=True):
-                join_panel(store, name, lang)
-        with right:
-            live(store, name, hide, lang, ctx.present)
-        with st.expander(t("ws_history", lang)):
+        if present:
+            st.html(PRESENT_CSS)
+            with bottom:
+                hide = st.toggle(t("hide_names", lang), value=True, key="ws_hide")
+            with top:
+                live(store, name, hide, lang, present)
+            with bottom:
+                forms, middle, join = st.columns(3, gap="large")
+                with forms:
+                    add_forms(store, name, lang)
+                with middle:
+                    tools(store, name, lang, hide)
+                    if "recent" in st.session_state.get("_ws_live", {}):
+                        recent_list(st.session_state["_ws_live"]["recent"], lang)
+                with join, st.expander(t("join_open", lang), expanded=True):
+                    join_panel(store, name, lang)
+        else:
+            with top:
+                hide = st.toggle(t("hide_names", lang), value=True, key="ws_hide")
+                left, right = st.columns([2, 3], gap="large")
+            with left:
+                add_forms(store, name, lang)
+                st.divider()
+                tools(store, name, lang, hide)
+                with st.expander(t("join_open", lang), expanded=True):
+                    join_panel(store, name, lang)
+            with right:
+                live(store, name, hide, lang, present)
+        with bottom, st.expander(t("ws_history", lang)):
             history_panel(store, name, lang, hide)
     except Exception as exc:  # the database went away mid-workshop: no traceback
         _store.show_error(exc, lang)

@@ -698,6 +698,15 @@ def _clean_name(name: str) -> str:
     return text
 
 
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _check_token(token: Any) -> None:
+    """Refuse a submission token that is not 8-64 letters, digits, ``-`` or ``_``."""
+    if not (isinstance(token, str) and 8 <= len(token) <= 64 and set(token) <= _TOKEN_CHARS):
+        raise ValueError("a submission token is 8-64 characters of A-Z, a-z, 0-9, - and _")
+
+
 def normalise_code(code: str | None) -> str:
     """A join code as typed (any case, spaces, hyphens or dots) in its stored form.
 
@@ -1276,10 +1285,17 @@ class Store:
     # -- fine-grained edits
 
     def add_organisation(self, name: str, record: Mapping[str, Any],
-                         author: str | None = None) -> int:
-        """Add one organisation (``id``, ``name``, ``kind`` required; id unique)."""
+                         author: str | None = None, *, token: str | None = None) -> int:
+        """Add one organisation (``id``, ``name``, ``kind`` required; id unique).
+
+        ``token`` (here and in the other ``add_*`` methods and
+        :meth:`JoinSession.submit`): the submission token of the form that
+        sends the edit; a second call with the same token saves nothing and
+        returns the version the first call made (see :meth:`_edit`).
+        """
         _refuse_bad_text(record, "record")
-        return self._edit(name, lambda e: _add_entity(e, "organisations", record), author)
+        return self._edit(name, lambda e: _add_entity(e, "organisations", record), author,
+                          token=token)
 
     def update_organisation(self, name: str, org_id: str, changes: Mapping[str, Any],
                             author: str | None = None) -> int:
@@ -1294,10 +1310,12 @@ class Store:
         _refuse_bad_text([org_id], "id")
         return self._edit(name, lambda e: _delete_entity(e, "organisations", org_id), author)
 
-    def add_group(self, name: str, record: Mapping[str, Any], author: str | None = None) -> int:
+    def add_group(self, name: str, record: Mapping[str, Any], author: str | None = None, *,
+                  token: str | None = None) -> int:
         """Add one parent group (``id``, ``name`` required; ``families`` >= 0)."""
         _refuse_bad_text(record, "record")
-        return self._edit(name, lambda e: _add_entity(e, "parent_groups", record), author)
+        return self._edit(name, lambda e: _add_entity(e, "parent_groups", record), author,
+                          token=token)
 
     def update_group(self, name: str, group_id: str, changes: Mapping[str, Any],
                      author: str | None = None) -> int:
@@ -1312,10 +1330,12 @@ class Store:
         _refuse_bad_text([group_id], "id")
         return self._edit(name, lambda e: _delete_entity(e, "parent_groups", group_id), author)
 
-    def add_reach(self, name: str, record: Mapping[str, Any], author: str | None = None) -> int:
+    def add_reach(self, name: str, record: Mapping[str, Any], author: str | None = None, *,
+                  token: str | None = None) -> int:
         """Add that ``organisation`` reaches ``group`` (both must exist; ``strength`` 1-5)."""
         _refuse_bad_text(record, "record")
-        return self._edit(name, lambda e: _add_reach(e, record), author)
+        return self._edit(name, lambda e: _add_reach(e, record), author,
+                          token=token)
 
     def update_reach(self, name: str, organisation: str, group: str,
                      changes: Mapping[str, Any], author: str | None = None) -> int:
@@ -1331,10 +1351,11 @@ class Store:
         return self._edit(name, lambda e: _delete_reach(e, organisation, group), author)
 
     def add_collaboration(self, name: str, record: Mapping[str, Any],
-                          author: str | None = None) -> int:
+                          author: str | None = None, *, token: str | None = None) -> int:
         """Add one collaboration rating (``source``, ``target``; four scores 1-5)."""
         _refuse_bad_text(record, "record")
-        return self._edit(name, lambda e: _add_collaboration(e, record), author)
+        return self._edit(name, lambda e: _add_collaboration(e, record), author,
+                          token=token)
 
     def update_collaboration(self, name: str, source: str, target: str,
                              changes: Mapping[str, Any], reported_by: str | None = None,
@@ -1597,9 +1618,19 @@ class Store:
     # -- internals: writing
 
     def _edit(self, name: str, change: _Change, author: str | None,
-              message: str | None = None, join_code: str | None = None) -> int:
-        """Run ``change`` on the locked current version and commit the next version."""
+              message: str | None = None, join_code: str | None = None,
+              token: str | None = None) -> int:
+        """Run ``change`` on the locked current version and commit the next version.
+
+        ``token`` makes the edit idempotent (issue 11: a double tap on "Send"
+        must save once): it is looked up under the dataset's write lock, so of
+        two saves with one token (two requests, two threads, two app servers)
+        exactly one writes; the other returns the version the first one made.
+        A token is any 8-64 characters of letters, digits, ``-`` and ``_``.
+        """
         _refuse_bad_text([author, message], "author", is_id=False)
+        if token is not None:
+            _check_token(token)
         with self._transaction(write=True) as conn:
             row = self._lock_dataset(conn, name)
             if join_code is not None:
@@ -1608,6 +1639,12 @@ class Store:
                     j.code == join_code, j.dataset_id == row.id)).first()
                 if found is None or code_state(found) != "open":
                     raise JoinCodeError("join_invalid")
+            if token is not None:
+                tk = s.submission_tokens.c
+                done = conn.execute(sa.select(tk.number).where(
+                    tk.dataset_id == row.id, tk.token == token)).scalar()
+                if done is not None:
+                    return int(done)  # saved before: nothing new
             version = self._version_row(conn, _Ref.of(row), row.head)
             edit = _Edit(conn, row.id, row.name, row.head, row.next_slot,
                          version.columns_hash, version.geo_hash,
@@ -1617,6 +1654,9 @@ class Store:
                 edit.columns_hash = self._put_blob(conn, _layout_json(edit.layout))
             self._commit(edit, action, author=author, message=message, subject=subject,
                          parent=row.head, restored_from=restored_from)
+            if token is not None:
+                conn.execute(s.submission_tokens.insert().values(
+                    dataset_id=row.id, token=token, number=edit.number, created_at=_now()))
             return edit.number
 
     def _commit(self, edit: _Edit, action: str, *, author: str | None, message: str | None,
@@ -2016,7 +2056,7 @@ class JoinSession:
     def submit(self, organisation: str | Mapping[str, Any],
                groups: list[str] | tuple[str, ...] = (),
                partners: list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...] = (),
-               author: str | None = None) -> int:
+               author: str | None = None, *, token: str | None = None) -> int:
         """Save a participant's whole answer as ONE version (all or nothing).
 
         Parameters
@@ -2033,6 +2073,10 @@ class JoinSession:
             record for a new organisation (a partner not in the list yet).
         author
             Shown in the history (default ``join:CODE``).
+        token
+            The submission token of the rendered form (see :meth:`Store._edit`):
+            a second submission with it saves nothing and returns the first
+            one's version, so a double tap gives one answer.
 
         Returns
         -------
@@ -2063,16 +2107,16 @@ class JoinSession:
                 _add_collaboration(edit, {**partner, "target": target, "source": org_id})
             return "join_submit", org_id, None
 
-        return self._write(change, author)
+        return self._write(change, author, token)
 
     def _current(self) -> Dataset:
         if not self.is_open():
             raise JoinCodeError("join_invalid")
         return self._store.load(self.dataset_name)
 
-    def _write(self, change: _Change, author: str | None) -> int:
+    def _write(self, change: _Change, author: str | None, token: str | None = None) -> int:
         return self._store._edit(self.dataset_name, change, author or f"join:{self.code}",
-                                 join_code=self.code)
+                                 join_code=self.code, token=token)
 
 
 # --------------------------------------------------------------------------- opening

@@ -124,6 +124,18 @@ join_codes = sa.Table(
     sa.Index("ix_join_codes_dataset", "dataset_id", "closed_at"),
 )
 
+submission_tokens = sa.Table(
+    "submission_tokens",
+    metadata,
+    # One row per saved form (issue 11): a form rendered once carries one random token, and
+    # a second save with it (a double tap, a resent request) returns this version instead of
+    # writing another. Added by create_all to older databases; older apps ignore it.
+    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
+    sa.Column("token", sa.String(64), primary_key=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 store_meta = sa.Table(
     "store_meta",
     metadata,

@@ -503,6 +503,8 @@ def render_network(
                 highlight, cov, presentation)
         if show_legend else None
     )
+    if legend is not None and legend_folded:
+        legend["open"] = False  # folded in the HTML already, not only once the script runs
     page_title = title if title is not None else TEXT[lang]["title"]
     return render_page(
         "network/network.html",

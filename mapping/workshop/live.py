@@ -24,12 +24,13 @@ import os
 import secrets
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 
 from mapping.domain.dataset import CONDITIONS, Dataset
+from mapping.domain.schema import FORMS
 from mapping.i18n import Catalog, normalise_lang, translate
 from mapping.store.repository import (
     DEMO_NAME,
@@ -46,6 +47,43 @@ CATEGORIES: tuple[str, ...] = (
     "moskee", "kerk", "buurtcentrum", "ouderkamer", "vrouwennetwerk", "sleutelfiguur",
     "vrijwilligers", "other")
 """Organisation categories of ``docs/domain.md``, offered in the forms."""
+
+FORM_CHOICES: tuple[str, ...] = ("", *FORMS)
+"""Forms of collaboration offered by the workshop and join pages: "not given" and the
+declared vocabulary :data:`mapping.domain.schema.FORMS`, so files, workshop and join
+store the same words (labels from :func:`form_choice_label`)."""
+
+
+def form_choice_label(form: str, lang: str = "nl", empty: str = "—") -> str:
+    """The menu label of a :data:`FORM_CHOICES` entry (``empty`` for "not given")."""
+    from mapping.analysis.forms import form_label
+
+    return form_label(form, normalise_lang(lang)) if form else empty
+
+
+def same_name(a: Any, b: Any) -> bool:
+    """Whether two names are the same for people: capitals and spacing do not count."""
+    return name_key(a) == name_key(b) and name_key(a) != ""
+
+
+def name_key(value: Any) -> str:
+    """``value`` as compared by :func:`same_name`: case-folded, runs of spaces as one."""
+    return " ".join(str(value or "").split()).casefold()
+
+
+def named_like(frame: pd.DataFrame, name: Any) -> list[str]:
+    """Ids of the rows of ``frame`` (``id``, ``name``) named :func:`same_name` as ``name``."""
+    wanted = name_key(name)
+    if not wanted:
+        return []
+    return [str(i) for i, n in zip(frame["id"], frame["name"], strict=True)
+            if name_key(n) == wanted]
+
+
+def new_token() -> str:
+    """A submission token for one rendered form (:meth:`Store._edit`: saved once)."""
+    return secrets.token_urlsafe(16)
+
 
 DEFAULT_SCORE = 3
 """Where the four condition sliders start: the middle, so nobody is nudged."""
@@ -64,7 +102,7 @@ MESSAGES: Catalog = {
         "neighbourhoods_changed": "Wijkgrenzen gewijzigd.",
         "demo_missing": "De demowijk is niet beschikbaar.",
         "col_number": "Versie",
-        "col_time": "Tijd (UTC)",
+        "col_time": "Tijd",
         "col_author": "Door",
         "col_change": "Wijziging",
         "col_label": "Label",
@@ -74,6 +112,7 @@ MESSAGES: Catalog = {
         "action_undo": "ongedaan gemaakt (terug naar versie {v})",
         "action_join_submit": "deelnemer: {subject}",
         "action_snapshot": "momentopname",
+        "version_option": "Versie {v} · {time}",
     },
     "en": {
         "organisations": "organisation",
@@ -88,7 +127,7 @@ MESSAGES: Catalog = {
         "neighbourhoods_changed": "Neighbourhood boundaries changed.",
         "demo_missing": "The demo district is not available.",
         "col_number": "Version",
-        "col_time": "Time (UTC)",
+        "col_time": "Time",
         "col_author": "By",
         "col_change": "Change",
         "col_label": "Label",
@@ -98,6 +137,7 @@ MESSAGES: Catalog = {
         "action_undo": "undone (back to version {v})",
         "action_join_submit": "participant: {subject}",
         "action_snapshot": "snapshot",
+        "version_option": "Version {v} · {time}",
     },
 }
 
@@ -283,18 +323,21 @@ def history(store: Store, name: str, lang: str = "nl", hide_personal: bool = Tru
             ) -> pd.DataFrame:
     """The version list as people read it, newest first.
 
-    With ``hide_personal`` the author column is left out (authors may be
-    people's names).
+    Times are Dutch time (:func:`local_time`); changes name organisations and
+    groups by their names, not their ids (:func:`history_names`). With
+    ``hide_personal`` the author column is left out (authors may be people's
+    names).
     """
     frame = store.versions(name)
+    known = history_names(store, name, frame)
     rows = []
     for r in frame.itertuples(index=False):
         rows.append({
             text("col_number", lang): int(r.number),
-            text("col_time", lang): r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            text("col_time", lang): local_time(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             text("col_author", lang): r.author or "",
             text("col_change", lang): describe_action(r.action, r.subject, r.restored_from,
-                                                      lang),
+                                                      lang, known),
             text("col_label", lang): ", ".join(r.labels),
         })
     out = pd.DataFrame(rows[::-1])
@@ -303,11 +346,73 @@ def history(store: Store, name: str, lang: str = "nl", hide_personal: bool = Tru
     return out
 
 
+def version_options(store: Store, name: str, lang: str = "nl") -> dict[int, str]:
+    """Version number -> menu label (``Versie 7 · 14:05 · na workshop``), newest first.
+
+    Read from the store on every call, so a menu drawn from it always lists
+    the versions that exist now.
+    """
+    frame = store.versions(name)
+    out: dict[int, str] = {}
+    for r in frame.iloc[::-1].itertuples(index=False):
+        label = text("version_option", lang, v=int(r.number), time=date_time(r.created_at, lang))
+        out[int(r.number)] = f"{label} · {r.label}" if r.label else label
+    return out
+
+
+def history_names(store: Store, name: str, versions: pd.DataFrame | None = None,
+                  ) -> dict[str, str]:
+    """Id -> name of every organisation and group the history mentions.
+
+    The newest version knows most of them; an id it does not know (deleted
+    since) is looked up in the version before its deletion, so only versions
+    that mention a removed organisation are loaded.
+    """
+    frame = store.versions(name) if versions is None else versions
+    if frame.empty:
+        return {}
+    known = _all_names(store.load(name))
+    for r in frame.itertuples(index=False):
+        ids = _subject_ids(r.subject)
+        if not ids or all(i in known for i in ids):
+            continue
+        before = r.parent if str(r.action or "").startswith("delete_") else r.number
+        if before is None or before is pd.NA:
+            continue
+        try:
+            older = _all_names(store.load(name, int(before)))
+        except StoreError:
+            continue
+        for i in ids:
+            if i in older:
+                known.setdefault(i, older[i])
+    return known
+
+
+def _all_names(dataset: Dataset) -> dict[str, str]:
+    return {**group_names(dataset), **organisation_names(dataset)}
+
+
+def _subject_ids(subject: str | None) -> list[str]:
+    """The ids in a version's subject: ``M7``, ``M7 -> G2`` or ``M7 - W1``."""
+    if not subject:
+        return []
+    for separator in (" -> ", " - "):
+        if separator in subject:
+            return [part.strip() for part in subject.split(separator, 1)]
+    return [subject.strip()]
+
+
 def describe_action(action: str | None, subject: str | None, restored_from: Any,
-                    lang: str = "nl") -> str:
-    """One history line: ``add_organisation M7``, ``teruggezet naar versie 3``..."""
+                    lang: str = "nl", names: Mapping[str, str] | None = None) -> str:
+    """One history line: ``+ organisatie Moskee Nuur``, ``teruggezet naar versie 3``...
+
+    ``names`` (id -> name, :func:`history_names`) turns the ids of the
+    subject into names; an id without a known name is shown as it is.
+    """
     action = action or ""
     v = None if restored_from is None or restored_from is pd.NA else int(restored_from)
+    subject = _named_subject(subject, names or {})
     if action in ("restore", "undo"):
         return text(f"action_{action}", lang, v=v)
     if action == "join_submit":
@@ -322,34 +427,54 @@ def describe_action(action: str | None, subject: str | None, restored_from: Any,
     return f"{action} {subject or ''}".strip()
 
 
+def _named_subject(subject: str | None, names: Mapping[str, str]) -> str | None:
+    if not subject:
+        return subject
+    for separator, shown in ((" -> ", " → "), (" - ", " – ")):
+        if separator in subject:
+            a, b = (part.strip() for part in subject.split(separator, 1))
+            return f"{names.get(a, a)}{shown}{names.get(b, b)}"
+    return names.get(subject.strip(), subject)
+
+
 _TABLE_OF_ACTION = {"organisation": "organisations", "group": "parent_groups",
                     "reach": "reach", "collaboration": "collaborations"}
 
 
 def diff_lines(diff: DatasetDiff, dataset: Dataset | None = None, lang: str = "nl",
-               hide_personal: bool = True) -> list[str]:
-    """What changed, one plain sentence per row (names instead of ids where known).
+               hide_personal: bool = True, older: Dataset | None = None) -> list[str]:
+    """What changed, one plain sentence per row, with names instead of ids.
 
     ``dataset`` (either version) supplies organisation and group names for
-    links. With ``hide_personal``, changes that only touch ``contact`` or
-    ``reported_by`` show without the values.
+    links. An organisation or group is named by its name alone; its id is
+    added only when another one in ``dataset`` has the same name (so two
+    "Buurthuis" rows stay apart). With ``hide_personal``, changes that only
+    touch ``contact`` or ``reported_by`` show without the values. ``older``
+    (the other version) names what was removed since.
     """
     names: dict[str, str] = {}
+    if older is not None:
+        names.update(_all_names(older))
     if dataset is not None:
-        names = {**group_names(dataset), **organisation_names(dataset)}
+        names.update(_all_names(dataset))
+    counts: dict[str, int] = {}
+    for shown in (_all_names(dataset) if dataset is not None else names).values():
+        counts[shown.casefold()] = counts.get(shown.casefold(), 0) + 1
     lines: list[str] = []
     for table in ("organisations", "parent_groups", "reach", "collaborations"):
         part = diff.tables[table]
         what = text(table, lang)
         for row in part.added:
-            lines.append(text("added", lang, what=what, name=_row_name(table, row, names)))
+            lines.append(text("added", lang, what=what,
+                              name=_row_name(table, row, names, counts)))
         for row in part.removed:
-            lines.append(text("removed", lang, what=what, name=_row_name(table, row, names)))
+            lines.append(text("removed", lang, what=what,
+                              name=_row_name(table, row, names, counts)))
         for change in part.changed:
             fields = [f for f in change.fields
                       if not (hide_personal and f in ("contact", "reported_by"))]
             lines.append(text("changed", lang, what=what,
-                              name=_row_name(table, change.after, names),
+                              name=_row_name(table, change.after, names, counts),
                               fields=", ".join(fields) or "…"))
     if diff.columns_changed and not lines:
         lines.append(text("columns_changed", lang))
@@ -358,9 +483,13 @@ def diff_lines(diff: DatasetDiff, dataset: Dataset | None = None, lang: str = "n
     return lines or [text("no_change", lang)]
 
 
-def _row_name(table: str, row: Mapping[str, Any], names: Mapping[str, str]) -> str:
+def _row_name(table: str, row: Mapping[str, Any], names: Mapping[str, str],
+              counts: Mapping[str, int]) -> str:
     if table in ("organisations", "parent_groups"):
-        return f"{row.get('name') or row.get('id')} ({row.get('id')})"
+        shown = str(row.get("name") or row.get("id"))
+        if counts.get(shown.casefold(), 0) > 1:  # two of that name: the id tells them apart
+            return f"{shown} ({row.get('id')})"
+        return shown
     a, b = (("organisation", "group") if table == "reach" else ("source", "target"))
     left, right = str(row.get(a)), str(row.get(b))
     return f"{names.get(left, left)} → {names.get(right, right)}"
@@ -373,7 +502,8 @@ def recent_changes(store: Store, name: str, lang: str = "nl", limit: int = 5,
     out: list[tuple[int, str]] = []
     dataset = store.load(name, head)
     for number in range(head, max(1, head - limit), -1):
-        lines = diff_lines(store.diff(name, number - 1, number), dataset, lang)
+        lines = diff_lines(store.diff(name, number - 1, number), dataset, lang,
+                           older=store.load(name, number - 1))
         out.append((number, "; ".join(lines)))
     return out
 
@@ -395,19 +525,43 @@ def join_url(page_url: str | None, code: str) -> str:
     return f"{base}/join?code={code}"
 
 
-def clock_time(moment: datetime) -> str:
-    """A stored (UTC) moment as the room reads clocks: ``HH:MM`` in Dutch time.
+LOCAL_ZONE = "Europe/Amsterdam"
+"""The time zone of every time the workshop and join pages show (the room's clocks)."""
 
-    Used for "code valid until"; falls back to UTC when the machine has no
-    time-zone database.
+
+def local_time(moment: datetime | pd.Timestamp) -> datetime:
+    """A stored moment (UTC, or naive UTC as SQLite returns it) in Dutch time.
+
+    The one place that turns stored times into the room's time: the
+    workshop's history, the version menus and "code valid until" all go
+    through it. Falls back to UTC when the machine has no time-zone database.
     """
+    if isinstance(moment, pd.Timestamp):
+        moment = moment.to_pydatetime()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     try:
         from zoneinfo import ZoneInfo
 
-        moment = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+        return moment.astimezone(ZoneInfo(LOCAL_ZONE))
     except Exception:  # no tzdata: UTC is still right
-        pass
-    return moment.strftime("%H:%M")
+        return moment.astimezone(UTC)
+
+
+def clock_time(moment: datetime | pd.Timestamp) -> str:
+    """``HH:MM`` in Dutch time (:func:`local_time`), e.g. for "code valid until"."""
+    return local_time(moment).strftime("%H:%M")
+
+
+def date_time(moment: datetime | pd.Timestamp, lang: str = "nl") -> str:
+    """Date and time in Dutch time: ``12-03-2026 14:05`` (nl) or ``2026-03-12 14:05`` (en)."""
+    return local_time(moment).strftime("%d-%m-%Y %H:%M" if normalise_lang(lang) == "nl"
+                                       else "%Y-%m-%d %H:%M")
+
+
+def today() -> date:
+    """Today's date in Dutch time (a default label made just after midnight UTC)."""
+    return local_time(datetime.now(UTC)).date()
 
 
 def is_local_link(url: str) -> bool:
@@ -459,8 +613,9 @@ def live_network(dataset: Dataset, version: int,
     graph = build_graph(dataset)
     placed = positions(graph, previous=previous or None)
     coverage = analyse(dataset) if graph.number_of_nodes() else None
+    # The legend starts folded: on the shared screen the network gets the room (issue 11).
     html = render_network(graph, placed, coverage=coverage, hide_personal=hide_personal,
                           lang=lang, presentation=presentation, height=height,
-                          title=dataset.name)
+                          title=dataset.name, legend_folded=True)
     return LiveNetwork(version, html, dict(placed), len(dataset.organisations),
                        len(dataset.parent_groups))

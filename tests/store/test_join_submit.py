@@ -117,3 +117,36 @@ def test_old_store_gets_the_expiry_column(db_url):
     with Store(db_url) as reopened:
         columns = {c["name"] for c in sa.inspect(reopened.engine).get_columns("join_codes")}
         assert "expires_at" in columns
+
+
+def test_same_submission_token_saves_once(filled):
+    """A double tap: two submissions of one rendered form give one version (issue 11)."""
+    session = filled.join(filled.open_join("wijk"))
+    answer = ({"id": "P5", "name": "Buurtvaders", "kind": "informal"}, ["G1"],
+              [{"target": "W1", **SCORES}])
+    first = session.submit(*answer, token="form-token-0001")
+    second = session.submit(*answer, token="form-token-0001")
+    assert first == second == 2 and filled.head("wijk") == 2
+    assert list(filled.load("wijk").organisations["id"]).count("P5") == 1
+    # Another rendered form (another token) is another answer.
+    assert session.submit("P5", ["G2"], [], token="form-token-0002") == 3
+    # The same token on the facilitator's add forms: one organisation, one version.
+    record = {"id": "Q1", "name": "Kerk", "kind": "informal"}
+    assert filled.add_organisation("wijk", record, token="ws-org-token-1") == 4
+    assert filled.add_organisation("wijk", {**record, "id": "Q2"}, token="ws-org-token-1") == 4
+    assert filled.head("wijk") == 4 and "Q2" not in set(filled.load("wijk").organisations["id"])
+
+
+def test_refused_submission_does_not_use_up_its_token(filled):
+    session = filled.join(filled.open_join("wijk"))
+    with pytest.raises(EditError):
+        session.submit("NOPE", ["G1"], [], token="form-token-0003")
+    assert session.submit("W1", ["G2"], [], token="form-token-0003") == 2
+
+
+def test_bad_submission_token_is_refused(filled):
+    session = filled.join(filled.open_join("wijk"))
+    for bad in ("short", "x" * 65, "has space inside", "<script>alert(1)</script>"):
+        with pytest.raises(ValueError):
+            session.submit("W1", ["G2"], [], token=bad)
+    assert filled.head("wijk") == 1

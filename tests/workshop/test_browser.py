@@ -127,3 +127,131 @@ def test_wrong_code_is_refused(workshop_server, browser):
         assert not blocked, blocked
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- issue 11
+
+
+def _head(db: str) -> int:
+    from mapping.store.repository import Store
+
+    with Store(db, create=False) as store:
+        return store.head("wijk")
+
+
+def test_double_tap_on_send_saves_once(workshop_server, browser):
+    """A double tap on "Versturen" is one answer: one version (submission token)."""
+    server, db, code = workshop_server
+    blocked: list[str] = []
+    context = _context(browser, PHONE, blocked)
+    try:
+        phone = context.new_page()
+        open_app(phone, server.page_url("join", f"code={code}"))
+        phone.get_by_role("combobox", name="Uw organisatie").click()
+        phone.get_by_role("option", name="Wijkteam Zuid").click()
+        wait_idle(phone)
+        phone.get_by_text("Somalische moeders").click()
+        wait_idle(phone)
+        before = _head(db)
+        send = phone.get_by_role("button", name="Versturen")
+        # Two taps as a thumb makes them: the second lands while the first is being saved.
+        send.dispatch_event("click")
+        phone.wait_for_timeout(150)
+        send.dispatch_event("click")
+        phone.get_by_text("Dank u!").wait_for(timeout=20_000)
+        wait_idle(phone)
+        phone.wait_for_timeout(1500)  # a second save would land by now
+        assert _head(db) == before + 1
+        assert phone.get_by_text("nog leeg").count() == 0  # the second tap is no new answer
+        assert not blocked, blocked
+    finally:
+        context.close()
+
+
+def test_join_on_a_phone_hides_the_sidebar_and_fits(workshop_server, browser):
+    """``/join`` in a facilitator's (open) session on a phone: no sidebar, nothing wider."""
+    server, _, _ = workshop_server
+    blocked: list[str] = []
+    context = _context(browser, PHONE, blocked)
+    try:
+        phone = context.new_page()
+        open_app(phone, server.page_url("join"))
+        sidebar = phone.locator("[data-testid='stSidebar']")
+        assert sidebar.count() == 0 or not sidebar.is_visible()
+        assert phone.locator("[data-testid='stExpandSidebarButton']").count() == 0 or \
+            not phone.locator("[data-testid='stExpandSidebarButton']").is_visible()
+        box = phone.get_by_role("textbox").first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        # Big touch targets on the join page itself.
+        button = phone.get_by_role("button", name="Verder").bounding_box() or {}
+        assert button.get("height", 0) >= 44
+        assert not blocked, blocked
+    finally:
+        context.close()
+
+
+def test_join_styles_stay_on_the_join_page(workshop_server, browser):
+    """The phone styles make the join page big; the desktop sidebar keeps its own sizes."""
+    server, _, _ = workshop_server
+    blocked: list[str] = []
+    context = _context(browser, VIEWPORT, blocked)
+    sizes = ("() => [...document.querySelectorAll('[data-testid=stSidebar] p,"
+             " [data-testid=stSidebar] label, [data-testid=stSidebar] button')]"
+             ".map(e => getComputedStyle(e).fontSize + '/' + getComputedStyle(e).minHeight)")
+    try:
+        page = context.new_page()
+        open_app(page, server.page_url("overview"))
+        normal = page.evaluate(sizes)
+        open_app(page, server.page_url("join"))
+        assert page.locator("[data-testid='stSidebar']").is_visible()  # a desktop: kept
+        assert page.evaluate(sizes)[:len(normal)] == normal and normal
+        main = page.evaluate("() => getComputedStyle(document.querySelector("
+                             "'.st-key-join_page p')).fontSize")
+        assert main == "18.4px"  # 1.15rem: the join page's own type
+        assert not blocked, blocked
+    finally:
+        context.close()
+
+
+def test_qr_code_full_screen_for_the_projector(workshop_server, browser):
+    server, _, code = workshop_server
+    blocked: list[str] = []
+    context = _context(browser, VIEWPORT, blocked)
+    try:
+        screen = context.new_page()
+        open_app(screen, server.page_url("workshop", "ds=wijk"))
+        screen.get_by_role("button", name="QR-code op het hele scherm").click()
+        wait_idle(screen)
+        qr = screen.locator(".st-key-ws_qr_page img").bounding_box()
+        height = VIEWPORT["height"]
+        assert qr and qr["height"] >= 0.6 * height and qr["y"] + qr["height"] <= height
+        assert abs(qr["width"] - qr["height"]) < 2  # square, not stretched
+        assert screen.locator("[data-testid='stSidebar']").is_hidden()
+        assert screen.get_by_text(code[:4], exact=False).first.is_visible()
+        screen.get_by_role("button", name="Terug naar de werksessie").click()
+        wait_idle(screen)
+        assert screen.get_by_role("button", name="QR-code op het hele scherm").is_visible()
+        assert not blocked, blocked
+    finally:
+        context.close()
+
+
+def test_presentation_mode_gives_the_network_the_screen(workshop_server, browser):
+    """``?present=1``: the live network takes at least 70 % of a 1920x1080 screen."""
+    server, _, _ = workshop_server
+    blocked: list[str] = []
+    context = _context(browser, VIEWPORT, blocked)
+    try:
+        screen = context.new_page()
+        open_app(screen, server.page_url("workshop", "ds=wijk&present=1"))
+        assert _network_has(screen, "o:W1")
+        box = screen.locator(".st-key-ws_live iframe").bounding_box()
+        area = VIEWPORT["width"] * VIEWPORT["height"]
+        assert box["width"] * box["height"] >= 0.7 * area, box
+        assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"] + 1
+        frame = find_frame(screen, "document.getElementById('legend')")
+        assert frame.evaluate("() => document.getElementById('legend').open") is False
+        assert not blocked, blocked
+    finally:
+        context.close()

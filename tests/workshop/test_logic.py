@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from mapping.store.repository import EditError, Store
@@ -86,10 +87,11 @@ def test_history_and_diff_sentences(bare):
     assert shown["Label"].iloc[0] == "na workshop"
     assert "Anna" in set(ws.history(bare, "wijk", "nl", hide_personal=False)["Door"])
     lines = ws.diff_lines(bare.diff("wijk", 1, 4), bare.load("wijk"), "nl")
-    assert lines == ["Toegevoegd: organisatie Moskee (M1)", "Toegevoegd: oudergroep Moeders (G1)",
+    # Names, not internal ids (issue 11).
+    assert lines == ["Toegevoegd: organisatie Moskee", "Toegevoegd: oudergroep Moeders",
                      "Toegevoegd: bereik Moskee → Moeders"]
     changed = ws.diff_lines(bare.diff("wijk", 4, 5), None, "en", hide_personal=True)
-    assert changed == ["Changed: organisation Moskee (M1) (…)"]
+    assert changed == ["Changed: organisation Moskee (…)"]
     assert "Aisha" not in " ".join(changed)
     assert ws.diff_lines(bare.diff("wijk", 5, 5), None, "en") == ["No difference."]
     recent = ws.recent_changes(bare, "wijk", "en", limit=2)
@@ -125,3 +127,72 @@ def test_slider_value():
     assert ws.slider_value(None) == ws.DEFAULT_SCORE
     assert ws.slider_value(float("nan")) == ws.DEFAULT_SCORE
     assert ws.slider_value(3.6) == 4 and ws.slider_value(9) == 5
+
+
+def test_change_lists_use_names_also_after_a_delete(bare):
+    """History and latest changes say "+ organisatie Moskee Nuur", never the id (issue 11)."""
+    bare.add_organisation("wijk", {"id": "OQR62", "name": "Moskee Nuur", "kind": "informal"})
+    bare.add_organisation("wijk", {"id": "W1", "name": "Wijkteam", "kind": "formal"})
+    bare.add_group("wijk", {"id": "G7", "name": "Somalische moeders"})
+    bare.add_reach("wijk", {"organisation": "OQR62", "group": "G7"})
+    bare.add_collaboration("wijk", {"source": "OQR62", "target": "W1"})
+    bare.delete_organisation("wijk", "OQR62")
+    changes = list(ws.history(bare, "wijk", "nl")["Wijziging"])
+    assert "+ organisatie Moskee Nuur" in changes
+    assert "+ bereik Moskee Nuur → Somalische moeders" in changes
+    assert "+ samenwerking Moskee Nuur – Wijkteam" in changes
+    assert "- organisatie Moskee Nuur" in changes  # deleted: named from the version before
+    assert not any("OQR62" in c for c in changes)
+    recent = " ".join(sentence for _, sentence in ws.recent_changes(bare, "wijk", "nl"))
+    assert "Moskee Nuur" in recent and "OQR62" not in recent
+    # Two organisations of one name stay apart by their id.
+    bare.add_organisation("wijk", {"id": "B1", "name": "Buurthuis", "kind": "informal"})
+    bare.add_organisation("wijk", {"id": "B2", "name": "buurthuis ", "kind": "informal"})
+    head = bare.head("wijk")
+    lines = ws.diff_lines(bare.diff("wijk", head - 1, head), bare.load("wijk"), "nl")
+    assert lines == ["Toegevoegd: organisatie buurthuis (B2)"]
+
+
+def test_local_time_everywhere():
+    """Stored UTC times are shown in Dutch time, summer and winter (issue 11)."""
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    winter = datetime(2026, 1, 15, 11, 30, tzinfo=UTC)
+    summer = datetime(2026, 7, 15, 11, 30, tzinfo=UTC)
+    assert ws.clock_time(winter) == "12:30" and ws.clock_time(summer) == "13:30"
+    assert ws.clock_time(datetime(2026, 7, 15, 11, 30)) == "13:30"  # naive = UTC (SQLite)
+    assert ws.clock_time(pd.Timestamp(summer)) == "13:30"
+    assert ws.date_time(datetime(2026, 3, 12, 23, 30, tzinfo=UTC), "nl") == "13-03-2026 00:30"
+    assert ws.date_time(winter, "en") == "2026-01-15 12:30"
+
+
+def test_history_and_version_menu_show_local_time(bare):
+    frame = bare.versions("wijk")
+    stored = frame["created_at"].iloc[0]
+    expected = ws.local_time(stored)
+    assert expected.utcoffset().total_seconds() in (3600, 7200)
+    shown = ws.history(bare, "wijk", "nl")
+    assert list(shown.columns)[1] == "Tijd"  # no "(UTC)": it is the room's time
+    assert shown["Tijd"].iloc[-1] == expected.strftime("%Y-%m-%d %H:%M:%S")
+    options = ws.version_options(bare, "wijk", "nl")
+    assert options == {1: f"Versie 1 · {expected.strftime('%d-%m-%Y %H:%M')}"}
+    bare.add_organisation("wijk", {"id": "A", "name": "A", "kind": "formal"})
+    bare.snapshot("wijk", "na workshop")
+    options = ws.version_options(bare, "wijk", "en")
+    assert list(options) == [2, 1] and options[2].endswith(" · na workshop")
+
+
+def test_same_name_and_form_vocabulary():
+    from mapping.domain.schema import FORMS
+
+    assert ws.same_name("Moskee  Nuur", " moskee nuur")
+    assert not ws.same_name("", " ") and not ws.same_name("Moskee", "Moskee Nuur")
+    frame = pd.DataFrame({"id": ["A", "B"], "name": ["Moskee Nuur", "Kerk"]})
+    assert ws.named_like(frame, "MOSKEE nuur") == ["A"] and ws.named_like(frame, "") == []
+    assert ("", *FORMS) == ws.FORM_CHOICES
+    assert ws.form_choice_label("referral", "nl") == "doorverwijzing"
+    assert ws.form_choice_label("joint_project", "en") == "a joint project"
+    token = ws.new_token()
+    assert 8 <= len(token) <= 64 and token != ws.new_token()
