@@ -38,7 +38,10 @@ from mapping.workshop import live as ws
 from pages import _shared as shared
 from pages import _store
 
-LIVE_SECONDS = 3
+# The poll is one cheap `store.head` per open facilitator screen and draws nothing, so it
+# can be frequent: an answer is on the screen within this plus one page run (the room's
+# target is 5 s, also through a second app server).
+LIVE_SECONDS = 1.5
 LIVE_HEIGHT = 620
 AUTHOR = "facilitator"
 MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",

@@ -40,8 +40,12 @@ SHOTS = (
     ("topics", "topics", ""),
     ("data", "data", ""),
     ("workshop", "workshop", ""),
-    ("overview-presentation", "", "present=1"),
-    ("network-presentation", "network", "present=1"),
+    ("compare", "compare", ""),
+    ("survey", "survey", ""),
+    *((f"{page or 'overview'}-presentation", page, "present=1" + ("&base=none" if page == "map"
+                                                                  else ""))
+      for page in ("", "network", "map", "gaps", "collaboration", "roles", "topics", "data",
+                   "workshop", "compare", "survey")),
 )
 
 
