@@ -747,7 +747,7 @@ TEXT: Catalog = {
                          "computer's network address (start with --server.address 0.0.0.0) so "
                          "the link and QR code work on phones too.",
         # issue 11: workshop and join fixes
-        "ws_duplicate": "There already is a {what} named '{name}' in this dataset. "
+        "ws_duplicate": "'{name}' is already in this dataset (as {what}). "
                         "Add another one anyway?",
         "ws_duplicate_yes": "Add anyway",
         "ws_duplicate_no": "Do not add",
