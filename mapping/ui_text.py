@@ -823,7 +823,7 @@ TEXT: Catalog = {
         "survey_role_role_clarity": "clarity of roles",
         "survey_role_equality": "equality",
         # issue 11: workshop and join fixes
-        "ws_duplicate": "There already is a {what} named '{name}' in this dataset. "
+        "ws_duplicate": "'{name}' is already in this dataset (as {what}). "
                         "Add another one anyway?",
         "ws_duplicate_yes": "Add anyway",
         "ws_duplicate_no": "Do not add",

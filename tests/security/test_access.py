@@ -547,7 +547,7 @@ def test_participant_gets_only_the_join_form(app_env):
     code = app_env.open_join("wijk")
     at = _app({"code": format_code(code)})
     assert at.title[0].value == "Doe mee"
-    assert any(b.key == "join_send" for b in at.button)
+    assert any(str(b.key).startswith("join_send") for b in at.button)
     for page in PAGES:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"pages/{page}.py")
@@ -585,7 +585,7 @@ def test_join_page_says_one_thing_for_every_bad_code(app_env):
         errors = [e.value for e in at.error]
         assert len(errors) == 1, errors
         shown.add(errors[0])
-        assert not any(b.key == "join_send" for b in at.button)
+        assert not any(str(b.key).startswith("join_send") for b in at.button)
     assert len(shown) == 1
     assert app_env.head("wijk") == 3
 
@@ -607,7 +607,7 @@ def test_join_attempts_are_limited_per_client(app_env):
     at.text_input(key="join_code_input").input(format_code(good))
     at.button(key="join_enter").click().run()
     assert any("Te veel pogingen" in e.value for e in at.error)
-    assert not any(b.key == "join_send" for b in at.button)
+    assert not any(str(b.key).startswith("join_send") for b in at.button)
 
 
 def test_facilitator_chooses_how_long_a_code_works(tmp_path, monkeypatch):

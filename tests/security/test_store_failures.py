@@ -569,6 +569,8 @@ def test_workshop_whole_database_down_then_back(page_db):
     assert not at.error
     assert at.text_input(key="ws_org_name").value == "Buurtvaders"  # the typed change is back
     at.button(key="ws_add_org").click().run()
+    # The dataset has a "Buurtvaders" already: the page asks first (issue 11), then saves.
+    at.button(key="ws_dup_yes").click().run()
     assert store.head("wijk") == head + 1
     assert "Buurtvaders" in set(store.load("wijk").organisations["name"])
 

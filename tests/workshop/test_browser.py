@@ -223,6 +223,10 @@ def test_qr_code_full_screen_for_the_projector(workshop_server, browser):
         open_app(screen, server.page_url("workshop", "ds=wijk"))
         screen.get_by_role("button", name="QR-code op het hele scherm").click()
         wait_idle(screen)
+        # The picture is laid out once it has loaded.
+        screen.wait_for_function("() => { const i = document.querySelector("
+                                 "'.st-key-ws_qr_page img'); return i && i.complete"
+                                 " && i.getBoundingClientRect().height > 0; }")
         qr = screen.locator(".st-key-ws_qr_page img").bounding_box()
         height = VIEWPORT["height"]
         assert qr and qr["height"] >= 0.6 * height and qr["y"] + qr["height"] <= height
@@ -246,6 +250,7 @@ def test_presentation_mode_gives_the_network_the_screen(workshop_server, browser
         screen = context.new_page()
         open_app(screen, server.page_url("workshop", "ds=wijk&present=1"))
         assert _network_has(screen, "o:W1")
+        wait_idle(screen)  # the presentation stylesheet sizes the frame after the first run
         box = screen.locator(".st-key-ws_live iframe").bounding_box()
         area = VIEWPORT["width"] * VIEWPORT["height"]
         assert box["width"] * box["height"] >= 0.7 * area, box
