@@ -312,11 +312,20 @@ def type_organisation(page: Any, name: str) -> None:
     box.press("Enter")
 
 
+def tick_first_group(page: Any) -> None:
+    """Step 3: the first parent group it reaches (an answer with nothing in it is refused)."""
+    box = page.get_by_role("checkbox").first  # the groups come before the partner questions
+    box.wait_for(timeout=90_000)
+    box.check(force=True)  # Streamlit's label lies over the input and takes the click
+
+
 def prepare_answer(page: Any, name: str) -> None:
-    """A new organisation ``name`` typed in, ready to send (one participant, step by step)."""
+    """A new organisation ``name`` typed in, one group ticked, ready to send (step by step)."""
     choose_new_organisation(page)
     wait_idle(page, 90_000)
     type_organisation(page, name)
+    wait_idle(page, 90_000)
+    tick_first_group(page)
     wait_idle(page, 90_000)
 
 
@@ -488,6 +497,10 @@ def crowd_answers(browser: Any, deploy: Deployment, code: str, screen: Any | Non
             _idle(page)
         for page, name in zip(pages, names, strict=True):
             type_organisation(page, name)
+        for page in pages:
+            _idle(page)
+        for page in pages:
+            tick_first_group(page)
         for page in pages:
             _idle(page)
         prepare_s = time.monotonic() - start
