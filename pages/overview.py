@@ -81,9 +81,13 @@ def population(ctx: shared.Context, report: dict) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def district_pdf(key: str, lang: str, hide_names: bool, min_quality: float | None,
+def district_pdf(key: str, name: str, lang: str, hide_names: bool, min_quality: float | None,
                  present: bool, version: int | None, _dataset, _graph, _placed) -> bytes:
-    """The district report PDF, built once per dataset and view (the key holds the data)."""
+    """The district report PDF, built once per dataset and view.
+
+    ``key`` is the tables' fingerprint, which leaves the dataset's name out: the same
+    tables saved under two names must still give two reports (each page names it).
+    """
     shared.CALLS["report_pdf"] += 1
     return pdf_report.report_pdf(_dataset, lang=lang, hide_names=hide_names,
                                  min_quality=min_quality, version=version,
@@ -111,8 +115,9 @@ def download(ctx: shared.Context) -> None:
     graph, placed = shared.graph_and_positions(ctx.key, ctx.dataset)
     try:
         with st.spinner(pdf_report.message("building", lang)):
-            pdf = district_pdf(ctx.key, lang, ctx.hide_names, ctx.min_quality, ctx.present,
-                               saved_version(), ctx.dataset, graph, placed)
+            pdf = district_pdf(ctx.key, str(ctx.dataset.name), lang, ctx.hide_names,
+                               ctx.min_quality, ctx.present, saved_version(), ctx.dataset,
+                               graph, placed)
     except Exception as exc:  # the page stays up; say what went wrong
         st.error(pdf_report.message("failed", lang, error=str(exc)))
         return
