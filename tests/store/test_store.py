@@ -474,7 +474,7 @@ def test_open_store_creates_and_seeds_once(monkeypatch, tmp_path, helpers):
         calls.append(1)
         return demo
 
-    monkeypatch.setattr("mapping.store.repository._demo_dataset", fake_demo)
+    monkeypatch.setattr("mapping.store.seed._demo_dataset", fake_demo)
     path = tmp_path / "sub" / "dir" / "w.sqlite"
     monkeypatch.setenv("MAPPING_DB", str(path))
     with open_store() as store:
@@ -488,7 +488,7 @@ def test_open_store_creates_and_seeds_once(monkeypatch, tmp_path, helpers):
 
 
 def test_open_store_without_demo_data(monkeypatch, tmp_path):
-    monkeypatch.setattr("mapping.store.repository._demo_dataset", lambda: None)
+    monkeypatch.setattr("mapping.store.seed._demo_dataset", lambda: None)
     with open_store(tmp_path / "x.sqlite") as store:
         assert store.list_datasets() == []
 
