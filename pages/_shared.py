@@ -234,12 +234,11 @@ def load_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> Any:
 # --------------------------------------------------------------------------- saved datasets
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def _open_store(url: str | None) -> Any:
-    """One :class:`mapping.store.repository.Store` per process and URL (it is thread-safe)."""
-    from mapping.store.repository import open_store
+    """The process's one store (cached in :func:`pages._store._open`, shared with the workshop)."""
+    from pages import _store  # imported here: _store imports this module
 
-    return open_store(url)
+    return _store.store_for(url)
 
 
 def store(cli: session.CliOptions | None = None) -> Any:

@@ -1,7 +1,9 @@
-"""The dataset store for the workshop and join pages: one per database per process.
+"""The dataset store of every page: one per database per process.
 
 ``st.cache_resource`` keeps one :class:`mapping.store.repository.Store` (one connection
-pool) for every session of this server; the store is thread-safe. The
+pool, one write queue) for every session of this server; the store is thread-safe.
+:func:`_open` is the only place a page opens a store: the sidebar's saved datasets
+(``pages/_shared.store``), the workshop and the join page all get this one. The
 database comes from ``--db`` after ``--`` on the ``streamlit run`` line, else
 ``$MAPPING_DB``, else a SQLite file in the user's data folder
 (:func:`mapping.workshop.live.store_url`).
@@ -28,14 +30,26 @@ _LOG = logging.getLogger(__name__)
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _open(url: str) -> Store:
+    """The process's store of ``url`` (the key is the resolved URL, so ``--db`` and
+    ``$MAPPING_DB`` naming one file share one store)."""
     return open_store(url)
+
+
+def store_for(cli_db: str | None) -> Store:
+    """The process's store of ``--db`` (else ``$MAPPING_DB``, else the default file).
+
+    Raises
+    ------
+    StoreError
+        When it cannot be opened (:class:`StoreUnavailable` with the reason).
+    """
+    return _open(workshop.store_url(cli_db))
 
 
 def get_store(lang: str) -> Store | None:
     """The store, or ``None`` after showing a translated error (never a traceback)."""
-    url = workshop.store_url(shared.cli_options().db)
     try:
-        return _open(url)
+        return store_for(shared.cli_options().db)
     except Exception as exc:
         show_error(exc, lang)
     return None
