@@ -12,11 +12,16 @@ Two entry points over one implementation:
   files of a city): the typed values and the cells each rule refused.
 * :func:`coerce` — one value (for the store): the typed value, or
   :class:`RuleError` with the code and its parameters.
+
+Coordinates come in pairs (:data:`COORDINATE_PAIRS`): :func:`half_pairs` finds
+the rows of a file with half a pair, :func:`check_pairs` refuses a store row
+with half a pair, both with the code ``coord_pair``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "Longitude must be between -180 and 180."),
     "rd_range": ("Valt buiten Nederland in RD-coördinaten ({axis} tussen {low} en {high}).",
                  "Outside the Netherlands in RD New ({axis} between {low} and {high})."),
+    "coord_pair": ("Alleen {given} is ingevuld; {missing} ontbreekt.",
+                   "Only {given} is filled in; {missing} is missing."),
     "category_unknown": ("Onbekende categorie '{value}' (bekend: {known}); wel geladen.",
                          "Unknown category '{value}' (known: {known}); loaded anyway."),
 }
@@ -164,6 +171,51 @@ def _convert_list(cells: pd.Series, name: str) -> pd.Series:
         return tuple(sc.canonical_topic(p) if topics else p for p in parts if p)
 
     return pd.Series([split(c) for c in cells], dtype=object, index=cells.index)
+
+
+COORDINATE_PAIRS: tuple[tuple[str, str], ...] = (("lat", "lon"), ("x", "y"))
+"""Columns that mean something only together: WGS84 degrees, RD New metres."""
+
+
+def half_pairs(present: Mapping[str, np.ndarray]) -> Iterator[tuple[str, str, np.ndarray]]:
+    """Where one half of a coordinate pair is given and the other is not.
+
+    Parameters
+    ----------
+    present
+        Per coordinate column the table has: a boolean array, True where the
+        cell holds a value (a column the table lacks is never given).
+
+    Yields
+    ------
+    tuple
+        ``(given, missing, mask)`` for each half of each pair the table has a
+        column of, in :data:`COORDINATE_PAIRS` order; ``mask`` marks the rows
+        that give ``given`` without ``missing`` (the issue belongs to ``missing``).
+    """
+    for a, b in COORDINATE_PAIRS:
+        if a not in present and b not in present:
+            continue
+        size = len(present[a] if a in present else present[b])
+        has_a = present.get(a, np.zeros(size, dtype=bool))
+        has_b = present.get(b, np.zeros(size, dtype=bool))
+        yield a, b, has_a & ~has_b
+        yield b, a, has_b & ~has_a
+
+
+def check_pairs(row: Mapping[str, Any]) -> None:
+    """Refuse a row (a workshop edit, a join answer) that gives half a coordinate pair.
+
+    Raises
+    ------
+    RuleError
+        ``coord_pair`` with ``given`` and ``missing``: the file loader's code and words.
+    """
+    names = {name for pair in COORDINATE_PAIRS for name in pair}
+    present = {name: np.array([not is_missing(row[name])]) for name in names if name in row}
+    for given, missing, mask in half_pairs(present):
+        if mask.any():
+            raise RuleError("coord_pair", given=given, missing=missing)
 
 
 def column(table: str, name: str) -> sc.Column | None:

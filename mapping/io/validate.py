@@ -65,8 +65,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "This row has {found} values; the header row has {expected}."),
     "id_duplicate": ("Id '{value}' komt vaker voor (eerst in rij {first}).",
                      "Id '{value}' appears more than once (first in row {first})."),
-    "coord_pair": ("Alleen {given} is ingevuld; {missing} ontbreekt.",
-                   "Only {given} is filled in; {missing} is missing."),
     "unknown_organisation": ("Organisatie '{value}' staat niet in de organisaties.",
                              "Organisation '{value}' is not in the organisations."),
     "unknown_group": ("Oudergroep '{value}' staat niet in de oudergroepen.",
@@ -404,16 +402,12 @@ def _check_ragged(raw: RawTable, col: Collector) -> None:
 def _coordinates(raw: RawTable, frame: pd.DataFrame, typed: dict[str, pd.Series],
                  headers: dict[str, str], col: Collector) -> None:
     """Fill ``lat``/``lon`` from RD ``x``/``y`` where those are given; check pairs."""
-    for a, b in (("lat", "lon"), ("x", "y")):
-        if a not in typed and b not in typed:
-            continue
-        va = typed.get(a, pd.Series(np.nan, index=frame.index))
-        vb = typed.get(b, pd.Series(np.nan, index=frame.index))
-        for given, missing, values, other in ((a, b, va, vb), (b, a, vb, va)):
-            mask = values.notna() & other.isna()
-            for index in np.flatnonzero(mask.to_numpy()):
-                col.error("coord_pair", raw.file, raw.numbers[index], headers.get(missing, missing),
-                          None, given=headers.get(given, given), missing=missing)
+    present = {name: typed[name].notna().to_numpy() for pair in rules.COORDINATE_PAIRS
+               for name in pair if name in typed}
+    for given, missing, mask in rules.half_pairs(present):  # the store's rule too
+        for index in np.flatnonzero(mask):
+            col.error("coord_pair", raw.file, raw.numbers[index], headers.get(missing, missing),
+                      None, given=headers.get(given, given), missing=missing)
     lat = typed.get("lat", pd.Series(np.nan, index=frame.index)).copy()
     lon = typed.get("lon", pd.Series(np.nan, index=frame.index)).copy()
     if "x" in typed and "y" in typed:

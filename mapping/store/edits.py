@@ -176,20 +176,43 @@ def _apply_rows(edit: _Edit, current: dict[str, list[tuple[int, dict[str, Any]]]
 
 
 def _coerce(edit: _Edit, table: str, record: Mapping[str, Any]) -> dict[str, Any]:
-    """Check and convert the cells of ``record`` for ``table`` (JSON values out)."""
+    """Check and convert the cells of ``record`` for ``table`` (JSON values out).
+
+    RD ``x``/``y`` are checked (range, both halves) and become ``lat``/``lon``
+    unless those are given, as in a file; they are never stored themselves.
+    """
     columns = {c.name: c for c in edit.layout[table]}
     out: dict[str, Any] = {}
+    rd: dict[str, Any] = {}
     for raw_name, value in record.items():
         name = str(raw_name)
-        column = columns.get(name)
-        if column is None:
-            if name not in CANONICAL[table]:
-                raise EditError("unknown_column", field=name)
-            column = _canonical_column(name)
-            edit.add_column(table, column)
-            columns[name] = column
-        out[name] = _coerce_value(table, column, value)
+        declared = rules.column(table, name)
+        if declared is not None and declared.dtype == "rd":
+            rd[name] = _coerce_value(table, _canonical_column(name), value)
+            continue
+        out[name] = _coerce_value(table, _column(edit, table, columns, name), value)
+    if rd:
+        _check_pairs(rd)
+        if rd.get("x") is not None and out.get("lat") is None:
+            from mapping.io.geo import rd_to_wgs84  # pyproj: loaded when RD is typed only
+
+            lat, lon = rd_to_wgs84(np.array([rd["x"]]), np.array([rd["y"]]))
+            for name, degrees in (("lat", lat[0]), ("lon", lon[0])):
+                _column(edit, table, columns, name)
+                out[name] = float(degrees)
     return out
+
+
+def _column(edit: _Edit, table: str, columns: dict[str, _Column], name: str) -> _Column:
+    """The layout's column ``name``; a canonical one the dataset lacks is added."""
+    column = columns.get(name)
+    if column is None:
+        if name not in CANONICAL[table]:
+            raise EditError("unknown_column", field=name)
+        column = _canonical_column(name)
+        edit.add_column(table, column)
+        columns[name] = column
+    return column
 
 
 def _coerce_value(table: str, column: _Column, value: Any) -> Any:
@@ -240,10 +263,20 @@ def _number(name: str, value: Any) -> float:
 
 
 def _check(table: str, row: dict[str, Any]) -> None:
-    """Every required field of ``table`` is filled (values were typed by :func:`_coerce`)."""
+    """Every required field of ``table`` is filled and no coordinate pair is half given
+    (values were typed by :func:`_coerce`)."""
     for name in _REQUIRED[table]:
         if rules.is_missing(row.get(name)):
             raise RuleRefused("value_required", name)
+    _check_pairs(row)
+
+
+def _check_pairs(row: Mapping[str, Any]) -> None:
+    """Refuse half a coordinate pair, as a file does (:func:`mapping.domain.rules.check_pairs`)."""
+    try:
+        rules.check_pairs(row)
+    except rules.RuleError as refused:
+        raise RuleRefused(refused.code, refused.params["missing"], **refused.params) from None
 
 
 def _full_row(edit: _Edit, table: str, values: dict[str, Any]) -> dict[str, Any]:

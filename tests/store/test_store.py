@@ -31,7 +31,7 @@ from mapping.store.repository import (
 )
 
 ORG = {"id": "N1", "name": "Ouderkamer De Es", "kind": "informeel", "category": "ouderkamer",
-       "topics": "school|opvoeden", "lat": "52,3"}
+       "topics": "school|opvoeden", "lat": "52,3", "lon": "4,9"}  # half a pair is refused
 SCORES = {"trust": 4, "shared_goals": 3.5, "role_clarity": 2, "equality": 5}
 
 
@@ -181,7 +181,8 @@ def test_add_update_delete_organisation(filled):
     assert row["topics"] == ("school", "raising_children")
     assert row["lat"] == 52.3
     assert row["website"] is None or pd.isna(row["website"])
-    assert filled.update_organisation("wijk", "N1", {"name": "Ouderkamer Es", "lat": None}) == 3
+    assert filled.update_organisation("wijk", "N1", {"name": "Ouderkamer Es", "lat": None,
+                                                     "lon": None}) == 3
     row = filled.load("wijk").organisations.set_index("id").loc["N1"]
     assert row["name"] == "Ouderkamer Es" and math.isnan(row["lat"])
     filled.add_reach("wijk", {"organisation": "N1", "group": "G3", "strength": 5})
