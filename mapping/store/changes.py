@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mapping.store.edits import _check, _coerce, _Edit, _full_row
+from mapping.store.edits import _check, _coerce, _Edit, _full_row, prepare
 from mapping.store.errors import EditError, _refuse_bad_text
 
 _ENTITY_ERRORS = {"organisations": ("duplicate_organisation", "unknown_organisation"),
@@ -174,6 +174,7 @@ class RowEdits:
         returns the version the first call made (see :meth:`_edit`).
         """
         _refuse_bad_text(record, "record")
+        prepare("organisations", record)  # typed before the write lock
         return self._edit(name, lambda e: _add_entity(e, "organisations", record), author,
                           token=token)
 
@@ -182,6 +183,7 @@ class RowEdits:
         """Change fields of organisation ``org_id`` (its id cannot change)."""
         _refuse_bad_text([org_id], "id")
         _refuse_bad_text(changes, "record")
+        prepare("organisations", changes)  # typed before the write lock
         return self._edit(name, lambda e: _update_entity(e, "organisations", org_id, changes),
                           author)
 
@@ -194,6 +196,7 @@ class RowEdits:
                   token: str | None = None) -> int:
         """Add one parent group (``id``, ``name`` required; ``families`` >= 0)."""
         _refuse_bad_text(record, "record")
+        prepare("parent_groups", record)  # typed before the write lock
         return self._edit(name, lambda e: _add_entity(e, "parent_groups", record), author,
                           token=token)
 
@@ -202,6 +205,7 @@ class RowEdits:
         """Change fields of parent group ``group_id`` (its id cannot change)."""
         _refuse_bad_text([group_id], "id")
         _refuse_bad_text(changes, "record")
+        prepare("parent_groups", changes)  # typed before the write lock
         return self._edit(name, lambda e: _update_entity(e, "parent_groups", group_id, changes),
                           author)
 
@@ -214,6 +218,7 @@ class RowEdits:
                   token: str | None = None) -> int:
         """Add that ``organisation`` reaches ``group`` (both must exist; ``strength`` 1-5)."""
         _refuse_bad_text(record, "record")
+        prepare("reach", record)  # typed before the write lock
         return self._edit(name, lambda e: _add_reach(e, record), author,
                           token=token)
 
@@ -222,6 +227,7 @@ class RowEdits:
         """Change fields (``strength``, ``topics``...) of the link ``organisation`` -> ``group``."""
         _refuse_bad_text({"organisation": organisation, "group": group}, "record")
         _refuse_bad_text(changes, "record")
+        prepare("reach", changes)  # typed before the write lock
         return self._edit(name, lambda e: _update_reach(e, organisation, group, changes), author)
 
     def delete_reach(self, name: str, organisation: str, group: str,
@@ -234,6 +240,7 @@ class RowEdits:
                           author: str | None = None, *, token: str | None = None) -> int:
         """Add one collaboration rating (``source``, ``target``; four scores 1-5)."""
         _refuse_bad_text(record, "record")
+        prepare("collaborations", record)  # typed before the write lock
         return self._edit(name, lambda e: _add_collaboration(e, record), author,
                           token=token)
 
@@ -248,6 +255,7 @@ class RowEdits:
         _refuse_bad_text({"source": source, "target": target}, "record")
         _refuse_bad_text([reported_by], "reported_by")
         _refuse_bad_text(changes, "record")
+        prepare("collaborations", changes)  # typed before the write lock
         return self._edit(name, lambda e: _update_collaboration(e, source, target, reported_by,
                                                                 changes), author)
 

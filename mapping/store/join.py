@@ -9,6 +9,7 @@ submission tokens that make a double tap on "Send" save once
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -17,11 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import sqlalchemy as sa
 
-from mapping.domain.dataset import Dataset
 from mapping.store import tables as s
 from mapping.store.changes import _add_collaboration, _add_entity, _add_reach
-from mapping.store.codec import _now, _utc
-from mapping.store.edits import _Change, _Edit
+from mapping.store.codec import _frame, _now, _utc
+from mapping.store.edits import _Change, _Edit, _Ref, prepare
 from mapping.store.errors import EditError, JoinCodeError, _refuse_bad_text
 
 if TYPE_CHECKING:
@@ -107,6 +107,10 @@ class JoinCodes:
     _dataset_row: Any  # reading.Reading._dataset_row
     _lock_dataset: Any
     _lock_dataset_id: Any
+    _version_row: Any  # reading.Reading._version_row
+    _layout: Any
+    _cache: Any
+    _cache_lock: Any
 
     def open_join(self, name: str, author: str | None = None,
                   hours: float = JOIN_HOURS_DEFAULT) -> str:
@@ -215,6 +219,36 @@ class JoinCodes:
             return "unknown"
         return code_state(row)
 
+    def _offered(self, code: str, name: str, table: str, wanted: tuple[str, ...],
+                 ) -> pd.DataFrame:
+        """Columns ``wanted`` (those the dataset has) of the newest rows of ``table``,
+        for an open ``code`` only (else :class:`JoinCodeError`).
+
+        One read and one table's current rows, not a whole version: the join page
+        draws this after every answer, when the newest version is not cached yet
+        (30 phones: 30 new versions).
+        """
+        j = s.join_codes.c
+        r = s.dataset_rows.c
+        with self._transaction() as conn:
+            row = self._dataset_row(conn, name)
+            found = conn.execute(sa.select(j.created_at, j.closed_at, j.expires_at).where(
+                j.code == code, j.dataset_id == row.id)).first()
+            if found is None or code_state(found) != "open":
+                raise JoinCodeError("join_invalid")
+            with self._cache_lock:
+                cached = self._cache.get((row.id, row.head))
+            if cached is not None:
+                frame = cached.table(table)
+                return frame[[c for c in wanted if c in frame.columns]].copy()
+            version = self._version_row(conn, _Ref.of(row), row.head)
+            layout = {c.name: c for c in self._layout(conn, version.columns_hash)[table]}
+            data = conn.execute(sa.select(r.data).where(
+                r.dataset_id == row.id, r.tbl == table, r.valid_to.is_(None))
+                .order_by(r.slot)).scalars().all()
+        return _frame(tuple(layout[c] for c in wanted if c in layout),
+                      [json.loads(d) for d in data])
+
     def join(self, code: str) -> JoinSession:
         """A :class:`JoinSession` for an open code.
 
@@ -227,6 +261,24 @@ class JoinCodes:
         if name is None:
             raise JoinCodeError("join_invalid")
         return JoinSession(self, normalise_code(code), name)
+
+
+def _prepare_answer(organisation: str | Mapping[str, Any], groups: Any, partners: Any) -> None:
+    """Type an answer's values before the write lock is taken (:func:`mapping.store.edits.prepare`):
+    30 phones queue for that lock, so the locked part must be short."""
+    org = organisation if isinstance(organisation, Mapping) else None
+    org_id = org.get("id") if org is not None else organisation
+    prepare("organisations", org)
+    for group in groups:
+        prepare("reach", {"organisation": org_id, "group": group})
+    for partner in partners:
+        if not isinstance(partner, Mapping):
+            continue
+        target = partner.get("target")
+        new = target if isinstance(target, Mapping) else None
+        prepare("organisations", new)
+        prepare("collaborations", {**partner, "source": org_id,
+                                   "target": new.get("id") if new is not None else target})
 
 
 class JoinSession:
@@ -257,28 +309,30 @@ class JoinSession:
 
     def organisations(self) -> pd.DataFrame:
         """Organisations to pick from: ``id``, ``name``, ``kind``, ``category`` only."""
-        frame = self._current().organisations
-        return frame[[c for c in ("id", "name", "kind", "category") if c in frame.columns]].copy()
+        return self._store._offered(self.code, self.dataset_name, "organisations",
+                                    ("id", "name", "kind", "category"))
 
     def parent_groups(self) -> pd.DataFrame:
         """Parent groups to tick: ``id``, ``name``, ``community``, ``neighbourhood`` only."""
-        frame = self._current().parent_groups
-        wanted = ("id", "name", "community", "neighbourhood")
-        return frame[[c for c in wanted if c in frame.columns]].copy()
+        return self._store._offered(self.code, self.dataset_name, "parent_groups",
+                                    ("id", "name", "community", "neighbourhood"))
 
     def add_organisation(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add the participant's organisation; returns the new version number."""
         _refuse_bad_text(record, "record")
+        prepare("organisations", record)
         return self._write(lambda e: _add_entity(e, "organisations", record), author)
 
     def add_reach(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add a reach link (organisation -> parent group)."""
         _refuse_bad_text(record, "record")
+        prepare("reach", record)
         return self._write(lambda e: _add_reach(e, record), author)
 
     def add_collaboration(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add a collaboration with its four scores."""
         _refuse_bad_text(record, "record")
+        prepare("collaborations", record)
         return self._write(lambda e: _add_collaboration(e, record), author)
 
     def submit(self, organisation: str | Mapping[str, Any],
@@ -317,6 +371,7 @@ class JoinSession:
                          "record" if isinstance(organisation, Mapping) else "organisation")
         _refuse_bad_text(list(groups), "group")
         _refuse_bad_text(list(partners), "record")
+        _prepare_answer(organisation, groups, partners)
 
         def change(edit: _Edit) -> tuple[str, str | None, None]:
             if isinstance(organisation, Mapping):
@@ -336,11 +391,6 @@ class JoinSession:
             return "join_submit", org_id, None
 
         return self._write(change, author, token)
-
-    def _current(self) -> Dataset:
-        if not self.is_open():
-            raise JoinCodeError("join_invalid")
-        return self._store.load(self.dataset_name)
 
     def _write(self, change: _Change, author: str | None, token: str | None = None) -> int:
         return self._store._edit(self.dataset_name, change, author or f"join:{self.code}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from mapping.store.repository import EditError, JoinCodeError
@@ -150,3 +151,29 @@ def test_bad_submission_token_is_refused(filled):
         with pytest.raises(ValueError):
             session.submit("W1", ["G2"], [], token=bad)
     assert filled.head("wijk") == 1
+
+
+def test_offered_lists_equal_the_newest_version(filled):
+    """What the join page offers is read from the current rows only (issue 15: no whole
+    version per phone); it equals the newest version's columns, cached or not."""
+    code = filled.open_join("wijk")
+    session = filled.join(code)
+    session.submit({"id": "P1", "name": "Buurtmoeders", "kind": "informeel"}, ["G1"], [])
+    for cold in (True, False):
+        if cold:
+            filled._cache.clear()
+        orgs, groups = session.organisations(), session.parent_groups()
+        if cold:
+            assert not filled._cache  # nothing was loaded as a whole
+        data = filled.load("wijk")
+        pd.testing.assert_frame_equal(
+            orgs, data.organisations[[c for c in ("id", "name", "kind", "category")
+                                      if c in data.organisations.columns]])
+        pd.testing.assert_frame_equal(
+            groups, data.parent_groups[[c for c in ("id", "name", "community", "neighbourhood")
+                                        if c in data.parent_groups.columns]])
+    filled.close_join(code)
+    with pytest.raises(JoinCodeError):
+        session.organisations()
+    with pytest.raises(JoinCodeError):
+        session.parent_groups()
