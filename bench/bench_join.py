@@ -29,13 +29,12 @@ import multiprocessing as mp
 import os
 import random
 import statistics
-import tempfile
 import threading
 import time
 import uuid
 from typing import Any
 
-from bench.bench_store import Postgres, cpu_model, demo_district
+from bench.bench_store import backends, cpu_model, demo_district
 from mapping.store.repository import Store
 from mapping.workshop import live as ws
 
@@ -128,22 +127,13 @@ def main() -> None:
     demo, source = demo_district()
     print(f"demo district ({source}): {len(demo.organisations)} organisations, "
           f"{len(demo.parent_groups)} groups; machine: {os.cpu_count()} CPUs, {cpu_model()}")
-    pg = None if args.no_postgres else Postgres(args.postgres)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            backends = [("sqlite", f"sqlite:///{tmp}/join.sqlite")]
-            if pg is not None and pg.url:
-                backends.append(("postgresql", pg.fresh()))
-            for backend, url in backends:
-                r = run(url, args.phones, args.spread, args.servers)
-                print(f"{backend:<10} {args.phones} phones within {args.spread:g} s on "
-                      f"{args.servers} server(s): ack p50 {r['p50']:.2f} s, p95 {r['p95']:.2f} s,"
-                      f" max {r['max']:.2f} s; save {r['save_share']:.0%}, reads "
-                      f"{r['read_share']:.0%} of the time; answers {r['answers']}, "
-                      f"lost {r['lost']}")
-    finally:
-        if pg is not None:
-            pg.close()
+    with backends(args.postgres, args.no_postgres) as found:
+        for backend, fresh in found:
+            r = run(fresh(), args.phones, args.spread, args.servers)
+            print(f"{backend:<10} {args.phones} phones within {args.spread:g} s on "
+                  f"{args.servers} server(s): ack p50 {r['p50']:.2f} s, p95 {r['p95']:.2f} s, "
+                  f"max {r['max']:.2f} s; save {r['save_share']:.0%}, reads "
+                  f"{r['read_share']:.0%} of the time; answers {r['answers']}, lost {r['lost']}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ same kind (60 organisations, 25 groups) stands in.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import os
 import random
@@ -31,6 +32,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +231,26 @@ class Postgres:
                            capture_output=True)
 
 
+@contextlib.contextmanager
+def backends(postgres: str | None, no_postgres: bool,
+             ) -> Iterator[list[tuple[str, Callable[[], str]]]]:
+    """``(name, fresh)`` per backend to run: SQLite files in a temporary folder, and
+    PostgreSQL (``postgres``, else the environment's, else throwaway) unless ``no_postgres``;
+    ``fresh()`` gives the URL of an empty database."""
+    pg = None if no_postgres else Postgres(postgres)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            files = iter(range(1000))
+            found: list[tuple[str, Callable[[], str]]] = [
+                ("sqlite", lambda: f"sqlite:///{tmp}/b{next(files)}.sqlite")]
+            if pg is not None and pg.url:
+                found.append(("postgresql", pg.fresh))
+            yield found
+    finally:
+        if pg is not None:
+            pg.close()
+
+
 def cpu_model() -> str:
     """The CPU model from /proc/cpuinfo (Linux), else what platform reports."""
     import platform
@@ -256,34 +278,21 @@ def main() -> None:
           f"{len(demo.parent_groups)} groups, {len(demo.reach)} reach links, "
           f"{len(demo.collaborations)} collaboration ratings")
     print(f"machine: {os.cpu_count()} CPUs, {cpu_model()}, Python {sys.version.split()[0]}")
-    pg = None if args.no_postgres else Postgres(args.postgres)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            files = iter(range(1000))
-
-            def fresh_sqlite() -> str:
-                return f"sqlite:///{tmp}/b{next(files)}.sqlite"
-
-            backends: list[tuple[str, Any]] = [("sqlite", fresh_sqlite)]
-            if pg is not None and pg.url:
-                backends.append(("postgresql", pg.fresh))
-            for backend, fresh in backends:
-                for mode in ("processes", "threads"):
-                    r = run_writers(fresh(), args.writers, args.seconds, mode)
-                    print(f"{backend:<10} {args.writers} writers ({mode:<9}): "
-                          f"{r['per_second']:7.1f} writes/s held over {args.seconds:g} s, "
-                          f"{r['writes']} writes, lost {r['lost']}; save latency "
-                          f"p50 {r['p50'] * 1000:.0f} ms, p95 {r['p95'] * 1000:.0f} ms, "
-                          f"max {r['max'] * 1000:.0f} ms; fewest saves by one writer "
-                          f"{r['slowest_writer']}")
-                r = run_restore(fresh(), demo)
-                print(f"{backend:<10} restore demo v1 after {r['versions'] - 1} versions: "
-                      f"{r['restore_v1'] * 1000:6.1f} ms; back to newest "
-                      f"{r['restore_head'] * 1000:6.1f} ms; "
-                      f"cold load of a version {r['load_cold'] * 1000:6.1f} ms")
-    finally:
-        if pg is not None:
-            pg.close()
+    with backends(args.postgres, args.no_postgres) as found:
+        for backend, fresh in found:
+            for mode in ("processes", "threads"):
+                r = run_writers(fresh(), args.writers, args.seconds, mode)
+                print(f"{backend:<10} {args.writers} writers ({mode:<9}): "
+                      f"{r['per_second']:7.1f} writes/s held over {args.seconds:g} s, "
+                      f"{r['writes']} writes, lost {r['lost']}; save latency "
+                      f"p50 {r['p50'] * 1000:.0f} ms, p95 {r['p95'] * 1000:.0f} ms, "
+                      f"max {r['max'] * 1000:.0f} ms; fewest saves by one writer "
+                      f"{r['slowest_writer']}")
+            r = run_restore(fresh(), demo)
+            print(f"{backend:<10} restore demo v1 after {r['versions'] - 1} versions: "
+                  f"{r['restore_v1'] * 1000:6.1f} ms; back to newest "
+                  f"{r['restore_head'] * 1000:6.1f} ms; "
+                  f"cold load of a version {r['load_cold'] * 1000:6.1f} ms")
 
 
 if __name__ == "__main__":

@@ -155,6 +155,14 @@ def _delete_collaboration(edit: _Edit, source: str, target: str, reported_by: st
     return "delete_collaboration", f"{a} - {b}", None
 
 
+def screen(table: str, record: Mapping[str, Any]) -> None:
+    """What every record of an edit passes before any SQL: the text rules
+    (:func:`_refuse_bad_text`), then its values typed by the rules outside the
+    write lock (:func:`mapping.store.edits.prepare`)."""
+    _refuse_bad_text(record, "record")
+    prepare(table, record)
+
+
 class RowEdits:
     """The store's fine-grained edits (a mixin of :class:`mapping.store.repository.Store`).
 
@@ -163,6 +171,21 @@ class RowEdits:
     """
 
     _edit: Any  # Store._edit
+
+    def _add_row(self, name: str, table: str, record: Mapping[str, Any], author: str | None,
+                 token: str | None) -> int:
+        screen(table, record)
+        return self._edit(name, lambda e: _add_entity(e, table, record), author, token=token)
+
+    def _update_row(self, name: str, table: str, entity_id: str, changes: Mapping[str, Any],
+                    author: str | None) -> int:
+        _refuse_bad_text([entity_id], "id")
+        screen(table, changes)
+        return self._edit(name, lambda e: _update_entity(e, table, entity_id, changes), author)
+
+    def _delete_row(self, name: str, table: str, entity_id: str, author: str | None) -> int:
+        _refuse_bad_text([entity_id], "id")
+        return self._edit(name, lambda e: _delete_entity(e, table, entity_id), author)
 
     def add_organisation(self, name: str, record: Mapping[str, Any],
                          author: str | None = None, *, token: str | None = None) -> int:
@@ -173,52 +196,35 @@ class RowEdits:
         sends the edit; a second call with the same token saves nothing and
         returns the version the first call made (see :meth:`_edit`).
         """
-        _refuse_bad_text(record, "record")
-        prepare("organisations", record)  # typed before the write lock
-        return self._edit(name, lambda e: _add_entity(e, "organisations", record), author,
-                          token=token)
+        return self._add_row(name, "organisations", record, author, token)
 
     def update_organisation(self, name: str, org_id: str, changes: Mapping[str, Any],
                             author: str | None = None) -> int:
         """Change fields of organisation ``org_id`` (its id cannot change)."""
-        _refuse_bad_text([org_id], "id")
-        _refuse_bad_text(changes, "record")
-        prepare("organisations", changes)  # typed before the write lock
-        return self._edit(name, lambda e: _update_entity(e, "organisations", org_id, changes),
-                          author)
+        return self._update_row(name, "organisations", org_id, changes, author)
 
     def delete_organisation(self, name: str, org_id: str, author: str | None = None) -> int:
         """Delete organisation ``org_id`` with its reach links and collaborations."""
-        _refuse_bad_text([org_id], "id")
-        return self._edit(name, lambda e: _delete_entity(e, "organisations", org_id), author)
+        return self._delete_row(name, "organisations", org_id, author)
 
     def add_group(self, name: str, record: Mapping[str, Any], author: str | None = None, *,
                   token: str | None = None) -> int:
         """Add one parent group (``id``, ``name`` required; ``families`` >= 0)."""
-        _refuse_bad_text(record, "record")
-        prepare("parent_groups", record)  # typed before the write lock
-        return self._edit(name, lambda e: _add_entity(e, "parent_groups", record), author,
-                          token=token)
+        return self._add_row(name, "parent_groups", record, author, token)
 
     def update_group(self, name: str, group_id: str, changes: Mapping[str, Any],
                      author: str | None = None) -> int:
         """Change fields of parent group ``group_id`` (its id cannot change)."""
-        _refuse_bad_text([group_id], "id")
-        _refuse_bad_text(changes, "record")
-        prepare("parent_groups", changes)  # typed before the write lock
-        return self._edit(name, lambda e: _update_entity(e, "parent_groups", group_id, changes),
-                          author)
+        return self._update_row(name, "parent_groups", group_id, changes, author)
 
     def delete_group(self, name: str, group_id: str, author: str | None = None) -> int:
         """Delete parent group ``group_id`` and the reach links to it."""
-        _refuse_bad_text([group_id], "id")
-        return self._edit(name, lambda e: _delete_entity(e, "parent_groups", group_id), author)
+        return self._delete_row(name, "parent_groups", group_id, author)
 
     def add_reach(self, name: str, record: Mapping[str, Any], author: str | None = None, *,
                   token: str | None = None) -> int:
         """Add that ``organisation`` reaches ``group`` (both must exist; ``strength`` 1-5)."""
-        _refuse_bad_text(record, "record")
-        prepare("reach", record)  # typed before the write lock
+        screen("reach", record)
         return self._edit(name, lambda e: _add_reach(e, record), author,
                           token=token)
 
@@ -226,8 +232,7 @@ class RowEdits:
                      changes: Mapping[str, Any], author: str | None = None) -> int:
         """Change fields (``strength``, ``topics``...) of the link ``organisation`` -> ``group``."""
         _refuse_bad_text({"organisation": organisation, "group": group}, "record")
-        _refuse_bad_text(changes, "record")
-        prepare("reach", changes)  # typed before the write lock
+        screen("reach", changes)
         return self._edit(name, lambda e: _update_reach(e, organisation, group, changes), author)
 
     def delete_reach(self, name: str, organisation: str, group: str,
@@ -239,8 +244,7 @@ class RowEdits:
     def add_collaboration(self, name: str, record: Mapping[str, Any],
                           author: str | None = None, *, token: str | None = None) -> int:
         """Add one collaboration rating (``source``, ``target``; four scores 1-5)."""
-        _refuse_bad_text(record, "record")
-        prepare("collaborations", record)  # typed before the write lock
+        screen("collaborations", record)
         return self._edit(name, lambda e: _add_collaboration(e, record), author,
                           token=token)
 
@@ -254,8 +258,7 @@ class RowEdits:
         """
         _refuse_bad_text({"source": source, "target": target}, "record")
         _refuse_bad_text([reported_by], "reported_by")
-        _refuse_bad_text(changes, "record")
-        prepare("collaborations", changes)  # typed before the write lock
+        screen("collaborations", changes)
         return self._edit(name, lambda e: _update_collaboration(e, source, target, reported_by,
                                                                 changes), author)
 

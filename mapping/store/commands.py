@@ -20,13 +20,18 @@ from mapping.store.errors import _LOG, MESSAGES, StoreError
 from mapping.store.seed import open_store
 
 
+def _db_argument(parser: argparse.ArgumentParser) -> None:
+    """``--db``, the same for both commands."""
+    parser.add_argument("--db", default=None,
+                        help="database URL or SQLite file (default: $MAPPING_DB or "
+                             "~/.local/share/wijknetwerk/wijknetwerk.db)")
+
+
 def register_import(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     """CLI registrar: ``import PATH [--db URL] [--name NAME] [--replace] [--author A]``."""
     parser = sub.add_parser("import", help="validate a dataset and save it in the store")
     parser.add_argument("path", help="CSV folder or XLSX workbook")
-    parser.add_argument("--db", default=None,
-                        help="database URL or SQLite file (default: $MAPPING_DB or "
-                             "~/.local/share/wijknetwerk/wijknetwerk.db)")
+    _db_argument(parser)
     parser.add_argument("--name", default=None, help="dataset name (default: file name)")
     parser.add_argument("--replace", action="store_true",
                         help="add as a new version when the dataset exists")
@@ -79,9 +84,7 @@ def register_export(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     """CLI registrar: ``export NAME --out DIR [--db URL] [--version V] [--no-personal]``."""
     parser = sub.add_parser("export", help="write a stored dataset as a canonical CSV folder")
     parser.add_argument("name", help="dataset name")
-    parser.add_argument("--db", default=None,
-                        help="database URL or SQLite file (default: $MAPPING_DB or "
-                             "~/.local/share/wijknetwerk/wijknetwerk.db)")
+    _db_argument(parser)
     parser.add_argument("--out", required=True, help="folder to write")
     parser.add_argument("--version", default=None, help="version number or label (default: newest)")
     parser.add_argument("--no-personal", action="store_true",

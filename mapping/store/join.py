@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from mapping.store import tables as s
-from mapping.store.changes import _add_collaboration, _add_entity, _add_reach
+from mapping.store.changes import _add_collaboration, _add_entity, _add_reach, screen
 from mapping.store.codec import _frame, _now, _utc
 from mapping.store.edits import _Change, _Edit, _Ref, prepare
 from mapping.store.errors import EditError, JoinCodeError, _refuse_bad_text
@@ -319,20 +319,17 @@ class JoinSession:
 
     def add_organisation(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add the participant's organisation; returns the new version number."""
-        _refuse_bad_text(record, "record")
-        prepare("organisations", record)
+        screen("organisations", record)
         return self._write(lambda e: _add_entity(e, "organisations", record), author)
 
     def add_reach(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add a reach link (organisation -> parent group)."""
-        _refuse_bad_text(record, "record")
-        prepare("reach", record)
+        screen("reach", record)
         return self._write(lambda e: _add_reach(e, record), author)
 
     def add_collaboration(self, record: Mapping[str, Any], author: str | None = None) -> int:
         """Add a collaboration with its four scores."""
-        _refuse_bad_text(record, "record")
-        prepare("collaborations", record)
+        screen("collaborations", record)
         return self._write(lambda e: _add_collaboration(e, record), author)
 
     def submit(self, organisation: str | Mapping[str, Any],
