@@ -11,7 +11,9 @@ import pytest
 
 from mapping.analysis.coverage import coverage_table
 from mapping.analysis.report import analyse
+from mapping.domain import limits
 from mapping.io import graph_import as gi
+from mapping.io.graph_formats import xml_readers
 from mapping.io.graph_import import Mapping, import_graph
 from mapping.io.load import load_path
 from tests.io import samples
@@ -141,10 +143,10 @@ def test_files_that_cannot_be_read_get_a_message_never_a_traceback(data, code):
 
 def test_limits_are_checked_before_parsing(monkeypatch):
     small = dataclasses.replace(gi.LIMITS, upload_bytes=100, rows=1)
-    monkeypatch.setattr(gi, "LIMITS", small)
+    monkeypatch.setattr(limits, "LIMITS", small)
     result = import_graph(CASES["gexf-1.2"][0], mapping("Soort"), "en")
     assert result.errors[0].code == "too_big"
-    monkeypatch.setattr(gi, "LIMITS", dataclasses.replace(small, upload_bytes=10**6))
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(small, upload_bytes=10**6))
     result = import_graph(CASES["gexf-1.2"][0], mapping("Soort"), "en")
     assert result.errors[0].code == "too_many"
 
@@ -183,7 +185,7 @@ def test_utf16_file_with_an_entity_still_goes_through_defusedxml():
 def test_streamed_gexf_equals_the_tree_reader(monkeypatch, version):
     data = samples.gexf(version)
     streamed = gi.read_gexf("x.gexf", data)
-    monkeypatch.setattr(gi, "_plain_xml", lambda _data: False)
+    monkeypatch.setattr(xml_readers, "_plain_xml", lambda _data: False)
     tree = gi.read_gexf("x.gexf", data)
     assert [(n.id, n.attrs, n.row) for n in streamed.nodes] == \
         [(n.id, n.attrs, n.row) for n in tree.nodes]
