@@ -37,7 +37,7 @@ import re
 import sys
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,22 @@ def _xml_value(value: Any, kind: str) -> str:
     return _xml_text(value)
 
 
+def _xml_rows(frame: pd.DataFrame, cols: Sequence[str], types: dict[str, str], prefix: str,
+              fmt: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each row of ``frame`` with its present values as GEXF ``attvalue``s or GraphML ``data``."""
+    for row in frame.itertuples(index=False, name=None):
+        data = dict(zip(frame.columns, row, strict=True))
+        present = [(i, c, _xml_value(data[c], types[c])) for i, c in enumerate(cols)
+                   if data[c] is not None]
+        if fmt == "gexf":
+            values = "".join(f'<attvalue for="{prefix}{i}" value={quoteattr(v)}/>'
+                             for i, _c, v in present)
+        else:
+            values = "".join(f'<data key="{prefix}{i}">{xml_escape(v)}</data>'
+                             for i, _c, v in present)
+        yield data, values
+
+
 def to_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") -> bytes:
     """GEXF 1.3 text of :func:`network_tables` (undirected, static)."""
     node_cols = [c for c in nodes.columns if c not in ("id", "label")]
@@ -279,20 +295,13 @@ def to_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") -> 
     out += [f'      <attribute id="e{i}" title={quoteattr(c)} type="{edge_types[c]}"/>'
             for i, c in enumerate(edge_cols)]
     out += ["    </attributes>", "    <nodes>"]
-    for row in nodes.itertuples(index=False, name=None):
-        data = dict(zip(nodes.columns, row, strict=True))
-        values = "".join(
-            f"<attvalue for=\"n{i}\" value={quoteattr(_xml_value(data[c], node_types[c]))}/>"
-            for i, c in enumerate(node_cols) if data[c] is not None)
+    for data, values in _xml_rows(nodes, node_cols, node_types, "n", "gexf"):
         out.append(f"      <node id={quoteattr(_xml_text(data['id']))} "
                    f"label={quoteattr(_xml_text(data['label']))}><attvalues>{values}"
                    f"</attvalues></node>")
     out += ["    </nodes>", "    <edges>"]
-    for number, row in enumerate(edges.itertuples(index=False, name=None)):
-        data = dict(zip(edges.columns, row, strict=True))
-        values = "".join(
-            f"<attvalue for=\"e{i}\" value={quoteattr(_xml_value(data[c], edge_types[c]))}/>"
-            for i, c in enumerate(edge_cols) if data[c] is not None)
+    for number, (data, values) in enumerate(_xml_rows(edges, edge_cols, edge_types, "e",
+                                                      "gexf")):
         out.append(f"      <edge id=\"{number}\" source={quoteattr(_xml_text(data['source']))} "
                    f"target={quoteattr(_xml_text(data['target']))}><attvalues>{values}"
                    f"</attvalues></edge>")
@@ -315,15 +324,9 @@ def to_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") 
             for i, c in enumerate(edge_cols)]
     out.append('  <graph id="wijknetwerk" edgedefault="undirected">')
     out.append(f'    <data key="description">{xml_escape(_xml_text(description))}</data>')
-    for row in nodes.itertuples(index=False, name=None):
-        data = dict(zip(nodes.columns, row, strict=True))
-        values = "".join(f'<data key="n{i}">{xml_escape(_xml_value(data[c], node_types[c]))}'
-                         f"</data>" for i, c in enumerate(node_cols) if data[c] is not None)
+    for data, values in _xml_rows(nodes, node_cols, node_types, "n", "graphml"):
         out.append(f"    <node id={quoteattr(_xml_text(data['id']))}>{values}</node>")
-    for row in edges.itertuples(index=False, name=None):
-        data = dict(zip(edges.columns, row, strict=True))
-        values = "".join(f'<data key="e{i}">{xml_escape(_xml_value(data[c], edge_types[c]))}'
-                         f"</data>" for i, c in enumerate(edge_cols) if data[c] is not None)
+    for data, values in _xml_rows(edges, edge_cols, edge_types, "e", "graphml"):
         out.append(f"    <edge source={quoteattr(_xml_text(data['source']))} "
                    f"target={quoteattr(_xml_text(data['target']))}>{values}</edge>")
     out += ["  </graph>", "</graphml>", ""]
