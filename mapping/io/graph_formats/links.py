@@ -30,6 +30,11 @@ FIXED = {"organisations": {"id", "name", "kind"}, "parent_groups": {"id", "name"
          "reach": {"organisation", "group"}, "collaborations": {"source", "target"}}
 """Columns the mapping itself fills in: a node attribute of that name does not override them."""
 
+RESERVED = frozenset({"type"})
+"""Keys :func:`mapping.analysis.graph.build_graph` gives every node and link itself: an
+extra column of that name (Kumu's element ``Type`` on a group) would overwrite them, so it
+becomes ``node_type``."""
+
 Rows = list[tuple[int, dict[str, str]]]
 
 
@@ -44,6 +49,8 @@ def columns(table: str, attrs: dict[str, str], skip: set[str]) -> dict[str, str]
         if key in skip or norm_key(key) in skip or not value.strip():
             continue  # an empty cell of a rectangular sheet is no attribute
         column = column_for(table, key)
+        if column in RESERVED:
+            column = column_for(table, f"node {key}")
         if column in FIXED[table] or column in out:
             continue
         out[column] = value
