@@ -198,3 +198,38 @@ def test_nested_gexf_nodes_are_a_hypergraph_message():
             b'<node id="a"><nodes><node id="b"/></nodes></node></nodes></graph></gexf>')
     result = import_graph([("h.gexf", data)], mapping("Soort"), "en")
     assert result.errors[0].code == "hypergraph"
+
+
+# --------------------------------------------------------------------------- recognise
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("kumu", "kumu"), ("kumu-json", "kumu-json"), ("kumu-project", "kumu-json"),
+    ("gexf-1.2", "gexf"), ("gexf-1.3", "gexf"), ("graphml", "graphml"),
+    ("gephi-csv", "gephi-csv"), ("polinode", "polinode"), ("network-canvas", "network-canvas"),
+])
+def test_recognise_names_the_tool_of_each_file(case, expected):
+    for name, data in CASES[case][0]:
+        assert gi.recognise(name, data) == expected
+        assert expected in gi.TOOL_FORMATS
+
+
+def test_recognise_leaves_the_districts_own_files_alone(tmp_path):
+    from mapping.io.demo import demo_district
+    from mapping.io.write import write_csv, xlsx_bytes
+
+    demo = demo_district()
+    assert gi.recognise("wijk.xlsx", xlsx_bytes(demo)) is None
+    assert gi.recognise("wijk_en.xlsx", xlsx_bytes(demo, headers="en")) is None
+    for headers in ("en", "nl"):
+        for path in write_csv(demo, tmp_path / headers, headers=headers):
+            assert gi.recognise(path.name, path.read_bytes()) is None, path.name
+    for data in (b"", b"not a network", b"<html><body/></html>", b'{"a": 1}',
+                 b"PK\x03\x04broken"):
+        assert gi.recognise("x.bin", data) is None
+
+
+def test_recognise_refuses_a_file_over_the_upload_limit(monkeypatch):
+    (name, data), = CASES["gexf-1.3"][0]
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, upload_bytes=10))
+    assert gi.recognise(name, data) is None

@@ -82,7 +82,7 @@ def _gephi_table(name: str, data: bytes) -> bool:
 
     A Gephi edge table has ``Source``/``Target`` and only Gephi's own columns
     (our collaborations table has the four conditions, form...); a node table
-    has ``Id`` and ``Label`` and no ``name`` or ``kind`` (which ours require).
+    has ``Id`` and ``Label`` and no ``name`` (which ours require).
     """
     try:
         rows = csv_rows(name, data[:65536])
@@ -92,8 +92,7 @@ def _gephi_table(name: str, data: bytes) -> bool:
     if {"source", "target"} <= header:
         return not (header - {"source", "target"} - _GEPHI_EDGE_EXTRA)
     org_columns = sc.column_lookup("organisations")
-    return {"id", "label"} <= header and not any(
-        org_columns.get(h) in ("name", "kind") for h in header)
+    return {"id", "label"} <= header and not any(org_columns.get(h) == "name" for h in header)
 
 
 def recognise(name: str, data: bytes) -> str | None:
