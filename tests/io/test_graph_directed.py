@@ -170,3 +170,24 @@ def test_cli_directed_file_without_the_type_field_is_a_message_not_a_traceback(t
                 "--out", str(tmp_path / "out"), "--lang", "en")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Kleur" in done.stderr and "Soort" in done.stderr
+
+
+def test_kumu_project_reversed_connection_swaps_its_ends():
+    import json
+
+    doc = json.loads(samples.kumu_project_json())
+    doc["connections"][0].update(direction="directed", reversed=True)  # bbb -> aaa, drawn back
+    graph = read_graph([("p.json", json.dumps(doc).encode())])
+    first = graph.edges[0]
+    assert (first.source, first.target, first.directed) == ("elem-aaa", "elem-bbb", True)
+    assert "reversed" not in first.attrs and "direction" not in first.attrs
+
+
+@pytest.mark.parametrize(("edge_type", "directed"), [
+    ("mutual", False), ("undirected", False), ("directed", True), ("", True)])
+def test_gexf_edge_type_overrides_the_graph_default(edge_type, directed):
+    data = samples.directed_gexf().replace(
+        b'<edge id="0" source="m" target="w">',
+        f'<edge id="0" source="m" target="w" type="{edge_type}">'.encode()
+        if edge_type else b'<edge id="0" source="m" target="w">')
+    assert read_graph([("x.gexf", data)]).edges[0].directed is directed
