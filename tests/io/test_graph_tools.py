@@ -34,6 +34,15 @@ def tool_file(name: str) -> bytes:
     return path.read_bytes()
 
 
+def imported(file: str, name: str, tool: str, mapping: Mapping):
+    """A published file recognised as ``tool`` and imported under ``mapping`` (must load)."""
+    data = tool_file(file)
+    assert recognise(name, data) == tool
+    result = import_graph([(name, data)], mapping, "en")
+    assert result.ok, result.errors[:3]
+    return data, result
+
+
 def coverage(ds) -> dict[str, str]:
     table = coverage_table(analyse(ds))
     return dict(zip(table["id"].astype(str), table["coverage"], strict=True))
@@ -68,10 +77,7 @@ GEPHI_LITE = Mapping("type", ("research group", "entreprise"), ("person",),
 
 
 def test_gephi_lite_directed_gexf_keeps_every_collaboration_direction():
-    data = tool_file("gephi-lite_gephi-lite.gexf")
-    assert recognise("gephi-lite.gexf", data) == "gexf"
-    result = import_graph([("gephi-lite.gexf", data)], GEPHI_LITE, "en")
-    assert result.ok, result.errors[:3]
+    data, result = imported("gephi-lite_gephi-lite.gexf", "gephi-lite.gexf", "gexf", GEPHI_LITE)
     ds = result.dataset
     graph = nx.read_gexf(io.BytesIO(data))
     assert graph.is_directed()
@@ -139,10 +145,8 @@ CHANGELABS = Mapping("element type", ("Stakeholder",), ("Interviewee",), ("Resou
 
 
 def test_kumu_changelabs_template_directed_pair_gives_two_ratings():
-    data = tool_file("kumu_changelabs-template.json")
-    assert recognise("template.json", data) == "kumu-json"
-    result = import_graph([("template.json", data)], CHANGELABS, "en")
-    assert result.ok, result.errors[:3]
+    _data, result = imported("kumu_changelabs-template.json", "template.json", "kumu-json",
+                             CHANGELABS)
     ds = result.dataset
     names = dict(zip(ds.organisations["id"], ds.organisations["name"], strict=True))
     rows = [(names[s], names[t], p) for s, t, p in zip(
@@ -198,11 +202,8 @@ def test_kumu_tutorial_with_one_element_type_says_which_values_are_unmapped():
 
 
 def test_kumu_paypal_mafia_workbook_imports_people_and_companies():
-    data = tool_file("kumu_paypal-mafia.xlsx")
-    assert recognise("paypal-mafia.xlsx", data) == "kumu"
-    result = import_graph([("paypal-mafia.xlsx", data)],
-                          Mapping("Type", ("Company",), ("Person",), ()), "en")
-    assert result.ok, result.errors[:3]
+    data, result = imported("kumu_paypal-mafia.xlsx", "paypal-mafia.xlsx", "kumu",
+                            Mapping("Type", ("Company",), ("Person",), ()))
     ds = result.dataset
     assert sorted(ds.organisations["kind"].value_counts().items()) == [("formal", 17),
                                                                        ("informal", 17)]
@@ -227,10 +228,8 @@ CLOSENESS = Mapping("RelStrength", ("Very_close",), ("Somewhat_close",), ("Not_c
 
 
 def test_network_canvas_export_is_recognised_and_keeps_its_parallel_ties():
-    data = tool_file("networkcanvas_case_1.graphml")
-    assert recognise("case_1.graphml", data) == "network-canvas"
-    result = import_graph([("case_1.graphml", data)], CLOSENESS, "en")
-    assert result.ok, result.errors[:3]
+    data, result = imported("networkcanvas_case_1.graphml", "case_1.graphml", "network-canvas",
+                            CLOSENESS)
     ds = result.dataset
     graph = nx.read_graphml(io.BytesIO(data))
     assert isinstance(graph, nx.MultiGraph) and not graph.is_directed()
