@@ -3,7 +3,8 @@
 Builds a synthetic city of 3,500 organisations and 1,500 parent groups (5,000
 nodes, with the default number of links for that size), exports it as GEXF
 1.3 with every attribute, then times :func:`mapping.io.graph_import.import_graph`
-(one expat pass, DTDs refused; map; validate). Also prints the export times per format.
+(one expat pass, DTDs refused; map; validate), as exported, as Gephi saves it, and
+as Gephi saves it with directed links. Also prints the export times per format.
 
 Run: ``.venv/bin/python bench/bench_graph_io.py [--repeat N]``
 """
@@ -25,14 +26,19 @@ from mapping.io.graph_import import Mapping, import_graph
 MAPPING = Mapping("type", ("formal",), ("informal",), ("parent_group",))
 
 
-def gephi_style(city) -> bytes:
-    """The same city as Gephi saves a file: label, one type attribute, viz, weighted edges."""
+def gephi_style(city, directed: bool = False) -> bytes:
+    """The same city as Gephi saves a file: label, one type attribute, viz, weighted edges.
+
+    ``directed`` writes ``defaultedgetype="directed"`` (every link then gets its
+    direction checked: one-way, mutual, from a group).
+    """
     from mapping.io.graph_export import network_tables
 
     nodes, edges = network_tables(city)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" '
-           'version="1.3"><graph defaultedgetype="undirected" mode="static">',
+           f'version="1.3"><graph defaultedgetype="{"directed" if directed else "undirected"}" '
+           'mode="static">',
            '<attributes class="node"><attribute id="0" title="type" type="string"/>'
            "</attributes><nodes>"]
     for i, (nid, lab, kind) in enumerate(zip(nodes["id"], nodes["label"], nodes["type"],
@@ -73,7 +79,8 @@ def main() -> None:
         data = export_bytes(city, fmt)
         print(f"export {fmt:9s} {time.perf_counter() - start:6.2f} s  {len(data) / 1e6:6.1f} MB")
     for label, data in (("full export (every attribute)", export_bytes(city, "gexf")),
-                        ("Gephi-style (label, type, viz, weight)", gephi_style(city))):
+                        ("Gephi-style (label, type, viz, weight)", gephi_style(city)),
+                        ("Gephi-style, directed", gephi_style(city, directed=True))):
         times, cpu, result = timed(data, args.repeat)
         start = time.process_time()
         ElementTree.fromstring(data)

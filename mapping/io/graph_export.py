@@ -26,6 +26,10 @@ A **research export** (:func:`research_dataset`) leaves out fields that may
 name people (``contact``, ``reported_by``), blanks the ratings of pairs with
 fewer than :data:`MIN_RATERS` raters and the family counts of groups under a
 threshold, and says so in a README sheet (or the file's description).
+
+The GEXF and GraphML writers live in :mod:`mapping.io.graph_formats.xml_writers`,
+the research export in :mod:`mapping.io.graph_formats.research`; this module
+keeps their public names, the tables and workbooks, and the command line.
 """
 
 from __future__ import annotations
@@ -36,13 +40,9 @@ import math
 import re
 import sys
 import zipfile
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 import pandas as pd
@@ -50,24 +50,30 @@ import pandas as pd
 from mapping.analysis import graph as g
 from mapping.analysis import quality
 from mapping.domain.dataset import CONDITIONS, TABLES, Dataset
+from mapping.io.graph_formats.research import (
+    MIN_FAMILIES,
+    MIN_RATERS,
+    README,
+    Suppression,
+    research_dataset,
+)
+from mapping.io.graph_formats.xml_writers import ILLEGAL_XML, to_gexf, to_graphml
 from mapping.io.write import (
-    PERSONAL_COLUMNS,
     csv_line,
-    drop_personal,
     header_names,
     localised,
     neutralise,
     table_file_name,
 )
 
+__all__ = ["FORMATS", "MIME", "MIN_FAMILIES", "MIN_RATERS", "NODE_TYPES", "README", "SUFFIX",
+           "Suppression", "csv_nl_bytes", "csv_zip_bytes", "export_bytes", "file_name",
+           "kumu_sheets", "network_tables", "polinode_sheets", "read_back", "register",
+           "research_dataset", "result_tables", "run_export", "to_gexf", "to_graphml",
+           "workbook_bytes"]
+
 FORMATS: tuple[str, ...] = ("gexf", "graphml", "kumu", "polinode", "csv-nl")
 """Formats :func:`export_bytes` writes."""
-
-MIN_RATERS = quality.MIN_RATERS
-"""Research export: ratings of pairs with fewer raters are blanked."""
-
-MIN_FAMILIES = 10
-"""Research export: family counts of groups with fewer families are blanked."""
 
 SUFFIX = {"gexf": ".gexf", "graphml": ".graphml", "kumu": "-kumu.xlsx",
           "polinode": "-polinode.xlsx", "csv-nl": "-csv-nl.zip"}
@@ -79,71 +85,10 @@ MIME = {"gexf": "application/xml", "graphml": "application/xml",
 NODE_TYPES = {"formal": "formal", "informal": "informal", "group": "parent_group"}
 """Value of the ``type`` attribute per node kind (import these with the same mapping)."""
 
-# XML 1.0 cannot hold these control characters at all (also not escaped).
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-README: dict[str, list[str]] = {
-    "nl": [
-        "Onderzoeksexport van Wijknetwerk.",
-        "Weggelaten: velden die personen kunnen noemen ({personal}).",
-        "Beoordelingen van samenwerkingen met minder dan {raters} beoordelaars zijn leeggemaakt.",
-        "Aantallen gezinnen onder {families} zijn leeggemaakt (kleine aantallen kunnen "
-        "herleidbaar zijn).",
-        "{links} samenwerkingen en {groups} oudergroepen zijn zo afgeschermd.",
-    ],
-    "en": [
-        "Research export from Wijknetwerk.",
-        "Left out: fields that may name people ({personal}).",
-        "Ratings of collaborations with fewer than {raters} raters are blanked.",
-        "Family counts under {families} are blanked (small numbers can identify people).",
-        "{links} collaborations and {groups} parent groups were suppressed this way.",
-    ],
-}
-
 
 def _safe(value: Any) -> Any:
     """One cell for CSV or XLSX by the one rule, :func:`mapping.io.write.neutralise`."""
     return neutralise(value)
-
-
-# --------------------------------------------------------------------------- research
-
-
-@dataclass(frozen=True)
-class Suppression:
-    """What a research export left out."""
-
-    links: int
-    groups: int
-    min_raters: int
-    min_families: int
-
-    def readme(self, lang: str = "nl") -> list[str]:
-        """The README lines in ``lang``."""
-        values = {"personal": ", ".join(PERSONAL_COLUMNS), "raters": self.min_raters,
-                  "families": self.min_families, "links": self.links, "groups": self.groups}
-        return [line.format(**values) for line in README["en" if lang == "en" else "nl"]]
-
-
-def research_dataset(dataset: Dataset, min_families: int = MIN_FAMILIES,
-                     min_raters: int = MIN_RATERS) -> tuple[Dataset, Suppression]:
-    """``dataset`` without personal fields and small cells (see module docstring)."""
-    plain = drop_personal(dataset)
-    collabs = plain.collaborations.copy()
-    pairs = [tuple(sorted((str(a), str(b))))
-             for a, b in zip(collabs["source"], collabs["target"], strict=True)]
-    per_pair = Counter(pairs)
-    few = pd.Series([per_pair[p] < min_raters for p in pairs], index=collabs.index, dtype=bool)
-    present = [c for c in CONDITIONS if c in collabs.columns]
-    if present:
-        collabs.loc[few, present] = math.nan
-    groups = plain.parent_groups.copy()
-    small = groups["families"].notna() & (groups["families"].astype("Float64") < min_families)
-    small = small.fillna(False).astype(bool)
-    groups.loc[small, "families"] = pd.NA
-    suppressed = Suppression(len({p for p, f in zip(pairs, few, strict=True) if f}),
-                             int(small.sum()), min_raters, min_families)
-    return plain.replace(collaborations=collabs, parent_groups=groups), suppressed
 
 
 # --------------------------------------------------------------------------- network tables
@@ -235,100 +180,6 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
                         dtype=object)
 
 
-# --------------------------------------------------------------------------- XML formats
-
-
-def _xml_text(value: Any) -> str:
-    return _ILLEGAL_XML.sub("", str(value))
-
-
-def _xml_type(values: Iterable[Any], fmt: str) -> str:
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, bool) for v in present):
-        return "boolean"
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return "integer" if fmt == "gexf" else "long"
-    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return "double"
-    return "string"
-
-
-def _xml_value(value: Any, kind: str) -> str:
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "double":
-        return repr(float(value))
-    return _xml_text(value)
-
-
-def to_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") -> bytes:
-    """GEXF 1.3 text of :func:`network_tables` (undirected, static)."""
-    node_cols = [c for c in nodes.columns if c not in ("id", "label")]
-    edge_cols = [c for c in edges.columns if c not in ("source", "target")]
-    node_types = {c: _xml_type(nodes[c], "gexf") for c in node_cols}
-    edge_types = {c: _xml_type(edges[c], "gexf") for c in edge_cols}
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
-           f"  <meta><creator>Wijknetwerk</creator>"
-           f"<description>{xml_escape(_xml_text(description))}</description></meta>",
-           '  <graph defaultedgetype="undirected" mode="static">',
-           '    <attributes class="node">']
-    out += [f'      <attribute id="n{i}" title={quoteattr(c)} type="{node_types[c]}"/>'
-            for i, c in enumerate(node_cols)]
-    out += ["    </attributes>", '    <attributes class="edge">']
-    out += [f'      <attribute id="e{i}" title={quoteattr(c)} type="{edge_types[c]}"/>'
-            for i, c in enumerate(edge_cols)]
-    out += ["    </attributes>", "    <nodes>"]
-    for row in nodes.itertuples(index=False, name=None):
-        data = dict(zip(nodes.columns, row, strict=True))
-        values = "".join(
-            f"<attvalue for=\"n{i}\" value={quoteattr(_xml_value(data[c], node_types[c]))}/>"
-            for i, c in enumerate(node_cols) if data[c] is not None)
-        out.append(f"      <node id={quoteattr(_xml_text(data['id']))} "
-                   f"label={quoteattr(_xml_text(data['label']))}><attvalues>{values}"
-                   f"</attvalues></node>")
-    out += ["    </nodes>", "    <edges>"]
-    for number, row in enumerate(edges.itertuples(index=False, name=None)):
-        data = dict(zip(edges.columns, row, strict=True))
-        values = "".join(
-            f"<attvalue for=\"e{i}\" value={quoteattr(_xml_value(data[c], edge_types[c]))}/>"
-            for i, c in enumerate(edge_cols) if data[c] is not None)
-        out.append(f"      <edge id=\"{number}\" source={quoteattr(_xml_text(data['source']))} "
-                   f"target={quoteattr(_xml_text(data['target']))}><attvalues>{values}"
-                   f"</attvalues></edge>")
-    out += ["    </edges>", "  </graph>", "</gexf>", ""]
-    return "\n".join(out).encode("utf-8")
-
-
-def to_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") -> bytes:
-    """GraphML text of :func:`network_tables` (undirected; typed keys)."""
-    node_cols = [c for c in nodes.columns if c != "id"]
-    edge_cols = [c for c in edges.columns if c not in ("source", "target")]
-    node_types = {c: _xml_type(nodes[c], "graphml") for c in node_cols}
-    edge_types = {c: _xml_type(edges[c], "graphml") for c in edge_cols}
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
-           '  <key id="description" for="graph" attr.name="description" attr.type="string"/>']
-    out += [f'  <key id="n{i}" for="node" attr.name={quoteattr(c)} attr.type="{node_types[c]}"/>'
-            for i, c in enumerate(node_cols)]
-    out += [f'  <key id="e{i}" for="edge" attr.name={quoteattr(c)} attr.type="{edge_types[c]}"/>'
-            for i, c in enumerate(edge_cols)]
-    out.append('  <graph id="wijknetwerk" edgedefault="undirected">')
-    out.append(f'    <data key="description">{xml_escape(_xml_text(description))}</data>')
-    for row in nodes.itertuples(index=False, name=None):
-        data = dict(zip(nodes.columns, row, strict=True))
-        values = "".join(f'<data key="n{i}">{xml_escape(_xml_value(data[c], node_types[c]))}'
-                         f"</data>" for i, c in enumerate(node_cols) if data[c] is not None)
-        out.append(f"    <node id={quoteattr(_xml_text(data['id']))}>{values}</node>")
-    for row in edges.itertuples(index=False, name=None):
-        data = dict(zip(edges.columns, row, strict=True))
-        values = "".join(f'<data key="e{i}">{xml_escape(_xml_value(data[c], edge_types[c]))}'
-                         f"</data>" for i, c in enumerate(edge_cols) if data[c] is not None)
-        out.append(f"    <edge source={quoteattr(_xml_text(data['source']))} "
-                   f"target={quoteattr(_xml_text(data['target']))}>{values}</edge>")
-    out += ["  </graph>", "</graphml>", ""]
-    return "\n".join(out).encode("utf-8")
-
 
 # --------------------------------------------------------------------------- workbooks and CSV
 
@@ -336,7 +187,7 @@ def to_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, description: str = "") 
 def _xlsx_cell(value: Any) -> Any:
     value = _plain(value)
     if isinstance(value, str):
-        return _safe(_ILLEGAL_XML.sub("", value))
+        return _safe(ILLEGAL_XML.sub("", value))
     return value
 
 

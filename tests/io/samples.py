@@ -262,3 +262,93 @@ def network_canvas() -> bytes:
 </graph>
 </graphml>
 """.encode()
+
+
+# --------------------------------------------------------------------------- directed files
+#
+# One directed district in each tool's way of writing direction: Wijkteam (formal) and
+# Moskee Nuur (informal) name each other, with different trust (two ratings); the
+# Vrouwennetwerk (informal) names the mosque, not the other way round (one-way); the
+# Wijkteam and the Vrouwennetwerk have an undirected link; the mosque reaches Somalische
+# moeders and they name the mosque too (both ways: one reach link); Turkse vaders name
+# the Vrouwennetwerk (a link from a group: reach of the Vrouwennetwerk).
+
+DIRECTED_NODES = [("w", "Wijkteam De Sluis", FORMAL), ("m", "Moskee Nuur", INFORMAL),
+                  ("v", "Vrouwennetwerk", INFORMAL), ("s", "Somalische moeders", GROUP),
+                  ("t", "Turkse vaders", GROUP)]
+DIRECTED_EDGES = [("m", "w", "directed", 4), ("w", "m", "directed", 2),
+                  ("v", "m", "directed", 5), ("w", "v", "undirected", 3),
+                  ("m", "s", "directed", None), ("s", "m", "directed", None),
+                  ("t", "v", "directed", None)]
+"""``(source, target, direction, trust)``: 4 collaboration rows and 2 reach links."""
+
+
+def directed_gexf() -> bytes:
+    """GEXF 1.3 with ``defaultedgetype="directed"`` and one edge ``type="undirected"``."""
+    nodes = "".join(f'<node id="{i}" label="{label}"><attvalues><attvalue for="soort" '
+                    f'value="{kind}"/></attvalues></node>' for i, label, kind in DIRECTED_NODES)
+    edges = ""
+    for n, (a, b, way, trust) in enumerate(DIRECTED_EDGES):
+        kind = ' type="undirected"' if way == "undirected" else ""
+        value = (f'<attvalues><attvalue for="trust" value="{trust}"/></attvalues>'
+                 if trust is not None else "")
+        edges += f'<edge id="{n}" source="{a}" target="{b}"{kind}>{value}</edge>'
+    return (f'<?xml version="1.0" encoding="UTF-8"?><gexf xmlns="http://gexf.net/1.3" '
+            f'version="1.3"><graph defaultedgetype="directed"><attributes class="node">'
+            f'<attribute id="soort" title="Soort" type="string"/></attributes>'
+            f'<attributes class="edge"><attribute id="trust" title="Vertrouwen" '
+            f'type="double"/></attributes><nodes>{nodes}</nodes><edges>{edges}</edges>'
+            f"</graph></gexf>").encode()
+
+
+def directed_graphml() -> bytes:
+    """GraphML with ``edgedefault="directed"`` and one edge ``directed="false"``."""
+    nodes = "".join(f'<node id="{i}"><data key="label">{label}</data><data key="d0">{kind}'
+                    f"</data></node>" for i, label, kind in DIRECTED_NODES)
+    edges = ""
+    for a, b, way, trust in DIRECTED_EDGES:
+        flag = ' directed="false"' if way == "undirected" else ""
+        value = f'<data key="d1">{trust}</data>' if trust is not None else ""
+        edges += f'<edge source="{a}" target="{b}"{flag}>{value}</edge>'
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+            '<key id="label" for="node" attr.name="label" attr.type="string"/>'
+            '<key id="d0" for="node" attr.name="Soort" attr.type="string"/>'
+            '<key id="d1" for="edge" attr.name="trust" attr.type="double"/>'
+            f'<graph edgedefault="directed">{nodes}{edges}</graph></graphml>').encode()
+
+
+def directed_kumu_workbook() -> bytes:
+    """Kumu's workbook with a ``Direction`` column (Kumu docs: directed/undirected/mutual)."""
+    names = {i: label for i, label, _ in DIRECTED_NODES}
+    return workbook({
+        "Elements": [["Label", "Type"], *[[label, kind] for _, label, kind in DIRECTED_NODES]],
+        "Connections": [["From", "To", "Direction", "Trust"],
+                        *[[names[a], names[b], way, trust]
+                          for a, b, way, trust in DIRECTED_EDGES]],
+    })
+
+
+def directed_gephi_csv() -> list[tuple[str, bytes]]:
+    """Gephi's node and edge tables with ``Type`` ``Directed``/``Undirected`` per edge."""
+    nodes = "Id;Label;Soort\r\n" + "".join(f"{i};{label};{kind}\r\n"
+                                           for i, label, kind in DIRECTED_NODES)
+    edges = "Source;Target;Type;Trust\r\n" + "".join(
+        f"{a};{b};{way.capitalize()};{'' if trust is None else trust}\r\n"
+        for a, b, way, trust in DIRECTED_EDGES)
+    return [("nodes.csv", nodes.encode()), ("edges.csv", edges.encode())]
+
+
+def polinode_directed_workbook() -> bytes:
+    """A Polinode workbook (docs.polinode.com "Networks": Nodes and Edges sheets).
+
+    Made to the documented layout, not exported by Polinode: no real Polinode
+    file was found. ``Direction`` is our assumption (the docs do not say how a
+    direction is written); without it the links are undirected.
+    """
+    names = {i: label for i, label, _ in DIRECTED_NODES}
+    return workbook({
+        "Nodes": [["Name", "Type"], *[[label, kind] for _, label, kind in DIRECTED_NODES]],
+        "Edges": [["Source", "Target", "Direction", "Trust"],
+                  *[[names[a], names[b], way, trust] for a, b, way, trust in DIRECTED_EDGES]],
+    })

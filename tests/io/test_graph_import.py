@@ -11,7 +11,9 @@ import pytest
 
 from mapping.analysis.coverage import coverage_table
 from mapping.analysis.report import analyse
+from mapping.domain import limits
 from mapping.io import graph_import as gi
+from mapping.io.graph_formats import xml_readers
 from mapping.io.graph_import import Mapping, import_graph
 from mapping.io.load import load_path
 from tests.io import samples
@@ -141,10 +143,10 @@ def test_files_that_cannot_be_read_get_a_message_never_a_traceback(data, code):
 
 def test_limits_are_checked_before_parsing(monkeypatch):
     small = dataclasses.replace(gi.LIMITS, upload_bytes=100, rows=1)
-    monkeypatch.setattr(gi, "LIMITS", small)
+    monkeypatch.setattr(limits, "LIMITS", small)
     result = import_graph(CASES["gexf-1.2"][0], mapping("Soort"), "en")
     assert result.errors[0].code == "too_big"
-    monkeypatch.setattr(gi, "LIMITS", dataclasses.replace(small, upload_bytes=10**6))
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(small, upload_bytes=10**6))
     result = import_graph(CASES["gexf-1.2"][0], mapping("Soort"), "en")
     assert result.errors[0].code == "too_many"
 
@@ -183,7 +185,7 @@ def test_utf16_file_with_an_entity_still_goes_through_defusedxml():
 def test_streamed_gexf_equals_the_tree_reader(monkeypatch, version):
     data = samples.gexf(version)
     streamed = gi.read_gexf("x.gexf", data)
-    monkeypatch.setattr(gi, "_plain_xml", lambda _data: False)
+    monkeypatch.setattr(xml_readers, "_plain_xml", lambda _data: False)
     tree = gi.read_gexf("x.gexf", data)
     assert [(n.id, n.attrs, n.row) for n in streamed.nodes] == \
         [(n.id, n.attrs, n.row) for n in tree.nodes]
@@ -196,3 +198,38 @@ def test_nested_gexf_nodes_are_a_hypergraph_message():
             b'<node id="a"><nodes><node id="b"/></nodes></node></nodes></graph></gexf>')
     result = import_graph([("h.gexf", data)], mapping("Soort"), "en")
     assert result.errors[0].code == "hypergraph"
+
+
+# --------------------------------------------------------------------------- recognise
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("kumu", "kumu"), ("kumu-json", "kumu-json"), ("kumu-project", "kumu-json"),
+    ("gexf-1.2", "gexf"), ("gexf-1.3", "gexf"), ("graphml", "graphml"),
+    ("gephi-csv", "gephi-csv"), ("polinode", "polinode"), ("network-canvas", "network-canvas"),
+])
+def test_recognise_names_the_tool_of_each_file(case, expected):
+    for name, data in CASES[case][0]:
+        assert gi.recognise(name, data) == expected
+        assert expected in gi.TOOL_FORMATS
+
+
+def test_recognise_leaves_the_districts_own_files_alone(tmp_path):
+    from mapping.io.demo import demo_district
+    from mapping.io.write import write_csv, xlsx_bytes
+
+    demo = demo_district()
+    assert gi.recognise("wijk.xlsx", xlsx_bytes(demo)) is None
+    assert gi.recognise("wijk_en.xlsx", xlsx_bytes(demo, headers="en")) is None
+    for headers in ("en", "nl"):
+        for path in write_csv(demo, tmp_path / headers, headers=headers):
+            assert gi.recognise(path.name, path.read_bytes()) is None, path.name
+    for data in (b"", b"not a network", b"<html><body/></html>", b'{"a": 1}',
+                 b"PK\x03\x04broken"):
+        assert gi.recognise("x.bin", data) is None
+
+
+def test_recognise_refuses_a_file_over_the_upload_limit(monkeypatch):
+    (name, data), = CASES["gexf-1.3"][0]
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, upload_bytes=10))
+    assert gi.recognise(name, data) is None
