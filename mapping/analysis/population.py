@@ -56,7 +56,9 @@ def population_rows(neighbourhoods: dict[str, Any] | None,
     list of dict or None
         ``code``, ``name``, ``families``, ``households`` (with children,
         rounded; ``None`` when secret), ``share`` (families / households or
-        ``None``); ``None`` when no polygon carries the figures.
+        ``None``), ``status`` (``"known"``, or ``"secret"`` when the CBS keeps
+        a figure secret or it is not a number); ``None`` when no polygon
+        carries the figures.
     """
     rows = []
     for feature in (neighbourhoods or {}).get("features") or []:
@@ -70,7 +72,8 @@ def population_rows(neighbourhoods: dict[str, Any] | None,
         families = int(families_by_hood.get(code, 0))
         rows.append({"code": code, "name": str(props.get("name") or code),
                      "families": families, "households": with_children,
-                     "share": families / with_children if with_children else None})
+                     "share": families / with_children if with_children else None,
+                     "status": "secret" if with_children is None else "known"})
     return rows or None
 
 
