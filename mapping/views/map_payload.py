@@ -121,6 +121,30 @@ def org_items(graph: nx.Graph, placed: Placement, pal: Palette, t: Text, lang: s
     return org_items
 
 
+def share_by_code(share: Any) -> dict[str, float] | None:
+    """Normalise share input to ``{neighbourhood: share}``.
+
+    Parameters
+    ----------
+    share
+        ``None``; a mapping code -> share; or rows with ``neighbourhood`` and
+        ``share`` keys (``mapping.analysis.coverage.neighbourhood_shares``) or such a
+        DataFrame. Rows with a missing share are left out (drawn as "no data").
+
+    Returns
+    -------
+    dict or None
+        Neighbourhood code (or name) -> share between 0 and 1.
+    """
+    if share is None:
+        return None
+    if isinstance(share, Mapping):
+        return {str(k): float(v) for k, v in share.items() if number(v, None) is not None}
+    rows = share.to_dict("records") if hasattr(share, "to_dict") else list(share)
+    return {str(r["neighbourhood"]): float(r["share"]) for r in rows
+            if r.get("neighbourhood") is not None and number(r.get("share"), None) is not None}
+
+
 def percent(value: float | None, lang: str) -> str:
     """A share as a whole percentage (``"–"`` for none); the legend's steps use it too."""
     if value is None:

@@ -74,7 +74,13 @@ from mapping.views.map_geometry import (  # noqa: F401  (public names kept here)
     place,
 )
 from mapping.views.map_legend import legend
-from mapping.views.map_payload import group_items, line_items, org_items, polygon_items
+from mapping.views.map_payload import (
+    group_items,
+    line_items,
+    org_items,
+    polygon_items,
+    share_by_code,
+)
 from mapping.views.map_population import TEXT as POPULATION_TEXT
 from mapping.views.map_population import population_items
 from mapping.views.palette import palette
@@ -265,11 +271,6 @@ def render_map(
     pal = palette(presentation)
     cov = coverage_by_node(coverage)
     shares = share_by_code(share)
-    lang = "en" if str(lang).lower().startswith("en") else "nl"
-    t = TEXT[lang]
-    pal = palette(presentation)
-    cov = coverage_by_node(coverage)
-    shares = share_by_code(share)
     shapes = drawable_shapes(neighbourhoods)
     placed = place(graph, shapes)
     weight = 3 if presentation else 1.5
@@ -379,30 +380,6 @@ def placement_notes(graph: nx.Graph, placement: Placement, lang: str = "nl") -> 
         if n:
             notes.append(Note("info", sentence(key, n)))
     return notes
-
-
-def share_by_code(share: Any) -> dict[str, float] | None:
-    """Normalise share input to ``{neighbourhood: share}``.
-
-    Parameters
-    ----------
-    share
-        ``None``; a mapping code -> share; or rows with ``neighbourhood`` and
-        ``share`` keys (``mapping.analysis.coverage.neighbourhood_shares``) or such a
-        DataFrame. Rows with a missing share are left out (drawn as "no data").
-
-    Returns
-    -------
-    dict or None
-        Neighbourhood code (or name) -> share between 0 and 1.
-    """
-    if share is None:
-        return None
-    if isinstance(share, Mapping):
-        return {str(k): float(v) for k, v in share.items() if number(v, None) is not None}
-    rows = share.to_dict("records") if hasattr(share, "to_dict") else list(share)
-    return {str(r["neighbourhood"]): float(r["share"]) for r in rows
-            if r.get("neighbourhood") is not None and number(r.get("share"), None) is not None}
 
 
 @cache
