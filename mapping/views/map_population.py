@@ -89,7 +89,8 @@ def population_items(shapes: Sequence[tuple[str, str, dict[str, Any], Any]],
         ``geometry``, ``name``, ``style`` (Leaflet path options, role
         ``population``), ``popup`` (lines of plain text), ``tooltip`` and
         ``cbs`` (``families``, ``households``, ``share``, ``status``:
-        ``"known"``, ``"secret"`` or ``"missing"``); empty without rows.
+        ``"known"``, ``"secret"`` or ``"missing"``: no figures, or none that
+        is a usable number); empty without rows.
     """
     if not rows:
         return []
@@ -99,7 +100,9 @@ def population_items(shapes: Sequence[tuple[str, str, dict[str, Any], Any]],
     items = []
     for code, name, geometry, _centre in shapes:
         row = by_code.get(code) or by_name.get(name)
+        # "unknown" (a figure that is no usable number) reads as "no figures" here.
         status = str(row.get("status") or "known") if row else "missing"
+        status = "missing" if status == "unknown" else status
         families = int(row["families"]) if row else None
         households = row["households"] if row and status == "known" else None
         share = row["share"] if row and status == "known" else None
