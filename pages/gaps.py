@@ -58,8 +58,6 @@ def coverage_section(ctx: shared.Context, cov) -> None:
                                "spreadsheetml.sheet", icon=":material/download:")
 
 
-
-
 def _add_pair() -> None:
     """Button callback: move the chosen pair into the list of added collaborations."""
     a, b = shared.view("gap_formal"), shared.view("gap_informal")
@@ -128,22 +126,51 @@ def whatif_section(ctx: shared.Context, cov) -> None:
     } for c in result["changes"]]), hide_index=True, width="stretch")
 
 
-def _try_suggestion(formal: str, informal: str) -> None:
-    shared.set_view("gap_add", list(dict.fromkeys([*shared.view("gap_add", []),
-                                                   f"{formal}{PAIR}{informal}"])))
+def _toggle_try(pair: str) -> None:
+    """Button callback: open (or close) the what-if result under one suggestion's row."""
+    tried = list(shared.view("gap_try", []))
+    shared.set_view("gap_try", [p for p in tried if p != pair] if pair in tried
+                    else [*tried, pair])
 
 
-def suggestions_section(ctx: shared.Context, report: dict) -> None:
+def suggestion_result(ctx: shared.Context, cov, formal: str, informal: str) -> None:
+    """The what-if of one suggestion, drawn where it is called: directly under its row."""
+    lang = ctx.lang
+    result = scenario(ctx.key, ctx.min_quality, (), ((formal, informal),), cov)
+    if not result["changes"]:
+        st.info(t("no_change", lang))
+        return
+    st.markdown("\n".join(f"- {md_escape(line)}"
+                           for line in effect_sentences(cov, result, lang)))
+
+
+def suggestions_section(ctx: shared.Context, report: dict, cov) -> None:
+    """Suggested collaborations; each row's what-if result opens under that row.
+
+    Which rows are open is a view value (``try`` in the URL), so the results
+    stay under their rows after any rerun and in a shared link.
+    """
     lang = ctx.lang
     st.subheader(t("suggestions", lang))
     if not report["suggestions"]:
         st.info(t("no_suggestions", lang))
         return
-    for i, s in enumerate(report["suggestions"], 1):
-        text, action = st.columns([4, 1], vertical_alignment="center")
-        text.markdown(md_escape(t("suggestion_line", lang, i=i, text=s["explanation"])))
-        action.button(t("whatif", lang), key=f"try_{i}", on_click=_try_suggestion,
-                      args=(s["formal"], s["informal"]), icon=":material/science:")
+    pairs = [f"{s['formal']}{PAIR}{s['informal']}" for s in report["suggestions"]]
+    tried = shared.bind("gap_try", shared.read_list("try", pairs), [])
+    st.session_state[tried] = [p for p in st.session_state[tried] if p in pairs]
+    for i, (s, pair) in enumerate(zip(report["suggestions"], pairs, strict=True), 1):
+        is_open = pair in st.session_state[tried]
+        # One keyed container per row: the row and its result stay together on the page.
+        with st.container(key=f"suggestion_{i}"):
+            text, action = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(md_escape(t("suggestion_line", lang, i=i, text=s["explanation"])))
+            action.button(t("clear_whatif" if is_open else "whatif", lang), key=f"try_{i}",
+                          on_click=_toggle_try, args=(pair,),
+                          icon=":material/close:" if is_open else ":material/science:")
+            if is_open:
+                with st.container(key=f"suggestion_result_{i}"):
+                    suggestion_result(ctx, cov, s["formal"], s["informal"])
+    shared.publish({"try": st.session_state[tried]}, {"try": []})
 
 
 def main() -> None:
@@ -157,7 +184,7 @@ def main() -> None:
     with left:
         whatif_section(ctx, cov)
     with right:
-        suggestions_section(ctx, report)
+        suggestions_section(ctx, report, cov)
 
 
 main()

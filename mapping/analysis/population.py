@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from mapping.domain.limits import LIMITS
 from mapping.i18n import Catalog, format_number, format_percent, translate
 
 CBS_SECRET = -99999999
@@ -56,7 +57,9 @@ def population_rows(neighbourhoods: dict[str, Any] | None,
     list of dict or None
         ``code``, ``name``, ``families``, ``households`` (with children,
         rounded; ``None`` when secret), ``share`` (families / households or
-        ``None``); ``None`` when no polygon carries the figures.
+        ``None``), ``status`` (``"known"``; ``"secret"`` when the CBS marks a
+        figure secret, a negative value; ``"unknown"`` when a figure is no
+        usable number); ``None`` when no polygon carries the figures.
     """
     rows = []
     for feature in (neighbourhoods or {}).get("features") or []:
@@ -64,13 +67,14 @@ def population_rows(neighbourhoods: dict[str, Any] | None,
         if "aantal_hh" not in props or "p_hh_m_k" not in props:
             continue
         code = str(props.get("code") or "")
-        households, percentage = _cbs(props["aantal_hh"]), _cbs(props["p_hh_m_k"])
+        households, percentage = _cbs(props["aantal_hh"]), _cbs(props["p_hh_m_k"], 100.0)
         with_children = (None if households is None or percentage is None
                          else round(households * percentage / 100))
         families = int(families_by_hood.get(code, 0))
         rows.append({"code": code, "name": str(props.get("name") or code),
                      "families": families, "households": with_children,
-                     "share": families / with_children if with_children else None})
+                     "share": families / with_children if with_children else None,
+                     "status": _status(with_children, props["aantal_hh"], props["p_hh_m_k"])})
     return rows or None
 
 
@@ -95,11 +99,34 @@ def population_sentences(rows: list[dict[str, Any]] | None, lang: str = "nl") ->
     return out
 
 
-def _cbs(value: Any) -> float | None:
+def _cbs(value: Any, largest: float = LIMITS.largest_number) -> float | None:
+    """A usable CBS figure: a finite number from 0 to ``largest`` (else ``None``).
+
+    Beyond the input bound (or 100 for a percentage) a figure is no count a
+    neighbourhood can have, and would overflow the product.
+    """
+    if isinstance(value, bool):
+        return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    if not math.isfinite(number) or number < 0 or number == CBS_SECRET:
+    if not math.isfinite(number) or number < 0 or number > largest:
         return None
     return number
+
+
+def _status(with_children: int | None, *raw: Any) -> str:
+    """``"known"``, ``"secret"`` (a negative CBS code such as -99999999) or ``"unknown"``."""
+    if with_children is not None:
+        return "known"
+    for value in raw:
+        if isinstance(value, bool):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            continue
+        if math.isfinite(number) and number < 0:
+            return "secret"
+    return "unknown"

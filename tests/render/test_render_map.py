@@ -143,3 +143,92 @@ def test_height_is_a_plain_css_length(graph):
     assert "#map { height: 640px; }" in render_map(graph, None, height="640px")
     page = render_map(graph, None, height="1px; } body { wk-injected: 1")
     assert "wk-injected" not in page and "#map { height: 100vh; }" in page
+
+
+# --------------------------------------------------------------------------- CBS layer
+
+def cbs_neighbourhoods() -> dict:
+    """Three CBS-style neighbourhoods (lower-case property names, as the CBS map has them).
+
+    BU01: 500 households, 20 % with children (100); BU02: secret (``-99999999``);
+    BU03: no CBS figures at all.
+    """
+    from tests.render.conftest import _square
+
+    known, secret, missing = (_square("BU01", "De Sluis", 4.0, 52.0),
+                              _square("BU02", "Het Es", 4.01, 52.01),
+                              _square("BU03", "Oud Noord", 4.02, 52.0))
+    known["properties"].update({"aantal_hh": 500, "p_hh_m_k": 20, "aant_inw": 1100})
+    secret["properties"].update({"aantal_hh": -99999999, "p_hh_m_k": -99999999})
+    return {"type": "FeatureCollection", "features": [known, secret, missing]}
+
+
+CBS_FAMILIES = {"BU01": 65, "BU02": 42}
+"""Families in the known groups per neighbourhood (as the report counts them)."""
+
+
+@pytest.fixture
+def cbs_rows():
+    from mapping.analysis.population import population_rows
+
+    return population_rows(cbs_neighbourhoods(), CBS_FAMILIES)
+
+
+def test_cbs_layer_payload_colours_by_covered_share(graph, coverage, cbs_rows):
+    from mapping.views.palette import NO_DATA, palette
+
+    page = render_map(graph, cbs_neighbourhoods(), coverage=coverage, population=cbs_rows,
+                      lang="en")
+    data = page_data(page)
+    layer = {item["name"]: item for item in data["population"]}
+    assert set(layer) == {"De Sluis", "Het Es", "Oud Noord"}
+    known, secret, missing = layer["De Sluis"], layer["Het Es"], layer["Oud Noord"]
+    assert known["cbs"] == {"families": 65, "households": 100, "share": 0.65, "status": "known"}
+    assert known["style"]["fillColor"] == palette().share(0.65)
+    assert known["style"]["wkRole"] == "population"
+    assert "Families in the known parent groups: 65" in known["popup"]
+    assert "about 100" in known["popup"] and "about 65%" in known["popup"]
+    # Secret and missing figures are said as such and never coloured or counted as 0.
+    assert secret["cbs"]["status"] == "secret" and secret["cbs"]["households"] is None
+    assert secret["style"]["fillColor"] == NO_DATA and secret["style"]["dashArray"]
+    assert "secret" in secret["popup"] and "0%" not in secret["popup"]
+    assert missing["cbs"] == {"families": None, "households": None, "share": None,
+                              "status": "missing"}
+    assert "no CBS figures" in missing["popup"] and missing["style"]["fillColor"] == NO_DATA
+    assert data["text"]["population"] and data["showPopulation"] is False
+    assert "CBS households with children" in page  # the legend explains the layer
+
+
+def test_cbs_layer_more_families_than_households_takes_the_ramp_top(graph, coverage):
+    from mapping.analysis.population import population_rows
+    from mapping.views.palette import palette
+
+    rows = population_rows(cbs_neighbourhoods(), {"BU01": 150})
+    item = page_data(render_map(graph, cbs_neighbourhoods(), population=rows))["population"][0]
+    assert item["cbs"]["share"] == 1.5
+    assert item["style"]["fillColor"] == palette().share_ramp[-1]
+    assert "150%" in item["popup"]
+
+
+def test_cbs_layer_in_dutch_and_starting_switched_on(graph, coverage, cbs_rows):
+    data = page_data(render_map(graph, cbs_neighbourhoods(), population=cbs_rows,
+                                show_population=True, lang="nl"))
+    assert data["showPopulation"] is True
+    popup = {i["name"]: i["popup"] for i in data["population"]}
+    assert "geheim" in popup["Het Es"]
+    assert "Gezinnen in de bekende oudergroepen: 65" in popup["De Sluis"]
+
+
+def test_no_cbs_layer_without_figures(graph, dataset, coverage):
+    data = page_data(render_map(graph, dataset.neighbourhoods, coverage=coverage))
+    assert data["population"] == [] and data["showPopulation"] is False
+
+
+def test_cbs_layer_names_are_data_not_markup(graph, coverage):
+    from mapping.analysis.population import population_rows
+
+    hoods = cbs_neighbourhoods()
+    hoods["features"][0]["properties"]["name"] = SCRIPT
+    page = render_map(graph, hoods, population=population_rows(hoods, CBS_FAMILIES))
+    assert SCRIPT not in page
+    assert page_data(page)["population"][0]["popup"].startswith(SCRIPT)

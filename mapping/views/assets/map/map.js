@@ -6,8 +6,8 @@
  * characters typed. The few strings Leaflet itself puts in as HTML (layer
  * names, tile attributions) are the tool's own texts, escaped here anyway.
  *
- * Browser tests read window.wijkkaart (polygons, markers, groups, lines,
- * labels, drawn, map) and the data-* attributes of #wijkkaart-status.
+ * Browser tests read window.wijkkaart (polygons, population, markers, groups,
+ * lines, labels, drawn, map) and the data-* attributes of #wijkkaart-status.
  */
 (function () {
   "use strict";
@@ -54,13 +54,21 @@
     if (b.id === data.base) { layer.addTo(map); }
   });
 
-  var polygons = L.featureGroup();
-  var labels = L.layerGroup();
-  data.polygons.forEach(function (p) {
+  function area(p, group) {
     L.geoJSON({type: "Feature", properties: {}, geometry: p.geometry}, {
       style: function () { return p.style; },
       onEachFeature: function (_feature, layer) { bind(layer, p); }
-    }).addTo(polygons);
+    }).addTo(group);
+  }
+  var polygons = L.featureGroup();
+  // The CBS layer (families in known groups / CBS households with children),
+  // present only when the neighbourhoods carry CBS figures.
+  var population = L.featureGroup();
+  var cbs = data.population || [];
+  cbs.forEach(function (p) { area(p, population); });
+  var labels = L.layerGroup();
+  data.polygons.forEach(function (p) {
+    area(p, polygons);
     if (p.at && p.name) {
       labels.addLayer(L.tooltip({permanent: true, direction: "center", interactive: false,
                                  className: "wk-hood-label", opacity: 1})
@@ -78,19 +86,26 @@
   var orgs = batch(data.orgs, L.circleMarker);
 
   // Drawing order: areas, their names, lines, groups, organisations on top.
-  polygons.addTo(map);
+  // One colouring of the areas at a time at first: the CBS layer replaces the
+  // route shares when asked for (both stay in the layer control).
+  if (data.showPopulation) { population.addTo(map); } else { polygons.addTo(map); }
   labels.addTo(map);
   if (data.showCollaborations) { lines.addTo(map); }
   groups.addTo(map);
   orgs.addTo(map);
   var overlays = {};
   overlays[escapeHtml(text.polygons)] = polygons;
+  if (cbs.length) { overlays[escapeHtml(text.population)] = population; }
   overlays[escapeHtml(text.labels)] = labels;
   overlays[escapeHtml(text.collaborations)] = lines;
   overlays[escapeHtml(text.groups)] = groups;
   overlays[escapeHtml(text.organisations)] = orgs;
   var layers = L.control.layers(bases, overlays, {collapsed: false, position: "topright"});
   layers.addTo(map);
+  // An area layer switched on later goes beneath the markers and lines, never over them.
+  map.on("overlayadd", function (e) {
+    if (e.layer === population || e.layer === polygons) { e.layer.bringToBack(); }
+  });
 
   // The legend (rendered as a folded <details> box in the page) and the notes
   // about what could not be placed become map controls, so clicks and scrolls
@@ -139,7 +154,7 @@
   });
 
   // After everything is added: count what was drawn, for tests and the page.
-  var counts = {polygons: 0, markers: 0, groups: 0, lines: 0};
+  var counts = {polygons: 0, population: 0, markers: 0, groups: 0, lines: 0};
   map.eachLayer(function (layer) {
     var role = layer.options && layer.options.wkRole;
     if (role && layer._path) { counts[role] += 1; }
@@ -150,7 +165,7 @@
   counts.map = map;
   window.wijkkaart = counts;
   var status = document.getElementById("wijkkaart-status");
-  ["polygons", "markers", "groups", "lines", "labels"].forEach(function (k) {
+  ["polygons", "population", "markers", "groups", "lines", "labels"].forEach(function (k) {
     status.setAttribute("data-" + k, String(counts[k]));
   });
   Object.keys(data.placement).forEach(function (k) {
