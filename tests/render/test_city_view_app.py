@@ -1,0 +1,51 @@
+"""The network page at city size (AppTest): a 4x city opens aggregated and drills down."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from mapping.analysis.graph import build_graph
+from mapping.analysis.report import analyse
+from mapping.io import demo
+from mapping.views.aggregate import aggregate, drill_down
+from tests.app.conftest import network_nodes, open_page
+
+CITY = {"organisations": 20_000, "groups": 6_000, "seed": 4}
+"""A 4x city of :func:`mapping.io.demo.generate`."""
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """The 4x city on disk, the app started with ``--data`` on it, and its expected aggregate."""
+    import streamlit as st
+
+    from tests.browser.conftest import write_folder
+
+    dataset = demo.generate(**CITY)
+    tmp = tmp_path_factory.mktemp("city")
+    folder = write_folder(dataset, tmp / "city")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(sys, "argv", ["app.py", "--data", str(folder)])
+    patch.setenv("MAPPING_DB", f"sqlite:///{tmp / 'store.sqlite'}")
+    st.cache_resource.clear()
+    graph = build_graph(dataset)
+    yield dataset, graph, analyse(dataset)
+    st.cache_resource.clear()
+    patch.undo()
+
+
+def test_city_opens_aggregated_and_drills_into_one_neighbourhood(city):
+    dataset, graph, cov = city
+    at = open_page("network", timeout=600)
+    assert not at.exception
+    expected = aggregate(graph, cov)
+    assert network_nodes(at) == expected.number_of_nodes()
+    assert network_nodes(at) < 2000 < graph.number_of_nodes()
+    assert any("City view" in c.value or "Stadsweergave" in c.value for c in at.caption)
+    hood = sorted(dataset.parent_groups["neighbourhood"])[0]
+    drilled = open_page("network", {"open": hood}, timeout=600)
+    assert not drilled.exception
+    assert network_nodes(drilled) == drill_down(graph, hood).number_of_nodes()
+    assert drilled.query_params["open"] == [hood] or drilled.query_params["open"] == hood
