@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from mapping.analysis.graph import build_graph
 from mapping.analysis.report import analyse
 from mapping.io import demo
 from mapping.views.aggregate import aggregate, drill_down
-from tests.app.conftest import network_nodes, open_page
+from tests.app.conftest import APP, network_nodes
 
 CITY = {"organisations": 20_000, "groups": 6_000, "seed": 4}
 """A 4x city of :func:`mapping.io.demo.generate`."""
@@ -36,16 +37,26 @@ def city(tmp_path_factory):
     patch.undo()
 
 
+def open_network(query: dict | None = None) -> AppTest:
+    """The app run straight on the network page (no overview first: it reports the whole city)."""
+    at = AppTest.from_file(APP, default_timeout=900)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page("pages/network.py")
+    at.run()
+    return at
+
+
 def test_city_opens_aggregated_and_drills_into_one_neighbourhood(city):
     dataset, graph, cov = city
-    at = open_page("network", timeout=600)
+    at = open_network()
     assert not at.exception
     expected = aggregate(graph, cov)
     assert network_nodes(at) == expected.number_of_nodes()
     assert network_nodes(at) < 2000 < graph.number_of_nodes()
     assert any("City view" in c.value or "Stadsweergave" in c.value for c in at.caption)
     hood = sorted(dataset.parent_groups["neighbourhood"])[0]
-    drilled = open_page("network", {"open": hood}, timeout=600)
+    drilled = open_network({"open": hood})
     assert not drilled.exception
     assert network_nodes(drilled) == drill_down(graph, hood).number_of_nodes()
     assert drilled.query_params["open"] == [hood] or drilled.query_params["open"] == hood
