@@ -30,7 +30,9 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -127,6 +129,14 @@ def demo_labels(presentation: bool, width: int, height: int) -> tuple[int, int, 
     return pairs, len(boxes), outside, graph.number_of_nodes()
 
 
+def timed(what: str, call: Callable[[], Any]) -> Any:
+    """``call()``, printing how long it took after ``what``."""
+    start = time.perf_counter()
+    result = call()
+    print(f"{what + ':':34}{time.perf_counter() - start:6.3f} s")
+    return result
+
+
 def city_figures(scale: int, browser: bool) -> None:
     """Print the city view's figures for a ``scale``-x city of :func:`mapping.io.demo.generate`."""
     from mapping.analysis.report import analyse
@@ -137,23 +147,17 @@ def city_figures(scale: int, browser: bool) -> None:
     graph = build_graph(dataset)
     cov = analyse(dataset)
     print(f"city {scale}x: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
-    start = time.perf_counter()
-    city = aggregate(graph, cov)
-    print(f"city aggregate:                   {time.perf_counter() - start:6.3f} s"
-          f"  ({city.number_of_nodes()} nodes, {city.number_of_edges()} edges)")
-    start = time.perf_counter()
-    city_pos = positions(city)
-    print(f"city layout (aggregate only):     {time.perf_counter() - start:6.3f} s")
-    start = time.perf_counter()
-    city_html = render_city(city, city_pos, total=graph.number_of_nodes())
-    print(f"city HTML build (render_city):    {time.perf_counter() - start:6.3f} s"
-          f"  ({len(city_html) / 1e6:.2f} MB)")
+    city = timed("city aggregate", lambda: aggregate(graph, cov))
+    print(f"  {city.number_of_nodes()} aggregate nodes, {city.number_of_edges()} edges")
+    city_pos = timed("city layout (aggregate only)", lambda: positions(city))
+    city_html = timed("city HTML build (render_city)",
+                      lambda: render_city(city, city_pos, total=graph.number_of_nodes()))
+    print(f"  {len(city_html) / 1e6:.2f} MB")
     hood = sorted(dataset.parent_groups["neighbourhood"])[0]
-    start = time.perf_counter()
     sub = drill_down(graph, hood)
-    drill_html = render_network(sub, positions(sub), coverage=cov)
-    print(f"drill-down {hood} (filter, layout, HTML): {time.perf_counter() - start:6.3f} s"
-          f"  ({sub.number_of_nodes()} nodes, {len(drill_html) / 1e6:.2f} MB)")
+    drill_html = timed(f"drill-down {hood} (layout, HTML)",
+                       lambda: render_network(sub, positions(sub), coverage=cov))
+    print(f"  {sub.number_of_nodes()} nodes, {len(drill_html) / 1e6:.2f} MB")
     if not browser:
         return
     for name, page_html in (("city aggregate", city_html), ("drill-down    ", drill_html)):

@@ -36,12 +36,13 @@ def render_city(
     positions: Mapping[Hashable, tuple[float, float]],
     *,
     total: int | None = None,
-    lang: str = "nl",
-    presentation: bool = False,
-    height: str = "100vh",
+    lang: str = "nl", presentation: bool = False, height: str = "100vh",
     title: str | None = None,
 ) -> str:
     """Standalone HTML page drawing the aggregate ``city`` with vis-network.
+
+    Drawn by the network page's own template and script, so search, picture
+    downloads and full screen work as they do there.
 
     Parameters
     ----------
@@ -60,12 +61,12 @@ def render_city(
     height
         CSS height of the drawing.
     title
-        Document title (plain text).
+        The page's title (plain text; default "city view").
 
     Returns
     -------
     str
-        A complete HTML document with no external references.
+        The city page: one HTML document that loads nothing from elsewhere.
     """
     lang = "en" if lang.lower().startswith("en") else "nl"
     t = TEXT[lang]
