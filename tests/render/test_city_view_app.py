@@ -44,6 +44,8 @@ def open_network(query: dict | None = None) -> AppTest:
         at.query_params[key] = value
     at.switch_page("pages/network.py")
     at.run()
+    # A load refused (e.g. the parse worker's time limit on a busy machine) shows here.
+    assert not at.error, [e.value for e in at.error]
     return at
 
 
