@@ -28,9 +28,9 @@ DRAW = 300
 """Seconds the frame may take to draw on a busy machine (bench_render measures the time)."""
 
 
-def _no_errors(page) -> None:
+def _no_errors(tab) -> None:
     """No error box on the page (a refused load would leave the network frame away)."""
-    alerts = page.locator("[data-testid='stAlertContentError'], [data-testid='stException']")
+    alerts = tab.locator("[data-testid='stAlertContentError'], [data-testid='stException']")
     assert alerts.count() == 0, alerts.all_inner_texts()
 
 
