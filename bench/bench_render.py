@@ -14,7 +14,12 @@ frame and on a 1920x1080 projector), labels shown and cut off at the frame's
 edge; and the smallest CIEDE2000 difference between two legend entries, as
 seen and under simulated deuteranopia (Machado 2009), per palette.
 
-    .venv/bin/python -m bench.bench_render [--nodes 2000] [--no-browser]
+For a city (``--city 4``: 20,000 organisations and 6,000 groups, the default;
+``--city 0`` skips it): aggregation, the aggregate's layout and HTML, the
+drill-down into one neighbourhood, and the time until Chromium drew each
+(target < 3 s).
+
+    .venv/bin/python -m bench.bench_render [--nodes 2000] [--city 4] [--no-browser]
 
 Run it from the checkout root with ``-m``: the browser part reuses the Chromium settings
 in ``tests/browser_support.py``, which is not part of the installed package.
@@ -25,7 +30,9 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -122,6 +129,43 @@ def demo_labels(presentation: bool, width: int, height: int) -> tuple[int, int, 
     return pairs, len(boxes), outside, graph.number_of_nodes()
 
 
+def timed(what: str, call: Callable[[], Any]) -> Any:
+    """``call()``, printing how long it took after ``what``."""
+    start = time.perf_counter()
+    result = call()
+    print(f"{what + ':':34}{time.perf_counter() - start:6.3f} s")
+    return result
+
+
+def city_figures(scale: int, browser: bool) -> None:
+    """Print the city view's figures for a ``scale``-x city of :func:`mapping.io.demo.generate`."""
+    from mapping.analysis.report import analyse
+    from mapping.views.aggregate import aggregate, drill_down
+    from mapping.views.render_city import render_city
+
+    dataset = demo.generate(5000 * scale, 1500 * scale, seed=4)
+    graph = build_graph(dataset)
+    cov = analyse(dataset)
+    print(f"city {scale}x: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    city = timed("city aggregate", lambda: aggregate(graph, cov))
+    print(f"  {city.number_of_nodes()} aggregate nodes, {city.number_of_edges()} edges")
+    city_pos = timed("city layout (aggregate only)", lambda: positions(city))
+    city_html = timed("city HTML build (render_city)",
+                      lambda: render_city(city, city_pos, total=graph.number_of_nodes()))
+    print(f"  {len(city_html) / 1e6:.2f} MB")
+    hood = sorted(dataset.parent_groups["neighbourhood"])[0]
+    sub = drill_down(graph, hood)
+    drill_html = timed(f"drill-down {hood} (layout, HTML)",
+                       lambda: render_network(sub, positions(sub), coverage=cov))
+    print(f"  {sub.number_of_nodes()} nodes, {len(drill_html) / 1e6:.2f} MB")
+    if not browser:
+        return
+    for name, page_html in (("city aggregate", city_html), ("drill-down    ", drill_html)):
+        for i, (wall, in_page, count) in enumerate(time_draw(page_html), 1):
+            print(f"Chromium {name} run {i}: drawn after {wall:6.3f} s wall, "
+                  f"{in_page:6.3f} s in-page; {count} nodes in canvas (target < 3 s)")
+
+
 def colour_figures() -> None:
     """Print the smallest legend colour differences per palette."""
     for name, pal in (("presentation", PRESENTATION), ("standard", STANDARD)):
@@ -139,6 +183,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--city", type=int, default=4, help="city scale (0: skip)")
     args = parser.parse_args()
 
     graph = synthetic_graph(args.nodes)
@@ -171,6 +216,8 @@ def main() -> None:
     print("map placement: " + ", ".join(f"{k} {v}" for k, v in placed.items()))
 
     colour_figures()
+    if args.city:
+        city_figures(args.city, not args.no_browser)
     if args.no_browser:
         return
     for presentation, width, height in ((False, 1600, 800), (True, 1920, 1080)):

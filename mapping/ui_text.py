@@ -170,6 +170,11 @@ TEXT: Catalog = {
                          "meteen verschijnt.",
         "download_html": "Download deze weergave (HTML)",
         "network_counts": "{n} knopen en {m} verbindingen getoond van {total} knopen.",
+        "city_open": "Open een wijk",
+        "city_whole": "Hele stad (samengevoegd)",
+        "city_no_hood": "Zonder wijk",
+        "city_counts": "Stadsweergave: {n} knopen en {m} verbindingen staan voor {total} "
+                       "knopen. Kies een wijk om de echte knopen te zien.",
         "filters": "Filters",
         # map
         "map_title": "Kaart van de wijk",
@@ -582,6 +587,11 @@ TEXT: Catalog = {
                          "appears at once.",
         "download_html": "Download this view (HTML)",
         "network_counts": "{n} nodes and {m} links shown of {total} nodes.",
+        "city_open": "Open a neighbourhood",
+        "city_whole": "Whole city (aggregated)",
+        "city_no_hood": "No neighbourhood",
+        "city_counts": "City view: {n} nodes and {m} links stand for {total} nodes. "
+                       "Choose a neighbourhood to see its real nodes.",
         "filters": "Filters",
         "map_title": "Map of the district",
         "base_map": "Base map",

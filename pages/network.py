@@ -4,6 +4,12 @@ Every control lives in the URL, so a filtered, highlighted view is a link.
 Nothing here recomputes analysis: graph, positions, coverage and measures
 come from the cached functions in ``pages/_shared.py``; the filters and the
 highlight are applied to the cached graph on each rerun.
+
+A city (more than ``CITY_ABOVE`` visible nodes) opens aggregated: one node per
+neighbourhood and side (:mod:`mapping.views.aggregate`); the "open a
+neighbourhood" choice, kept in the URL as ``open``, drills into one
+neighbourhood's real nodes. The city's positions are computed for what is
+drawn (the aggregate, or one neighbourhood), never for the whole city.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ import streamlit as st
 from mapping.analysis.graph import group_node, neighbourhood_names, org_node
 from mapping.analysis.topics import topic_label
 from mapping.ui_text import t
+from mapping.views.aggregate import CITY_ABOVE, NO_HOOD, aggregate, drill_down
+from mapping.views.layout import positions as layout_positions
 from mapping.views.palette import COVERAGE_CLASSES, label
+from mapping.views.render_city import render_city
 from mapping.views.render_network import (
     PHYSICS_LIMIT,
     ego_nodes,
@@ -29,7 +38,7 @@ SIZES = ("families", "degree", "betweenness")
 HEIGHT = 780
 HEIGHT_PRESENT = 700
 DEFAULTS = {"hood": [], "cat": [], "topic": [], "cls": [], "grp": "", "org": "", "steps": 1,
-            "size": "families", "phys": False}
+            "size": "families", "phys": False, "open": ""}
 
 
 def choices(ctx: shared.Context, cov) -> dict[str, list[str]]:
@@ -40,7 +49,7 @@ def choices(ctx: shared.Context, cov) -> dict[str, list[str]]:
     return {"hood": sorted(hoods), "cat": sorted({str(c) for c in orgs["category"] if c}),
             "topic": sorted(topics), "cls": list(COVERAGE_CLASSES),
             "grp": ["", *map(str, groups["id"])], "org": ["", *map(str, orgs["id"])],
-            "size": list(SIZES)}
+            "size": list(SIZES), "open": ["", *sorted(hoods), NO_HOOD]}
 
 
 def hood_names(ctx: shared.Context) -> dict[str, str]:
@@ -52,7 +61,7 @@ def bind_controls(options: dict[str, list[str]]) -> None:
     """Seed every control from the URL (or this session's last value)."""
     for key in ("hood", "cat", "topic", "cls"):
         shared.bind(f"net_{key}", shared.read_list(key, options[key]), DEFAULTS[key])
-    for key in ("grp", "org", "size"):
+    for key in ("grp", "org", "size", "open"):
         shared.bind(f"net_{key}", shared.read_str(key, options[key]), DEFAULTS[key])
     shared.bind("net_steps", lambda p: int(shared.read_float("steps", 1, 4)(p) or 1)
                 if "steps" in p else None, 1)
@@ -99,6 +108,24 @@ def controls(ctx: shared.Context, options: dict[str, list[str]], per_row: int = 
     return values
 
 
+def is_city(ctx: shared.Context) -> bool:
+    """Whether the dataset is city-size: the network page then starts aggregated."""
+    return len(ctx.dataset.organisations) + len(ctx.dataset.parent_groups) > CITY_ABOVE
+
+
+def open_control(ctx: shared.Context, options: dict[str, list[str]]) -> None:
+    """The drill-down choice above a city's network: the whole city or one neighbourhood."""
+    lang, names = ctx.lang, hood_names(ctx)
+
+    def name(h: str) -> str:
+        if not h:
+            return t("city_whole", lang)
+        return t("city_no_hood", lang) if h == NO_HOOD else names.get(h, h)
+
+    st.selectbox(t("city_open", lang), options["open"], key=shared.wkey("net_open"),
+                 format_func=name)
+
+
 def _cells(per_row: int):
     """Column after column, row after row: where the next filter goes."""
     while True:
@@ -137,6 +164,58 @@ def view_html(ctx: shared.Context, view: dict) -> tuple[str, int, int, int]:
     return _view_html(key, ctx, view, graph, positions, cov, sizes)
 
 
+def city_html(ctx: shared.Context, view: dict) -> tuple[str, int, int, int, bool]:
+    """The network page HTML for a city-size dataset, plus counts and whether it is aggregated.
+
+    Cached per dataset content and view like :func:`view_html`; the full
+    city is never laid out (its graph is cached without positions).
+    """
+    key = (ctx.key, ctx.dataset.name, ctx.min_quality, ctx.hide_names, ctx.lang, ctx.present,
+           tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(view.items())))
+    cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
+    drilled = bool(view["open"] or view["grp"] or view["org"])
+    sizes = size_values(ctx, view) if drilled else None
+    return _city_html(key, ctx, view, _city_graph(ctx.key, ctx.dataset), cov, sizes)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _city_graph(key: str, _dataset) -> object:
+    """The city's graph without positions (laying out a whole city is what we avoid)."""
+    from mapping.analysis.graph import build_graph
+
+    shared.CALLS["graph"] += 1
+    return build_graph(_dataset)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _city_html(key: tuple, _ctx: shared.Context, _view: dict, _graph, _cov,
+               _sizes: dict | None) -> tuple[str, int, int, int, bool]:
+    ctx, view, graph, cov = _ctx, _view, _graph, _cov
+    shown = graph
+    if any(view[k] for k in ("hood", "cat", "topic", "cls")) or ctx.min_quality is not None:
+        shown = filter_graph(graph, view["hood"], view["cat"], view["topic"], view["cls"],
+                             min_quality=ctx.min_quality, coverage=cov)
+    if view["open"]:
+        shown = drill_down(shown, view["open"])
+    highlight = highlight_for(view, shown, cov)
+    if highlight is not None and not view["open"]:
+        # An ego network or a group's routes in a city: draw only those nodes.
+        shown = shown.subgraph([n for n in shown if n in highlight.nodes]).copy()
+    total = graph.number_of_nodes()
+    if shown.number_of_nodes() > CITY_ABOVE:
+        city = aggregate(shown, cov, hood_names(ctx))
+        page = render_city(city, layout_positions(city), total=shown.number_of_nodes(),
+                           lang=ctx.lang, presentation=ctx.present, height="100vh",
+                           title=ctx.dataset.name)
+        return page, city.number_of_nodes(), city.number_of_edges(), total, True
+    page = render_network(
+        shown, layout_positions(shown), coverage=cov, size_by=_sizes,
+        size_label=t(f"size_{view['size']}", ctx.lang), highlight=highlight,
+        physics=bool(view["phys"]), hide_personal=ctx.hide_names, lang=ctx.lang,
+        presentation=ctx.present, height="100vh", title=ctx.dataset.name)
+    return page, shown.number_of_nodes(), shown.number_of_edges(), total, False
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _view_html(key: tuple, _ctx: shared.Context, _view: dict, _graph, _positions: dict, _cov,
                _sizes: dict | None) -> tuple[str, int, int, int]:
@@ -160,15 +239,24 @@ def main() -> None:
     bind_controls(options)
     # The network gets the full width: the filters sit above it, folded unless one is
     # in use (and always folded on the shared screen), so the network fits the screen.
-    active = any(shared.view(f"net_{k}") != v for k, v in DEFAULTS.items() if k != "size")
+    active = any(shared.view(f"net_{k}") != v for k, v in DEFAULTS.items()
+                 if k not in ("size", "open"))
     controls_area = st.expander(t("filters", ctx.lang), expanded=active and not ctx.present)
     network_area = st.container()
     with controls_area:
         view = controls(ctx, options)
-    page, n, m, total = view_html(ctx, view)
+    city = is_city(ctx)
+    if city:
+        page, n, m, total, aggregated = city_html(ctx, view)
+    else:
+        page, n, m, total = view_html(ctx, view)
+        aggregated = False
     with network_area:
+        if city:
+            open_control(ctx, options)
         st.iframe(page, height=HEIGHT_PRESENT if ctx.present else HEIGHT)
-        st.caption(t("network_counts", ctx.lang, n=n, m=m, total=total))
+        st.caption(t("city_counts" if aggregated else "network_counts", ctx.lang,
+                     n=n, m=m, total=total))
     with controls_area:
         # Deferred: the page is handed over only on a click, not stored on every rerun.
         st.download_button(t("download_html", ctx.lang), lambda: page, file_name="netwerk.html",

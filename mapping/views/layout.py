@@ -125,16 +125,7 @@ def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int,
             for axis in range(2):
                 w = delta[:, axis] * force
                 disp[:, axis] += np.bincount(i, w, n) - np.bincount(j, w, n)
-        if len(ei):
-            delta = pos[ei] - pos[ej]
-            dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01)
-            for axis in range(2):
-                w = delta[:, axis] * dist  # d² attraction along the unit vector
-                disp[:, axis] += np.bincount(ej, w, n) - np.bincount(ei, w, n)
-        disp -= gravity * pos
-        length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
-        temperature = max(temperature * 0.95, 0.01)
+        temperature = _attract_and_move(pos, disp, ei, ej, gravity, temperature)
     return pos - pos.mean(axis=0)
 
 
@@ -160,17 +151,27 @@ def _bounded_force_layout(n: int, edges: np.ndarray, seed: int, iterations: int,
     rows = np.repeat(np.arange(n), k - 1)
     for _ in range(iterations):
         disp = _near_field(pos, rows, k, cutoff) + _far_field(pos, cutoff)
-        if len(ei):
-            delta = pos[ei] - pos[ej]
-            dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01)
-            for axis in range(2):
-                w = delta[:, axis] * dist
-                disp[:, axis] += np.bincount(ej, w, n) - np.bincount(ei, w, n)
-        disp -= gravity * pos
-        length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
-        pos += disp * (np.minimum(length, temperature) / length)[:, None]
-        temperature = max(temperature * 0.95, 0.01)
+        temperature = _attract_and_move(pos, disp, ei, ej, gravity, temperature)
     return pos - pos.mean(axis=0)
+
+
+def _attract_and_move(pos: np.ndarray, disp: np.ndarray, ei: np.ndarray, ej: np.ndarray,
+                      gravity: float, temperature: float) -> float:
+    """Add edge attraction and the pull to the centre to ``disp``, move ``pos`` (in place).
+
+    The step is capped at ``temperature``; returns the cooled temperature.
+    """
+    n = len(pos)
+    if len(ei):
+        delta = pos[ei] - pos[ej]
+        dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01)
+        for axis in range(2):
+            w = delta[:, axis] * dist  # d² attraction along the unit vector
+            disp[:, axis] += np.bincount(ej, w, n) - np.bincount(ei, w, n)
+    disp -= gravity * pos
+    length = np.maximum(np.hypot(disp[:, 0], disp[:, 1]), 1e-9)
+    pos += disp * (np.minimum(length, temperature) / length)[:, None]
+    return max(temperature * 0.95, 0.01)
 
 
 def _near_field(pos: np.ndarray, rows: np.ndarray, k: int, cutoff: float) -> np.ndarray:

@@ -10,7 +10,9 @@ in lightness).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 COVERAGE_CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
 
@@ -81,35 +83,18 @@ NO_DATA = "#e8e4d8"
 
 SHARE_RAMP: tuple[str, ...] = ("#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1")
 
+_ASSETS = Path(__file__).parent / "assets"
+
+
+def _load_palette(name: str) -> Palette:
+    """The palette ``name`` from ``assets/palettes.json`` (colours are data, not code)."""
+    colours = json.loads((_ASSETS / "palettes.json").read_text(encoding="utf-8"))[name]
+    return Palette(**colours, share_ramp=SHARE_RAMP)
+
 # Formal services in blues/teals, informal organisations in warm hues, so the
 # formal/informal split reads at a glance before the category does.
-STANDARD = Palette(
-    formal={
-        "wijkteam": "#1f4e9c", "jeugdteam": "#2f6fd0", "cjg": "#4a90e2", "jgz": "#5fa8d3",
-        "school": "#3b7d8c", "ggd": "#2a9d8f", "veilig_thuis": "#264653", "huisarts": "#457b9d",
-        "other": "#6c8ebf",
-    },
-    informal={
-        "mzo": "#e76f51", "moskee": "#f4a261", "kerk": "#e9a23b", "buurtcentrum": "#d4a017",
-        "ouderkamer": "#c2185b", "vrouwennetwerk": "#ad5fa8", "sleutelfiguur": "#b5651d",
-        "vrijwilligers": "#d35400", "other": "#e0915a",
-    },
-    coverage={
-        "direct": "#2b8a3e", "bridged": "#74c0fc", "informal_only": "#f59f00",
-        "unreached": "#c92a2a",
-    },
-    group_default="#8d99ae",
-    reach_edge="#9aa5b1",
-    collab_strong="#1b7837",
-    collab_medium="#5aae61",
-    collab_weak="#d6604d",
-    collab_unrated="#999999",
-    dimmed_node="#e3e6ea",
-    dimmed_edge="#eef0f2",
-    background="#ffffff",
-    text="#222222",
-    share_ramp=SHARE_RAMP,
-)
+# The colours themselves are data: ``assets/palettes.json``, key "standard".
+STANDARD = _load_palette("standard")
 
 # Presentation palette: every colour chosen (by a max-min search over the sRGB cube)
 # so that any two entries that could be confused in the legend differ by at least
@@ -120,33 +105,8 @@ STANDARD = Palette(
 # entries share hues on purpose: their shape and outline already tell them
 # apart, and 20 mutually distinct colours at this distance do not exist under
 # deuteranopia (14 already fall below 20). "other" is drawn hollow (outline only).
-PRESENTATION = Palette(
-    formal={
-        "wijkteam": "#0000f0", "jeugdteam": "#3ce1ff", "cjg": "#5a9696", "jgz": "#00004b",
-        "school": "#ffff00", "ggd": "#ff7896", "veilig_thuis": "#000000", "huisarts": "#5a0f00",
-        "other": "#ffffff",
-    },
-    informal={
-        "mzo": "#ff7896", "moskee": "#5a0f00", "kerk": "#3ce1ff", "buurtcentrum": "#ffff00",
-        "ouderkamer": "#5a9696", "vrouwennetwerk": "#0000f0", "sleutelfiguur": "#000000",
-        "vrijwilligers": "#00004b", "other": "#ffffff",
-    },
-    coverage={
-        "direct": "#4b4b5a", "bridged": "#b43cff", "informal_only": "#b42d5a",
-        "unreached": "#f0000f",
-    },
-    group_default="#999999",
-    reach_edge="#555555",
-    collab_strong="#0072B2",
-    collab_medium="#56B4E9",
-    collab_weak="#D55E00",
-    collab_unrated="#777777",
-    dimmed_node="#dddddd",
-    dimmed_edge="#eeeeee",
-    background="#ffffff",
-    text="#000000",
-    share_ramp=SHARE_RAMP,
-)
+# Colours in ``assets/palettes.json``, key "presentation".
+PRESENTATION = _load_palette("presentation")
 
 
 def palette(presentation: bool = False) -> Palette:
@@ -154,31 +114,9 @@ def palette(presentation: bool = False) -> Palette:
     return PRESENTATION if presentation else STANDARD
 
 
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "formal": "formeel", "informal": "informeel", "group": "oudergroep",
-        "wijkteam": "wijkteam", "jeugdteam": "jeugdteam", "cjg": "CJG", "jgz": "JGZ",
-        "school": "school", "ggd": "GGD", "veilig_thuis": "Veilig Thuis", "huisarts": "huisarts",
-        "mzo": "migrantenorganisatie", "moskee": "moskee", "kerk": "kerk",
-        "buurtcentrum": "buurtcentrum", "ouderkamer": "ouderkamer",
-        "vrouwennetwerk": "vrouwennetwerk", "sleutelfiguur": "sleutelfiguur",
-        "vrijwilligers": "vrijwilligers", "other": "overig",
-        "direct": "direct bereikt", "bridged": "via brug", "informal_only": "alleen informeel",
-        "unreached": "niet bereikt", "unknown": "onbekend", "fragile": "kwetsbaar (1 route)",
-    },
-    "en": {
-        "formal": "formal", "informal": "informal", "group": "parent group",
-        "wijkteam": "neighbourhood team", "jeugdteam": "youth team", "cjg": "CJG",
-        "jgz": "youth health (JGZ)", "school": "school", "ggd": "public health (GGD)",
-        "veilig_thuis": "Veilig Thuis", "huisarts": "GP",
-        "mzo": "migrant organisation", "moskee": "mosque", "kerk": "church",
-        "buurtcentrum": "community centre", "ouderkamer": "parent room",
-        "vrouwennetwerk": "women's network", "sleutelfiguur": "key figure",
-        "vrijwilligers": "volunteers", "other": "other",
-        "direct": "reached directly", "bridged": "bridged", "informal_only": "informal only",
-        "unreached": "unreached", "unknown": "unknown", "fragile": "fragile (1 route)",
-    },
-}
+LABELS: dict[str, dict[str, str]] = json.loads(
+    (_ASSETS / "labels.json").read_text(encoding="utf-8"))
+"""Human labels of kinds, categories and coverage classes, ``LABELS[lang][key]`` (data file)."""
 
 
 def label(key: str | None, lang: str = "nl") -> str:

@@ -1,0 +1,177 @@
+"""A city-size network as a city: one node per neighbourhood and side.
+
+Above :data:`CITY_ABOVE` visible nodes a browser cannot draw the network
+smoothly and nobody can read it, so the network page shows it aggregated:
+every neighbourhood becomes up to three nodes, its formal organisations, its
+informal organisations and its parent groups (its *sides*), sized by how many
+they are, and the links between the sides of all neighbourhoods become one
+edge per pair, weighted by how many links it stands for. A parent-group node
+carries the share of its families in each coverage class and is coloured by
+the class that holds most of them.
+
+Pure functions: the graph handed in (the page's cached graph) is only read;
+the result is a new graph. Totals are preserved: the members of all
+aggregate nodes are exactly the graph's nodes, and every link of the graph is
+counted once, either on an aggregate edge or as an ``inner`` link of the one
+aggregate node holding both its ends.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from mapping.analysis.graph import COLLABORATION, GROUP, ORG
+from mapping.views.network_select import coverage_by_node
+from mapping.views.palette import COVERAGE_CLASSES
+
+CITY_ABOVE = 2000
+"""Above this many visible nodes the network page starts aggregated."""
+
+SIDES: tuple[str, ...] = ("formal", "informal", "groups")
+"""The sides of a neighbourhood, one aggregate node each."""
+
+NO_HOOD = "?"
+"""Neighbourhood key of the nodes without a neighbourhood."""
+
+
+def side_of(data: Mapping[str, Any]) -> str:
+    """The side a node belongs to: ``"groups"``, ``"formal"`` or ``"informal"``."""
+    if data.get("type") == GROUP:
+        return "groups"
+    return "formal" if data.get("kind") == "formal" else "informal"
+
+
+def hood_of(data: Mapping[str, Any]) -> str:
+    """The node's neighbourhood code, :data:`NO_HOOD` when it has none."""
+    hood = data.get("neighbourhood")
+    if hood is None or (isinstance(hood, float) and hood != hood):
+        return NO_HOOD
+    return str(hood).strip() or NO_HOOD
+
+
+def aggregate_node(hood: str, side: str) -> str:
+    """Key of the aggregate node of ``side`` in neighbourhood ``hood``."""
+    return f"a:{side}:{hood}"
+
+
+def aggregate(graph: nx.Graph, coverage: Any = None,
+              hood_names: Mapping[str, str] | None = None) -> nx.Graph:
+    """The city view of ``graph``: one node per neighbourhood and side (a new graph).
+
+    Parameters
+    ----------
+    graph
+        Graph from :func:`mapping.analysis.graph.build_graph`, possibly filtered;
+        only read.
+    coverage
+        Coverage per group (anything :func:`mapping.views.network_select.coverage_by_node`
+        accepts), for the class shares of the parent-group nodes.
+    hood_names
+        Neighbourhood code -> name, for the nodes' names.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes keyed by :func:`aggregate_node` with ``type`` (``"organisation"``
+        or ``"group"``, so the renderer draws them by the same shapes),
+        ``side``, ``kind`` (organisations), ``neighbourhood``, ``name``,
+        ``count`` (members), ``families`` (sum over the groups, or over the
+        groups reached, for organisations), ``inner`` (links inside the node),
+        ``classes`` (groups: coverage class -> families, in
+        :data:`COVERAGE_CLASSES` order, ``None`` for groups without a class)
+        and ``members`` (the node keys it stands for, sorted). Edges carry
+        ``links`` (total), ``reach`` and ``collaborations``.
+        ``graph.graph["aggregate"]`` is true.
+    """
+    names = hood_names or {}
+    cov = coverage_by_node(coverage)
+    where: dict[Hashable, str] = {}
+    members: dict[str, list[Hashable]] = {}
+    for n, data in graph.nodes(data=True):
+        hood, side = hood_of(data), side_of(data)
+        key = aggregate_node(hood, side)
+        where[n] = key
+        members.setdefault(key, []).append(n)
+    city = nx.Graph(aggregate=True)
+    for key in sorted(members, key=_order):
+        side, hood = key.split(":", 2)[1:]
+        nodes = sorted(members[key], key=str)
+        attrs: dict[str, Any] = {
+            "type": GROUP if side == "groups" else ORG, "side": side, "neighbourhood": hood,
+            "name": names.get(hood, hood), "count": len(nodes), "members": tuple(nodes),
+            "families": 0, "inner": 0,
+        }
+        if side == "groups":
+            classes: Counter[str | None] = Counter()
+            for n in nodes:
+                families = _families(graph.nodes[n])
+                attrs["families"] += families
+                gc = cov.get(n)
+                classes[gc.coverage if gc else None] += families
+            attrs["classes"] = {c: classes[c] for c in (*COVERAGE_CLASSES, None) if c in classes}
+        else:
+            attrs["kind"] = side
+        city.add_node(key, **attrs)
+    for u, v, data in graph.edges(data=True):
+        a, b = where[u], where[v]
+        collab = data.get("type") == COLLABORATION
+        if a == b:
+            city.nodes[a]["inner"] += 1
+            continue
+        if not city.has_edge(a, b):
+            city.add_edge(a, b, links=0, reach=0, collaborations=0)
+        edge = city.edges[a, b]
+        edge["links"] += 1
+        edge["collaborations" if collab else "reach"] += 1
+        if not collab:  # an organisation side is sized by the families it reaches
+            org, grp = (u, v) if graph.nodes[v].get("type") == GROUP else (v, u)
+            city.nodes[where[org]]["families"] += _families(graph.nodes[grp])
+    return city
+
+
+def dominant_class(classes: Mapping[str | None, int]) -> str | None:
+    """The coverage class holding most families (ties: the first in :data:`COVERAGE_CLASSES`)."""
+    best: str | None = None
+    top = -1
+    for cls in (*COVERAGE_CLASSES, None):
+        if classes.get(cls, -1) > top:
+            best, top = cls, classes[cls]
+    return best
+
+
+def drill_down(graph: nx.Graph, hood: str) -> nx.Graph:
+    """The real nodes of neighbourhood ``hood``: its organisations and groups (a new graph).
+
+    Organisations elsewhere that reach a group of ``hood`` stay, as in the page's
+    neighbourhood filter (:func:`mapping.views.network_select.filter_graph`), so
+    a city-wide service working there is visible; :data:`NO_HOOD` opens the
+    nodes without a neighbourhood.
+    """
+    inside = {n for n, d in graph.nodes(data=True) if hood_of(d) == hood}
+    reachers = {m for n in inside if graph.nodes[n].get("type") == GROUP
+                for m in graph.neighbors(n) if graph.nodes[m].get("type") == ORG}
+    keep = inside | reachers
+    return graph.subgraph([n for n in graph if n in keep]).copy()
+
+
+def hoods(graph: nx.Graph) -> list[str]:
+    """Neighbourhood codes of ``graph``'s nodes, sorted (:data:`NO_HOOD` last)."""
+    found = {hood_of(d) for _, d in graph.nodes(data=True)}
+    return sorted(found, key=lambda h: (h == NO_HOOD, h))
+
+
+def _order(key: str) -> tuple[bool, str, int]:
+    side, hood = key.split(":", 2)[1:]
+    return (hood == NO_HOOD, hood, SIDES.index(side))
+
+
+def _families(data: Mapping[str, Any]) -> int:
+    try:
+        value = int(data.get("families") or 0)
+    except (TypeError, ValueError):
+        return 0
+    return max(value, 0)

@@ -1,0 +1,173 @@
+"""The city view as one standalone, offline HTML page (see :mod:`mapping.views.aggregate`).
+
+The same page as the network's (``network/network.html`` and its fixed
+script, vis-network inlined, data as one script-safe JSON payload, tooltips
+as text), drawing one node per neighbourhood and side: squares for formal
+organisations, dots for informal ones, triangles for parent groups, sized by
+how many they are; parent groups coloured by the coverage class of most of
+their families; lines as wide as the number of links they stand for.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from mapping.i18n import format_number, format_percent
+from mapping.views.aggregate import NO_HOOD, dominant_class
+from mapping.views.legend import coverage_entries, legend_entry
+from mapping.views.network_select import GroupCoverage
+from mapping.views.network_style import LABEL_PX, TEXT, _darker, _options, _sizes, label_order
+from mapping.views.palette import Palette, label, palette
+from mapping.views.templates import (
+    css_length,
+    json_payload,
+    render_page,
+    static_asset,
+    vis_asset,
+)
+
+
+def render_city(
+    city: nx.Graph,
+    positions: Mapping[Hashable, tuple[float, float]],
+    *,
+    total: int | None = None,
+    lang: str = "nl", presentation: bool = False, height: str = "100vh",
+    title: str | None = None,
+) -> str:
+    """Standalone HTML page drawing the aggregate ``city`` with vis-network.
+
+    Drawn by the network page's own template and script, so search, picture
+    downloads and full screen work as they do there.
+
+    Parameters
+    ----------
+    city
+        Graph from :func:`mapping.views.aggregate.aggregate`.
+    positions
+        Aggregate node -> ``(x, y)``, e.g. :func:`mapping.views.layout.positions`
+        of ``city``.
+    total
+        Number of organisations and groups the view stands for, for the legend
+        (default: the members counted in ``city``).
+    lang
+        ``"nl"`` or ``"en"``.
+    presentation
+        Larger type, higher contrast, colour-blind-safe palette.
+    height
+        CSS height of the drawing.
+    title
+        The page's title (plain text; default "city view").
+
+    Returns
+    -------
+    str
+        The city page: one HTML document that loads nothing from elsewhere.
+    """
+    lang = "en" if lang.lower().startswith("en") else "nl"
+    t = TEXT[lang]
+    pal = palette(presentation)
+    sizes = _sizes(city, {n: d["count"] for n, d in city.nodes(data=True)}, presentation)
+    nodes = [_city_node(n, d, positions.get(n), sizes[n], pal, lang)
+             for n, d in city.nodes(data=True)]
+    top = max((d["links"] for _, _, d in city.edges(data=True)), default=1)
+    edges = [_city_edge(u, v, d, top, pal, lang) for u, v, d in city.edges(data=True)]
+    count = total if total is not None else sum(d["count"] for _, d in city.nodes(data=True))
+    page_title = title if title is not None else t["city_title"]
+    return render_page(
+        "network/network.html",
+        lang=lang, title=str(page_title),
+        vis_css=vis_asset("vis-network.css"), vis_js=vis_asset("vis-network.min.js"),
+        page_css=static_asset("network/network.css"), page_js=static_asset("network/network.js"),
+        height=css_length(height), background=pal.background, text=pal.text,
+        font=20 if presentation else 14,
+        legend=_city_legend(city, count, pal, lang, presentation),
+        ui={key: t[key] for key in ("search", "fullscreen", "png", "svg", "toolbar")},
+        download_png=t["download"].format(what="PNG"),
+        download_svg=t["download"].format(what="SVG"),
+        data=json_payload({"nodes": nodes, "edges": edges,
+                           "options": _options(pal, False, presentation, city.number_of_nodes()),
+                           "focus": [], "text": pal.text, "background": pal.background,
+                           "order": label_order(city, sizes), "labelPx": LABEL_PX[presentation],
+                           "legendFolded": False, "found": t["found"],
+                           "notFound": t["not_found"], "fileName": "stad"}),
+    )
+
+
+def city_name(data: Mapping[str, Any], lang: str) -> str:
+    """``"<neighbourhood> · <side>"`` for an aggregate node (plain text)."""
+    t = TEXT[lang]
+    hood = t["no_hood"] if data["neighbourhood"] == NO_HOOD else str(data["name"])
+    return f"{hood} · {t['side_' + data['side']]}"
+
+
+def _city_node(n: Hashable, data: Mapping[str, Any], pos: tuple[float, float] | None,
+               size: float, pal: Palette, lang: str) -> dict[str, Any]:
+    t = TEXT[lang]
+    side = data["side"]
+    lines = [city_name(data, lang), f"{t['count']}: {format_number(data['count'], lang)}",
+             f"{t['families_n']}: {format_number(data['families'], lang)}"]
+    if side == "groups":
+        colour, shape = pal.coverage_colour(dominant_class(data.get("classes") or {})), "triangle"
+        families = sum(data["classes"].values()) or 1
+        lines += [f"{label(cls, lang)}: {format_percent(value / families, lang)}"
+                  for cls, value in data["classes"].items()]
+    else:
+        colour = pal.organisation(side, None)
+        shape = "square" if side == "formal" else "dot"
+    lines.append(f"{t['inner']}: {format_number(data['inner'], lang)}")
+    hollow = colour.lower() == pal.background.lower()
+    node: dict[str, Any] = {
+        "id": str(n), "label": f"{city_name(data, lang)} ({format_number(data['count'], lang)})",
+        "tooltip": "\n".join(lines), "shape": shape,
+        "size": size * (0.8 if shape == "square" else 1.0),
+        "color": {"background": colour, "border": pal.text if hollow else _darker(colour)},
+    }
+    if hollow:
+        node["borderWidth"] = 3
+    if pos is not None:
+        node["x"], node["y"] = float(pos[0]), float(pos[1])
+    return node
+
+
+def _city_edge(u: Hashable, v: Hashable, data: Mapping[str, Any], top: int, pal: Palette,
+               lang: str) -> dict[str, Any]:
+    t = TEXT[lang]
+    text = t["agg_links"].format(n=format_number(data["links"], lang),
+                                 r=format_number(data["reach"], lang),
+                                 c=format_number(data["collaborations"], lang))
+    # Width by the square root of the share of the busiest edge: 1 to 9 px.
+    width = 1.0 + 8.0 * math.sqrt(data["links"] / max(top, 1))
+    colour = pal.reach_edge if data["reach"] >= data["collaborations"] else pal.collab_medium
+    return {"from": str(u), "to": str(v), "tooltip": t["city_links"] + "\n" + text,
+            "color": {"color": colour}, "width": round(width, 2), "dashes": False}
+
+
+def _city_legend(city: nx.Graph, total: int, pal: Palette, lang: str,
+                 presentation: bool) -> dict[str, Any]:
+    t = TEXT[lang]
+    cov = {n: GroupCoverage(dominant_class(d.get("classes") or {}))
+           for n, d in city.nodes(data=True) if d["side"] == "groups"}
+    sides = [legend_entry("sw sq", f"background:{pal.organisation('formal', None)}",
+                          t["side_formal"]),
+             legend_entry("sw dot", f"background:{pal.organisation('informal', None)}",
+                          t["side_informal"])]
+    groups = coverage_entries(pal, cov, lang, swatch="sw tri",
+                              style="border-bottom-color:{colour}", fragile_swatch="sw tri",
+                              fragile_style=f"border-bottom-color:{pal.background}")
+    counts = t["city_nodes"].format(n=format_number(city.number_of_nodes(), lang),
+                                    total=format_number(total, lang),
+                                    m=format_number(city.number_of_edges(), lang))
+    blocks: list[dict[str, Any]] = [
+        {"kind": "p", "text": counts, "cls": "muted"}, {"kind": "p", "text": t["city_note"]},
+        {"kind": "h3", "text": t["city_sides"]}, {"kind": "ul", "entries": sides},
+        {"kind": "h3", "text": t["groups"]}, {"kind": "ul", "entries": groups},
+        {"kind": "p", "text": t["city_colour"]}, {"kind": "p", "text": t["city_size"]},
+        {"kind": "p", "text": t["city_width"]},
+    ]
+    return {"cls": "legend present" if presentation else "legend", "open": True,
+            "title": t["legend"], "blocks": blocks}

@@ -1,0 +1,72 @@
+"""A 4x city on the real network page in Chromium: aggregated canvas, then one neighbourhood."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapping.analysis.graph import build_graph
+from mapping.analysis.report import analyse
+from mapping.io import demo
+from mapping.views.aggregate import aggregate, drill_down
+from tests.browser.conftest import (  # noqa: F401  (page: the offline Chromium tab fixture)
+    NETWORK_DRAWN,
+    frame_where,
+    open_app,
+    page,
+    served_dataset,
+    streamlit_server,
+    write_folder,
+)
+from tests.render.test_city_view_app import CITY
+
+pytestmark = pytest.mark.browser
+
+RUN = 600_000
+"""Milliseconds a first page run of a 4x city may take on a busy 2-core machine."""
+
+DRAW = 300
+"""Seconds the frame may take to draw on a busy machine (bench_render measures the time)."""
+
+
+def _no_errors(tab) -> None:
+    """No error box on the page (a refused load would leave the network frame away)."""
+    alerts = tab.locator("[data-testid='stAlertContentError'], [data-testid='stException']")
+    assert alerts.count() == 0, alerts.all_inner_texts()
+
+
+@pytest.fixture(scope="module")
+def city_server(tmp_path_factory):
+    """A server started with ``--data`` on a 4x city (20,000 organisations, 6,000 groups)."""
+    tmp = tmp_path_factory.mktemp("city")
+    folder = write_folder(demo.generate(**CITY), tmp / "city")
+    dataset = served_dataset(folder)
+    with streamlit_server(tmp, ["--data", str(folder)]) as running:
+        running.dataset = dataset
+        running.graph = build_graph(dataset)
+        running.coverage = analyse(dataset)
+        yield running
+
+
+def test_city_draws_aggregated_then_one_neighbourhood(city_server, page):  # noqa: F811
+    server = city_server
+    open_app(page, server.page_url("network"), timeout=RUN)
+    _no_errors(page)
+    frame = frame_where(page, NETWORK_DRAWN, timeout=DRAW)
+    expected = aggregate(server.graph, server.coverage)
+    assert frame.locator("#network canvas").count() == 1
+    assert frame.evaluate("window.wijknetwerk.nodeCount") == expected.number_of_nodes()
+    assert frame.evaluate("window.wijknetwerk.edgeCount") == expected.number_of_edges()
+    assert page.watch.blocked == [] and page.watch.errors == []
+
+    hood = sorted(server.dataset.parent_groups["neighbourhood"])[0]
+    open_app(page, server.page_url("network", f"open={hood}"), timeout=RUN)
+    _no_errors(page)
+    real = drill_down(server.graph, hood)
+    frame = frame_where(page, NETWORK_DRAWN + " && window.wijknetwerk.nodeCount === "
+                        f"{real.number_of_nodes()}", timeout=DRAW)
+    assert frame.locator("#network canvas").count() == 1
+    ids = set(frame.evaluate("window.wijknetwerk.nodes.getIds()"))
+    assert ids == {str(n) for n in real}
+    assert any(n.startswith("g:") for n in ids)  # the neighbourhood's own groups, not aggregates
+    assert "open=" + hood in page.url
+    assert page.watch.blocked == [] and page.watch.errors == []
