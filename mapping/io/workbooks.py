@@ -14,16 +14,9 @@ from typing import Any
 
 from mapping.domain import schema as sc
 from mapping.domain.limits import LIMITS, Amount
-from mapping.io.text_files import (  # noqa: F401  (re-exported: callers import them from here)
-    _Bound,
-    _csv_table,
-    _decode,
-    _delimiter,
+from mapping.io.text_files import (
     _expected,
     _guess_table,
-    _looks_binary,
-    _parse_csv,
-    _report_undecodable,
 )
 from mapping.io.validate import (
     Collector,
