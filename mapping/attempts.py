@@ -12,15 +12,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mapping.addresses import (  # noqa: F401  (re-exported: callers import them from here)
-    FORWARD_HEADERS,
-    LOOPBACK_NAMES,
-    client_id,
-    is_loopback,
-    is_open,
-    proxied,
-)
-
 
 @dataclass
 class _Entry:
