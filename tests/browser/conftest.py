@@ -14,17 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import (  # noqa: F401  (Server, streamlit_server...: imported from here too)
-    READY_TIMEOUT,
-    VIEWPORT,
-    Server,
-    block_external,
-    free_port,
-    launch,
-    module_browser,
-    streamlit_server,
-    wait_healthy,
-)
+from tests.browser_support import VIEWPORT, Server, block_external, module_browser
+from tests.browser_support import streamlit_server as streamlit_server  # used by other tests
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import find_frame, open_app, streamlit_server, wait_idle
-from tests.browser_support import VIEWPORT, block_external, launch
+from tests.browser.conftest import find_frame, open_app, wait_idle
+from tests.browser_support import VIEWPORT, block_external, launch, streamlit_server
 
 pytestmark = pytest.mark.browser
 
