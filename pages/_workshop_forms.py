@@ -59,6 +59,11 @@ def choose_dataset(store: Store, lang: str) -> str | None:
     return name
 
 
+def _pick(label: str, names: dict[str, str], key: str, index: int = 0) -> None:
+    """A select box of ids shown by their names (``names``: id -> name)."""
+    st.selectbox(label, list(names), key=key, format_func=names.get, index=index)
+
+
 def add_forms(store: Store, name: str, lang: str) -> None:
     """The four "add" forms, each a few clicks."""
     data = store.load(name)
@@ -88,10 +93,8 @@ def add_forms(store: Store, name: str, lang: str) -> None:
             st.info(t("ws_need_org_group", lang))
         else:
             with st.form("ws_f_reach", border=False):
-                st.selectbox(t("organisation", lang), list(orgs), key="ws_reach_org",
-                             format_func=orgs.get)
-                st.selectbox(t("group", lang), list(groups), key="ws_reach_grp",
-                             format_func=groups.get)
+                _pick(t("organisation", lang), orgs, "ws_reach_org")
+                _pick(t("group", lang), groups, "ws_reach_grp")
                 st.slider(t("ws_strength", lang), 1, 5, ws.DEFAULT_SCORE, key="ws_reach_str")
                 st.form_submit_button(t("save", lang), key="ws_add_reach", type="primary",
                                       on_click=_add_reach,
@@ -101,10 +104,8 @@ def add_forms(store: Store, name: str, lang: str) -> None:
             st.info(t("ws_need_two", lang))
         else:
             with st.form("ws_f_col", border=False):
-                st.selectbox(t("organisation", lang), list(orgs), key="ws_col_a",
-                             format_func=orgs.get)
-                st.selectbox(t("partner", lang), list(orgs), key="ws_col_b",
-                             format_func=orgs.get, index=1)
+                _pick(t("organisation", lang), orgs, "ws_col_a")
+                _pick(t("partner", lang), orgs, "ws_col_b", index=1)
                 # The declared vocabulary, so files, workshop and join store the same words.
                 st.selectbox(t("ws_form", lang), ws.FORM_CHOICES, key="ws_col_form",
                              format_func=lambda f: ws.form_choice_label(
