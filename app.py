@@ -70,6 +70,11 @@ def main() -> None:
     if auth.required():
         with st.sidebar:
             auth.sign_out_button(ctx.lang)
+    _run_in_app(page)
+
+
+def _run_in_app(page: st.Page) -> None:
+    """Run the chosen page with :data:`pages._shared.IN_APP` set (its context is ready)."""
     token = shared.IN_APP.set(True)
     try:
         page.run()
@@ -104,12 +109,7 @@ def _run_gate(lang: str) -> None:
     found" notice and, after signing in, the same run continues on the workshop.
     """
     st.session_state["_ctx"] = _no_data_context(lang)
-    page = _gate_navigation(lang)
-    token = shared.IN_APP.set(True)
-    try:
-        page.run()
-    finally:
-        shared.IN_APP.reset(token)
+    _run_in_app(_gate_navigation(lang))
 
 
 def _gate_navigation(lang: str) -> st.Page:
@@ -129,12 +129,7 @@ def _run_join() -> None:
     # The QR link points at /join?code=...; a default page lives at "/", so the join
     # page is registered at its own path too (else Streamlit says "page not found").
     start = st.Page(_join_start, title=t("page_join", lang), url_path="start", default=True)
-    page = st.navigation([start, _page(*JOIN, lang)], position="hidden")
-    token = shared.IN_APP.set(True)
-    try:
-        page.run()
-    finally:
-        shared.IN_APP.reset(token)
+    _run_in_app(st.navigation([start, _page(*JOIN, lang)], position="hidden"))
 
 
 def _join_start() -> None:

@@ -43,19 +43,27 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import logging
-import math
 import os
 import secrets
 import sys
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapping.addresses import (  # noqa: F401  (re-exported: callers import them from here)
+    FORWARD_HEADERS,
+    LOOPBACK_NAMES,
+    client_id,
+    is_loopback,
+    is_open,
+    proxied,
+)
+from mapping.attempts import (  # noqa: F401  (re-exported: callers import them from here)
+    AttemptLimiter,
+    _Entry,
+)
 from mapping.i18n import Catalog, translate
 
 __all__ = [
@@ -136,82 +144,6 @@ MESSAGES: Catalog = {
 def message(key: str, lang: str = "nl", **values: object) -> str:
     """Message ``key`` of :data:`MESSAGES` in ``lang``."""
     return translate(MESSAGES, key, lang, **values)
-
-
-# --------------------------------------------------------------------------- addresses
-
-
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
-
-
-def is_loopback(address: str | None) -> bool:
-    """Whether a ``server.address`` value binds to this computer only.
-
-    ``None`` or ``""`` (Streamlit's default) binds every interface and is
-    therefore *not* loopback; so are ``0.0.0.0``, ``::`` and any real address.
-    A Unix socket (``unix://...``) is reachable only on this machine.
-
-    Examples
-    --------
-    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost")
-    (True, True, True)
-    >>> is_loopback(None), is_loopback("0.0.0.0"), is_loopback("192.168.1.20")
-    (False, False, False)
-    """
-    text = str(address or "").strip().lower()
-    if not text:
-        return False
-    if text.startswith("unix://"):
-        return True
-    if text in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(text.strip("[]")).is_loopback
-    except ValueError:  # a host name other than localhost: may resolve to anything
-        return False
-
-
-FORWARD_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
-"""Headers a reverse proxy adds; their presence means the client is not this machine."""
-
-
-def proxied(headers: Mapping[str, str] | None) -> bool:
-    """Whether the request came through a (reverse) proxy."""
-    if not headers:
-        return False
-    names = {str(k).lower() for k in headers}
-    return any(h in names for h in FORWARD_HEADERS)
-
-
-def is_open(server_address: str | None, *, server_running: bool, password_set: bool,
-            oidc: bool, headers: Mapping[str, str] | None = None) -> bool:
-    """Whether the app may be used without signing in.
-
-    Parameters
-    ----------
-    server_address
-        Streamlit's ``server.address`` option (``None``: every interface).
-    server_running
-        False when no web server runs at all (Streamlit's test harness, bare
-        ``python app.py``): nobody can connect, so the address does not matter.
-    password_set
-        A password is configured (environment or file). Setting one always
-        requires sign-in, also on loopback (for a reverse proxy on this machine).
-    oidc
-        OpenID Connect is configured: sign-in is always required.
-    headers
-        The request's headers: a request forwarded by a proxy is never local.
-
-    Returns
-    -------
-    bool
-        True only for loopback (or no server), no password, no OIDC, no proxy.
-    """
-    if password_set or oidc or proxied(headers):
-        return False
-    if not server_running:
-        return True
-    return is_loopback(server_address)
 
 
 # --------------------------------------------------------------------------- password
@@ -320,123 +252,11 @@ def warn_if_weak(password: Password) -> None:
 # --------------------------------------------------------------------------- attempts
 
 
-@dataclass
-class _Entry:
-    failures: int = 0
-    blocked_until: float = 0.0
-    last: float = 0.0
-
-
-class AttemptLimiter:
-    """Failed attempts per client, with exponential back-off; thread-safe and bounded.
-
-    After ``free`` failures, failure number ``free + k`` makes the client wait
-    ``base * 2 ** (k - 1)`` seconds (at most ``cap``) before the next attempt
-    is even looked at. A client's count is forgotten ``forget_after`` seconds
-    after its last failure; a sign-in that succeeds resets it
-    (:meth:`success`). At most ``max_clients`` clients are tracked; the ones
-    idle longest are dropped first.
-
-    Parameters
-    ----------
-    free, base, cap, forget_after, max_clients
-        See above (counts and seconds).
-    clock
-        Monotonic time source (tests pass a fake clock).
-    """
-
-    def __init__(self, *, free: int = 5, base: float = 1.0, cap: float = 300.0,
-                 forget_after: float = 3600.0, max_clients: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.free, self.base, self.cap = int(free), float(base), float(cap)
-        self.forget_after, self.max_clients = float(forget_after), int(max_clients)
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._clients: OrderedDict[str, _Entry] = OrderedDict()
-
-    def _entry(self, client: str, now: float) -> _Entry | None:
-        entry = self._clients.get(client)
-        if entry is not None and now - entry.last > self.forget_after:
-            del self._clients[client]
-            return None
-        return entry
-
-    def wait(self, client: str) -> float:
-        """Seconds ``client`` must still wait before an attempt counts (0: go ahead)."""
-        with self._lock:
-            now = self._clock()
-            entry = self._entry(client, now)
-            return 0.0 if entry is None else max(0.0, entry.blocked_until - now)
-
-    def wait_seconds(self, client: str) -> int:
-        """:meth:`wait` rounded up to whole seconds, for a message."""
-        return math.ceil(self.wait(client))
-
-    def delay(self, failures: int) -> float:
-        """The wait imposed after the ``failures``-th failure."""
-        if failures <= self.free:
-            return 0.0
-        return min(self.cap, self.base * 2 ** min(failures - self.free - 1, 64))
-
-    def failure(self, client: str) -> float:
-        """Record a failed attempt; returns the wait it imposes."""
-        with self._lock:
-            now = self._clock()
-            entry = self._entry(client, now) or _Entry()
-            entry.failures += 1
-            entry.last = now
-            pause = self.delay(entry.failures)
-            entry.blocked_until = now + pause
-            self._clients[client] = entry
-            self._clients.move_to_end(client)
-            while len(self._clients) > self.max_clients:
-                self._clients.popitem(last=False)
-            return pause
-
-    def success(self, client: str) -> None:
-        """Forget ``client``'s failures (after a correct password)."""
-        with self._lock:
-            self._clients.pop(client, None)
-
-    def failures(self, client: str) -> int:
-        """How many failures of ``client`` are remembered."""
-        with self._lock:
-            entry = self._entry(client, self._clock())
-            return 0 if entry is None else entry.failures
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._clients)
-
-
 SIGNIN_LIMITER = AttemptLimiter(free=5, base=2.0, cap=300.0)
 """Failed facilitator sign-ins per client (one process-wide instance)."""
 
 JOIN_LIMITER = AttemptLimiter(free=8, base=2.0, cap=120.0)
 """Refused join codes per client. More free tries: phones mistype, codes are long."""
-
-
-def client_id(ip_address: str | None, headers: Mapping[str, str] | None,
-              session_id: str | None) -> str:
-    """The key under which a client's attempts are counted.
-
-    ``ip_address`` is Streamlit's ``st.context.ip_address``, which is ``None``
-    for a connection from this machine. Such a connection may be a reverse
-    proxy on this machine: then the client address the proxy appended to
-    ``X-Forwarded-For`` (its rightmost entry, the one the proxy saw) is used; a
-    remote client cannot forge that header past the proxy, and a direct remote
-    connection always has its own ``ip_address``. Otherwise the Streamlit
-    session (one browser tab) is the client.
-    """
-    if ip_address:
-        return f"ip:{ip_address}"
-    if headers:
-        lowered = {str(k).lower(): str(v) for k, v in headers.items()}
-        forwarded = lowered.get("x-forwarded-for", "")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            return f"fwd:{hops[-1][:64]}"
-    return f"session:{session_id or 'unknown'}"
 
 
 # --------------------------------------------------------------------------- OpenID Connect

@@ -11,8 +11,15 @@ does not go to localhost, 127.0.0.1, ``file:``, ``data:``, ``blob:`` or
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -110,3 +117,115 @@ def offline_page(browser: Any, blocked: list[str] | None = None,
         yield page
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- servers
+
+ROOT = Path(__file__).resolve().parents[1]
+READY_TIMEOUT = 60
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A running Streamlit app: its base URL and process."""
+
+    def __init__(self, url: str, process: subprocess.Popen, log: Path) -> None:
+        self.url, self.process, self.log = url, process, log
+
+    def page_url(self, page: str = "", query: str = "") -> str:
+        """The URL of ``page`` with ``query`` (without ``?``)."""
+        return f"{self.url}/{page}" + (f"?{query}" if query else "")
+
+
+def wait_healthy(url: str, running: Callable[[], bool], report: Callable[[], str],
+                 timeout: float = READY_TIMEOUT, interval: float = 0.3) -> None:
+    """Poll ``url/_stcore/health`` until it answers 200; raise with ``report()`` otherwise.
+
+    ``running`` says whether the server process still lives (a dead one fails at once).
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not running():
+            raise RuntimeError(f"server exited:\n{report()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(interval)
+    raise RuntimeError(f"server not healthy after {timeout}s:\n{report()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate ``process``; kill it when it does not end within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextmanager
+def streamlit_server(tmp: Path, app_args: Sequence[str] = (),
+                     env_extra: dict[str, str] | None = None, *, address: str = "127.0.0.1",
+                     env_drop: Sequence[str] = ()) -> Iterator[Server]:
+    """Start ``streamlit run app.py`` on a free port; wait for ``/_stcore/health``.
+
+    The app's store (its "saved dataset" source) is in ``tmp`` unless ``env_extra``
+    names another ``MAPPING_DB``, never in the user's own ``~/.local/share``.
+    ``env_drop`` removes variables (``WIJKNETWERK_PASSWORD``) from the environment.
+    """
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in env_drop}
+    env.update({"PYTHONUNBUFFERED": "1", "MAPPING_DB": f"sqlite:///{tmp / 'store.sqlite'}",
+                **(env_extra or {})})
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    log = tmp / f"streamlit-{port}.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", address,
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    if app_args:
+        command += ["--", *app_args]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, lambda: process.poll() is None,
+                     lambda: log.read_text(errors="replace"))
+        yield Server(url, process, log)
+    finally:
+        stop(process)
+
+
+@contextmanager
+def module_browser() -> Iterator[Any]:
+    """Chromium for one test module (skips when Playwright is not installed)."""
+    import pytest
+
+    pytest.importorskip("playwright")
+    with launch() as opened:
+        yield opened
+
+
+_NODE_POINT = ("id => { const n = window.wijknetwerk.network;"
+               " const p = n.canvasToDOM(n.getPositions([id])[id]);"
+               " const r = document.getElementById('network').getBoundingClientRect();"
+               " return {x: p.x + r.left, y: p.y + r.top}; }")
+
+
+def hover_node(page: Any, node: str) -> Any:
+    """Move the mouse onto network node ``node``; the visible vis-network tooltip."""
+    point = page.evaluate(_NODE_POINT, node)
+    page.mouse.move(point["x"] + 40, point["y"] + 40)
+    page.mouse.move(point["x"], point["y"], steps=4)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5000)
+    return tooltip

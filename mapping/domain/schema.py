@@ -28,11 +28,26 @@ from __future__ import annotations
 
 import argparse
 import functools
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mapping.domain.dataset import TABLES
+from mapping.domain.vocabulary import (  # noqa: F401  (re-exported: callers import them from here)
+    CATEGORIES,
+    CATEGORY_ALIASES,
+    FORM_ALIASES,
+    FORMAL_CATEGORIES,
+    FORMS,
+    INFORMAL_CATEGORIES,
+    KINDS,
+    TOPIC_ALIASES,
+    canonical_category,
+    canonical_form,
+    canonical_kind,
+    canonical_topic,
+    normalise_header,
+    normalise_word,
+)
 
 LIST_SEPARATOR = "|"
 """Separator of the values in a list cell (``Arabisch|Somalisch``)."""
@@ -132,80 +147,15 @@ class TableSchema:
         return self.help_en if lang == "en" else self.help_nl
 
 
-FORMAL_CATEGORIES: tuple[str, ...] = (
-    "wijkteam", "jeugdteam", "cjg", "jgz", "school", "ggd", "veilig_thuis", "huisarts",
-)
-INFORMAL_CATEGORIES: tuple[str, ...] = (
-    "mzo", "moskee", "kerk", "buurtcentrum", "ouderkamer", "vrouwennetwerk",
-    "sleutelfiguur", "vrijwilligers",
-)
-CATEGORIES: tuple[str, ...] = (*FORMAL_CATEGORIES, *INFORMAL_CATEGORIES, "other")
-"""The category vocabulary of ``docs/domain.md``."""
-
-CATEGORY_ALIASES: dict[str, str] = {
-    "neighbourhood_team": "wijkteam", "district_team": "wijkteam", "sociaal_wijkteam": "wijkteam",
-    "youth_team": "jeugdteam", "centrum_voor_jeugd_en_gezin": "cjg",
-    "consultatiebureau": "jgz", "jeugdgezondheidszorg": "jgz",
-    "basisschool": "school", "middelbare_school": "school", "veiligthuis": "veilig_thuis",
-    "gp": "huisarts", "general_practitioner": "huisarts",
-    "migrantenzelforganisatie": "mzo", "migrant_organisation": "mzo",
-    "migrant_self_organisation": "mzo", "zelforganisatie": "mzo",
-    "mosque": "moskee", "church": "kerk", "community_centre": "buurtcentrum",
-    "community_center": "buurtcentrum", "buurthuis": "buurtcentrum",
-    "wijkcentrum": "buurtcentrum", "parent_room": "ouderkamer",
-    "womens_network": "vrouwennetwerk", "vrouwengroep": "vrouwennetwerk",
-    "key_figure": "sleutelfiguur", "volunteers": "vrijwilligers",
-    "vrijwilligersgroep": "vrijwilligers", "volunteer_group": "vrijwilligers",
-    "overig": "other", "anders": "other",
-}
-"""Other words people use for a category, by normalised form."""
-
-KINDS: dict[str, str] = {
-    "formal": "formal", "formeel": "formal", "professional": "formal", "professioneel": "formal",
-    "informal": "informal", "informeel": "informal",
-}
-"""Accepted spellings of ``kind``, by normalised form."""
-
-TOPIC_ALIASES: dict[str, str] = {
-    "opvoeden": "raising_children", "opvoeding": "raising_children",
-    "opvoeden_in_nederland": "raising_children", "parenting": "raising_children",
-    "onderwijs": "school", "schoolsysteem": "school", "education": "school",
-    "discriminatie": "discrimination",
-    "schadelijke_invloeden": "harmful_influences", "radicalisering": "harmful_influences",
-    "homoseksualiteit": "homosexuality", "lhbti": "homosexuality", "lhbtiq": "homosexuality",
-    "huiselijk_geweld": "domestic_violence",
-    "eergerelateerd_geweld": "honour_violence", "honour_related_violence": "honour_violence",
-    "honor_violence": "honour_violence",
-}
-"""Dutch and other spellings of the topics of :mod:`mapping.analysis.topics`."""
-
-FORMS: dict[str, str] = {
-    "expertise": "to_informal", "referral": "to_informal",
-    "advice": "to_formal", "mediation": "to_formal",
-    "joint_project": "both",
-}
-"""Forms of collaboration and who gives what (the source text's two-way exchange).
-
-``to_informal``: the professional brings something to the informal partner
-(expertise for its meetings; referral, opening doors to specialised help).
-``to_formal``: the informal partner brings something to the professional
-(advice on approach and cultural accents; mediation when the professional is
-stuck). ``both``: a joint project."""
-
-FORM_ALIASES: dict[str, str] = {
-    "deskundigheid": "expertise", "kennis": "expertise", "ondersteuning": "expertise",
-    "voorlichting": "expertise", "training": "expertise", "scholing": "expertise",
-    "doorverwijzing": "referral", "verwijzing": "referral", "doorverwijzen": "referral",
-    "deuren_openen": "referral", "toeleiding": "referral", "warme_overdracht": "referral",
-    "advies": "advice", "adviseren": "advice", "advisering": "advice", "consult": "advice",
-    "bemiddeling": "mediation", "bemiddelen": "mediation", "tolk": "mediation",
-    "brugfunctie": "mediation", "intermediair": "mediation",
-    "gezamenlijk_project": "joint_project", "samenwerkingsproject": "joint_project",
-    "project": "joint_project", "joint": "joint_project", "samen_organiseren": "joint_project",
-}
-"""Dutch and other spellings of the forms, by normalised form."""
-
 _SCORE = {"dtype": "score", "minimum": 1.0, "maximum": 5.0}
+
+# Columns that organisations and parent groups declare alike.
+_LANGUAGES = Column("languages", "talen", ("taal", "language"), "list",
+                    help_nl="Talen, gescheiden door |.", help_en="Languages, separated by |.")
+_NOTES = Column("notes", "opmerkingen", ("opmerking", "toelichting", "note"), "text",
+                help_nl="Opmerkingen.", help_en="Notes.")
+_RD_Y = Column("y", "y", ("rd_y", "y_rd"), "rd", minimum=289000.0, maximum=629000.0,
+               help_nl="RD-coördinaat y in meters.", help_en="RD New y in metres.")
 
 ORGANISATIONS = TableSchema(
     name="organisations", dutch="organisaties",
@@ -239,20 +189,17 @@ ORGANISATIONS = TableSchema(
         Column("x", "x", ("rd_x", "x_rd"), "rd", minimum=-7000.0, maximum=300000.0,
                help_nl="RD-coördinaat x in meters (in plaats van breedte/lengte).",
                help_en="RD New x in metres (instead of lat/lon)."),
-        Column("y", "y", ("rd_y", "y_rd"), "rd", minimum=289000.0, maximum=629000.0,
-               help_nl="RD-coördinaat y in meters.", help_en="RD New y in metres."),
+        _RD_Y,
         Column("postcode", "postcode", ("zip", "postal_code"), "text",
                help_nl="Postcode.", help_en="Postcode."),
-        Column("languages", "talen", ("taal", "language"), "list",
-               help_nl="Talen, gescheiden door |.", help_en="Languages, separated by |."),
+        _LANGUAGES,
         Column("topics", "themas", ("onderwerpen", "thema", "topic"), "list",
                help_nl="Thema's die de organisatie bespreekt, gescheiden door |.",
                help_en="Topics the organisation discusses, separated by |."),
         Column("contact", "contactpersoon", ("contact_person", "contactpersonen"), "text",
                help_nl="Contactpersoon (optioneel; persoonsgegeven, kan verborgen worden).",
                help_en="Contact person (optional; personal data, can be hidden)."),
-        Column("notes", "opmerkingen", ("opmerking", "toelichting", "note"), "text",
-               help_nl="Opmerkingen.", help_en="Notes."),
+        _NOTES,
     ),
 )
 
@@ -285,15 +232,12 @@ PARENT_GROUPS = TableSchema(
                help_en="Own location (optional), longitude."),
         Column("x", "x", ("rd_x", "x_rd"), "rd", minimum=-7000.0, maximum=300000.0,
                help_nl="RD-coördinaat x in meters.", help_en="RD New x in metres."),
-        Column("y", "y", ("rd_y", "y_rd"), "rd", minimum=289000.0, maximum=629000.0,
-               help_nl="RD-coördinaat y in meters.", help_en="RD New y in metres."),
-        Column("languages", "talen", ("taal", "language"), "list",
-               help_nl="Talen, gescheiden door |.", help_en="Languages, separated by |."),
+        _RD_Y,
+        _LANGUAGES,
         Column("children_age", "leeftijd_kinderen", ("age_children", "leeftijd"), "text",
                help_nl="Leeftijd van de kinderen, bijvoorbeeld 0-12.",
                help_en="Age of the children, for example 0-12."),
-        Column("notes", "opmerkingen", ("opmerking", "toelichting", "note"), "text",
-               help_nl="Opmerkingen.", help_en="Notes."),
+        _NOTES,
     ),
 )
 
@@ -378,31 +322,6 @@ NEIGHBOURHOOD_NAME_KEYS: tuple[str, ...] = (
 """GeoJSON feature properties accepted for a neighbourhood's code and name (CBS or own)."""
 
 
-def normalise_header(text: object) -> str:
-    """The comparable form of a header, file or sheet name.
-
-    Lower case, accents removed, and spaces, hyphens, underscores, dots and
-    apostrophes dropped, so ``"Thema's"`` and ``"themas"`` compare equal, as do
-    ``"Gezamenlijke doelen"`` and ``"gezamenlijke_doelen"``.
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(ch for ch in plain if ch.isalnum())
-
-
-def normalise_word(text: object) -> str:
-    """A vocabulary word (category, topic, kind) in canonical spelling.
-
-    Lower case, accents removed, words joined by underscores:
-    ``"Veilig Thuis"`` becomes ``veilig_thuis``.
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.replace("'", "").replace("’", "")
-    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
-    return "_".join(words)
-
-
 def extra_column_name(header: object) -> str:
     """The column name an undeclared header gets in the dataset (kept, never dropped)."""
     return normalise_word(header) or "column"
@@ -417,13 +336,6 @@ def _lookup(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 _TABLE_BY_NAME = _lookup((alias, s.name) for s in SCHEMAS.values() for alias in s.names())
 _NEIGHBOURHOOD_NAMES = frozenset(normalise_header(n) for n in NEIGHBOURHOOD_FILES)
-_CATEGORY_BY_WORD = {
-    **{normalise_word(c): c for c in CATEGORIES},
-    **{normalise_word(k): v for k, v in CATEGORY_ALIASES.items()},
-}
-_TOPIC_BY_WORD = {normalise_word(k): v for k, v in TOPIC_ALIASES.items()}
-_FORM_BY_WORD = {**{normalise_word(k): k for k in FORMS},
-                 **{normalise_word(k): v for k, v in FORM_ALIASES.items()}}
 
 
 def table_for_name(name: str) -> str | None:
@@ -450,37 +362,6 @@ def is_neighbourhoods_name(name: str) -> bool:
 def column_lookup(table: str) -> dict[str, str]:
     """Normalised header -> canonical column name, for one table (shared: do not modify)."""
     return _lookup((h, c.name) for c in SCHEMAS[table].columns for h in c.headers())
-
-
-def canonical_category(value: str) -> tuple[str, bool]:
-    """Canonical category of a cell and whether it is a known one.
-
-    Unknown categories are returned in canonical spelling (kept, not replaced).
-    """
-    word = normalise_word(value)
-    known = _CATEGORY_BY_WORD.get(word)
-    return (known, True) if known else (word, False)
-
-
-def canonical_kind(value: str) -> str | None:
-    """``formal``/``informal`` for an accepted spelling, else ``None``."""
-    return KINDS.get(normalise_word(value))
-
-
-def canonical_topic(value: str) -> str:
-    """Canonical topic key for a Dutch or English spelling; other topics kept as words."""
-    word = normalise_word(value)
-    return _TOPIC_BY_WORD.get(word, word)
-
-
-def canonical_form(value: str) -> tuple[str, bool]:
-    """Canonical form of collaboration for a cell, and whether it is in :data:`FORMS`.
-
-    Unknown forms are returned in canonical spelling (kept, with no direction).
-    """
-    word = normalise_word(value)
-    known = _FORM_BY_WORD.get(word)
-    return (known, True) if known else (word, False)
 
 
 def markdown_table(lang: str = "en") -> str:

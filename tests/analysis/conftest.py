@@ -1,15 +1,14 @@
-"""Fixtures for the analysis tests: Datasets built directly from canonical columns."""
+"""Fixtures for the analysis tests: Datasets built by the shared factory (tests/factories.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import pandas as pd
 import pytest
 
-from mapping.domain.dataset import CONDITIONS, Dataset
+from mapping.domain.dataset import Dataset
+from tests.factories import dataset
 
 OrgSpec = tuple  # (id, kind) or (id, kind, category, neighbourhood, topics)
 
@@ -20,48 +19,14 @@ def make_dataset(
     reach: Iterable[tuple] = (),
     collaborations: Iterable[tuple | dict[str, Any]] = (),
 ) -> Dataset:
-    """A Dataset from compact specs.
+    """A Dataset from compact specs (:func:`tests.factories.dataset`).
 
     orgs: ``(id, "formal"|"informal"[, category[, neighbourhood[, topics]]])``;
     groups: ``(id, families[, neighbourhood])`` (families ``None`` = unknown);
     reach: ``(org, group[, topics])``; collaborations: ``(a, b)`` or a dict
     with ``source``, ``target`` and optional conditions / ``reported_by``.
     """
-    org_rows = []
-    for spec in orgs:
-        oid, kind, *rest = spec
-        category = rest[0] if len(rest) > 0 else ("wijkteam" if kind == "formal" else "mzo")
-        hood = rest[1] if len(rest) > 1 else "Centrum"
-        topics = tuple(rest[2]) if len(rest) > 2 else ()
-        org_rows.append({"id": oid, "name": f"Org {oid}", "kind": kind, "category": category,
-                         "neighbourhood": hood, "topics": topics})
-    group_rows = []
-    for spec in groups:
-        gid, families, *rest = spec
-        group_rows.append({"id": gid, "name": f"Group {gid}", "community": None,
-                           "neighbourhood": rest[0] if rest else "Centrum",
-                           "families": families})
-    reach_rows = [{"organisation": r[0], "group": r[1], "strength": math.nan,
-                   "topics": tuple(r[2]) if len(r) > 2 else ()} for r in reach]
-    collab_rows = []
-    for c in collaborations:
-        row = dict(c) if isinstance(c, dict) else {"source": c[0], "target": c[1]}
-        full = {"source": row["source"], "target": row["target"], "form": row.get("form"),
-                **{k: float(row.get(k, math.nan)) for k in CONDITIONS},
-                "reported_by": row.get("reported_by")}
-        collab_rows.append(full)
-    groups_frame = pd.DataFrame(group_rows, columns=["id", "name", "community", "neighbourhood",
-                                                     "families"])
-    groups_frame["families"] = groups_frame["families"].astype("Int64")
-    return Dataset(
-        organisations=pd.DataFrame(org_rows, columns=["id", "name", "kind", "category",
-                                                      "neighbourhood", "topics"]),
-        parent_groups=groups_frame,
-        reach=pd.DataFrame(reach_rows, columns=["organisation", "group", "strength", "topics"]),
-        collaborations=pd.DataFrame(collab_rows, columns=["source", "target", "form",
-                                                          *CONDITIONS, "reported_by"]),
-        name="test",
-    )
+    return dataset(orgs, groups, reach, collaborations)
 
 
 @pytest.fixture

@@ -7,87 +7,19 @@ Chromium settings (system binary, flags, 1920x1080, offline routing) come from
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser_support import VIEWPORT, block_external, launch
+from tests.browser_support import VIEWPORT, Server, block_external, module_browser
+from tests.browser_support import streamlit_server as streamlit_server  # used by other tests
 
 ROOT = Path(__file__).resolve().parents[2]
 
 DEMO = ROOT / "data" / "demo"
-READY_TIMEOUT = 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """A running Streamlit app: its base URL and process."""
-
-    def __init__(self, url: str, process: subprocess.Popen, log: Path) -> None:
-        self.url, self.process, self.log = url, process, log
-
-    def page_url(self, page: str = "", query: str = "") -> str:
-        return f"{self.url}/{page}" + (f"?{query}" if query else "")
-
-
-@contextmanager
-def streamlit_server(tmp: Path, app_args: list[str] = (),
-                     env_extra: dict[str, str] | None = None) -> Iterator[Server]:
-    """Start ``streamlit run app.py`` on a free port; wait for ``/_stcore/health``."""
-    port = free_port()
-    # The app's store (its "saved dataset" source) in the temporary directory, never
-    # in the user's own ~/.local/share.
-    env = {**os.environ, "PYTHONUNBUFFERED": "1",
-           "MAPPING_DB": f"sqlite:///{tmp / 'store.sqlite'}", **(env_extra or {})}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    log = tmp / f"streamlit-{port}.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    if app_args:
-        command += ["--", *app_args]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
-        yield Server(url, process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit not healthy after {READY_TIMEOUT}s:\n{log.read_text()}")
 
 
 HOSTILE = "vijandig"
@@ -117,8 +49,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    pytest.importorskip("playwright")
-    with launch() as b:
+    with module_browser() as b:
         yield b
 
 

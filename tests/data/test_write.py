@@ -31,6 +31,7 @@ from mapping.io.write import (
     xlsx_bytes,
 )
 from mapping.store import repository as store
+from tests.factories import DatasetBuilder
 
 ROOT = Path(__file__).resolve().parents[2]
 EN_FILES = ["collaborations.csv", "neighbourhoods.geojson", "organisations.csv",
@@ -328,33 +329,19 @@ _COORD = st.floats(51.0, 53.0, allow_nan=False).map(lambda v: round(v, 7))
 def _datasets(draw: st.DrawFn) -> Dataset:
     n = draw(st.integers(1, 4))
     ids = draw(st.lists(_WORD, min_size=n, max_size=n, unique=True))
-    orgs = pd.DataFrame({
-        "id": pd.Series(ids, dtype=object),
-        "name": pd.Series(draw(st.lists(_TEXT, min_size=n, max_size=n)), dtype=object),
-        "kind": pd.Series(draw(st.lists(st.sampled_from(["formal", "informal"]),
-                                        min_size=n, max_size=n)), dtype=object),
-        "lat": draw(st.lists(_COORD, min_size=n, max_size=n)),
-        "lon": [4.3] * n,
-        "languages": pd.Series(draw(st.lists(st.lists(_WORD, max_size=3).map(tuple),
-                                             min_size=n, max_size=n)), dtype=object),
-        "notes": pd.Series(draw(st.lists(st.one_of(st.none(), _TEXT), min_size=n,
-                                         max_size=n)), dtype=object),
-    })
-    groups = pd.DataFrame({"id": pd.Series(["G1"], dtype=object),
-                           "name": pd.Series([draw(_TEXT)], dtype=object),
-                           "families": pd.Series([draw(st.one_of(st.none(),
-                                                                 st.integers(0, 10**6)))],
-                                                 dtype="Int64")})
-    collabs = pd.DataFrame({
-        "source": pd.Series([ids[0]], dtype=object),
-        "target": pd.Series([ids[-1]], dtype=object),
-        **{c: [draw(_SCORE)] for c in ("trust", "shared_goals", "role_clarity", "equality")},
-        "reported_by": pd.Series([draw(st.one_of(st.none(), _TEXT))], dtype=object),
-    })
-    reach = pd.DataFrame({"organisation": pd.Series([ids[0]], dtype=object),
-                          "group": pd.Series(["G1"], dtype=object),
-                          "strength": [draw(_SCORE)]})
-    return Dataset(orgs, groups, reach, collabs, name="random")
+    builder = DatasetBuilder("random")
+    for oid in ids:
+        builder.org(oid, draw(st.sampled_from(["formal", "informal"])), name=draw(_TEXT),
+                    category=None, neighbourhood=None, lat=draw(_COORD), lon=4.3,
+                    languages=draw(st.lists(_WORD, max_size=3).map(tuple)),
+                    notes=draw(st.one_of(st.none(), _TEXT)))
+    builder.group("G1", draw(st.one_of(st.none(), st.integers(0, 10**6))), name=draw(_TEXT),
+                  neighbourhood=None)
+    builder.collab(ids[0], ids[-1], reported_by=draw(st.one_of(st.none(), _TEXT)),
+                   **{c: draw(_SCORE) for c in ("trust", "shared_goals", "role_clarity",
+                                                 "equality")})
+    builder.reach(ids[0], "G1", strength=draw(_SCORE))
+    return builder.build()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

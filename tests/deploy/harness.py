@@ -22,15 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import Server, _wait_healthy, free_port, wait_idle
-from tests.browser_support import VIEWPORT, block_external
+from tests.browser.conftest import wait_idle
+from tests.browser_support import VIEWPORT, Server, block_external, free_port, wait_healthy
 from tests.store.pgcluster import ENV_URL, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +185,8 @@ def deployment(tmp: Path, db_url: str, n: int = 2,
         servers = []
         for process, port, log in started:
             url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process, log)
+            wait_healthy(url, lambda p=process: p.poll() is None,
+                         lambda log=log: log.read_text(errors="replace"), READY_TIMEOUT)
             servers.append(Server(url, process, log))
         listen = free_port()
         subprocess.run([sys.executable, str(ROOT / "deploy" / "nginx_conf.py"), "--ports",
@@ -209,20 +209,12 @@ def deployment(tmp: Path, db_url: str, n: int = 2,
 
 
 def _wait_proxy(url: str, process: subprocess.Popen, prefix: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    texts = [(prefix / f).read_text(errors="replace") for f in ("nginx.out", "error.log")
-             if (prefix / f).exists()]
-    raise RuntimeError("nginx did not come up:\n" + "\n".join(texts))
+    def report() -> str:
+        return "nginx did not come up:\n" + "\n".join(
+            (prefix / f).read_text(errors="replace") for f in ("nginx.out", "error.log")
+            if (prefix / f).exists())
+
+    wait_healthy(url, lambda: process.poll() is None, report, READY_TIMEOUT, interval=0.2)
 
 
 # --------------------------------------------------------------------------- browsers

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import launch
+from tests.browser_support import module_browser
 from tests.deploy import harness as h
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -48,8 +48,7 @@ def deploy(tmp_path_factory) -> Iterator[h.Deployment]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    pytest.importorskip("playwright")
-    with launch() as opened:
+    with module_browser() as opened:
         yield opened
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from mapping.analysis.graph import build_graph
-from mapping.domain.dataset import Dataset
+from mapping.domain.dataset import CONDITIONS, Dataset
+from tests.factories import DatasetBuilder
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -16,57 +16,46 @@ TEMPLATE = "`${window.__pwned=2}`</div>\\"
 PAYLOADS = (SCRIPT, IMG, EVIL_FLAG, TEMPLATE)
 
 
-def _square(code: str, name: str, x: float, y: float, size: float = 0.01) -> dict:
-    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
-    return {"type": "Feature", "properties": {"code": code, "name": name},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
-
-
 def make_dataset(evil: bool = True) -> Dataset:
-    """Six organisations, four parent groups, two neighbourhoods."""
+    """Six organisations, four parent groups, two neighbourhoods (:mod:`tests.factories`)."""
     bad = SCRIPT if evil else "Moskee Nuur"
     bad2 = IMG if evil else "Buurtvaders"
-    orgs = pd.DataFrame({
-        "id": ["1", "2", "3", "4", "5", "6"],
-        "name": ["Wijkteam Zuid", "CJG De Sluis", bad, bad2, TEMPLATE if evil else "Kerk Hoop",
-                 EVIL_FLAG if evil else "Ouderkamer Es"],
-        "kind": ["formal", "formal", "informal", "informal", "informal", "informal"],
-        "category": ["wijkteam", "cjg", "moskee", "vrijwilligers", "kerk", "ouderkamer"],
-        "neighbourhood": ["BU01", "BU02", "BU01", "BU02", "BU01", "BU02"],
-        "lat": [52.001, 52.012, 52.004, 52.015, None, 52.016],
-        "lon": [4.001, 4.012, 4.006, 4.013, None, 4.017],
-        "topics": [("opvoeden",), ("school",), ("opvoeden", "taboe"), (), ("school",), ()],
-        "contact": ["Jan Jansen", None, IMG if evil else "Fatima", None, None, None],
-    })
-    groups = pd.DataFrame({
-        "id": ["1", "2", "3", "4"],
-        "name": ["Somalische moeders", SCRIPT if evil else "Turkse vaders", "Syrische ouders",
-                 IMG if evil else "Marokkaanse moeders"],
-        "community": ["Somalisch", "Turks", TEMPLATE if evil else "Syrisch", "Marokkaans"],
-        "neighbourhood": ["BU01", "BU01", "BU02", "BU02"],
-        "families": pd.array([40, 25, 12, 30], dtype="Int64"),
-    })
-    reach = pd.DataFrame({
-        "organisation": ["3", "1", "4", "5", "6"],
-        "group": ["1", "2", "3", "1", "3"],
-        "strength": [4.0, 3.0, 2.0, 1.0, 3.0],
-        "topics": [("opvoeden",), (), (), (), ()],
-    })
-    collabs = pd.DataFrame({
-        "source": ["3", "4", "5", "1"],
-        "target": ["1", "6", "2", "2"],
-        "form": ["referral", "advice", None, "joint project"],
-        "trust": [4.0, 2.0, None, 4.5],
-        "shared_goals": [4.0, 2.0, None, 4.0],
-        "role_clarity": [3.0, 1.0, None, 4.0],
-        "equality": [4.0, 2.0, None, 4.0],
-        "reported_by": ["r1", "r2", "r3", "r4"],
-    })
-    hoods = {"type": "FeatureCollection", "features": [
-        _square("BU01", SCRIPT if evil else "De Sluis", 4.0, 52.0),
-        _square("BU02", "Het Es", 4.01, 52.01),
-    ]}
-    return Dataset(orgs, groups, reach, collabs, hoods, name="test")
+    orgs = (  # id, name, kind, category, neighbourhood, lat, lon, topics, contact
+        ("1", "Wijkteam Zuid", "formal", "wijkteam", "BU01", 52.001, 4.001, ("opvoeden",),
+         "Jan Jansen"),
+        ("2", "CJG De Sluis", "formal", "cjg", "BU02", 52.012, 4.012, ("school",), None),
+        ("3", bad, "informal", "moskee", "BU01", 52.004, 4.006, ("opvoeden", "taboe"),
+         IMG if evil else "Fatima"),
+        ("4", bad2, "informal", "vrijwilligers", "BU02", 52.015, 4.013, (), None),
+        ("5", TEMPLATE if evil else "Kerk Hoop", "informal", "kerk", "BU01", None, None,
+         ("school",), None),
+        ("6", EVIL_FLAG if evil else "Ouderkamer Es", "informal", "ouderkamer", "BU02", 52.016,
+         4.017, (), None),
+    )
+    builder = DatasetBuilder("test")
+    for oid, name, kind, category, hood, lat, lon, topics, contact in orgs:
+        builder.org(oid, kind, name=name, category=category, neighbourhood=hood, lat=lat,
+                    lon=lon, topics=topics, contact=contact)
+    for gid, name, community, hood, families in (
+            ("1", "Somalische moeders", "Somalisch", "BU01", 40),
+            ("2", SCRIPT if evil else "Turkse vaders", "Turks", "BU01", 25),
+            ("3", "Syrische ouders", TEMPLATE if evil else "Syrisch", "BU02", 12),
+            ("4", IMG if evil else "Marokkaanse moeders", "Marokkaans", "BU02", 30)):
+        builder.group(gid, families, name=name, community=community, neighbourhood=hood)
+    for org, group, strength, topics in (("3", "1", 4.0, ("opvoeden",)), ("1", "2", 3.0, ()),
+                                         ("4", "3", 2.0, ()), ("5", "1", 1.0, ()),
+                                         ("6", "3", 3.0, ())):
+        builder.reach(org, group, strength=strength, topics=topics)
+    for source, target, form, scores, rater in (
+            ("3", "1", "referral", (4.0, 4.0, 3.0, 4.0), "r1"),
+            ("4", "6", "advice", (2.0, 2.0, 1.0, 2.0), "r2"),
+            ("5", "2", None, (None,) * 4, "r3"),
+            ("1", "2", "joint project", (4.5, 4.0, 4.0, 4.0), "r4")):
+        builder.collab(source, target, form=form, reported_by=rater,
+                       **dict(zip(CONDITIONS, scores, strict=True)))
+    builder.hood("BU01", SCRIPT if evil else "De Sluis", 4.0, 52.0)
+    builder.hood("BU02", "Het Es", 4.01, 52.01)
+    return builder.build()
 
 
 # As mapping.analysis.coverage computes it for this fixture (g:1 via Moskee -> Wijkteam).

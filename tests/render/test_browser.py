@@ -10,7 +10,7 @@ from mapping.analysis.graph import build_graph
 from mapping.views.layout import positions
 from mapping.views.render_map import render_map
 from mapping.views.render_network import filter_graph, render_network
-from tests.browser_support import offline_page
+from tests.browser_support import hover_node, offline_page
 from tests.render.conftest import IMG, SCRIPT, TEMPLATE, make_dataset
 
 pytestmark = pytest.mark.browser
@@ -54,15 +54,7 @@ def test_network_tooltip_shows_markup_as_text(browser, tmp_path, coverage):
         _open(page, tmp_path, html_text, "network.html")
         page.wait_for_selector("#network[data-drawn='1']", timeout=20000)
         for node, expected in (("o:3", SCRIPT), ("o:4", IMG), ("g:3", TEMPLATE)):
-            point = page.evaluate(
-                """id => { const n = window.wijknetwerk.network;
-                          const p = n.canvasToDOM(n.getPositions([id])[id]);
-                          const r = document.getElementById('network').getBoundingClientRect();
-                          return {x: p.x + r.left, y: p.y + r.top}; }""", node)
-            page.mouse.move(point["x"] + 40, point["y"] + 40)
-            page.mouse.move(point["x"], point["y"], steps=4)
-            tooltip = page.locator("div.vis-tooltip")
-            tooltip.wait_for(state="visible", timeout=5000)
+            tooltip = hover_node(page, node)
             assert expected in tooltip.inner_text()
             assert tooltip.locator("img, script").count() == 0
         _assert_nothing_ran(page, dialogs)

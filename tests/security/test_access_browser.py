@@ -13,10 +13,7 @@ a one-time password is printed on its console (once) and works.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,13 +24,16 @@ import pytest
 
 from tests.browser.conftest import (
     NETWORK_DRAWN,
-    Server,
-    _wait_healthy,
     find_frame,
-    free_port,
     wait_idle,
 )
-from tests.browser_support import VIEWPORT, block_external, launch
+from tests.browser_support import (
+    VIEWPORT,
+    Server,
+    block_external,
+    module_browser,
+    streamlit_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,29 +47,12 @@ PHONE = {"width": 390, "height": 844}
 @contextmanager
 def network_server(tmp: Path, db: Path, password: str | None) -> Iterator[Server]:
     """``streamlit run app.py`` on ``0.0.0.0`` (non-loopback), like a workshop server."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "WIJKNETWERK_PASSWORD"}
-    env.update(PYTHONUNBUFFERED="1", MAPPING_DB=f"sqlite:///{db}")
+    extra = {"MAPPING_DB": f"sqlite:///{db}"}
     if password is not None:
-        env["WIJKNETWERK_PASSWORD"] = password
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    log = tmp / f"streamlit-{port}.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "0.0.0.0",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
-        yield Server(url, process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        extra["WIJKNETWERK_PASSWORD"] = password
+    with streamlit_server(tmp, env_extra=extra, address="0.0.0.0",
+                          env_drop=("WIJKNETWERK_PASSWORD",)) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +75,7 @@ def secured(tmp_path_factory) -> Iterator[tuple[Server, str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    pytest.importorskip("playwright")
-    with launch() as opened:
+    with module_browser() as opened:
         yield opened
 
 
@@ -131,6 +113,26 @@ def _role_shown(page: Any) -> str:
     return f"other: {title}"
 
 
+def _open_gated(tab: Any, server: Server, path: str, query: str, code: str) -> str:
+    """Open ``path?query`` in ``tab``, wait for the form it must show; the role shown.
+
+    The join form for the open code, the refusal for another code, the name step
+    on ``/join`` without one, else the sign-in form (the machine may be busy).
+    """
+    tab.goto(server.page_url(path, query))
+    _settle(tab)
+    if f"code={code}" in query:
+        tab.get_by_role("button", name="Versturen").wait_for(timeout=30_000)
+    elif "code=" in query:
+        tab.get_by_text("Deze code klopt niet").wait_for(timeout=30_000)
+    elif path == "join":
+        tab.get_by_role("button", name="Verder").wait_for(timeout=30_000)
+    else:
+        tab.locator("input[type='password']").wait_for(timeout=30_000)
+    wait_idle(tab)
+    return _role_shown(tab)
+
+
 def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
     server, code = secured
     secrets = _secrets_of_the_demo()
@@ -143,19 +145,7 @@ def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
         for path in PAGES:
             for query in queries:
                 tab = context.new_page()  # a new tab: a new Streamlit session
-                tab.goto(server.page_url(path, query))
-                _settle(tab)
-                # Wait for the form this address must show (the machine may be busy).
-                if query == f"code={code}":
-                    tab.get_by_role("button", name="Versturen").wait_for(timeout=30_000)
-                elif query.startswith("code="):
-                    tab.get_by_text("Deze code klopt niet").wait_for(timeout=30_000)
-                elif path == "join":
-                    tab.get_by_role("button", name="Verder").wait_for(timeout=30_000)
-                else:
-                    tab.locator("input[type='password']").wait_for(timeout=30_000)
-                wait_idle(tab)
-                role = _role_shown(tab)
+                role = _open_gated(tab, server, path, query, code)
                 seen[f"/{path}?{query}"] = role
                 html = _visible_text_and_html(tab)
                 leaked = [s for s in secrets if s in html]
@@ -241,14 +231,7 @@ def test_participant_reaches_nothing_else(secured, browser):
                             ("workshop", f"code={code}"), ("network", f"code={code}&ds=demo"),
                             ("", "src=store&sds=wijk")):
             for tab in (phone, context.new_page()):
-                tab.goto(server.page_url(path, query))
-                _settle(tab)
-                if "code=" in query:
-                    tab.get_by_role("button", name="Versturen").wait_for(timeout=30_000)
-                else:
-                    tab.locator("input[type='password']").wait_for(timeout=30_000)
-                wait_idle(tab)
-                role = _role_shown(tab)
+                role = _open_gated(tab, server, path, query, code)
                 assert role == ("join" if "code=" in query else "signin"), (path, query, role)
                 html = _visible_text_and_html(tab)
                 assert not [s for s in secrets if s in html], (path, query)

@@ -26,7 +26,7 @@ import pytest
 
 from mapping.domain import limits as limits_module
 from mapping.domain.limits import LIMITS
-from mapping.io import geo, load, sandbox, validate
+from mapping.io import geo, load, sandbox, text_files, validate, workbooks
 from mapping.io.load import load_files
 from tests.security.corpus import (
     CONTROL,
@@ -64,7 +64,7 @@ def small_limits(monkeypatch):
     """Replace :data:`LIMITS` in every module that reads it; returns a setter."""
     def apply(**changes) -> limits_module.Limits:
         new = dataclasses.replace(LIMITS, **changes)
-        for module in (limits_module, load, validate, geo, sandbox):
+        for module in (limits_module, load, text_files, workbooks, validate, geo, sandbox):
             monkeypatch.setattr(module, "LIMITS", new)
         return new
     return apply
@@ -211,7 +211,7 @@ def test_sheet_without_dimension_is_still_bounded(small_limits, monkeypatch):
     result = load_files([("wijk.xlsx", data)], "en")
     assert codes(result) == ["limit_dimension"]  # from the cell references, before calamine
     assert "A1:A11" in result.errors[0].message
-    monkeypatch.setattr(load, "_cell_span", lambda stream, head: None)
+    monkeypatch.setattr(workbooks, "_cell_span", lambda stream, head: None)
     result = load_files([("wijk.xlsx", data)], "en")  # and after calamine, by counting rows
     assert codes(result) == ["limit_rows"]
     assert result.errors[0].row == 7
@@ -461,7 +461,7 @@ def sleepy_child(job):
 
 def unguarded_child(job):
     """The real calamine on the cell bomb, with the zip pre-check switched off."""
-    load._check_workbook = lambda *args: True
+    workbooks._check_workbook = lambda *args: True
     job = ("files", [("wijk.xlsx", cell_bomb())], *job[2:])
     return sandbox.work(job)
 

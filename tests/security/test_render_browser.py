@@ -23,7 +23,7 @@ from mapping.io.demo import demo_district
 from mapping.views.layout import positions
 from mapping.views.render_map import POPUP_MIN_WIDTH, map_placement, render_map
 from mapping.views.render_network import render_network
-from tests.browser_support import offline_page
+from tests.browser_support import hover_node, offline_page
 from tests.security.corpus import (
     CONTROL,
     HTML_INJECTION,
@@ -198,15 +198,7 @@ def test_hostile_network_shows_names_as_text_and_runs_nothing(browser, tmp_path)
         assert page.locator("#legend img, #legend script, #legend svg").count() == 0
         # Hover one hostile node: its tooltip is text, not markup.
         node = next(n for n, d in graph.nodes(data=True) if d.get("name") == HTML_INJECTION[2])
-        point = page.evaluate(
-            """id => { const n = window.wijknetwerk.network;
-                      const p = n.canvasToDOM(n.getPositions([id])[id]);
-                      const r = document.getElementById('network').getBoundingClientRect();
-                      return {x: p.x + r.left, y: p.y + r.top}; }""", node)
-        page.mouse.move(point["x"] + 40, point["y"] + 40)
-        page.mouse.move(point["x"], point["y"], steps=4)
-        tooltip = page.locator("div.vis-tooltip")
-        tooltip.wait_for(state="visible", timeout=5000)
+        tooltip = hover_node(page, node)
         assert HTML_INJECTION[2] in tooltip.inner_text()
         assert tooltip.locator("img, script, svg").count() == 0
         page.wait_for_timeout(300)

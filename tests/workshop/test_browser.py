@@ -9,12 +9,13 @@ request is aborted.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import find_frame, open_app, streamlit_server, wait_idle
-from tests.browser_support import VIEWPORT, block_external, launch
+from tests.browser.conftest import find_frame, open_app, wait_idle
+from tests.browser_support import VIEWPORT, block_external, launch, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +51,18 @@ def _context(browser: Any, viewport: dict[str, int], blocked: list[str]) -> Any:
     context = browser.new_context(viewport=viewport)
     block_external(context, blocked)
     return context
+
+
+@contextmanager
+def _offline(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A browser context without internet; on leaving, no request may have been blocked."""
+    blocked: list[str] = []
+    context = _context(browser, viewport, blocked)
+    try:
+        yield context
+        assert not blocked, blocked
+    finally:
+        context.close()
 
 
 def _network_has(page: Any, node: str, present: bool = True, timeout: float = 20.0) -> bool:
@@ -117,16 +130,11 @@ def test_participant_submits_and_shared_screen_updates(workshop_server, browser)
 
 def test_wrong_code_is_refused(workshop_server, browser):
     server, _, _ = workshop_server
-    blocked: list[str] = []
-    context = _context(browser, PHONE, blocked)
-    try:
+    with _offline(browser, PHONE) as context:
         phone = context.new_page()
         open_app(phone, server.page_url("join", "code=ZZZZZZ"))
         phone.get_by_text("Deze code klopt niet").wait_for(timeout=10_000)
         assert phone.get_by_role("button", name="Versturen").count() == 0
-        assert not blocked, blocked
-    finally:
-        context.close()
 
 
 # --------------------------------------------------------------------------- issue 11
@@ -142,9 +150,7 @@ def _head(db: str) -> int:
 def test_double_tap_on_send_saves_once(workshop_server, browser):
     """A double tap on "Versturen" is one answer: one version (submission token)."""
     server, db, code = workshop_server
-    blocked: list[str] = []
-    context = _context(browser, PHONE, blocked)
-    try:
+    with _offline(browser, PHONE) as context:
         phone = context.new_page()
         open_app(phone, server.page_url("join", f"code={code}"))
         phone.get_by_role("combobox", name="Uw organisatie").click()
@@ -163,17 +169,12 @@ def test_double_tap_on_send_saves_once(workshop_server, browser):
         phone.wait_for_timeout(1500)  # a second save would land by now
         assert _head(db) == before + 1
         assert phone.get_by_text("nog leeg").count() == 0  # the second tap is no new answer
-        assert not blocked, blocked
-    finally:
-        context.close()
 
 
 def test_join_on_a_phone_hides_the_sidebar_and_fits(workshop_server, browser):
     """``/join`` in a facilitator's (open) session on a phone: no sidebar, nothing wider."""
     server, _, _ = workshop_server
-    blocked: list[str] = []
-    context = _context(browser, PHONE, blocked)
-    try:
+    with _offline(browser, PHONE) as context:
         phone = context.new_page()
         open_app(phone, server.page_url("join"))
         sidebar = phone.locator("[data-testid='stSidebar']")
@@ -186,20 +187,15 @@ def test_join_on_a_phone_hides_the_sidebar_and_fits(workshop_server, browser):
         # Big touch targets on the join page itself.
         button = phone.get_by_role("button", name="Verder").bounding_box() or {}
         assert button.get("height", 0) >= 44
-        assert not blocked, blocked
-    finally:
-        context.close()
 
 
 def test_join_styles_stay_on_the_join_page(workshop_server, browser):
     """The phone styles make the join page big; the desktop sidebar keeps its own sizes."""
     server, _, _ = workshop_server
-    blocked: list[str] = []
-    context = _context(browser, VIEWPORT, blocked)
-    sizes = ("() => [...document.querySelectorAll('[data-testid=stSidebar] p,"
-             " [data-testid=stSidebar] label, [data-testid=stSidebar] button')]"
-             ".map(e => getComputedStyle(e).fontSize + '/' + getComputedStyle(e).minHeight)")
-    try:
+    with _offline(browser, VIEWPORT) as context:
+        sizes = ("() => [...document.querySelectorAll('[data-testid=stSidebar] p,"
+                 " [data-testid=stSidebar] label, [data-testid=stSidebar] button')]"
+                 ".map(e => getComputedStyle(e).fontSize + '/' + getComputedStyle(e).minHeight)")
         page = context.new_page()
         open_app(page, server.page_url("overview"))
         normal = page.evaluate(sizes)
@@ -209,16 +205,11 @@ def test_join_styles_stay_on_the_join_page(workshop_server, browser):
         main = page.evaluate("() => getComputedStyle(document.querySelector("
                              "'.st-key-join_page p')).fontSize")
         assert main == "18.4px"  # 1.15rem: the join page's own type
-        assert not blocked, blocked
-    finally:
-        context.close()
 
 
 def test_qr_code_full_screen_for_the_projector(workshop_server, browser):
     server, _, code = workshop_server
-    blocked: list[str] = []
-    context = _context(browser, VIEWPORT, blocked)
-    try:
+    with _offline(browser, VIEWPORT) as context:
         screen = context.new_page()
         open_app(screen, server.page_url("workshop", "ds=wijk"))
         screen.get_by_role("button", name="QR-code op het hele scherm").click()
@@ -239,17 +230,12 @@ def test_qr_code_full_screen_for_the_projector(workshop_server, browser):
         wait_idle(screen)
         screen.get_by_role("button", name="QR-code op het hele scherm").wait_for(
             state="visible", timeout=30_000)
-        assert not blocked, blocked
-    finally:
-        context.close()
 
 
 def test_presentation_mode_gives_the_network_the_screen(workshop_server, browser):
     """``?present=1``: the live network takes at least 70 % of a 1920x1080 screen."""
     server, _, _ = workshop_server
-    blocked: list[str] = []
-    context = _context(browser, VIEWPORT, blocked)
-    try:
+    with _offline(browser, VIEWPORT) as context:
         screen = context.new_page()
         open_app(screen, server.page_url("workshop", "ds=wijk&present=1"))
         assert _network_has(screen, "o:W1")
@@ -260,6 +246,3 @@ def test_presentation_mode_gives_the_network_the_screen(workshop_server, browser
         assert box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"] + 1
         frame = find_frame(screen, "document.getElementById('legend')")
         assert frame.evaluate("() => document.getElementById('legend').open") is False
-        assert not blocked, blocked
-    finally:
-        context.close()
