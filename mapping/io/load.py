@@ -208,7 +208,14 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], list[int], str]:
     return header or [], rows, numbers, delimiter
 
 
-def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
+def read_csv_rows(name: str, data: bytes, col: Collector
+                  ) -> tuple[list[str], list[list[str]], list[int], str] | None:
+    """Header, data rows, their row numbers and the delimiter of one CSV file, bounded.
+
+    The one CSV reader (encoding and delimiter sniffing, :data:`LIMITS`) of
+    every table reader; ``None`` when the file cannot be read (``col`` says
+    why, with file and row).
+    """
     if not data.strip():
         col.error("file_empty", name)
         return None
@@ -227,6 +234,14 @@ def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
     if escaped:
         _report_undecodable(name, header, rows, numbers, col)
         return None
+    return header, rows, numbers, delimiter
+
+
+def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
+    read = read_csv_rows(name, data, col)
+    if read is None:
+        return None
+    header, rows, numbers, delimiter = read
     if not header:
         col.error("file_empty", name)
         return None
@@ -449,19 +464,30 @@ def _check_workbook(name: str, data: bytes, col: Collector) -> bool:
     return True
 
 
-def _workbook_tables(name: str, data: bytes, col: Collector) -> list[RawTable]:
+def read_workbook_sheets(name: str, data: bytes, col: Collector
+                         ) -> list[tuple[str, list[list[Any]]]] | None:
+    """Every sheet of a workbook as ``(title, values)``, after the size checks.
+
+    The one workbook opener of every table reader; ``None`` when the workbook
+    is refused or unreadable (``col`` says why).
+    """
     # calamine (Rust) reads a city-sized workbook about 15x faster than openpyxl.
     from python_calamine import CalamineWorkbook
 
     if not _check_workbook(name, data, col):
-        return []
-
+        return None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [(title, book.get_sheet_by_name(title).to_python(skip_empty_area=False))
-                  for title in book.sheet_names]
+        return [(title, book.get_sheet_by_name(title).to_python(skip_empty_area=False))
+                for title in book.sheet_names]
     except Exception as exc:
         col.error("file_unreadable", name, detail=type(exc).__name__)
+        return None
+
+
+def _workbook_tables(name: str, data: bytes, col: Collector) -> list[RawTable]:
+    sheets = read_workbook_sheets(name, data, col)
+    if sheets is None:
         return []
     before = len(col.errors)
     tables = [raw for title, rows in sheets
