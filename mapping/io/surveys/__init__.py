@@ -52,20 +52,48 @@ is a keyed hash of the respondent id (:func:`pseudonym`), never the id itself.
 
 
 from mapping.io.surveys.answers import likert_score, name_key, split_answers
-from mapping.io.surveys.build import apply, import_survey
+from mapping.io.surveys.build import apply, import_files, import_survey
 from mapping.io.surveys.builder import SurveyResult
 from mapping.io.surveys.catalog import MESSAGES, ROLES, SHAPES, TOOLS
 from mapping.io.surveys.cli import register, run_import
 from mapping.io.surveys.formats import detect_tool
 from mapping.io.surveys.guess import guess_mapping
+from mapping.io.surveys.names import SURE, UNSURE, NameMatch, NameMatcher
+from mapping.io.surveys.network_canvas import is_network_canvas, read_network_canvas
 from mapping.io.surveys.pseudonymise import pseudonym
-from mapping.io.surveys.reading import read_survey
+from mapping.io.surveys.reading import read_survey, read_surveys
 from mapping.io.surveys.roles import ColumnRole, SurveyMapping
 from mapping.io.surveys.table import Sheet, SurveyColumn, SurveyProblem, SurveyTable
 
 __all__ = [
-    "MESSAGES", "ROLES", "SHAPES", "TOOLS", "ColumnRole", "Sheet", "SurveyColumn",
-    "SurveyMapping", "SurveyProblem", "SurveyResult", "SurveyTable", "apply", "detect_tool",
-    "guess_mapping", "import_survey", "likert_score", "name_key", "pseudonym", "read_survey",
-    "register", "run_import", "split_answers",
+    "MESSAGES",
+    "ROLES",
+    "SHAPES",
+    "SURE",
+    "TOOLS",
+    "UNSURE",
+    "ColumnRole",
+    "NameMatch",
+    "NameMatcher",
+    "Sheet",
+    "SurveyColumn",
+    "SurveyMapping",
+    "SurveyProblem",
+    "SurveyResult",
+    "SurveyTable",
+    "apply",
+    "detect_tool",
+    "guess_mapping",
+    "import_files",
+    "import_survey",
+    "is_network_canvas",
+    "likert_score",
+    "name_key",
+    "pseudonym",
+    "read_network_canvas",
+    "read_survey",
+    "read_surveys",
+    "register",
+    "run_import",
+    "split_answers",
 ]

@@ -9,7 +9,7 @@ from mapping.domain.limits import Amount
 from mapping.io.validate import Collector, Issue
 
 TOOLS: tuple[str, ...] = ("qualtrics", "google-forms", "microsoft-forms", "limesurvey", "kobo",
-                          "surveymonkey", "generic")
+                          "surveymonkey", "network-canvas", "generic")
 """Tools :func:`detect_tool` recognises (``generic``: one header row, nothing tool-specific)."""
 
 ROLES: tuple[str, ...] = (
@@ -68,6 +68,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "exactly one partner; here {n}, so not used."),
     "too_big": ("Te groot: {found} MB; hoogstens {limit} MB.",
                 "Too large: {found} MB; at most {limit} MB."),
+    "name_fuzzy": ("'{value}' is gelezen als '{known}' (gelijkenis {score}%); controleer het.",
+                   "'{value}' was read as '{known}' ({score}% alike); please check."),
+    "name_uncertain": ("'{value}' lijkt op '{known}' ({score}%) maar is apart gehouden; is het "
+                       "dezelfde, koppel de namen dan in de controle.",
+                       "'{value}' looks like '{known}' ({score}%) but was kept apart; if it is "
+                       "the same, link the names in the review."),
+    "name_new": ("'{value}' staat niet in de lijst met {list} van de wijk; toegevoegd.",
+                 "'{value}' is not in the district's list of {list}; added."),
+    "name_alias": ("'{value}' is gekoppeld aan '{known}' (zo vastgelegd in de koppeling).",
+                   "'{value}' is linked to '{known}' (as set in the mapping)."),
+    "lists_invalid": ("De lijsten van de wijk zijn niet te lezen; de import gebruikt ze niet.",
+                      "The district's lists cannot be read; the import does not use them."),
+    "several_files": ("Eén export tegelijk (of de bestanden van Network Canvas); hier {n} "
+                      "bestanden.",
+                      "One export at a time (or the files of Network Canvas); here {n} files."),
+    "nc_no_ego": ("Geen _ego.csv van Network Canvas bij deze bestanden.",
+                  "No Network Canvas _ego.csv among these files."),
+    "nc_unknown_ego": ("Interview '{value}' staat in geen enkel _ego.csv; rij overgeslagen.",
+                       "Interview '{value}' is in no _ego.csv; row skipped."),
+    "nc_unknown_node": ("Knoop '{value}' staat in geen enkele attributeList van dit interview; "
+                        "verbinding overgeslagen.",
+                        "Node '{value}' is in no attributeList of this interview; link "
+                        "skipped."),
 }
 
 _HOW = {"guessed": ("geraden uit de naam", "guessed from the name"),

@@ -51,9 +51,11 @@ _META = frozenset(sc.normalise_header(h) for h in (
     "_submission__uuid", "_submission__id", "_status", "_submitted_by", "__version__",
     "_version_", "_tags", "_notes", "start", "end", "today", "deviceid", "meta/instanceID",
     "formhub/uuid", "Collector ID", "Start Date", "End Date", "Custom Data 1", "interviewtime",
-    "groupTime", "tokens", "token"))
-_RESPONDENT = ("responseid", "respondentid", "uuid", "id", "responsid", "antwoordid",
-               "submissionuuid")
+    "groupTime", "tokens", "token", "networkCanvasCaseID", "networkCanvasSessionID",
+    "networkCanvasProtocolName", "sessionStart", "sessionFinish", "sessionExported",
+    "APP_VERSION", "COMMIT_HASH", "nodeID", "networkCanvasUUID", "edgeID"))
+_RESPONDENT = ("networkcanvasegouuid", "egoid", "responseid", "respondentid", "uuid", "id",
+               "responsid", "antwoordid", "submissionuuid")
 _PERSON_EXACT = frozenset(sc.normalise_header(h) for h in (
     "name", "naam", "uw naam", "your name", "voornaam", "achternaam", "first name", "last name",
     "full name", "volledige naam", "naam respondent", "respondent name", "contactpersoon",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from mapping.domain import schema as sc
 from mapping.domain.limits import LIMITS, Amount
 from mapping.io.load import WORKBOOK_SUFFIXES, cell_text, read_csv_rows, read_workbook_sheets
+from mapping.io.surveys.catalog import _say
 from mapping.io.surveys.formats import _sheet, detect_tool
+from mapping.io.surveys.network_canvas import is_network_canvas, read_network_canvas
 from mapping.io.surveys.table import SurveyProblem, SurveyTable
 from mapping.io.validate import Collector
 
@@ -95,3 +98,16 @@ def read_survey(name: str, data: bytes, lang: str = "nl"
         return None, col
     return SurveyTable(tool, label, main, repeats), col
 
+
+
+def read_surveys(files: Sequence[tuple[str, bytes]], lang: str = "nl"
+                 ) -> tuple[SurveyTable | None, Collector]:
+    """One export, or the CSV files of several Network Canvas interviews, as one table."""
+    if is_network_canvas(files):
+        return read_network_canvas(files, lang)
+    if len(files) == 1:
+        return read_survey(files[0][0], files[0][1], lang)
+    col = Collector("en" if lang == "en" else "nl")
+    _say(col, "error", "several_files", ", ".join(Path(n).name for n, _ in files)[:200], None,
+         None, n=len(files))
+    return None, col

@@ -52,6 +52,8 @@ class SurveyMapping:
     default_kind: str = "informal"
     """Kind of a partner who did not answer and whose name says nothing."""
     version: int = 1
+    aliases: tuple[tuple[str, str], ...] = ()
+    """``(answered name, known name)`` pairs the researcher confirmed as one name."""
 
     def to_json(self) -> str:
         """The mapping as JSON (what ``--write-mapping`` saves)."""
@@ -64,7 +66,8 @@ class SurveyMapping:
             data = json.loads(text)
             columns = tuple(ColumnRole(**c) for c in data["columns"])
             mapping = cls(str(data.get("tool", "generic")), columns,
-                          str(data.get("default_kind", "informal")), int(data.get("version", 1)))
+                          str(data.get("default_kind", "informal")), int(data.get("version", 1)),
+                          tuple((str(a), str(b)) for a, b in data.get("aliases", ())))
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
             raise ValueError(f"{type(exc).__name__}: {exc}"[:160]) from exc
         for c in mapping.columns:
@@ -86,6 +89,11 @@ class SurveyMapping:
         new = dataclasses.replace(old, role=role, shape=shape, confidence=1.0, **changes)
         return dataclasses.replace(self, columns=tuple(
             new if (c.column, c.sheet) == (column, sheet) else c for c in self.columns))
+
+    def with_alias(self, name: str, known: str) -> SurveyMapping:
+        """A copy that reads the answered ``name`` as the known name ``known``."""
+        kept = tuple(p for p in self.aliases if p[0] != name)
+        return dataclasses.replace(self, aliases=(*kept, (name, known)))
 
     def used(self, role: str) -> list[ColumnRole]:
         """The columns with ``role``."""

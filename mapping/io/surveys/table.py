@@ -37,12 +37,18 @@ class Sheet:
     columns: list[SurveyColumn]
     rows: list[list[str]]
     numbers: list[int]
+    files: list[str] | None = None
+    """Per row, the file it came from, when a sheet joins several (Network Canvas)."""
     _by_key: dict[str, SurveyColumn] = field(default_factory=dict, repr=False, compare=False)
 
     def values(self, key: str) -> list[str]:
         """The cells of column ``key`` (text, ``""`` when empty)."""
         position = self.column(key).position
         return [r[position].strip() if position < len(r) else "" for r in self.rows]
+
+    def file_at(self, i: int) -> str:
+        """The file row ``i`` came from."""
+        return self.files[i] if self.files else self.file
 
     def column(self, key: str) -> SurveyColumn:
         """The column called ``key`` (``KeyError`` when there is none)."""
@@ -67,6 +73,9 @@ class SurveyTable:
     file: str
     main: Sheet
     repeats: list[Sheet] = field(default_factory=list)
+    links: list[tuple[str, str, str, str, int]] = field(default_factory=list)
+    """Links between two partners a respondent drew (Network Canvas edges):
+    ``(respondent's _index, partner, partner, file, row)``."""
 
     def sheet(self, name: str | None) -> Sheet:
         """The main sheet (``None``) or the repeat sheet called ``name``."""
