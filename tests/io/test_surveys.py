@@ -475,3 +475,23 @@ def test_the_districts_lists_keep_their_ids_and_unnamed_groups_count_as_unreache
     assert set(ds.reach["group"]) == {"G1", "G2", "G3"}
     new = {m.name for m in result.matches if m.status == "new"}
     assert new == {"Wijkteam Noord", "Buurtcentrum De Brug", "CJG Centrum"}
+
+
+# --------------------------------------------------------------------------- upload kinds
+
+
+def test_each_upload_goes_to_its_reader():
+    from tests.io import samples
+
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo"
+    assert sv.upload_kind([(p.name, p.read_bytes()) for p in demo.iterdir()]) == "tables"
+    assert sv.upload_kind([("organisaties.csv", b"id,naam,soort\n1,Moskee,misschien\n")]) \
+        == "tables"
+    for name in TOOLS:
+        assert sv.upload_kind([(name, (FIXTURES / name).read_bytes())]) == "survey", name
+    assert sv.upload_kind(_nc_files()) == "survey"
+    for name, data in (("k.xlsx", samples.kumu_workbook()), ("k.json", samples.kumu_json()),
+                       ("g.gexf", samples.gexf()), ("g.graphml", samples.graphml()),
+                       ("p.xlsx", samples.polinode_workbook())):
+        assert sv.upload_kind([(name, data)]) == "network", name
+    assert sv.upload_kind(samples.gephi_csv()) == "network"

@@ -58,6 +58,7 @@ from mapping.io.surveys.catalog import MESSAGES, ROLES, SHAPES, TOOLS
 from mapping.io.surveys.cli import register, run_import
 from mapping.io.surveys.formats import detect_tool
 from mapping.io.surveys.guess import guess_mapping
+from mapping.io.surveys.kind import KINDS, upload_kind
 from mapping.io.surveys.names import SURE, UNSURE, NameMatch, NameMatcher
 from mapping.io.surveys.network_canvas import is_network_canvas, read_network_canvas
 from mapping.io.surveys.pseudonymise import pseudonym
