@@ -67,6 +67,7 @@ from mapping.io.surveys.roles import ColumnRole, SurveyMapping
 from mapping.io.surveys.table import Sheet, SurveyColumn, SurveyProblem, SurveyTable
 
 __all__ = [
+    "KINDS",
     "MESSAGES",
     "ROLES",
     "SHAPES",
@@ -97,4 +98,5 @@ __all__ = [
     "register",
     "run_import",
     "split_answers",
+    "upload_kind",
 ]

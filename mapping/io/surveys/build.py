@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +32,7 @@ from mapping.io.surveys.catalog import _say, _text
 from mapping.io.surveys.guess import guess_mapping
 from mapping.io.surveys.pseudonymise import pseudonym
 from mapping.io.surveys.reading import read_surveys
-from mapping.io.surveys.roles import SurveyMapping
+from mapping.io.surveys.roles import ColumnRole, SurveyMapping
 from mapping.io.surveys.table import Sheet, SurveyTable
 from mapping.io.validate import Collector, Issue, validate_tables
 
@@ -270,17 +271,35 @@ def _build(table: SurveyTable, mapping: SurveyMapping, col: Collector, secret: b
     return builder
 
 
-def _rate(partner: dict[str, Any], mapping: SurveyMapping, sheet: Sheet, i: int,
-          sheet_name: str | None, cell: Any, loose: bool = False) -> None:
-    """Copy the form and condition answers about ``partner`` from row ``i`` of ``sheet``."""
+@functools.lru_cache(maxsize=16)  # one mapping, thousands of partners: index its ratings once
+def _rating_roles(mapping: SurveyMapping, sheet_name: str | None
+                  ) -> tuple[dict[str, list[ColumnRole]], list[ColumnRole], list[ColumnRole]]:
+    """The form and condition columns of a sheet: grid columns by partner, the rest."""
+    grid: dict[str, list[ColumnRole]] = {}
+    values: list[ColumnRole] = []
+    every: list[ColumnRole] = []
     for r in mapping.columns:
         if r.sheet != sheet_name or not (r.role in CONDITIONS or r.role == "form"):
             continue
-        if sheet_name is None and not loose and not (
-                r.shape == "grid" and r.item and _key(r.item) == _key(partner["name"])):
-            continue
-        if loose and r.shape != "value":
-            continue
+        every.append(r)
+        if r.shape == "grid" and r.item:
+            grid.setdefault(_key(r.item), []).append(r)
+        elif r.shape == "value":
+            values.append(r)
+    return grid, values, every
+
+
+def _rate(partner: dict[str, Any], mapping: SurveyMapping, sheet: Sheet, i: int,
+          sheet_name: str | None, cell: Any, loose: bool = False) -> None:
+    """Copy the form and condition answers about ``partner`` from row ``i`` of ``sheet``."""
+    grid, values, every = _rating_roles(mapping, sheet_name)
+    if loose:
+        roles = values
+    elif sheet_name is None:
+        roles = grid.get(_key(partner["name"]), [])
+    else:
+        roles = every
+    for r in roles:
         value = cell(sheet, i, r.column)
         if value:
             partner[r.role] = value
