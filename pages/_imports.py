@@ -163,7 +163,7 @@ def _lists(lang: str, prefix: str) -> tuple[Dataset | None, bool]:
                                help=t("import_lists_help", lang))
     if not uploads:
         return None, True
-    result = shared.load_upload(tuple((f.name, f.getvalue()) for f in uploads), lang)
+    result = sv.load_lists([(f.name, f.getvalue()) for f in uploads], lang)
     if not result.ok:
         st.error(t("import_lists_invalid", lang))
         report(result, lang)

@@ -495,3 +495,19 @@ def test_each_upload_goes_to_its_reader():
                        ("p.xlsx", samples.polinode_workbook())):
         assert sv.upload_kind([(name, data)]) == "network", name
     assert sv.upload_kind(samples.gephi_csv()) == "network"
+
+
+def test_cli_reads_network_canvas_interviews_and_the_districts_lists(tmp_path, capsys):
+    from mapping.cli import main
+
+    base = tmp_path / "wijk"
+    base.mkdir()
+    (base / "oudergroepen.csv").write_text("id,naam,gezinnen\nG1,Somalische moeders,40\n"
+                                           "G4,Eritrese ouders,12\n", "utf-8")
+    out = tmp_path / "out"
+    command = ["import-survey", *map(str, sorted(NC.iterdir())), "--base", str(base),
+               "--out", str(out), "--lang", "en"]
+    assert main(command) == 0, capsys.readouterr().err
+    groups = (out / "parent_groups.csv").read_text("utf-8")
+    assert "G4" in groups and "Eritrese ouders" in groups
+    assert "case1" not in (out / "collaborations.csv").read_text("utf-8")

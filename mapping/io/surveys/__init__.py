@@ -59,7 +59,7 @@ from mapping.io.surveys.cli import register, run_import
 from mapping.io.surveys.formats import detect_tool
 from mapping.io.surveys.guess import guess_mapping
 from mapping.io.surveys.kind import KINDS, upload_kind
-from mapping.io.surveys.names import SURE, UNSURE, NameMatch, NameMatcher
+from mapping.io.surveys.names import SURE, UNSURE, NameMatch, NameMatcher, load_lists, read_lists
 from mapping.io.surveys.network_canvas import is_network_canvas, read_network_canvas
 from mapping.io.surveys.pseudonymise import pseudonym
 from mapping.io.surveys.reading import read_survey, read_surveys
@@ -90,8 +90,10 @@ __all__ = [
     "import_survey",
     "is_network_canvas",
     "likert_score",
+    "load_lists",
     "name_key",
     "pseudonym",
+    "read_lists",
     "read_network_canvas",
     "read_survey",
     "read_surveys",

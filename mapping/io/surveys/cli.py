@@ -9,19 +9,22 @@ from pathlib import Path
 from typing import Any
 
 from mapping.io.load import format_result
-from mapping.io.surveys.build import import_survey
+from mapping.io.surveys.build import import_files
 from mapping.io.surveys.catalog import _text
 from mapping.io.surveys.roles import SurveyMapping
 
 
 def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
-    """CLI: ``python -m mapping import-survey FILE [--mapping M] [--write-mapping J] --out DIR``."""
+    """CLI: ``python -m mapping import-survey FILE... [--mapping M] [--base DIR] --out DIR``."""
     parser = sub.add_parser(
         "import-survey", help="import a survey export (Qualtrics, Google/Microsoft Forms, "
                               "LimeSurvey, KoboToolbox, SurveyMonkey)",
         description="Guess (or read) which column means what, write the four tables as CSV. "
                     "Exit status: 0 imported, 1 errors, 2 usage error.")
-    parser.add_argument("file", metavar="FILE", help="CSV or XLSX export")
+    parser.add_argument("file", metavar="FILE", nargs="+",
+                        help="CSV or XLSX export (or the CSV files of Network Canvas interviews)")
+    parser.add_argument("--base", help="the district's own lists (organisations, parent groups "
+                                       "with family counts): a folder or file the loader reads")
     parser.add_argument("--mapping", help="mapping JSON (from --write-mapping) to use")
     parser.add_argument("--write-mapping", help="write the mapping used to this JSON file")
     parser.add_argument("--secret-file", help="key of the respondent pseudonyms (created when "
@@ -36,7 +39,7 @@ def run_import(args: argparse.Namespace) -> int:
     from mapping.io.write import write_csv_folder
 
     try:
-        data = Path(args.file).read_bytes()
+        files = [(Path(f).name, Path(f).read_bytes()) for f in args.file]
         mapping = (SurveyMapping.from_json(Path(args.mapping).read_text("utf-8"))
                    if args.mapping else None)
         secret = None
@@ -53,7 +56,20 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"{args.mapping}: " + _text("mapping_invalid", args.lang, detail=exc),
               file=sys.stderr)
         return 1
-    result = import_survey(Path(args.file).name, data, mapping, args.lang, secret)
+    lists = None
+    if args.base:
+        from mapping.io.surveys.names import read_lists
+
+        try:
+            base = read_lists(args.base, args.lang)
+        except OSError as exc:
+            print(f"{exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 1
+        if not base.ok:
+            print(format_result(base, args.lang), file=sys.stderr)
+            return 1
+        lists = base.dataset
+    result = import_files(files, mapping, args.lang, secret, lists)
     print(format_result(result, args.lang), file=sys.stdout if result.ok else sys.stderr)
     if result.dropped:
         head = "Not stored" if args.lang == "en" else "Niet bewaard"

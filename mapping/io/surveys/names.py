@@ -14,11 +14,14 @@ list was given, flagged as not on it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from mapping.domain import schema as sc
+from mapping.io.load import LoadResult, load_files
 from mapping.io.surveys.answers import _plain, name_key
 
 SURE = 95.0
@@ -107,3 +110,27 @@ class NameMatcher:
         if score >= SURE and _DIGITS.findall(name) == _DIGITS.findall(known):
             return NameMatch(name, known, float(score), "fuzzy")
         return NameMatch(name, known, float(score), "uncertain")
+
+
+def load_lists(files: Sequence[tuple[str, bytes]], lang: str = "nl") -> LoadResult:
+    """The district's own lists, as the loader reads them; either list may be left out.
+
+    :func:`mapping.io.load.load_files` wants an organisations table; a
+    researcher's lists may hold only the parent groups (or only the
+    organisations), so a missing one of the two is taken as empty.
+    """
+    result = load_files(files, lang)
+    missing = [i for i in result.errors if i.code == "table_missing"]
+    if result.ok or len(missing) != len(result.errors):
+        return result
+    empty = [("organisations.csv", b"id,name,kind\n"), ("parent_groups.csv", b"id,name\n")]
+    present = {sc.table_for_name(n) for n, _d in files}
+    return load_files([*files, *[(n, d) for n, d in empty
+                                 if sc.table_for_name(n) not in present]], lang)
+
+
+def read_lists(path: str | Path, lang: str = "nl") -> LoadResult:
+    """:func:`load_lists` of a folder (every file in it) or of one file."""
+    target = Path(path)
+    paths = sorted(p for p in target.iterdir() if p.is_file()) if target.is_dir() else [target]
+    return load_lists([(p.name, p.read_bytes()) for p in paths], lang)
