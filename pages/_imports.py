@@ -39,15 +39,20 @@ def _digest(files: Files) -> str:
 # --------------------------------------------------------------------------- shared parts
 
 
-def report(result: LoadResult, lang: str) -> None:
-    """Success or the problems, each with file, row and column."""
-    st.subheader(t("validation", lang))
+def status(result: LoadResult, lang: str) -> None:
+    """The outcome in one line: valid, valid with warnings, or how many errors."""
     if result.ok and not result.warnings:
         st.success(t("valid", lang))
     elif result.ok:
         st.warning(t("valid_warnings", lang, n=len(result.warnings)))
     else:
         st.error(t("invalid", lang, n=len(result.errors)))
+
+
+def report(result: LoadResult, lang: str) -> None:
+    """Success or the problems, each with file, row and column."""
+    st.subheader(t("validation", lang))
+    status(result, lang)
     if result.errors or result.warnings:
         frame = result.issues[[c for c in _SHOWN_ISSUE_COLUMNS if c in result.issues.columns]]
         st.dataframe(frame.rename(columns={c: t(f"col_{c}", lang) for c in frame.columns}),
@@ -252,6 +257,25 @@ def _graph_import(files: Files, mapping: gi.Mapping, lang: str) -> LoadResult:
     return gi.import_graph(list(files), mapping, lang)
 
 
+def type_mapping(graph: gi.Graph, lang: str, prefix: str) -> gi.Mapping | None:
+    """The node attribute that tells the roles, and its values per role (``None``: not yet)."""
+    fields = gi.attribute_names(graph)
+    guess = gi.guess_type_field(graph)
+    field = st.selectbox(t("compare_type_field", lang), fields, key=f"{prefix}_field",
+                         index=fields.index(guess) if guess in fields else 0)
+    values = list(gi.attribute_values(graph, field))
+    chosen: dict[str, list[str]] = {}
+    for role in gi.ROLES:
+        taken = {v for vs in chosen.values() for v in vs}
+        chosen[role] = st.multiselect(t(f"compare_role_{role}", lang),
+                                      [v for v in values if v not in taken],
+                                      key=f"{prefix}_{role}", placeholder=t("choose", lang))
+    if not (chosen["formal"] or chosen["informal"]) or not chosen["group"]:
+        st.info(t("compare_map", lang))
+        return None
+    return gi.Mapping(field, *(tuple(chosen[r]) for r in gi.ROLES))
+
+
 def network_section(files: Files, lang: str, prefix: str) -> None:
     """A Kumu, GEXF, GraphML, Gephi or Polinode file: the type mapping, the result, saving."""
     graph, code = _graph(files)
@@ -260,21 +284,9 @@ def network_section(files: Files, lang: str, prefix: str) -> None:
         return
     st.info(t("import_network", lang, format=graph.format, nodes=len(graph.nodes),
               edges=len(graph.edges)))
-    fields = gi.attribute_names(graph)
-    guess = gi.guess_type_field(graph)
-    field = st.selectbox(t("compare_type_field", lang), fields, key=f"{prefix}_net_field",
-                         index=fields.index(guess) if guess in fields else 0)
-    values = list(gi.attribute_values(graph, field))
-    chosen: dict[str, list[str]] = {}
-    for role in gi.ROLES:
-        taken = {v for vs in chosen.values() for v in vs}
-        chosen[role] = st.multiselect(t(f"compare_role_{role}", lang),
-                                      [v for v in values if v not in taken],
-                                      key=f"{prefix}_net_{role}", placeholder=t("choose", lang))
-    if not (chosen["formal"] or chosen["informal"]) or not chosen["group"]:
-        st.info(t("compare_map", lang))
+    mapping = type_mapping(graph, lang, f"{prefix}_net")
+    if mapping is None:
         return
-    mapping = gi.Mapping(field, *(tuple(chosen[r]) for r in gi.ROLES))
     result = _graph_import(files, mapping, lang)
     report(result, lang)
     if result.dataset is not None:

@@ -95,12 +95,7 @@ def check_section(lang: str) -> None:
     result = check["result"]
     st.subheader(t("validation", lang))
     st.caption(md_escape(t("checked_files", lang, files=", ".join(check["files"]))))
-    if result.ok and not result.warnings:
-        st.success(t("valid", lang))
-    elif result.ok:
-        st.warning(t("valid_warnings", lang, n=len(result.warnings)))
-    else:
-        st.error(t("invalid", lang, n=len(result.errors)))
+    imports.status(result, lang)
     if result.ok and result.dataset is not None:
         imports.save_section(result.dataset, lang, "data_tables")
     if result.errors or result.warnings:
