@@ -1,4 +1,4 @@
-"""Hostile text and files through the survey import (Network Canvas, name matching, upload kinds)."""
+"""Hostile text and files through the survey import: Network Canvas, name matching, kinds."""
 
 from __future__ import annotations
 
