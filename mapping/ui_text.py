@@ -268,9 +268,12 @@ TEXT: Catalog = {
         "equality": "gelijkwaardigheid",
         # data
         "data_title": "Gegevens laden en controleren",
-        "upload": "CSV-bestanden of een Excel-werkmap",
-        "upload_help": "Organisaties, oudergroepen, bereik en samenwerkingen; optioneel "
-                       "wijkgrenzen als GeoJSON.",
+        "upload": "CSV-bestanden, een Excel-werkmap, een vragenlijst-export of een netwerkbestand",
+        "upload_help": "Organisaties, oudergroepen, bereik en samenwerkingen (optioneel "
+                       "wijkgrenzen als GeoJSON); of de export van een vragenlijst (Qualtrics, "
+                       "Google/Microsoft Forms, LimeSurvey, KoboToolbox, SurveyMonkey, Network "
+                       "Canvas); of een bestand van Kumu, Gephi (GEXF, CSV), GraphML of "
+                       "Polinode. Een nieuwe upload vervangt de vorige.",
         "validation": "Controle",
         "valid": "De gegevens zijn in orde en worden nu op alle pagina's gebruikt.",
         "valid_warnings": "De gegevens zijn bruikbaar, met {n} waarschuwingen.",
@@ -422,6 +425,31 @@ TEXT: Catalog = {
         "survey_role_shared_goals": "gezamenlijke doelen",
         "survey_role_role_clarity": "duidelijkheid over rollen",
         "survey_role_equality": "gelijkwaardigheid",
+        "import_save_title": "Opslaan als dataset",
+        "import_mapping_help": "Geraden uit de koppen en de antwoorden; controleer elke kolom "
+                               "en verbeter waar nodig, en bevestig dan.",
+        "import_lists": "Lijsten van de wijk (optioneel): organisaties en oudergroepen met "
+                        "aantallen gezinnen",
+        "import_lists_help": "In elke vorm die de upload leest (CSV, Excel). Namen in de "
+                             "antwoorden worden ermee vergeleken; oudergroepen die niemand "
+                             "noemt tellen mee als niet bereikt.",
+        "import_lists_invalid": "De lijsten van de wijk zijn niet in orde en worden niet "
+                                "gebruikt.",
+        "import_lists_read": "Lijsten van de wijk: {orgs} organisaties, {groups} oudergroepen.",
+        "import_names": "Namen om te controleren",
+        "import_name_answered": "In de antwoorden",
+        "import_name_known": "Bekende naam",
+        "import_name_score": "Gelijkenis (%)",
+        "import_name_status": "Gelezen als",
+        "import_status_same": "dezelfde naam",
+        "import_status_fuzzy": "dezelfde naam (tikfout)",
+        "import_status_uncertain": "apart gehouden (lijkt erop)",
+        "import_status_new": "nieuw: niet in de lijst",
+        "import_status_alias": "gekoppeld",
+        "import_link": "Deze namen zijn dezelfde organisatie of groep (koppelen en opnieuw "
+                       "bevestigen)",
+        "import_network": "Netwerkbestand ({format}): {nodes} knopen, {edges} verbindingen.",
+        "checked_files": "Bestanden: {files}",
         # issue 11: workshop and join fixes
         "ws_duplicate": "Er staat al een {what} met de naam '{name}' in deze dataset. "
                         "Toch nog een toevoegen?",
@@ -681,9 +709,12 @@ TEXT: Catalog = {
         "role_clarity": "clear roles",
         "equality": "equality",
         "data_title": "Load and check data",
-        "upload": "CSV files or an Excel workbook",
-        "upload_help": "Organisations, parent groups, reach and collaborations; optionally "
-                       "neighbourhood boundaries as GeoJSON.",
+        "upload": "CSV files, an Excel workbook, a survey export or a network file",
+        "upload_help": "Organisations, parent groups, reach and collaborations (optionally "
+                       "neighbourhood boundaries as GeoJSON); or a survey tool's export "
+                       "(Qualtrics, Google/Microsoft Forms, LimeSurvey, KoboToolbox, "
+                       "SurveyMonkey, Network Canvas); or a Kumu, Gephi (GEXF, CSV), GraphML or "
+                       "Polinode file. A new upload replaces the previous one.",
         "validation": "Check",
         "valid": "The data is valid and is now used on every page.",
         "valid_warnings": "The data is usable, with {n} warnings.",
@@ -832,6 +863,31 @@ TEXT: Catalog = {
         "survey_role_shared_goals": "shared goals",
         "survey_role_role_clarity": "clarity of roles",
         "survey_role_equality": "equality",
+        "import_save_title": "Save as a dataset",
+        "import_mapping_help": "Guessed from the headers and the answers; check each column, "
+                               "correct it where needed, then confirm.",
+        "import_lists": "The district's lists (optional): organisations and parent groups with "
+                        "family counts",
+        "import_lists_help": "In any form the upload reads (CSV, Excel). Names in the answers "
+                             "are matched against them; parent groups nobody names count as "
+                             "unreached.",
+        "import_lists_invalid": "The district's lists are not valid and are not used.",
+        "import_lists_read": "The district's lists: {orgs} organisations, {groups} parent "
+                             "groups.",
+        "import_names": "Names to review",
+        "import_name_answered": "In the answers",
+        "import_name_known": "Known name",
+        "import_name_score": "Alike (%)",
+        "import_name_status": "Read as",
+        "import_status_same": "the same name",
+        "import_status_fuzzy": "the same name (typing error)",
+        "import_status_uncertain": "kept apart (looks alike)",
+        "import_status_new": "new: not on the list",
+        "import_status_alias": "linked",
+        "import_link": "These names are the same organisation or group (link, then confirm "
+                       "again)",
+        "import_network": "Network file ({format}): {nodes} nodes, {edges} links.",
+        "checked_files": "Files: {files}",
         # issue 11: workshop and join fixes
         "ws_duplicate": "'{name}' is already in this dataset (as {what}). "
                         "Add another one anyway?",

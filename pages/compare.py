@@ -14,6 +14,7 @@ from mapping.io import graph_import as gi
 from mapping.session import md_escape
 from mapping.ui_text import t
 from mapping.views.palette import label
+from pages import _imports as imports
 from pages import _shared as shared
 
 SOURCES = ("demo", "upload", "network", "store")
@@ -88,20 +89,9 @@ def _network(side: str, lang: str) -> Dataset | None:
     if not fields:
         st.error(gi.problem_message(gi.ImportProblem("format_unknown", ""), lang))
         return None
-    guess = gi.guess_type_field(graph)
-    field = st.selectbox(t("compare_type_field", lang), fields, key=f"cmp_{side}_field",
-                         index=fields.index(guess) if guess in fields else 0)
-    values = list(gi.attribute_values(graph, field))
-    chosen: dict[str, list[str]] = {}
-    for role in gi.ROLES:
-        taken = {v for vs in chosen.values() for v in vs}
-        chosen[role] = st.multiselect(t(f"compare_role_{role}", lang),
-                                      [v for v in values if v not in taken],
-                                      key=f"cmp_{side}_{role}", placeholder=t("choose", lang))
-    if not (chosen["formal"] or chosen["informal"]) or not chosen["group"]:
-        st.info(t("compare_map", lang))
+    mapping = imports.type_mapping(graph, lang, f"cmp_{side}")  # the Data page's widgets
+    if mapping is None:
         return None
-    mapping = gi.Mapping(field, *(tuple(chosen[r]) for r in gi.ROLES))
     result = network_import(pairs, mapping, lang)
     if not result.ok:
         st.error(t("load_failed", lang, error=result.errors[0].message if result.errors else ""))

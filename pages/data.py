@@ -1,9 +1,17 @@
-"""Data: upload CSV files or a workbook, see every problem as a table, preview, templates.
+"""Data: upload files, see every problem as a table, preview, save, templates.
+
+One uploader takes every kind of file (:func:`mapping.io.surveys.upload_kind`):
+the project's own tables (CSV files, a workbook, neighbourhoods), a survey
+tool's export (or Network Canvas interviews), or a network tool's file (Kumu,
+GEXF, GraphML, Gephi CSV, Polinode). Tables are checked at once; a survey or
+network file shows its guessed mapping to confirm first (:mod:`pages._imports`).
 
 Invalid data is never applied: an upload becomes this session's dataset only
 when the loader reports no errors. The check runs in the uploader's callback,
 which Streamlit calls *before* the next run, so the sidebar's dataset chooser
-already shows the new upload on the run that follows.
+already shows the new upload on the run that follows. Each upload *replaces*
+the previous one: the uploader is emptied after every batch, so a second
+upload is never validated together with the first.
 """
 
 from __future__ import annotations
@@ -12,45 +20,68 @@ import pandas as pd
 import streamlit as st
 
 from mapping.domain.dataset import TABLES
+from mapping.io import surveys as sv
 from mapping.io import write
+from mapping.io.load import LoadResult
 from mapping.session import md_escape
 from mapping.ui_text import t
+from pages import _imports as imports
 from pages import _shared as shared
 
 TEMPLATES = shared.ROOT / "data" / "templates"
 ISSUE_COLUMNS = ("severity", "file", "row", "column", "value", "message")
 
 
+def _uploader_key() -> str:
+    """The uploader's key: a new one after every batch, so the next upload starts empty."""
+    return f"upload_files_{st.session_state.get('_upload_round', 0)}"
+
+
 def _check_upload() -> None:
-    """Uploader callback: load the files; adopt them only when there are no errors."""
-    files = st.session_state.get("upload_files") or []
+    """Uploader callback: sort the batch by kind; adopt tables only when there are no errors.
+
+    The batch replaces whatever was uploaded before (tables, survey or network file).
+    """
+    files = st.session_state.get(_uploader_key()) or []
     if not files:
-        st.session_state.pop("_last_check", None)
         return
     lang = st.session_state.get("lang", "nl")
     content = tuple((f.name, f.getvalue()) for f in files)
-    try:
-        result = shared.load_upload(content, lang)
-    except ImportError as exc:  # the loader is written in parallel
-        st.session_state["_last_check"] = {"missing": exc.name or str(exc)}
+    st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
+    for key in ("_last_check", "_import", "_data_read", "_data_result", "_data_saved"):
+        st.session_state.pop(key, None)
+    kind = sv.upload_kind(content)
+    if kind != "tables":
+        st.session_state["_import"] = {"kind": kind, "files": content}
         return
-    st.session_state["_last_check"] = {"result": result, "files": [f.name for f in files]}
+    result = shared.load_upload(content, lang)
+    st.session_state["_last_check"] = {"result": result, "files": [n for n, _d in content]}
     if result.ok:
-        name = ", ".join(f.name for f in files)
+        name = ", ".join(n for n, _d in content)
         st.session_state["_upload"] = {"name": name, "files": content}
         shared.set_view("source", "upload")
+
+
+def import_section(lang: str) -> None:
+    """A survey export or a network file: its mapping to confirm, the result, saving."""
+    upload = st.session_state.get("_import")
+    if not upload:
+        return
+    st.caption(md_escape(t("checked_files", lang, files=", ".join(
+        n for n, _d in upload["files"]))))
+    if upload["kind"] == "survey":
+        imports.survey_section(upload["files"], lang, "data")
+    else:
+        imports.network_section(upload["files"], lang, "data")
 
 
 def _back_to_demo() -> None:
     shared.set_view("source", "demo")
 
 
-def issues_table(result, lang: str) -> pd.DataFrame:
+def issues_table(result: LoadResult, lang: str) -> pd.DataFrame:
     """The validation report with translated headers (file, row, column, value, message)."""
-    frame = getattr(result, "issues", None)
-    if not isinstance(frame, pd.DataFrame):
-        frame = pd.DataFrame([getattr(i, "__dict__", {"message": str(i)}) for i in
-                              [*result.errors, *result.warnings]])
+    frame = result.issues
     columns = [c for c in ISSUE_COLUMNS if c in frame.columns]
     shown = frame[columns + [c for c in frame.columns if c not in columns]]
     return shown.rename(columns={c: t(f"col_{c}", lang) for c in ISSUE_COLUMNS})
@@ -61,17 +92,12 @@ def check_section(lang: str) -> None:
     check = st.session_state.get("_last_check")
     if not check:
         return
-    if "missing" in check:
-        st.error(t("core_missing", lang, module=check["missing"]))
-        return
     result = check["result"]
     st.subheader(t("validation", lang))
-    if result.ok and not result.warnings:
-        st.success(t("valid", lang))
-    elif result.ok:
-        st.warning(t("valid_warnings", lang, n=len(result.warnings)))
-    else:
-        st.error(t("invalid", lang, n=len(result.errors)))
+    st.caption(md_escape(t("checked_files", lang, files=", ".join(check["files"]))))
+    imports.status(result, lang)
+    if result.ok and result.dataset is not None:
+        imports.save_section(result.dataset, lang, "data_tables")
     if result.errors or result.warnings:
         table = issues_table(result, lang)
         st.dataframe(table, hide_index=True, width="stretch")
@@ -131,10 +157,12 @@ def main() -> None:
     st.title(t("data_title", lang))
     if ctx.dataset is not None:
         st.caption(md_escape(t("shown", lang, name=f"{ctx.label} ({ctx.dataset.name})")))
-    st.file_uploader(t("upload", lang), type=["csv", "xlsx", "geojson", "json", "txt"],
-                     accept_multiple_files=True, key="upload_files", on_change=_check_upload,
+    st.file_uploader(t("upload", lang), type=["csv", "xlsx", "geojson", "json", "txt", "gexf",
+                                              "graphml", "xml", "tsv"],
+                     accept_multiple_files=True, key=_uploader_key(), on_change=_check_upload,
                      help=t("upload_help", lang))
     check_section(lang)
+    import_section(lang)
     if shared.view("source") == "upload":
         st.button(t("use_demo", lang), on_click=_back_to_demo, icon=":material/undo:")
     preview_section(ctx)

@@ -50,6 +50,7 @@ from mapping.io.text_files import (  # noqa: F401  (re-exported: callers import 
     _looks_binary,
     _parse_csv,
     _report_undecodable,
+    read_csv_rows,
 )
 from mapping.io.validate import (
     Collector,
@@ -64,6 +65,7 @@ from mapping.io.workbooks import (  # noqa: F401  (re-exported: callers import t
     _check_workbook,
     _workbook_tables,
     cell_text,
+    read_workbook_sheets,
 )
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")

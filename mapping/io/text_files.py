@@ -129,7 +129,14 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], list[int], str]:
     return header or [], rows, numbers, delimiter
 
 
-def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
+def read_csv_rows(name: str, data: bytes, col: Collector
+                  ) -> tuple[list[str], list[list[str]], list[int], str] | None:
+    """Header, data rows, their row numbers and the delimiter of one CSV file, bounded.
+
+    The one CSV reader (encoding and delimiter sniffing, :data:`LIMITS`) of
+    every table reader; ``None`` when the file cannot be read (``col`` says
+    why, with file and row).
+    """
     if not data.strip():
         col.error("file_empty", name)
         return None
@@ -148,6 +155,14 @@ def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
     if escaped:
         _report_undecodable(name, header, rows, numbers, col)
         return None
+    return header, rows, numbers, delimiter
+
+
+def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
+    read = read_csv_rows(name, data, col)
+    if read is None:
+        return None
+    header, rows, numbers, delimiter = read
     if not header:
         col.error("file_empty", name)
         return None

@@ -207,19 +207,30 @@ def _check_workbook(name: str, data: bytes, col: Collector) -> bool:
     return True
 
 
-def _workbook_tables(name: str, data: bytes, col: Collector) -> list[RawTable]:
+def read_workbook_sheets(name: str, data: bytes, col: Collector
+                         ) -> list[tuple[str, list[list[Any]]]] | None:
+    """Every sheet of a workbook as ``(title, values)``, after the size checks.
+
+    The one workbook opener of every table reader; ``None`` when the workbook
+    is refused or unreadable (``col`` says why).
+    """
     # calamine (Rust) reads a city-sized workbook about 15x faster than openpyxl.
     from python_calamine import CalamineWorkbook
 
     if not _check_workbook(name, data, col):
-        return []
-
+        return None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [(title, book.get_sheet_by_name(title).to_python(skip_empty_area=False))
-                  for title in book.sheet_names]
+        return [(title, book.get_sheet_by_name(title).to_python(skip_empty_area=False))
+                for title in book.sheet_names]
     except Exception as exc:
         col.error("file_unreadable", name, detail=type(exc).__name__)
+        return None
+
+
+def _workbook_tables(name: str, data: bytes, col: Collector) -> list[RawTable]:
+    sheets = read_workbook_sheets(name, data, col)
+    if sheets is None:
         return []
     before = len(col.errors)
     tables = [raw for title, rows in sheets

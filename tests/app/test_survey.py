@@ -80,3 +80,31 @@ def test_unreadable_upload_is_a_report_not_a_traceback():
     at.file_uploader[0].set_value([("leeg.csv", b"", "text/csv")]).run()
     assert not at.exception
     assert at.error
+
+
+def test_network_canvas_interviews_import_together():
+    at = open_page("survey")
+    files = [(p.name, p.read_bytes(), "text/csv")
+             for p in sorted((FIXTURES / "network_canvas").iterdir())]
+    at.file_uploader[0].set_value(files).run()
+    assert not at.exception, at.exception
+    at = _confirm(at)
+    assert not at.error, [e.value for e in at.error]
+    organisations = at.dataframe[-4].value
+    assert sorted(organisations["name"]) == ["Buurtcentrum De Brug", "CJG Centrum",
+                                             "Moskee Al Fath", "Wijkteam Noord"]
+
+
+def test_a_look_alike_name_is_listed_and_linked_by_the_researcher():
+    text = (FIXTURES / "google_forms.csv").read_text("utf-8")
+    data = text.replace("Wijkteam Noord;", "Wijkteam Noord-Oost;", 1).encode("utf-8")
+    at = open_page("survey")
+    at.file_uploader[0].set_value([("g.csv", data, "text/csv")]).run()
+    at = _confirm(at)
+    assert len(at.dataframe[-4].value) == 5  # kept apart: five organisations
+    link = at.multiselect[0]
+    assert link.options == ["Wijkteam Noord-Oost → Wijkteam Noord"]
+    link.set_value(link.options).run()
+    at = _confirm(at)
+    assert not at.exception, at.exception
+    assert len(at.dataframe[-4].value) == 4  # linked: one organisation

@@ -340,3 +340,174 @@ def test_cli_runs_as_a_module_and_fails_without_a_traceback(tmp_path):
 def test_scores_are_numbers_in_the_dataset():
     ds = load("limesurvey_text.csv").dataset
     assert all(isinstance(v, float) and not math.isnan(v) for v in ds.collaborations["trust"])
+
+
+# --------------------------------------------------------------------------- Network Canvas
+
+NC = FIXTURES / "network_canvas"
+
+
+def _nc_files():
+    return [(p.name, p.read_bytes()) for p in sorted(NC.iterdir())]
+
+
+def test_network_canvas_interviews_are_read_together_as_one_district():
+    result = sv.import_files(_nc_files(), lang="en", secret=SECRET)
+    assert result.ok, result.errors
+    assert result.tool == "network-canvas"
+    ds = result.dataset
+    assert sorted(ds.organisations["name"]) == sorted(mk.ORGS)
+    assert sorted(ds.parent_groups["name"]) == sorted(mk.GROUPS)
+    reach = dict(zip(zip(ds.reach["organisation"], ds.reach["group"], strict=True),
+                     ds.reach["topics"], strict=True))
+    assert set(reach) == {("moskee_al_fath", "somalische_moeders"),
+                          ("moskee_al_fath", "turkse_vaders"),
+                          ("wijkteam_noord", "somalische_moeders"),
+                          ("buurtcentrum_de_brug", "marokkaanse_moeders")}
+    assert reach[("moskee_al_fath", "turkse_vaders")] == ("raising_children", "school")
+    collab = ds.collaborations.set_index(["source", "target"])
+    row = collab.loc[("moskee_al_fath", "wijkteam_noord")]
+    assert (row.trust, row.shared_goals, row.role_clarity, row.equality) == (5, 4, 3, 4)
+    # The link Moskee Al Fath drew between two of its partners: reported by Moskee Al Fath.
+    link = collab.loc[("wijkteam_noord", "buurtcentrum_de_brug")]
+    assert link.reported_by == collab.loc[("moskee_al_fath", "wijkteam_noord")].reported_by
+    assert len(ds.collaborations) == 7
+    written = ds.organisations.to_csv() + ds.collaborations.to_csv()
+    for r in mk.RESPONDENTS:
+        assert r["person"][2] not in written  # the ego's e-mail variable is dropped
+    assert "e1a1c0de" not in written  # nor the ego UUID (only its keyed hash)
+
+
+def test_network_canvas_problems_name_file_row_and_column():
+    files = dict(_nc_files())
+    name = next(n for n in files if n.startswith("case3") and "edgeList" in n)
+    files[name] += b"2,1,9,e3a1c0de-0000-4000-8000-000000000003,y,o31-uuid,nobody\n"
+    result = sv.import_files(list(files.items()), lang="en", secret=SECRET)
+    assert result.ok
+    issue = next(w for w in result.warnings if w.code == "nc_unknown_node")
+    assert (issue.file, issue.row, issue.column, issue.value) == (
+        name, 3, "networkCanvasTargetUUID", "nobody")
+    alone = [(n, d) for n, d in files.items() if "_ego" not in n]
+    refused = sv.import_files(alone, lang="en")
+    assert not refused.ok and refused.errors[0].code == "nc_no_ego"
+
+
+def test_several_exports_of_another_tool_are_refused_with_a_message():
+    data = (FIXTURES / "google_forms.csv").read_bytes()
+    result = sv.import_files([("a.csv", data), ("b.csv", data)], lang="en")
+    assert not result.ok and result.errors[0].code == "several_files"
+
+
+# --------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize("variant", ["Moskee Al-Fath", "moskee al fath", "Moskee Al Fath",
+                                     "MOSKEE  AL  FATH ", "Moskée Al Fath", "moskee_al_fath"])
+def test_name_variants_are_one_name(variant):
+    matcher = sv.NameMatcher(["Moskee Al Fath", "Wijkteam Noord"])
+    found = matcher.match(variant)
+    assert (found.known, found.status) == ("Moskee Al Fath", "same")
+
+
+def test_typing_errors_match_look_alikes_are_listed_and_unknown_names_are_new():
+    matcher = sv.NameMatcher(["Moskee Al Fath", "Wijkteam 1", "School A"])
+    typo = matcher.match("Moskee Al Fatah")
+    assert (typo.known, typo.status) == ("Moskee Al Fath", "fuzzy")
+    assert sv.SURE <= typo.score < 100
+    for name, known in (("Wijkteam 2", "Wijkteam 1"), ("School B", "School A")):
+        near = matcher.match(name)
+        assert (near.known, near.status) == (known, "uncertain"), name
+        assert near.score >= sv.UNSURE
+    assert matcher.match("Bibliotheek Oost").status == "new"
+    assert matcher.match("Wijkteam 2 ").status == "uncertain"
+
+
+def _with_partner(partner: str) -> bytes:
+    text = (FIXTURES / "google_forms.csv").read_text("utf-8")
+    return text.replace("Wijkteam Noord;", f"{partner};", 1).encode("utf-8")
+
+
+def test_partner_spellings_are_matched_to_the_respondents_and_listed_for_review():
+    result = sv.import_survey("g.csv", _with_partner("wijkteam-noord"), lang="en", secret=SECRET)
+    assert result.ok and len(result.dataset.organisations) == 4
+    result = sv.import_survey("g.csv", _with_partner("Wijkteam Noordd"), lang="en",
+                              secret=SECRET)
+    assert len(result.dataset.organisations) == 4  # a typing error: the same organisation
+    assert [(m.name, m.known, m.status) for m in result.matches] == [
+        ("Wijkteam Noordd", "Wijkteam Noord", "fuzzy")]
+    warning = next(w for w in result.warnings if w.code == "name_fuzzy")
+    assert warning.file == "g.csv" and warning.row == 2
+    assert warning.column == "Met welke organisaties werkt u samen?"
+
+
+def test_an_uncertain_match_stays_apart_until_the_researcher_links_it():
+    data = _with_partner("Wijkteam Noord-Oost")
+    result = sv.import_survey("g.csv", data, lang="en", secret=SECRET)
+    assert len(result.dataset.organisations) == 5
+    assert [(m.known, m.status) for m in result.matches] == [("Wijkteam Noord", "uncertain")]
+    table, _col = sv.read_survey("g.csv", data, "en")
+    linked = sv.guess_mapping(table).with_alias("Wijkteam Noord-Oost", "Wijkteam Noord")
+    again = sv.apply(table, sv.SurveyMapping.from_json(linked.to_json()), "en", SECRET)
+    assert len(again.dataset.organisations) == 4
+    assert [m.status for m in again.matches] == ["alias"]
+
+
+def test_the_districts_lists_keep_their_ids_and_unnamed_groups_count_as_unreached():
+    from mapping.io.load import load_files
+
+    lists = load_files([
+        ("organisaties.csv", b"id,naam,soort,categorie\nM1,Moskee Al-Fath,informeel,moskee\n"
+                             b"B9,Bibliotheek Oost,formeel,bibliotheek\n"),
+        ("oudergroepen.csv", b"id,naam,gezinnen\nG1,Somalische moeders,40\n"
+                             b"G2,Turkse vaders,25\nG3,Marokkaanse moeders,30\n"
+                             b"G4,Eritrese ouders,12\n")], "en")
+    assert lists.ok, lists.errors
+    result = sv.import_survey("g.csv", (FIXTURES / "google_forms.csv").read_bytes(), lang="en",
+                              secret=SECRET, lists=lists.dataset)
+    assert result.ok, result.errors
+    ds = result.dataset
+    orgs = dict(zip(ds.organisations["name"], ds.organisations["id"], strict=True))
+    assert orgs["Moskee Al-Fath"] == "M1" and orgs["Bibliotheek Oost"] == "B9"
+    assert "Moskee Al Fath" not in orgs  # the answers' spelling became the list's
+    groups = ds.parent_groups.set_index("id")
+    assert groups.loc["G4", "name"] == "Eritrese ouders" and groups.loc["G4", "families"] == 12
+    assert "G4" not in set(ds.reach["group"])  # named by nobody: in the district, unreached
+    assert set(ds.reach["group"]) == {"G1", "G2", "G3"}
+    new = {m.name for m in result.matches if m.status == "new"}
+    assert new == {"Wijkteam Noord", "Buurtcentrum De Brug", "CJG Centrum"}
+
+
+# --------------------------------------------------------------------------- upload kinds
+
+
+def test_each_upload_goes_to_its_reader():
+    from tests.io import samples
+
+    demo = Path(__file__).resolve().parents[2] / "data" / "demo"
+    assert sv.upload_kind([(p.name, p.read_bytes()) for p in demo.iterdir()]) == "tables"
+    assert sv.upload_kind([("organisaties.csv", b"id,naam,soort\n1,Moskee,misschien\n")]) \
+        == "tables"
+    for name in TOOLS:
+        assert sv.upload_kind([(name, (FIXTURES / name).read_bytes())]) == "survey", name
+    assert sv.upload_kind(_nc_files()) == "survey"
+    for name, data in (("k.xlsx", samples.kumu_workbook()), ("k.json", samples.kumu_json()),
+                       ("g.gexf", samples.gexf()), ("g.graphml", samples.graphml()),
+                       ("p.xlsx", samples.polinode_workbook())):
+        assert sv.upload_kind([(name, data)]) == "network", name
+    assert sv.upload_kind(samples.gephi_csv()) == "network"
+
+
+def test_cli_reads_network_canvas_interviews_and_the_districts_lists(tmp_path, capsys):
+    from mapping.cli import main
+
+    base = tmp_path / "wijk"
+    base.mkdir()
+    (base / "oudergroepen.csv").write_text("id,naam,gezinnen\nG1,Somalische moeders,40\n"
+                                           "G4,Eritrese ouders,12\n", "utf-8")
+    out = tmp_path / "out"
+    command = ["import-survey", *map(str, sorted(NC.iterdir())), "--base", str(base),
+               "--out", str(out), "--lang", "en"]
+    assert main(command) == 0, capsys.readouterr().err
+    groups = (out / "parent_groups.csv").read_text("utf-8")
+    assert "G4" in groups and "Eritrese ouders" in groups
+    assert "case1" not in (out / "collaborations.csv").read_text("utf-8")
