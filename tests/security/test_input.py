@@ -26,7 +26,7 @@ import pytest
 
 from mapping.domain import limits as limits_module
 from mapping.domain.limits import LIMITS
-from mapping.io import geo, load, sandbox, text_files, validate, workbooks
+from mapping.io import geo, issues, load, sandbox, text_files, validate, workbooks
 from mapping.io.load import load_files
 from tests.security.corpus import (
     CONTROL,
@@ -64,7 +64,7 @@ def small_limits(monkeypatch):
     """Replace :data:`LIMITS` in every module that reads it; returns a setter."""
     def apply(**changes) -> limits_module.Limits:
         new = dataclasses.replace(LIMITS, **changes)
-        for module in (limits_module, load, text_files, workbooks, validate, geo, sandbox):
+        for module in (limits_module, load, text_files, workbooks, validate, issues, geo, sandbox):
             monkeypatch.setattr(module, "LIMITS", new)
         return new
     return apply
