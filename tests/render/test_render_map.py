@@ -153,11 +153,11 @@ def cbs_neighbourhoods() -> dict:
     BU01: 500 households, 20 % with children (100); BU02: secret (``-99999999``);
     BU03: no CBS figures at all.
     """
-    from tests.render.conftest import _square
+    from tests.factories import square
 
-    known, secret, missing = (_square("BU01", "De Sluis", 4.0, 52.0),
-                              _square("BU02", "Het Es", 4.01, 52.01),
-                              _square("BU03", "Oud Noord", 4.02, 52.0))
+    known, secret, missing = (square("BU01", "De Sluis", 4.0, 52.0),
+                              square("BU02", "Het Es", 4.01, 52.01),
+                              square("BU03", "Oud Noord", 4.02, 52.0))
     known["properties"].update({"aantal_hh": 500, "p_hh_m_k": 20, "aant_inw": 1100})
     secret["properties"].update({"aantal_hh": -99999999, "p_hh_m_k": -99999999})
     return {"type": "FeatureCollection", "features": [known, secret, missing]}
