@@ -242,22 +242,22 @@ def _side_codes(source: np.ndarray, reported_by: np.ndarray,
                 names: dict[str, Any]) -> np.ndarray:
     """Per rating row, 0 when side ``a`` of its link gave it, 1 for ``b``, 2 for neither.
 
-    :func:`rating_side` for every row: by ``source`` in one vectorised
-    comparison, then a loop over only the rows that name who reported, with
-    each organisation's id and name folded once instead of once per row.
+    :func:`rating_side` for every row, vectorised: by ``source`` first, then
+    overruled where ``reported_by`` names side ``b`` or (taking precedence)
+    side ``a`` by id or name, each organisation's id and name folded once.
     """
     a = np.array([e[0] for e in edges], dtype=str)[link]
     b = np.array([e[1] for e in edges], dtype=str)[link]
     src = source.astype(str)
     codes = np.where(src == a, 0, np.where(src == b, 1, 2)).astype(np.int8)
-    folded = {org: (org.casefold(), str(name or "").strip().casefold())
-              for org, name in names.items()}
-    for i in np.flatnonzero(pd.notna(reported_by)).tolist():
-        text = str(reported_by[i]).strip().casefold()
-        if not text:
-            continue
-        if text in folded.get(a[i], (a[i].casefold(),)):
-            codes[i] = 0
-        elif text in folded.get(b[i], (b[i].casefold(),)):
-            codes[i] = 1
+    who = pd.Series(reported_by, dtype=object).where(pd.notna(reported_by), None)
+    text = who.astype(_STRING).str.strip().str.casefold().fillna("").to_numpy(dtype=object)
+    named = text != ""
+    fold_id = {org: org.casefold() for org in names}
+    fold_name = {org: str(name or "").strip().casefold() for org, name in names.items()}
+    for column, code in ((b, 1), (a, 0)):  # a last: a row naming both sides is a's
+        ids = pd.Series(column, dtype=object)
+        own_id = ids.map(fold_id).fillna(ids.str.casefold()).to_numpy(dtype=object)
+        own_name = ids.map(fold_name).fillna("").to_numpy(dtype=object)
+        codes[named & ((text == own_id) | (text == own_name))] = code
     return codes
