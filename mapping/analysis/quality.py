@@ -18,6 +18,8 @@ the survey templates is that the respondent fills in their own organisation as
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from operator import itemgetter
 from typing import Any
 
@@ -44,14 +46,29 @@ def rating_side(row: dict[str, Any], pair: tuple[str, str], names: dict[str, str
 
 
 def _collaboration_edges(graph: nx.Graph) -> list[tuple[str, str, dict[str, Any]]]:
-    """``(id_a, id_b, edge data)`` per collaboration edge, ids sorted, in edge order."""
+    """``(id_a, id_b, edge data)`` per collaboration edge, ids sorted, in edge order.
+
+    Walking every edge of a city's graph is most of what the quality tables
+    cost, and a page asks for all three tables of the same graph; so the walk
+    is kept per graph (weakly: it goes with the graph) and redone when the
+    graph's node or edge count changed.
+    """
+    size = (graph.number_of_nodes(), graph.number_of_edges())
+    kept = _EDGES.get(graph)
+    if kept is not None and kept[0] == size:
+        return kept[1]
     ids = {n: d["id"] for n, d in graph.nodes(data=True) if d.get("type") == g.ORG}
     out = []
     for u, v, data in graph.edges(data=True):
         if data["type"] == g.COLLABORATION:
             a, b = ids[u], ids[v]
             out.append((a, b, data) if a <= b else (b, a, data))
+    with contextlib.suppress(TypeError):  # a graph type without weak references: no keeping
+        _EDGES[graph] = (size, out)
     return out
+
+
+_EDGES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _org_names(graph: nx.Graph) -> dict[str, Any]:
@@ -92,13 +109,16 @@ def link_quality(graph: nx.Graph) -> pd.DataFrame:
     edges = _collaboration_edges(graph)
     names = _org_names(graph)
     fields = [x for c in CONDITIONS for x in (c, f"{c}_n")] + ["raters", "quality"]
-    pick = itemgetter(*fields)
-    # One tuple per edge into the frame constructor: None becomes NaN in the score columns.
-    frame = pd.DataFrame([(a, b, *pick(d)) for a, b, d in edges],
-                         columns=["source", "target", *fields])
-    for field in fields:
-        frame[field] = frame[field].astype(np.int64 if field.endswith("_n") or
-                                           field == "raters" else float)
+    # All numbers in one C-level pass (itemgetter) and one conversion to a float matrix
+    # (None -> NaN): building the frame from row tuples made pandas infer every cell.
+    values = np.array(list(map(itemgetter(*fields), (d for _, _, d in edges))),
+                      dtype=float).reshape(len(edges), len(fields))
+    frame = pd.DataFrame({
+        "source": np.array([a for a, _, _ in edges], dtype=object),
+        "target": np.array([b for _, b, _ in edges], dtype=object),
+        **{field: values[:, i].astype(np.int64) if field.endswith("_n") or field == "raters"
+           else values[:, i] for i, field in enumerate(fields)},
+    })
     frame["source_name"] = frame["source"].map(names)
     frame["target_name"] = frame["target"].map(names)
     frame["weakest"] = _weakest_of(frame[list(CONDITIONS)])
@@ -162,79 +182,82 @@ def reciprocity_gaps(graph: nx.Graph) -> pd.DataFrame:
     it), ``largest_gap`` (condition with the largest absolute gap) and
     ``few_raters``.
 
-    The rating rows of every link go into one table and one groupby by
-    (link, side) gives both sides' means, so the cost grows with the number of
-    ratings, not with links times organisations.
+    Each rating row gets a side code (0 = ``a``, 1 = ``b``) and one
+    ``numpy.bincount`` per condition over the keys ``link * 2 + side`` gives
+    both sides' sums and counts, so the cost grows with the number of ratings,
+    not with links times organisations. On equal gaps (rounded to 9 decimals)
+    ``largest_gap`` is the first condition in order, as ``weakest`` does.
     """
     columns = ["a", "b", "a_raters", "b_raters",
                *[f"{c}_{s}" for c in CONDITIONS for s in ("a", "b", "gap")],
                "largest_gap", "few_raters"]
-    ratings = _rating_rows(graph)
-    if ratings.empty:
+    edges = _collaboration_edges(graph)
+    counts = np.array([len(d["ratings"]) for _, _, d in edges], dtype=np.int64)
+    if not counts.sum():
         return pd.DataFrame(columns=columns)
-    ratings["side"] = _sides(ratings)
-    by_side = ratings.groupby(["link", "side"], sort=False)
-    means = by_side[list(CONDITIONS)].mean()
-    means["raters"] = by_side.size()
-    means = means.reset_index()
-    links = ratings.drop_duplicates("link")[["link", "a", "b"]]
-    side_a = means.merge(links, on="link").query("side == a").set_index("link")
-    side_b = means.merge(links, on="link").query("side == b").set_index("link")
-    both = links.set_index("link").join(side_a.add_suffix("_a"), how="inner")
-    both = both.join(side_b.add_suffix("_b"), how="inner").sort_index()
-    frame = both[["a", "b"]].copy()
-    frame["a_raters"] = both["raters_a"].astype(np.int64)
-    frame["b_raters"] = both["raters_b"].astype(np.int64)
+    rows = [r for _, _, d in edges for r in d["ratings"]]
+    link = np.repeat(np.arange(len(edges)), counts)
+    table = np.array(list(map(itemgetter("source", "reported_by", *CONDITIONS), rows)),
+                     dtype=object).reshape(len(rows), 2 + len(CONDITIONS))
+    side = _side_codes(table[:, 0], table[:, 1], edges, link, _org_names(graph))
+    # Sums and counts per (link, side) with bincount: keys link*2 + side (0 = a, 1 = b);
+    # rows whose side is neither organisation (code 2) take no part.
+    keep = side < 2
+    key = link[keep] * 2 + side[keep]
+    size = 2 * len(edges)
+    raters = np.bincount(key, minlength=size).reshape(-1, 2)
+    both = np.flatnonzero((raters[:, 0] > 0) & (raters[:, 1] > 0))
+    frame = pd.DataFrame({
+        "a": np.array([edges[i][0] for i in both], dtype=object),
+        "b": np.array([edges[i][1] for i in both], dtype=object),
+        "a_raters": raters[both, 0].astype(np.int64),
+        "b_raters": raters[both, 1].astype(np.int64),
+    })
     for c in CONDITIONS:
-        frame[f"{c}_a"] = both[f"{c}_a"].astype(float)
-        frame[f"{c}_b"] = both[f"{c}_b"].astype(float)
+        # Anything but a number (text left in a cell) counts as not rated, as in merge_ratings.
+        scores = pd.to_numeric(pd.Series(table[:, 2 + CONDITIONS.index(c)], dtype=object),
+                               errors="coerce").to_numpy(dtype=float)[keep]
+        rated = ~np.isnan(scores)
+        total = np.bincount(key[rated], weights=scores[rated], minlength=size).reshape(-1, 2)
+        n = np.bincount(key[rated], minlength=size).reshape(-1, 2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+        frame[f"{c}_a"] = mean[both, 0]
+        frame[f"{c}_b"] = mean[both, 1]
         frame[f"{c}_gap"] = frame[f"{c}_a"] - frame[f"{c}_b"]
     gaps = frame[[f"{c}_gap" for c in CONDITIONS]].abs()
     gaps.columns = list(CONDITIONS)
     largest = pd.Series([None] * len(gaps), index=gaps.index, dtype=object)
-    rated = gaps.notna().any(axis=1)
-    if rated.any():
-        largest[rated] = gaps[rated].idxmax(axis=1)
+    rated_any = gaps.notna().any(axis=1)
+    if rated_any.any():
+        # Rounded as in _weakest_of: equal gaps summed in another order still tie.
+        largest[rated_any] = gaps[rated_any].round(9).idxmax(axis=1)
     frame["largest_gap"] = largest
     frame["few_raters"] = np.minimum(frame["a_raters"], frame["b_raters"]) < MIN_RATERS
-    return _as_text(frame.reset_index(drop=True)[columns], ["a", "b", "largest_gap"])
+    return _as_text(frame[columns], ["a", "b", "largest_gap"])
 
 
-def _rating_rows(graph: nx.Graph) -> pd.DataFrame:
-    """One row per rating: link number, sorted pair, names, source, reported_by, scores."""
-    names = _org_names(graph)
-    pick = itemgetter("source", "reported_by", *CONDITIONS)
-    rows = [(i, a, b, *pick(r))
-            for i, (a, b, data) in enumerate(_collaboration_edges(graph))
-            for r in data["ratings"]]
-    frame = pd.DataFrame(rows, columns=["link", "a", "b", "source", "reported_by",
-                                        *CONDITIONS])
-    for c in CONDITIONS:
-        # Anything but a number (text left in a cell) counts as not rated, as in merge_ratings.
-        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
-    frame["a_name"] = frame["a"].map(names)
-    frame["b_name"] = frame["b"].map(names)
-    return frame
+def _side_codes(source: np.ndarray, reported_by: np.ndarray,
+                edges: list[tuple[str, str, dict[str, Any]]], link: np.ndarray,
+                names: dict[str, Any]) -> np.ndarray:
+    """Per rating row, 0 when side ``a`` of its link gave it, 1 for ``b``, 2 for neither.
 
-
-def _fold(series: pd.Series) -> pd.Series:
-    """Stripped, case-folded text; missing stays missing."""
-    return series.astype(_STRING).str.strip().str.casefold()
-
-
-def _sides(ratings: pd.DataFrame) -> np.ndarray:
-    """:func:`rating_side` for every rating row at once."""
-    who = _fold(ratings["reported_by"])
-    has = who.notna().to_numpy()
-    who = who.fillna("").to_numpy(dtype=object)
-
-    def matches(side: str) -> np.ndarray:
-        ids = _fold(ratings[side]).to_numpy(dtype=object)
-        names = _fold(ratings[f"{side}_name"]).fillna("").to_numpy(dtype=object)
-        return has & ((who == ids) | (who == names))
-
-    is_a = matches("a")
-    is_b = ~is_a & matches("b")
-    return np.select([is_a, is_b], [ratings["a"].to_numpy(dtype=object),
-                                    ratings["b"].to_numpy(dtype=object)],
-                     default=ratings["source"].astype(str).to_numpy(dtype=object))
+    :func:`rating_side` for every row, vectorised: by ``source`` first, then
+    overruled where ``reported_by`` names side ``b`` or (taking precedence)
+    side ``a`` by id or name, each organisation's id and name folded once.
+    """
+    a = np.array([e[0] for e in edges], dtype=str)[link]
+    b = np.array([e[1] for e in edges], dtype=str)[link]
+    src = source.astype(str)
+    codes = np.where(src == a, 0, np.where(src == b, 1, 2)).astype(np.int8)
+    who = pd.Series(reported_by, dtype=object).where(pd.notna(reported_by), None)
+    text = who.astype(_STRING).str.strip().str.casefold().fillna("").to_numpy(dtype=object)
+    named = text != ""
+    fold_id = {org: org.casefold() for org in names}
+    fold_name = {org: str(name or "").strip().casefold() for org, name in names.items()}
+    for column, code in ((b, 1), (a, 0)):  # a last: a row naming both sides is a's
+        ids = pd.Series(column, dtype=object)
+        own_id = ids.map(fold_id).fillna(ids.str.casefold()).to_numpy(dtype=object)
+        own_name = ids.map(fold_name).fillna("").to_numpy(dtype=object)
+        codes[named & ((text == own_id) | (text == own_name))] = code
+    return codes

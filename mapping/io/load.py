@@ -39,7 +39,6 @@ import pandas as pd
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.domain.limits import LIMITS, Amount
-from mapping.io import geo
 from mapping.io.text_files import (  # noqa: F401  (re-exported: callers import them from here)
     _Bound,
     _csv_table,
@@ -138,6 +137,8 @@ def _read(files: Iterable[tuple[str, bytes]], col: Collector
 
 
 def _neighbourhoods(name: str, data: bytes, col: Collector) -> dict[str, Any] | None:
+    from mapping.io import geo  # late: pyproj costs 70 ms that commands reading no GeoJSON skip
+
     collection, problems = geo.read_neighbourhoods(data)
     for p in problems:
         col.error(p.code, name, p.feature or None, p.field or None, p.value or None,

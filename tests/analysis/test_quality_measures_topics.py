@@ -6,6 +6,7 @@ import math
 
 import networkx as nx
 import pandas as pd
+import pytest
 
 from mapping.analysis import graph as g
 from mapping.analysis.coverage import network_from_dataset
@@ -100,3 +101,59 @@ def test_topics_from_reach_links_or_organisation(build):
     assert topics["school"]["groups"] == ["G2"]
     assert topics["discrimination"]["groups"] == []
     assert set(TOPICS) >= TABOO
+
+
+def _reference_gaps(graph: nx.Graph) -> dict[tuple[str, str], dict[str, float]]:
+    """Per link rated from both sides, each side's mean per condition (one link at a time)."""
+    from mapping.analysis.quality import rating_side
+
+    names = {d["id"]: d.get("name") for _, d in graph.nodes(data=True) if d["type"] == g.ORG}
+    out = {}
+    for u, v, data in graph.edges(data=True):
+        if data["type"] != g.COLLABORATION:
+            continue
+        pair = tuple(sorted((graph.nodes[u]["id"], graph.nodes[v]["id"])))
+        sides = {pair[0]: [], pair[1]: []}
+        for row in data["ratings"]:
+            side = rating_side(row, pair, names)
+            if side in sides:
+                sides[side].append(row)
+        if not sides[pair[0]] or not sides[pair[1]]:
+            continue
+        entry = {"a_raters": len(sides[pair[0]]), "b_raters": len(sides[pair[1]])}
+        for c in ("trust", "shared_goals", "role_clarity", "equality"):
+            for label, org in (("a", pair[0]), ("b", pair[1])):
+                scores = [r[c] for r in sides[org] if isinstance(r.get(c), (int, float))
+                          and r[c] == r[c]]
+                entry[f"{c}_{label}"] = sum(scores) / len(scores) if scores else math.nan
+        out[pair] = entry
+    return out
+
+
+def test_reciprocity_gaps_equal_a_per_link_reference():
+    import random
+
+    rng = random.Random(7)
+    orgs = [(f"O{i}", "formal" if i % 3 else "informal") for i in range(12)]
+    rows = []
+    for _ in range(150):
+        a, b = rng.sample([o for o, _ in orgs], 2)
+        row = {"source": a, "target": b}
+        for c in ("trust", "shared_goals", "role_clarity", "equality"):
+            if rng.random() < 0.7:
+                row[c] = rng.choice([1, 2, 3, 4, 5, 2.5, 3.1])
+        pick = rng.random()
+        if pick < 0.3:
+            row["reported_by"] = rng.choice([f" o{rng.randrange(12)} ", f"Org {b}", "someone"])
+        rows.append(row)
+    from tests.analysis.conftest import make_dataset
+
+    graph = g.build_graph(make_dataset(orgs, collaborations=rows))
+    gaps = reciprocity_gaps(graph)
+    expected = _reference_gaps(graph)
+    assert len(gaps) == len(expected) > 10
+    for row in gaps.to_dict("records"):
+        want = expected[(row["a"], row["b"])]
+        for key, value in want.items():
+            assert (math.isnan(value) and math.isnan(row[key])) or row[key] == \
+                pytest.approx(value), key
