@@ -41,48 +41,12 @@ import pandas as pd
 
 from mapping.analysis.coverage import Coverage, join_names
 from mapping.i18n import Catalog, translate
+from mapping.locales import catalog
 
 ROLES: tuple[str, ...] = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 """Gould-Fernandez brokerage roles, in the order of the table."""
 
-MESSAGES: Catalog = {
-    "nl": {
-        "worse": "Als {name} wegvalt, gaan {groups} groepen ({families} gezinnen) erop "
-                 "achteruit: {names}.",
-        "worse_one": "Als {name} wegvalt, gaat 1 groep ({families} gezinnen) erop achteruit: "
-                     "{names}.",
-        "route": "Als {name} wegvalt, houden {groups} groepen ({families} gezinnen) nog een "
-                 "route naar hulp, maar verliezen ze er één.",
-        "route_one": "Als {name} wegvalt, houdt 1 groep ({families} gezinnen) nog een route "
-                     "naar hulp, maar verliest er één.",
-        "sole": "{name} is de enige route naar professionele hulp voor {names}.",
-        "itinerant": "{name} verbindt {n} keer twee organisaties van de andere kant "
-                     "({other}) die zelf niet samenwerken.",
-        "gatekeeper": "{name} verbindt {n} keer een organisatie van de eigen kant ({own}) met "
-                      "een van de andere kant die niet direct samenwerken.",
-        "liaison": "{name} verbindt {n} keer twee organisaties van twee andere soorten die zelf "
-                   "niet samenwerken.",
-        "formal": "formeel", "informal": "informeel",
-    },
-    "en": {
-        "worse": "If {name} left, {groups} groups ({families} families) would be worse off: "
-                 "{names}.",
-        "worse_one": "If {name} left, 1 group ({families} families) would be worse off: "
-                     "{names}.",
-        "route": "If {name} left, {groups} groups ({families} families) would keep a route to "
-                 "help but lose one of their routes.",
-        "route_one": "If {name} left, 1 group ({families} families) would keep a route to help "
-                     "but lose one of its routes.",
-        "sole": "{name} is the only route to professional help for {names}.",
-        "itinerant": "{name} connects {n} times two organisations of the other side ({other}) "
-                     "that do not work together themselves.",
-        "gatekeeper": "{name} connects {n} times an organisation of its own side ({own}) with "
-                      "one of the other side that do not work together directly.",
-        "liaison": "{name} connects {n} times two organisations of two other kinds that do not "
-                   "work together themselves.",
-        "formal": "formal", "informal": "informal",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("roles")
 
 
 def brokerage(collab: nx.Graph, attribute: str = "kind") -> pd.DataFrame:

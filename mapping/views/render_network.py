@@ -73,6 +73,7 @@ from mapping.analysis.graph import (
     org_node,
 )
 from mapping.analysis.topics import topic_label
+from mapping.locales import catalog
 from mapping.views.palette import Palette, label, palette
 
 PHYSICS_LIMIT = 500
@@ -92,50 +93,7 @@ PERSONAL_FIELDS: frozenset[str] = frozenset(
 )
 """Node attributes that name or reach a person; hidden when ``hide_personal``."""
 
-TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        "legend": "Legenda", "organisations": "Organisaties", "groups": "Oudergroepen",
-        "links": "Verbindingen", "reach": "bereik (organisatie → groep)",
-        "collab_strong": "samenwerking, kwaliteit ≥ {strong}",
-        "collab_medium": "samenwerking, kwaliteit {weak}–{strong}",
-        "collab_weak": "samenwerking, zwak (< {weak}), gestreept",
-        "collab_unrated": "samenwerking, niet beoordeeld, gestreept",
-        "size": "Grootte: {what}", "families": "aantal gezinnen (organisaties: bereikte gezinnen)",
-        "shape": "■ formeel  ● informeel  ▲ oudergroep",
-        "kind": "soort", "category": "categorie", "neighbourhood": "wijk", "topics": "thema's",
-        "languages": "talen", "contact": "contact", "community": "gemeenschap",
-        "families_n": "gezinnen", "coverage": "dekking", "routes": "routes",
-        "collaboration": "samenwerking", "quality": "kwaliteit", "raters": "beoordelaars",
-        "forms": "vorm", "strength": "sterkte", "unrated": "niet beoordeeld",
-        "reach_edge": "bereik", "highlight": "Uitgelicht: {n} knopen",
-        "title": "Netwerk", "nodes": "{n} knopen, {m} verbindingen",
-        "search": "Zoek organisatie of groep", "found": "{n} gevonden",
-        "not_found": "Niets gevonden", "fullscreen": "Volledig scherm", "png": "PNG",
-        "svg": "SVG", "download": "Download de huidige weergave als {what}",
-        "toolbar": "Netwerk zoeken en downloaden",
-    },
-    "en": {
-        "legend": "Legend", "organisations": "Organisations", "groups": "Parent groups",
-        "links": "Links", "reach": "reach (organisation → group)",
-        "collab_strong": "collaboration, quality ≥ {strong}",
-        "collab_medium": "collaboration, quality {weak}–{strong}",
-        "collab_weak": "collaboration, weak (< {weak}), dashed",
-        "collab_unrated": "collaboration, not rated, dashed",
-        "size": "Size: {what}", "families": "number of families (organisations: families reached)",
-        "shape": "■ formal  ● informal  ▲ parent group",
-        "kind": "kind", "category": "category", "neighbourhood": "neighbourhood",
-        "topics": "topics", "languages": "languages", "contact": "contact",
-        "community": "community", "families_n": "families", "coverage": "coverage",
-        "routes": "routes", "collaboration": "collaboration", "quality": "quality",
-        "raters": "raters", "forms": "form", "strength": "strength", "unrated": "not rated",
-        "reach_edge": "reach", "highlight": "Highlighted: {n} nodes",
-        "title": "Network", "nodes": "{n} nodes, {m} links",
-        "search": "Find organisation or group", "found": "{n} found",
-        "not_found": "Nothing found", "fullscreen": "Full screen", "png": "PNG",
-        "svg": "SVG", "download": "Download the current view as {what}",
-        "toolbar": "Search and download the network",
-    },
-}
+TEXT: dict[str, dict[str, str]] = catalog.namespace("render_network")
 
 
 @dataclass(frozen=True)
