@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Mapping
 from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -31,8 +31,11 @@ LANGS: tuple[Lang, ...] = ("nl", "en")
 DEFAULT_LANG: Lang = "nl"
 LOCALES: dict[Lang, str] = {"nl": "nl_NL", "en": "en_GB"}
 """The Babel locale of each language (British English: day before month, 24-hour clock)."""
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
-"""Dates and times are shown in the district's local time."""
+try:
+    TIMEZONE: dt.tzinfo = ZoneInfo("Europe/Amsterdam")
+    """Dates and times are shown in the district's local time."""
+except ZoneInfoNotFoundError:  # a machine without a time-zone database still starts, in UTC
+    TIMEZONE = dt.UTC
 PLURAL_KEYS: tuple[str, ...] = ("count", "n")
 """The value that chooses a plural form, looked up in this order."""
 
@@ -99,7 +102,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
     Examples
     --------
-    >>> t("i18n.errors", "nl", n=2)
+    >>> t("common.errors", "nl", n=2)
     '2 fouten'
     """
     return _fill(catalog.template(key, normalise_lang(lang)), lang, values)

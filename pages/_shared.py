@@ -32,8 +32,8 @@ import streamlit as st
 
 from mapping import session
 from mapping.domain.dataset import Dataset
-from mapping.i18n import normalise_lang
-from mapping.ui_text import t
+from mapping.i18n import format_number, normalise_lang
+from mapping.ui_text import moment, t
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "data" / "demo"
@@ -336,8 +336,8 @@ def _saved_controls(db: Any, names: list[str], lang: str) -> Saved:
     labels = {0: t("latest", lang)}
     if history is not None:
         for row in history.itertuples():
-            when = _local(row.created_at).strftime(
-                "%d-%m-%Y %H:%M" if lang == "nl" else "%Y-%m-%d %H:%M")
+            # a CLDR pattern per language (the catalog's), in Amsterdam time
+            when = moment(row.created_at, lang, t("version_time", lang))
             extra = f" · {row.label}" if row.label else ""
             labels[int(row.number)] = f"{t('version_label', lang, v=int(row.number))}{extra}" \
                                       f" · {when}"
@@ -545,8 +545,7 @@ def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
     quality_key = bind("min_q", read_float("q", 0.0, 5.0), 0.0)
     st.select_slider(t("min_quality", lang), QUALITY_STEPS, key=quality_key,
                      help=t("min_quality_help", lang),
-                     format_func=lambda v: "0" if v == 0 else f"{v:g}".replace(
-                         ".", "," if lang == "nl" else "."))
+                     format_func=lambda v: format_number(v, lang))
     hide_key = bind("hide_names", lambda p: not session.get_bool(p, "names")
                     if "names" in p else None, True)
     st.toggle(t("hide_names", lang), key=hide_key)

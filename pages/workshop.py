@@ -32,7 +32,7 @@ from mapping.store.repository import (
     StoreError,
     format_code,
 )
-from mapping.ui_text import t
+from mapping.ui_text import date, t
 from mapping.views.palette import label as category_label
 from mapping.workshop import live as ws
 from pages import _shared as shared
@@ -44,10 +44,6 @@ from pages import _store
 LIVE_SECONDS = 1.5
 LIVE_HEIGHT = 620
 AUTHOR = "facilitator"
-MONTHS = {"nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-                 "september", "oktober", "november", "december"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December")}
 
 
 # --------------------------------------------------------------------------- actions
@@ -569,8 +565,7 @@ def join_panel(store: Store, name: str, lang: str) -> None:
         # How long the new code works (stored with it; it stops by itself afterwards).
         st.selectbox(access.message("expiry", lang), JOIN_HOURS_CHOICES, key="ws_join_hours",
                      index=JOIN_HOURS_CHOICES.index(JOIN_HOURS_DEFAULT),
-                     format_func=lambda h: access.message("hour_one" if h == 1 else "hours",
-                                                          lang, n=h))
+                     format_func=lambda h: access.message("hours_count", lang, n=h))
         st.button(t("open_join", lang), key="ws_open_join", on_click=_open_join,
                   args=(store, name, lang))
         return
@@ -719,7 +714,7 @@ def tools(store: Store, name: str, lang: str, hide: bool) -> None:
               width="stretch")
     today = ws.today()  # the room's date, also just after midnight UTC
     default = t("ws_snapshot_default", lang,
-                date=f"{today.day} {MONTHS[lang][today.month - 1]}")
+                date=date(today, lang, "d MMMM"))
     label_col, snap_col = st.columns([2, 1], vertical_alignment="bottom")
     label_col.text_input(t("snapshot_label", lang), value=default, key="ws_snap_label",
                          max_chars=200)

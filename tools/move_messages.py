@@ -39,6 +39,19 @@ NAMES = ("MESSAGES", "TEXT", "_FAILURE_MESSAGES")
 LANGS = ("nl", "en")
 SPECIAL_NAMESPACES = {"mapping/ui_text.py": "ui"}
 """Modules whose namespace is not their file name."""
+RETIRED: dict[str, frozenset[str]] = {
+    # Replaced by one plural entry ({one = ..., other = ...}) under a new name; a branch
+    # merged later may still carry them in its literal, so they are dropped, not re-added.
+    "access": frozenset({"hour_one", "hours"}),
+    "coverage": frozenset({"informal_only", "informal_only_many"}),
+    "forms": frozenset({"entrance_one", "entrance"}),
+    "roles": frozenset({"worse_one", "worse", "route_one", "route"}),
+    "suggest": frozenset({"more_one", "more"}),
+    "whatif": frozenset({"one", "many"}),
+    "render_map": frozenset(f"{what}_{where}_{n}" for what in ("groups", "orgs")
+                            for where in ("missing", "centroid", "beside") for n in "1n"),
+}
+"""Keys no longer in the catalog, per namespace."""
 IMPORT_LINE = "from mapping.locales import catalog"
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 HEADER = ("# Message catalog ({lang}): one table per namespace (see mapping/locales/__init__.py).\n"
@@ -182,6 +195,8 @@ def merge(locales: dict[str, dict[str, dict[str, object]]], literals: list[Liter
         for lang in LANGS:
             table = locales[lang].setdefault(lit.namespace, {})
             for key, text in lit.entries[lang].items():
+                if key in RETIRED.get(lit.namespace, ()):
+                    continue
                 if key not in table:
                     table[key] = text
                     added += 1

@@ -549,8 +549,8 @@ def _gap_sentence(cov: Coverage, gc: GroupCoverage, lang: str) -> str:
         return translate(MESSAGES, "unreached", lang, **values)
     if gc.coverage == "informal_only":
         names = [net.name(o) for o in gc.reachers]
-        key = "informal_only" if len(names) == 1 else "informal_only_many"
-        return translate(MESSAGES, key, lang, orgs=join_names(names, lang), **values)
+        return translate(MESSAGES, "informal_only_by", lang, orgs=join_names(names, lang),
+                         count=len(names), **values)
     names = [net.name(o) for o in gc.paths[0]] if gc.paths else []
     return translate(MESSAGES, "fragile", lang, orgs=join_names(names, lang), **values)
 

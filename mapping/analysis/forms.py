@@ -135,8 +135,7 @@ def one_way_sentences(links: pd.DataFrame, lang: str = "nl") -> list[str]:
                                                       "informal_gives_only" else "to_informal")]
         given = f" {translate(MESSAGES, 'and', lang)} ".join(form_label(f, lang) for f in giving)
         n = int(row.groups_reached)
-        entrance = ("" if n == 0 else translate(MESSAGES, "entrance_one" if n == 1 else
-                                                "entrance", lang, n=n))
+        entrance = ("" if n == 0 else translate(MESSAGES, "entrance_count", lang, n=n))
         equality = (translate(MESSAGES, "unrated", lang) if math.isnan(row.equality)
                     else format_number(row.equality, lang, 1))
         out.append(translate(MESSAGES, row.one_way, lang, formal=row.formal_name or row.formal,

@@ -125,11 +125,11 @@ def broker_sentences(cov: Coverage, brokers: list[dict[str, Any]], lang: str = "
         sentences = []
         if entry["worse_groups"]:
             names = [net.name(g, is_group=True) for g in entry["worse_groups"]]
-            sentences.append(translate(MESSAGES, _plural("worse", len(names)), lang, name=name,
+            sentences.append(translate(MESSAGES, "worse_count", lang, name=name, count=len(names),
                                        groups=len(names), families=entry["worse_families"],
                                        names=join_names(names, lang)))
         if route_only:
-            sentences.append(translate(MESSAGES, _plural("route", len(route_only)), lang,
+            sentences.append(translate(MESSAGES, "route_count", lang, count=len(route_only),
                                        name=name,
                                        groups=len(route_only),
                                        families=sum(net.families(g) for g in route_only)))
@@ -143,10 +143,6 @@ def broker_sentences(cov: Coverage, brokers: list[dict[str, Any]], lang: str = "
         if limit is not None and len(out) >= limit:
             break
     return out
-
-
-def _plural(key: str, count: int) -> str:
-    return f"{key}_one" if count == 1 else key
 
 
 def brokerage_sentence(row: pd.Series | dict[str, Any], lang: str = "nl") -> str:

@@ -232,5 +232,5 @@ def _names(cov: Coverage, groups: list[str], lang: str, shown: int = 3) -> str:
     names = [net.name(g, is_group=True) for g in ordered[:shown]]
     if len(ordered) > shown:
         rest = len(ordered) - shown
-        names.append(translate(MESSAGES, "more_one" if rest == 1 else "more", lang, n=rest))
+        names.append(translate(MESSAGES, "more_count", lang, n=rest))
     return join_names(names, lang)

@@ -221,7 +221,7 @@ def effect_sentences(before: Coverage, result: dict[str, Any], lang: str = "nl")
     for kind in EFFECTS:
         if buckets[kind]:
             n = len(buckets[kind])
-            groups = translate(MESSAGES, "one" if n == 1 else "many", lang, n=n)
+            groups = translate(MESSAGES, "groups_count", lang, n=n)
             out.append(translate(MESSAGES, kind, lang, groups=groups,
                                  families=sum(c["families"] for c in buckets[kind])))
     old, new = helped_share(before), helped_share(result["coverage"])

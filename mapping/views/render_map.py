@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from mapping.analysis.graph import COLLABORATION, GROUP, ORG, REACH
-from mapping.i18n import format_number
+from mapping.i18n import format_number, format_percent, translate
 from mapping.locales import catalog
 from mapping.views.palette import NO_DATA, Palette, label, palette
 from mapping.views.render_network import (
@@ -370,11 +370,10 @@ def placement_notes(graph: nx.Graph, placement: Placement, lang: str = "nl") -> 
         estimated places; empty when everything is at its own coordinates.
     """
     lang = "en" if str(lang).lower().startswith("en") else "nl"
-    t = TEXT[lang]
 
     def sentence(key: str, n: int) -> str:
         # The catalog sentence is the format template; only a number is put in.
-        return t[f"{key}_1"] if n == 1 else t[f"{key}_n"].format(n=format_number(n, lang))
+        return translate(TEXT, key, lang, n=n)
 
     notes = []
     for key, n in (("groups_missing", len(placement.missing_groups)),
@@ -723,9 +722,8 @@ def _text(value: Any) -> str | None:
 def _percent(value: float | None, lang: str) -> str:
     if value is None:
         return "–"
-    return f"{value * 100:.0f}%"
+    return format_percent(value, lang)
 
 
 def _decimal(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return format_number(value, lang, 1)

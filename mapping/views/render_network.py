@@ -73,6 +73,7 @@ from mapping.analysis.graph import (
     org_node,
 )
 from mapping.analysis.topics import topic_label
+from mapping.i18n import format_number
 from mapping.locales import catalog
 from mapping.views.palette import Palette, label, palette
 
@@ -903,8 +904,7 @@ def _join(value: Any) -> str:
 
 
 def _fmt(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return format_number(value, lang, 1)
 
 
 def _darker(colour: str) -> str:
