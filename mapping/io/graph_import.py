@@ -172,8 +172,8 @@ def _check_size(name: str, data: bytes) -> None:
 def _check_counts(graph: Graph, name: str, lang: str) -> None:
     for what, items in (("nodes", graph.nodes), ("edges", graph.edges)):
         if len(items) > LIMITS.rows:
-            label = {"nodes": ("knopen", "nodes"), "edges": ("lijnen", "links")}[what]
-            raise ImportProblem("too_many", name, what=label[lang == "en"], n=len(items),
+            word = _text({"nodes": "word_nodes", "edges": "word_links"}[what], lang)
+            raise ImportProblem("too_many", name, what=word, n=len(items),
                                 limit=LIMITS.rows)
 
 
@@ -808,15 +808,12 @@ def to_tables(graph: Graph, mapping: Mapping, col: Collector, source: str
     if merged:
         col.warnings.append(Issue(source, None, None, None, _text("multigraph", lang, n=merged),
                                   "warning", "multigraph"))
-    label = f"{source} ({'{}'})"
-    names = {"organisations": ("organisaties", "organisations"),
-             "parent_groups": ("oudergroepen", "parent groups"),
-             "reach": ("bereik", "reach"), "collaborations": ("samenwerkingen", "collaborations")}
     raws = {}
     for table, rows, file in (("organisations", orgs, files["organisations"]),
                               ("parent_groups", groups, files["parent_groups"]),
                               ("reach", reach, edge_file), ("collaborations", collabs, edge_file)):
-        raws[table] = _raw(table, file or label.format(names[table][lang == "en"]), rows)
+        raws[table] = _raw(table, file or _text("table_in_file", lang, file=source,
+                                                table=_text(f"table_{table}", lang)), rows)
     _check_cells(raws, col)
     return raws
 
@@ -826,8 +823,8 @@ def _check_cells(raws: dict[str, RawTable], col: Collector) -> None:
     for raw in raws.values():
         if len(raw.header) > LIMITS.columns:
             col.errors.append(Issue(raw.file, None, None, None,
-                                    _text("too_many", col.lang, what=(
-                                        "kolommen", "columns")[col.lang == "en"],
+                                    _text("too_many", col.lang,
+                                          what=_text("word_columns", col.lang),
                                         n=len(raw.header), limit=LIMITS.columns),
                                     code="too_many"))
         for number, row in zip(raw.numbers, raw.rows, strict=True):

@@ -113,11 +113,6 @@ matrix question."""
 
 MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("surveys")
 
-_HOW = {"guessed": ("geraden uit de naam", "guessed from the name"),
-        "default": ("aangenomen (pas aan in de organisaties)", "assumed (correct it in the "
-                    "organisations)")}
-
-
 def _text(code: str, lang: str, **params: Any) -> str:
     nl, en = MESSAGES[code]
     params = {k: v.format(lang) if isinstance(v, Amount) else v for k, v in params.items()}
@@ -1215,9 +1210,8 @@ def _kinds(builder: _Builder, mapping: SurveyMapping, col: Collector) -> None:
         if key not in builder.respondents:
             file, number, column = row["_at"]  # type: ignore[misc]
             _say(col, "warning", "partner_not_respondent", file, number, column, row["name"],
-                 value=row["name"], kind=row["kind"], how=_HOW[how][col.lang == "en"])
-        row["notes"] = ("soort geraden uit de vragenlijst" if col.lang != "en"
-                        else "kind guessed from the survey")
+                 value=row["name"], kind=row["kind"], how=_text(f"how_{how}", col.lang))
+        row["notes"] = _text("kind_guessed_note", col.lang)
 
 
 def import_survey(name: str, data: bytes, mapping: SurveyMapping | None = None,
@@ -1276,8 +1270,8 @@ def run_import(args: argparse.Namespace) -> int:
     result = import_survey(Path(args.file).name, data, mapping, args.lang, secret)
     print(format_result(result, args.lang), file=sys.stdout if result.ok else sys.stderr)
     if result.dropped:
-        head = "Not stored" if args.lang == "en" else "Niet bewaard"
-        print(f"{head}: " + ", ".join(f"{c} ({r})" for c, r in result.dropped))
+        print(_text("not_stored", args.lang,
+                    columns=", ".join(f"{c} ({r})" for c, r in result.dropped)))
     if args.write_mapping and result.mapping is not None:
         Path(args.write_mapping).write_text(result.mapping.to_json(), "utf-8")
     if not result.ok or result.dataset is None:
