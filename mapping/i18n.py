@@ -15,7 +15,9 @@ of the district (Europe/Amsterdam), whatever the server's clock zone is.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -113,19 +115,28 @@ def format_number(value: float | int, lang: str = DEFAULT_LANG, decimals: int | 
 
     Dutch uses a decimal comma and a dot between thousands (``1.234,5``);
     English the reverse (``1,234.5``). Integers get no decimals unless asked,
-    other numbers one.
+    other numbers one. A number that is not finite (NaN: no ratings) shows as a dash.
     """
+    if not math.isfinite(value):
+        return "–"
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return babel_numbers.format_decimal(value, format=pattern,
+    # Decimal(float) is the exact binary value, so 2.45 (stored as 2.4500000000000002)
+    # rounds to 2.5 as Python's own formatting did; Babel would read str(2.45) and give 2.4.
+    exact = Decimal(value) if isinstance(value, float) else value
+    return babel_numbers.format_decimal(exact, format=pattern,
                                         locale=LOCALES[normalise_lang(lang)])
 
 
 def format_percent(share: float, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
-    """Format a share between 0 and 1 as a percentage (``"42%"``, ``"42,5%"``)."""
+    """Format a share between 0 and 1 as a percentage (``"42%"``, ``"42,5%"``; NaN: a dash)."""
+    if not math.isfinite(share):
+        return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
-    return babel_numbers.format_percent(share, format=pattern,
+    # The percentage is rounded from share * 100 as a float, as before Babel (see above).
+    exact = Decimal(share * 100).scaleb(-2)
+    return babel_numbers.format_percent(exact, format=pattern,
                                         locale=LOCALES[normalise_lang(lang)])
 
 

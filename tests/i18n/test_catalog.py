@@ -83,6 +83,8 @@ def test_views_keep_the_shapes_modules_use():
     (1234.5, "nl", None, "1.234,5"), (1234.5, "en", None, "1,234.5"),
     (1234, "nl", None, "1.234"), (1234567, "en", None, "1,234,567"),
     (3.14159, "nl", 2, "3,14"), (-2.5, "nl", None, "-2,5"), (0, "en", 1, "0.0"),
+    # rounded from the float's exact value, as Python's own formatting does
+    (2.45, "nl", 1, "2,5"), (2.35, "en", 1, "2.4"), (float("nan"), "nl", None, "–"),
 ])
 def test_numbers_follow_the_language(value, lang, decimals, shown):
     assert i18n.format_number(value, lang, decimals) == shown
@@ -91,6 +93,7 @@ def test_numbers_follow_the_language(value, lang, decimals, shown):
 @pytest.mark.parametrize(("share", "lang", "decimals", "shown"), [
     (0.42, "nl", 0, "42%"), (0.42, "en", 0, "42%"), (0.425, "nl", 1, "42,5%"),
     (0.425, "en", 1, "42.5%"), (1, "nl", 0, "100%"), (12.345, "nl", 0, "1.234%"),
+    (0.125, "nl", 0, "12%"), (0.999, "en", 1, "99.9%"), (float("nan"), "en", 0, "–"),
 ])
 def test_percentages_follow_the_language(share, lang, decimals, shown):
     assert i18n.format_percent(share, lang, decimals) == shown
