@@ -54,6 +54,7 @@ RETIRED: dict[str, frozenset[str]] = {
 """Keys no longer in the catalog, per namespace."""
 IMPORT_LINE = "from mapping.locales import catalog"
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_VIEW = re.compile(r"""catalog\.(?:namespace|pairs)\(["']([^"']+)["']\)""")
 HEADER = ("# Message catalog ({lang}): one table per namespace (see mapping/locales/__init__.py).\n"
           "# A value is a str.format template, or {{one = ..., other = ...}} for a count.\n"
           "# Written by tools/move_messages.py; edit the texts freely, keep the layout.\n")
@@ -174,8 +175,17 @@ def dump_locale(lang: str, data: dict[str, dict[str, object]]) -> str:
     return "".join(parts)
 
 
+def view_owners(root: Path) -> dict[str, set[Path]]:
+    """Namespace -> the modules that already read it through a one-line view."""
+    owners: dict[str, set[Path]] = {}
+    for path in sorted((root / "mapping").rglob("*.py")):
+        for name in _VIEW.findall(path.read_text(encoding="utf-8")):
+            owners.setdefault(name, set()).add(path)
+    return owners
+
+
 def merge(locales: dict[str, dict[str, dict[str, object]]], literals: list[Literal],
-          take_module: bool = False) -> int:
+          take_module: bool = False, owners_before: dict[str, set[Path]] | None = None) -> int:
     """Merge the literals' entries into ``locales`` in place; the number of entries added.
 
     Raises
@@ -189,8 +199,12 @@ def merge(locales: dict[str, dict[str, dict[str, object]]], literals: list[Liter
     added = 0
     for lit in literals:
         owner = owners.setdefault(lit.namespace, lit.path)
-        if owner != lit.path:
-            raise MoveError(f"{lit.path} and {owner} both map to namespace {lit.namespace!r}; "
+        # a module moved before owns its namespace too (a new module of the same file name
+        # elsewhere must not pour its texts into it)
+        others = (owners_before or {}).get(lit.namespace, set()) - {lit.path}
+        if owner != lit.path or others:
+            other = owner if owner != lit.path else sorted(others)[0]
+            raise MoveError(f"{lit.path} and {other} both map to namespace {lit.namespace!r}; "
                             "add one to SPECIAL_NAMESPACES")
         for lang in LANGS:
             table = locales[lang].setdefault(lit.namespace, {})
@@ -273,7 +287,7 @@ def run(root: Path, check: bool = False, take_module: bool = False) -> Report:
     if check or not literals:
         return report
     locales = load_locales(root)
-    report.added = merge(locales, literals, take_module)
+    report.added = merge(locales, literals, take_module, view_owners(root))
     by_path: dict[Path, list[Literal]] = {}
     for lit in literals:
         by_path.setdefault(lit.path, []).append(lit)

@@ -122,6 +122,15 @@ def test_a_conflicting_text_is_refused_and_nothing_is_written(tmp_path):
     assert _locale(root, "en")["pairs"]["bad"] == "Mistake in {row}"
 
 
+def test_a_new_module_of_the_same_name_does_not_join_a_moved_namespace(tmp_path):
+    root = _checkout(tmp_path)
+    move.run(root)
+    (root / "mapping" / "sub" / "pairs.py").write_text(PAIRS.replace('"bad"', '"other"'),
+                                                         encoding="utf-8")
+    with pytest.raises(move.MoveError, match="both map to namespace 'pairs'"):
+        move.run(root)
+
+
 def test_hostile_texts_survive_the_round_trip(tmp_path):
     from tests.security.corpus import CONTROL, INVISIBLE, TEMPLATE_INJECTION
 
