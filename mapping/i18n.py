@@ -160,11 +160,15 @@ def format_date(value: dt.date | dt.datetime, lang: str = DEFAULT_LANG,
     return babel_dates.format_date(value, format=form, locale=LOCALES[normalise_lang(lang)])
 
 
-def format_datetime(moment: dt.datetime, lang: str = DEFAULT_LANG, form: str = "short") -> str:
+def format_datetime(moment: dt.datetime, lang: str = DEFAULT_LANG,
+                    form: str | None = None) -> str:
     """A moment in Europe/Amsterdam time for readers of ``lang``.
 
-    ``form`` is a Babel width or a CLDR pattern (``"d-MM-y HH:mm"``). A naive
-    moment is taken to be UTC (the store writes UTC).
+    ``form`` is a Babel width or a CLDR pattern (``"d-MM-y HH:mm"``); by default
+    the catalog's ``common.date_time`` (``12-03-2026 14:05``, ``2026-03-12 14:05``).
+    A naive moment is taken to be UTC (the store writes UTC).
     """
+    if form is None:
+        form = t("common.date_time", lang)
     return babel_dates.format_datetime(local_time(moment), format=form, tzinfo=TIMEZONE,
                                        locale=LOCALES[normalise_lang(lang)])

@@ -41,6 +41,6 @@ def date(value: dt.date | dt.datetime, lang: str = "nl", form: str = "long") -> 
     return format_date(value, normalise_lang(lang), form)
 
 
-def moment(value: dt.datetime, lang: str = "nl", form: str = "short") -> str:
-    """A date and time for ``lang`` in Europe/Amsterdam time (a naive moment is UTC)."""
+def moment(value: dt.datetime, lang: str = "nl", form: str | None = None) -> str:
+    """A date and time for ``lang`` in Europe/Amsterdam time (``12-03-2026 14:05``; naive: UTC)."""
     return format_datetime(value, normalise_lang(lang), form)

@@ -336,8 +336,7 @@ def _saved_controls(db: Any, names: list[str], lang: str) -> Saved:
     labels = {0: t("latest", lang)}
     if history is not None:
         for row in history.itertuples():
-            # a CLDR pattern per language (the catalog's), in Amsterdam time
-            when = moment(row.created_at, lang, t("version_time", lang))
+            when = moment(row.created_at, lang)  # in Amsterdam time
             extra = f" · {row.label}" if row.label else ""
             labels[int(row.number)] = f"{t('version_label', lang, v=int(row.number))}{extra}" \
                                       f" · {when}"

@@ -31,7 +31,7 @@ import pandas as pd
 
 from mapping.domain.dataset import CONDITIONS, Dataset
 from mapping.domain.schema import FORMS
-from mapping.i18n import Catalog, normalise_lang, translate
+from mapping.i18n import Catalog, format_datetime, normalise_lang, translate
 from mapping.locales import catalog
 from mapping.store.repository import (
     DEMO_NAME,
@@ -505,8 +505,7 @@ def clock_time(moment: datetime | pd.Timestamp) -> str:
 
 def date_time(moment: datetime | pd.Timestamp, lang: str = "nl") -> str:
     """Date and time in Dutch time: ``12-03-2026 14:05`` (nl) or ``2026-03-12 14:05`` (en)."""
-    return local_time(moment).strftime("%d-%m-%Y %H:%M" if normalise_lang(lang) == "nl"
-                                       else "%Y-%m-%d %H:%M")
+    return format_datetime(local_time(moment), lang)
 
 
 def today() -> date:

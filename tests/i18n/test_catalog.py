@@ -107,6 +107,9 @@ def test_dates_are_shown_in_amsterdam_time_in_both_languages():
     assert i18n.format_date(dt.date(2026, 3, 12), "nl", "d MMMM") == "12 maart"
     assert i18n.format_datetime(moment, "nl", "d-MM-y HH:mm") == "1-04-2026 01:30"
     assert i18n.format_datetime(moment, "en", "d MMM y HH:mm") == "1 Apr 2026 01:30"
+    # the default: the catalog's pattern (version menus, workshop history)
+    assert i18n.format_datetime(moment, "nl") == "01-04-2026 01:30"
+    assert i18n.format_datetime(moment, "en") == "2026-04-01 01:30"
     # in winter Amsterdam is one hour ahead of UTC; a naive moment is UTC
     assert i18n.format_datetime(dt.datetime(2026, 12, 1, 13, 5), "nl", "HH:mm") == "14:05"
 
