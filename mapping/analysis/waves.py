@@ -28,7 +28,6 @@ from typing import Any
 
 import pandas as pd
 
-from mapping import i18n
 from mapping.analysis import graph as g
 from mapping.analysis import quality
 from mapping.analysis.coverage import CLASSES, Coverage, compute, family_count, network_from_graph
@@ -254,8 +253,8 @@ def format_compare(result: dict[str, Any], lang: str = "nl") -> str:
     lines.append("")
     for c, counts in result["summary"].items():
         (g0, g1), (f0, f1) = counts["groups"], counts["families"]
-        lines.append(i18n.t("waves.class_change", lang, label=label(c, lang), g0=g0, g1=g1, f0=f0,
-                       f1=f1))
+        lines.append(translate(MESSAGES, "class_change", lang, label=label(c, lang), g0=g0,
+                               g1=g1, f0=f0, f1=f1))
     return "\n".join(lines)
 
 
