@@ -65,6 +65,7 @@ from mapping.attempts import (  # noqa: F401  (re-exported: callers import them 
     _Entry,
 )
 from mapping.i18n import Catalog, translate
+from mapping.locales import catalog
 
 __all__ = [
     "JOIN_LIMITER",
@@ -94,51 +95,7 @@ SHORT_PASSWORD = 12
 
 log = logging.getLogger("wijknetwerk.access")
 
-MESSAGES: Catalog = {
-    "nl": {
-        "signin_title": "Aanmelden",
-        "signin_intro": "Dit dashboard is alleen voor de begeleider en het team. "
-                        "Doet u mee aan een bijeenkomst? Open dan de link of QR-code op het "
-                        "scherm.",
-        "password": "Wachtwoord",
-        "sign_in": "Aanmelden",
-        "sign_out": "Afmelden",
-        "signed_in": "Aangemeld",
-        "signed_in_as": "Aangemeld als {name}",
-        "wrong_password": "Dit wachtwoord klopt niet.",
-        "too_many": "Te veel pogingen. Probeer het over {seconds} seconden opnieuw.",
-        "oidc_button": "Aanmelden met {provider}",
-        "oidc_missing": "Aanmelden via de organisatie is ingesteld, maar het pakket Authlib "
-                        "ontbreekt (pip install \"streamlit[auth]\").",
-        "oidc_not_allowed": "Dit account ({name}) heeft geen toegang tot het dashboard.",
-        "join_link": "Ik heb een code om mee te doen",
-        "expiry": "Code geldig voor",
-        "hours": "{n} uur",
-        "hour_one": "1 uur",
-        "expires_at": "Geldig tot {time}",
-    },
-    "en": {
-        "signin_title": "Sign in",
-        "signin_intro": "This dashboard is for the facilitator and their team only. Taking "
-                        "part in a session? Open the link or QR code shown on the screen.",
-        "password": "Password",
-        "sign_in": "Sign in",
-        "sign_out": "Sign out",
-        "signed_in": "Signed in",
-        "signed_in_as": "Signed in as {name}",
-        "wrong_password": "This password is not right.",
-        "too_many": "Too many attempts. Please try again in {seconds} seconds.",
-        "oidc_button": "Sign in with {provider}",
-        "oidc_missing": "Sign-in through your organisation is configured, but the Authlib "
-                        "package is missing (pip install \"streamlit[auth]\").",
-        "oidc_not_allowed": "This account ({name}) has no access to the dashboard.",
-        "join_link": "I have a code to join",
-        "expiry": "Code valid for",
-        "hours": "{n} hours",
-        "hour_one": "1 hour",
-        "expires_at": "Valid until {time}",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("access")
 
 
 def message(key: str, lang: str = "nl", **values: object) -> str:

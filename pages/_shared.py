@@ -25,7 +25,7 @@ import streamlit as st
 
 from mapping import session
 from mapping.domain.dataset import Dataset
-from mapping.i18n import normalise_lang
+from mapping.i18n import format_number, normalise_lang
 from mapping.ui_text import t
 from pages._analysis import (  # noqa: F401  (re-exported: callers import them from here)
     CALLS,
@@ -183,8 +183,7 @@ def _dataset_controls(cli: session.CliOptions, lang: str) -> Context:
     quality_key = bind("min_q", read_float("q", 0.0, 5.0), 0.0)
     st.select_slider(t("min_quality", lang), QUALITY_STEPS, key=quality_key,
                      help=t("min_quality_help", lang),
-                     format_func=lambda v: "0" if v == 0 else f"{v:g}".replace(
-                         ".", "," if lang == "nl" else "."))
+                     format_func=lambda v: format_number(v, lang))
     hide_key = bind("hide_names", lambda p: not session.get_bool(p, "names")
                     if "names" in p else None, True)
     st.toggle(t("hide_names", lang), key=hide_key)

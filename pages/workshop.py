@@ -24,7 +24,7 @@ from mapping.session import md_escape
 from mapping.store.repository import (
     Store,
 )
-from mapping.ui_text import t
+from mapping.ui_text import date, t
 from mapping.workshop import live as ws
 from pages import _shared as shared
 from pages import _store
@@ -173,7 +173,7 @@ def tools(store: Store, name: str, lang: str, hide: bool) -> None:
               width="stretch")
     today = ws.today()  # the room's date, also just after midnight UTC
     default = t("ws_snapshot_default", lang,
-                date=f"{today.day} {MONTHS[lang][today.month - 1]}")
+                date=date(today, lang, "d MMMM"))
     label_col, snap_col = st.columns([2, 1], vertical_alignment="bottom")
     label_col.text_input(t("snapshot_label", lang), value=default, key="ws_snap_label",
                          max_chars=200)

@@ -44,6 +44,7 @@ import pandas as pd
 from mapping.analysis import graph as g
 from mapping.domain.dataset import Dataset
 from mapping.i18n import Catalog, format_percent, translate
+from mapping.locales import catalog
 
 CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
 """Coverage classes, best first."""
@@ -514,35 +515,7 @@ def neighbourhood_shares(cov: Coverage) -> list[dict[str, Any]]:
                                                str(e["neighbourhood"])))
 
 
-MESSAGES: Catalog = {
-    "nl": {
-        "unreached": "{group} in {hood}, ongeveer {families} gezinnen, wordt door geen enkele "
-                     "organisatie bereikt.",
-        "informal_only": "{group} in {hood}, ongeveer {families} gezinnen, wordt alleen bereikt "
-                         "door {orgs}, die met geen enkele professional samenwerkt.",
-        "informal_only_many": "{group} in {hood}, ongeveer {families} gezinnen, wordt alleen "
-                              "bereikt door {orgs}, die met geen enkele professional "
-                              "samenwerken.",
-        "fragile": "{group} in {hood}, ongeveer {families} gezinnen, heeft maar één route naar "
-                   "professionele hulp: via {orgs}.",
-        "unknown_hood": "een onbekende wijk",
-        "and": "en",
-        "share": "{hood}: {share} van de gezinnen heeft een route naar professionele hulp.",
-    },
-    "en": {
-        "unreached": "{group} in {hood}, about {families} families, are reached by no "
-                     "organisation.",
-        "informal_only": "{group} in {hood}, about {families} families, are reached only by "
-                         "{orgs}, which works with no professional.",
-        "informal_only_many": "{group} in {hood}, about {families} families, are reached only "
-                              "by {orgs}, which work with no professional.",
-        "fragile": "{group} in {hood}, about {families} families, have a single route to "
-                   "professional help: through {orgs}.",
-        "unknown_hood": "an unknown neighbourhood",
-        "and": "and",
-        "share": "{hood}: {share} of families have a route to professional help.",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("coverage")
 
 
 def join_names(names: list[str], lang: str = "nl") -> str:
@@ -576,8 +549,8 @@ def _gap_sentence(cov: Coverage, gc: GroupCoverage, lang: str) -> str:
         return translate(MESSAGES, "unreached", lang, **values)
     if gc.coverage == "informal_only":
         names = [net.name(o) for o in gc.reachers]
-        key = "informal_only" if len(names) == 1 else "informal_only_many"
-        return translate(MESSAGES, key, lang, orgs=join_names(names, lang), **values)
+        return translate(MESSAGES, "informal_only_by", lang, orgs=join_names(names, lang),
+                         count=len(names), **values)
     names = [net.name(o) for o in gc.paths[0]] if gc.paths else []
     return translate(MESSAGES, "fragile", lang, orgs=join_names(names, lang), **values)
 

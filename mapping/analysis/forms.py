@@ -20,33 +20,9 @@ import pandas as pd
 from mapping.analysis import graph as g
 from mapping.domain.schema import FORMS, canonical_form
 from mapping.i18n import Catalog, format_number, translate
+from mapping.locales import catalog
 
-MESSAGES: Catalog = {
-    "nl": {
-        "informal_gives_only": "{informal} geeft {formal} {given}{entrance}, maar krijgt er "
-                               "geen expertise, doorverwijzing of gezamenlijk project voor "
-                               "terug (gelijkwaardigheid: {equality}).",
-        "formal_gives_only": "{formal} geeft {informal} {given}, maar vraagt niets terug aan "
-                             "kennis van de gemeenschap (gelijkwaardigheid: {equality}).",
-        "entrance": " en is de ingang naar {n} oudergroepen",
-        "entrance_one": " en is de ingang naar 1 oudergroep",
-        "unrated": "niet beoordeeld",
-        "expertise": "expertise", "referral": "doorverwijzing", "advice": "advies",
-        "mediation": "bemiddeling", "joint_project": "gezamenlijk project", "and": "en",
-    },
-    "en": {
-        "informal_gives_only": "{informal} gives {formal} {given}{entrance}, but gets no "
-                               "expertise, referral or joint project back (equality: "
-                               "{equality}).",
-        "formal_gives_only": "{formal} gives {informal} {given}, but asks nothing back in "
-                             "knowledge of the community (equality: {equality}).",
-        "entrance": " and is the entrance to {n} parent groups",
-        "entrance_one": " and is the entrance to 1 parent group",
-        "unrated": "not rated",
-        "expertise": "expertise", "referral": "referral", "advice": "advice",
-        "mediation": "mediation", "joint_project": "a joint project", "and": "and",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("forms")
 
 COLUMNS: tuple[str, ...] = (
     "formal", "formal_name", "informal", "informal_name", "forms", "unknown_forms",
@@ -159,8 +135,7 @@ def one_way_sentences(links: pd.DataFrame, lang: str = "nl") -> list[str]:
                                                       "informal_gives_only" else "to_informal")]
         given = f" {translate(MESSAGES, 'and', lang)} ".join(form_label(f, lang) for f in giving)
         n = int(row.groups_reached)
-        entrance = ("" if n == 0 else translate(MESSAGES, "entrance_one" if n == 1 else
-                                                "entrance", lang, n=n))
+        entrance = ("" if n == 0 else translate(MESSAGES, "entrance_count", lang, n=n))
         equality = (translate(MESSAGES, "unrated", lang) if math.isnan(row.equality)
                     else format_number(row.equality, lang, 1))
         out.append(translate(MESSAGES, row.one_way, lang, formal=row.formal_name or row.formal,

@@ -15,6 +15,7 @@ import networkx as nx
 import rustworkx as rx
 
 from mapping.i18n import Catalog, format_percent, translate
+from mapping.locales import catalog
 
 EXACT_LIMIT = 10_000
 """Above this many organisations betweenness is approximated (a 1x city has 5,000)."""
@@ -24,31 +25,7 @@ SAMPLES = 200
 
 SEED = 42
 
-MESSAGES: Catalog = {
-    "nl": {
-        "degree": "Aantal samenwerkingspartners: hoe meer, hoe meer deuren een organisatie "
-                  "kan openen.",
-        "betweenness": "Brugfunctie: hoe vaak een organisatie op de kortste weg tussen twee "
-                       "andere ligt. Een hoge waarde betekent dat anderen via haar verbonden "
-                       "zijn.",
-        "approximate": " (benaderd met een steekproef van {k} organisaties)",
-        "communities": "Het netwerk valt uiteen in {n} clusters van organisaties die vooral "
-                       "met elkaar samenwerken.",
-        "density": "{share} van alle mogelijke samenwerkingen bestaat echt.",
-        "isolated": "{n} organisaties werken met niemand samen.",
-    },
-    "en": {
-        "degree": "Number of collaboration partners: the more, the more doors an "
-                  "organisation can open.",
-        "betweenness": "Bridging role: how often an organisation lies on the shortest path "
-                       "between two others. A high value means others are connected through it.",
-        "approximate": " (approximated from a sample of {k} organisations)",
-        "communities": "The network falls into {n} clusters of organisations that mostly "
-                       "work with each other.",
-        "density": "{share} of all possible collaborations actually exist.",
-        "isolated": "{n} organisations work with nobody.",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("measures")
 
 
 def degree(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:

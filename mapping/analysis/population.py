@@ -16,28 +16,12 @@ from typing import Any
 
 from mapping.domain.limits import LIMITS
 from mapping.i18n import Catalog, format_number, format_percent, translate
+from mapping.locales import catalog
 
 CBS_SECRET = -99999999
 """How the CBS marks a key figure that is kept secret."""
 
-MESSAGES: Catalog = {
-    "nl": {
-        "line": "De bekende groepen omvatten ongeveer {share} van de ongeveer {households} "
-                "huishoudens met kinderen in {hood}.",
-        "secret": "{hood}: het CBS houdt het aantal huishoudens met kinderen geheim.",
-        "none": "De wijkgrenzen hebben geen CBS-kerncijfers; met de CBS wijk- en buurtkaart "
-                "(aantal_hh, p_hh_m_k) worden de gezinnen in de bekende groepen naast alle "
-                "huishoudens met kinderen gezet.",
-    },
-    "en": {
-        "line": "The groups you know account for about {share} of the roughly {households} "
-                "households with children in {hood}.",
-        "secret": "{hood}: CBS keeps the number of households with children secret.",
-        "none": "The neighbourhood polygons carry no CBS key figures; with the CBS wijk- en "
-                "buurtkaart (aantal_hh, p_hh_m_k) the families in the known groups are set "
-                "beside all households with children.",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("population")
 
 
 def population_rows(neighbourhoods: dict[str, Any] | None,

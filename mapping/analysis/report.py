@@ -28,57 +28,9 @@ from mapping.analysis.suggest import suggest
 from mapping.analysis.topics import topic_label, topics_from_dataset
 from mapping.domain.dataset import Dataset
 from mapping.i18n import Catalog, format_percent, normalise_lang, translate
+from mapping.locales import catalog
 
-MESSAGES: Catalog = {
-    "nl": {
-        "title": "Dekkingsrapport {name}",
-        "threshold": "Alleen samenwerkingen met een gemiddelde score van minstens {t} tellen mee.",
-        "summary": "Samenvatting",
-        "line": "- {label}: {groups} groepen, {families} gezinnen",
-        "direct": "direct bereikt door een professional",
-        "bridged": "via informele partners verbonden met professionele hulp",
-        "informal_only": "alleen informeel bereikt, zonder route naar professionele hulp",
-        "unreached": "door niemand bereikt",
-        "share": "{share} van de gezinnen heeft een route naar professionele hulp.",
-        "gaps": "Grootste gaten",
-        "hoods": "Per wijk",
-        "hood_line": "- {hood}: {share} van {families} gezinnen heeft een route",
-        "unknown_hood": "(wijk onbekend)",
-        "brokers": "Onmisbare organisaties",
-        "broker_line": "- {name}: bij vertrek vallen {groups} groepen ({families} gezinnen) "
-                       "terug{sole}",
-        "sole": "; enige route voor {n} groepen",
-        "suggestions": "Voorgestelde samenwerkingen",
-        "none": "- geen",
-        "topics": "Thema's",
-        "topic_line": "- {topic}: {groups} groepen ({families} gezinnen){taboo}",
-        "taboo": ", taboe-onderwerp",
-    },
-    "en": {
-        "title": "Coverage report {name}",
-        "threshold": "Only collaborations with a mean score of at least {t} count.",
-        "summary": "Summary",
-        "line": "- {label}: {groups} groups, {families} families",
-        "direct": "reached directly by a professional",
-        "bridged": "linked to professional help through informal partners",
-        "informal_only": "reached only informally, no route to professional help",
-        "unreached": "reached by nobody",
-        "share": "{share} of families have a route to professional help.",
-        "gaps": "Largest gaps",
-        "hoods": "Per neighbourhood",
-        "hood_line": "- {hood}: {share} of {families} families have a route",
-        "unknown_hood": "(neighbourhood unknown)",
-        "brokers": "Organisations the coverage depends on",
-        "broker_line": "- {name}: if it left, {groups} groups ({families} families) would "
-                       "fall back{sole}",
-        "sole": "; the only route for {n} groups",
-        "suggestions": "Suggested collaborations",
-        "none": "- none",
-        "topics": "Topics",
-        "topic_line": "- {topic}: {groups} groups ({families} families){taboo}",
-        "taboo": ", taboo topic",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("report")
 
 
 def analyse(

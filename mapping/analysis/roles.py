@@ -41,48 +41,12 @@ import pandas as pd
 
 from mapping.analysis.coverage import Coverage, join_names
 from mapping.i18n import Catalog, translate
+from mapping.locales import catalog
 
 ROLES: tuple[str, ...] = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
 """Gould-Fernandez brokerage roles, in the order of the table."""
 
-MESSAGES: Catalog = {
-    "nl": {
-        "worse": "Als {name} wegvalt, gaan {groups} groepen ({families} gezinnen) erop "
-                 "achteruit: {names}.",
-        "worse_one": "Als {name} wegvalt, gaat 1 groep ({families} gezinnen) erop achteruit: "
-                     "{names}.",
-        "route": "Als {name} wegvalt, houden {groups} groepen ({families} gezinnen) nog een "
-                 "route naar hulp, maar verliezen ze er één.",
-        "route_one": "Als {name} wegvalt, houdt 1 groep ({families} gezinnen) nog een route "
-                     "naar hulp, maar verliest er één.",
-        "sole": "{name} is de enige route naar professionele hulp voor {names}.",
-        "itinerant": "{name} verbindt {n} keer twee organisaties van de andere kant "
-                     "({other}) die zelf niet samenwerken.",
-        "gatekeeper": "{name} verbindt {n} keer een organisatie van de eigen kant ({own}) met "
-                      "een van de andere kant die niet direct samenwerken.",
-        "liaison": "{name} verbindt {n} keer twee organisaties van twee andere soorten die zelf "
-                   "niet samenwerken.",
-        "formal": "formeel", "informal": "informeel",
-    },
-    "en": {
-        "worse": "If {name} left, {groups} groups ({families} families) would be worse off: "
-                 "{names}.",
-        "worse_one": "If {name} left, 1 group ({families} families) would be worse off: "
-                     "{names}.",
-        "route": "If {name} left, {groups} groups ({families} families) would keep a route to "
-                 "help but lose one of their routes.",
-        "route_one": "If {name} left, 1 group ({families} families) would keep a route to help "
-                     "but lose one of its routes.",
-        "sole": "{name} is the only route to professional help for {names}.",
-        "itinerant": "{name} connects {n} times two organisations of the other side ({other}) "
-                     "that do not work together themselves.",
-        "gatekeeper": "{name} connects {n} times an organisation of its own side ({own}) with "
-                      "one of the other side that do not work together directly.",
-        "liaison": "{name} connects {n} times two organisations of two other kinds that do not "
-                   "work together themselves.",
-        "formal": "formal", "informal": "informal",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("roles")
 
 
 def brokerage(collab: nx.Graph, attribute: str = "kind") -> pd.DataFrame:
@@ -161,11 +125,11 @@ def broker_sentences(cov: Coverage, brokers: list[dict[str, Any]], lang: str = "
         sentences = []
         if entry["worse_groups"]:
             names = [net.name(g, is_group=True) for g in entry["worse_groups"]]
-            sentences.append(translate(MESSAGES, _plural("worse", len(names)), lang, name=name,
+            sentences.append(translate(MESSAGES, "worse_count", lang, name=name, count=len(names),
                                        groups=len(names), families=entry["worse_families"],
                                        names=join_names(names, lang)))
         if route_only:
-            sentences.append(translate(MESSAGES, _plural("route", len(route_only)), lang,
+            sentences.append(translate(MESSAGES, "route_count", lang, count=len(route_only),
                                        name=name,
                                        groups=len(route_only),
                                        families=sum(net.families(g) for g in route_only)))
@@ -179,10 +143,6 @@ def broker_sentences(cov: Coverage, brokers: list[dict[str, Any]], lang: str = "
         if limit is not None and len(out) >= limit:
             break
     return out
-
-
-def _plural(key: str, count: int) -> str:
-    return f"{key}_one" if count == 1 else key
 
 
 def brokerage_sentence(row: pd.Series | dict[str, Any], lang: str = "nl") -> str:

@@ -34,37 +34,14 @@ from typing import Any
 from mapping.analysis.coverage import Coverage, distances, group_coverage, join_names
 from mapping.analysis.whatif import Scenario, apply
 from mapping.i18n import Catalog, translate
+from mapping.locales import catalog
 
 CATEGORY_PREFERENCE: tuple[str, ...] = (
     "wijkteam", "jeugdteam", "cjg", "jgz", "ggd", "school", "huisarts", "veilig_thuis",
 )
 """Formal partners proposed first: the first points of contact for families."""
 
-MESSAGES: Catalog = {
-    "nl": {
-        "new": "Als {formal} gaat samenwerken met {informal}, krijgen {groups} (ongeveer "
-               "{families} gezinnen) via {informal} een route naar professionele hulp.",
-        "second": "Als {formal} gaat samenwerken met {informal}, krijgen {groups} (ongeveer "
-                  "{families} gezinnen) een tweede route naar professionele hulp, zodat zij "
-                  "niet meer van één organisatie afhangen.",
-        "both": "Als {formal} gaat samenwerken met {informal}, krijgen {new} een route en "
-                "{second} een tweede route naar professionele hulp (samen ongeveer {families} "
-                "gezinnen).",
-        "more": "{n} andere groepen",
-        "more_one": "1 andere groep",
-    },
-    "en": {
-        "new": "If {formal} starts working with {informal}, {groups} (about {families} "
-               "families) get a route to professional help through {informal}.",
-        "second": "If {formal} starts working with {informal}, {groups} (about {families} "
-                  "families) get a second route to professional help, so they no longer "
-                  "depend on one organisation.",
-        "both": "If {formal} starts working with {informal}, {new} get a route and {second} "
-                "a second route to professional help (about {families} families in all).",
-        "more": "{n} other groups",
-        "more_one": "1 other group",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("suggest")
 
 
 @dataclass
@@ -255,5 +232,5 @@ def _names(cov: Coverage, groups: list[str], lang: str, shown: int = 3) -> str:
     names = [net.name(g, is_group=True) for g in ordered[:shown]]
     if len(ordered) > shown:
         rest = len(ordered) - shown
-        names.append(translate(MESSAGES, "more_one" if rest == 1 else "more", lang, n=rest))
+        names.append(translate(MESSAGES, "more_count", lang, n=rest))
     return join_names(names, lang)

@@ -33,59 +33,14 @@ from mapping.analysis import quality
 from mapping.analysis.coverage import CLASSES, Coverage, compute, family_count, network_from_graph
 from mapping.domain.dataset import CONDITIONS, Dataset
 from mapping.i18n import Catalog, format_number, translate
+from mapping.locales import catalog
 
 DROP = 0.5
 """A condition mean that falls by at least this much gets an action sentence."""
 
 _HELPED = {"direct", "bridged"}
 
-MESSAGES: Catalog = {
-    "nl": {
-        "lost_collab": "{group}{hood} verloor de route naar professionele hulp toen {a} stopte "
-                       "met samenwerken met {b}.",
-        "lost_reach": "{group}{hood} verloor de route naar professionele hulp toen {org} de "
-                      "groep niet meer bereikte.",
-        "lost_gone": "{group}{hood} verloor de route naar professionele hulp: {org} staat niet "
-                     "meer in de gegevens.",
-        "lost": "{group}{hood} heeft geen route meer naar professionele hulp.",
-        "unreached": "{group}{hood} wordt door niemand meer bereikt.",
-        "fragile": "{group}{hood} hangt nu af van één route (via {org}).",
-        "gained": "{group}{hood} heeft nu een route naar professionele hulp (via {route}).",
-        "newly_reached": "{group}{hood} wordt nu bereikt (door {orgs}).",
-        "closer": "{group}{hood} staat dichter bij professionele hulp: afstand {before} → "
-                  "{after}.",
-        "farther": "{group}{hood} staat verder van professionele hulp: afstand {before} → "
-                   "{after}.",
-        "dropped": "{condition} tussen {a} en {b} daalde van {before} naar {after}: bespreek "
-                   "het samen.",
-        "started": "Nieuwe samenwerking: {a} en {b}.",
-        "in": " in {hood}",
-        "no_changes": "Geen verschillen in dekking, samenwerkingen of beoordelingen.",
-        "and": "en",
-    },
-    "en": {
-        "lost_collab": "{group}{hood} lost their route to professional help when {a} stopped "
-                       "working with {b}.",
-        "lost_reach": "{group}{hood} lost their route to professional help when {org} no longer "
-                      "reached them.",
-        "lost_gone": "{group}{hood} lost their route to professional help: {org} is no longer "
-                     "in the data.",
-        "lost": "{group}{hood} no longer has a route to professional help.",
-        "unreached": "{group}{hood} is no longer reached by anyone.",
-        "fragile": "{group}{hood} now depends on a single route (through {org}).",
-        "gained": "{group}{hood} now has a route to professional help (through {route}).",
-        "newly_reached": "{group}{hood} is now reached (by {orgs}).",
-        "closer": "{group}{hood} is closer to professional help: distance {before} → {after}.",
-        "farther": "{group}{hood} is farther from professional help: distance {before} → "
-                   "{after}.",
-        "dropped": "{condition} between {a} and {b} fell from {before} to {after}: talk it "
-                   "through together.",
-        "started": "New collaboration: {a} and {b}.",
-        "in": " in {hood}",
-        "no_changes": "No differences in coverage, collaborations or ratings.",
-        "and": "and",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("waves")
 
 CONDITION_LABELS: dict[str, dict[str, str]] = {
     "nl": {"trust": "Vertrouwen", "shared_goals": "Gezamenlijke doelen",
@@ -298,8 +253,8 @@ def format_compare(result: dict[str, Any], lang: str = "nl") -> str:
     lines.append("")
     for c, counts in result["summary"].items():
         (g0, g1), (f0, f1) = counts["groups"], counts["families"]
-        unit = ("groups", "families") if lang == "en" else ("groepen", "gezinnen")
-        lines.append(f"{label(c, lang)}: {g0} → {g1} {unit[0]}, {f0} → {f1} {unit[1]}")
+        lines.append(translate(MESSAGES, "class_change", lang, label=label(c, lang), g0=g0,
+                               g1=g1, f0=f0, f1=f1))
     return "\n".join(lines)
 
 

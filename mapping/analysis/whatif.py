@@ -25,6 +25,7 @@ from mapping.analysis.coverage import (
     helped_share,
 )
 from mapping.i18n import Catalog, format_percent, translate
+from mapping.locales import catalog
 
 Pair = tuple[str, str]
 
@@ -189,29 +190,7 @@ def what_if(
 EFFECTS: tuple[str, ...] = ("class_up", "route_added", "class_down", "route_removed")
 """What can happen to a group, in the order the sentences are given."""
 
-MESSAGES: Catalog = {
-    # "Label: N groups (F families)", so the verb never has to agree with N.
-    "nl": {
-        "class_up": "Naar een betere dekkingsklasse (bijvoorbeeld van alleen informeel naar via "
-                    "een brug): {groups} ({families} gezinnen).",
-        "route_added": "Zelfde klasse, een route erbij (zoals een tweede route): {groups} "
-                       "({families} gezinnen).",
-        "class_down": "Naar een slechtere dekkingsklasse: {groups} ({families} gezinnen).",
-        "route_removed": "Zelfde klasse, een route minder: {groups} ({families} gezinnen).",
-        "share": "Gezinnen met een route naar professionele hulp: {before} → {after}.",
-        "one": "1 groep", "many": "{n} groepen",
-    },
-    "en": {
-        "class_up": "To a better coverage class (for example from informal only to bridged): "
-                    "{groups} ({families} families).",
-        "route_added": "Same class, one more route (such as a second route): {groups} "
-                       "({families} families).",
-        "class_down": "To a worse coverage class: {groups} ({families} families).",
-        "route_removed": "Same class, one route fewer: {groups} ({families} families).",
-        "share": "Families with a route to professional help: {before} → {after}.",
-        "one": "1 group", "many": "{n} groups",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("whatif")
 
 
 def effect(change: dict[str, Any]) -> str | None:
@@ -242,7 +221,7 @@ def effect_sentences(before: Coverage, result: dict[str, Any], lang: str = "nl")
     for kind in EFFECTS:
         if buckets[kind]:
             n = len(buckets[kind])
-            groups = translate(MESSAGES, "one" if n == 1 else "many", lang, n=n)
+            groups = translate(MESSAGES, "groups_count", lang, n=n)
             out.append(translate(MESSAGES, kind, lang, groups=groups,
                                  families=sum(c["families"] for c in buckets[kind])))
     old, new = helped_share(before), helped_share(result["coverage"])

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from mapping.locales import catalog
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -128,18 +130,7 @@ def number_problem(value: float) -> str | None:
     return None
 
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    # code: (Dutch, English). The same codes and texts for files and for store edits.
-    "text_control": ("Bevat een onzichtbaar stuurteken (zoals NUL); typ de waarde opnieuw.",
-                     "Contains an invisible control character (such as NUL); retype the value."),
-    "text_invisible": ("Bevat een onzichtbaar teken (zoals een richtingsteken of spatie zonder "
-                       "breedte), waardoor deze id op een andere lijkt.",
-                       "Contains an invisible character (such as a direction mark or zero-width "
-                       "space), so this id looks like another one."),
-    "text_too_long": ("Te lang: hoogstens {limit} tekens.",
-                      "Too long: at most {limit} characters."),
-    "number_huge": ("Getal te groot (hoogstens {limit}).", "Number too large (at most {limit})."),
-}
+MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("limits")
 """Messages of the codes above (:mod:`mapping.io.validate`, :mod:`mapping.store.repository`)."""
 
 

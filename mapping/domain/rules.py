@@ -31,6 +31,7 @@ import pandas as pd
 from mapping.domain import limits
 from mapping.domain import schema as sc
 from mapping.domain.limits import LIMITS
+from mapping.locales import catalog
 
 ERROR = "error"
 WARNING = "warning"
@@ -38,26 +39,7 @@ WARNING = "warning"
 NUMERIC: tuple[str, ...] = ("score", "count", "lat", "lon", "rd")
 """Column types holding numbers."""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    # code: (Dutch, English). Parameters in braces. The loader's issues and the store's
-    # refusals share these.
-    "value_required": ("Verplichte waarde ontbreekt.", "Required value is missing."),
-    "kind_invalid": ("Moet 'formeel' of 'informeel' zijn.", "Must be 'formal' or 'informal'."),
-    "number_invalid": ("Geen getal{hint}.", "Not a number{hint}."),
-    "score_range": ("Moet tussen 1 en 5 liggen.", "Must be between 1 and 5."),
-    "count_negative": ("Mag niet negatief zijn.", "Must not be negative."),
-    "count_not_whole": ("Moet een heel getal zijn.", "Must be a whole number."),
-    "lat_range": ("Breedtegraad moet tussen -90 en 90 liggen.",
-                  "Latitude must be between -90 and 90."),
-    "lon_range": ("Lengtegraad moet tussen -180 en 180 liggen.",
-                  "Longitude must be between -180 and 180."),
-    "rd_range": ("Valt buiten Nederland in RD-coördinaten ({axis} tussen {low} en {high}).",
-                 "Outside the Netherlands in RD New ({axis} between {low} and {high})."),
-    "coord_pair": ("Alleen {given} is ingevuld; {missing} ontbreekt.",
-                   "Only {given} is filled in; {missing} is missing."),
-    "category_unknown": ("Onbekende categorie '{value}' (bekend: {known}); wel geladen.",
-                         "Unknown category '{value}' (known: {known}); loaded anyway."),
-}
+MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("rules")
 
 
 @dataclass(frozen=True)

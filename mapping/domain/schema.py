@@ -31,6 +31,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mapping import i18n
 from mapping.domain.dataset import TABLES
 from mapping.domain.vocabulary import (  # noqa: F401  (re-exported: callers import them from here)
     CATEGORIES,
@@ -366,21 +367,18 @@ def column_lookup(table: str) -> dict[str, str]:
 
 def markdown_table(lang: str = "en") -> str:
     """The format as a Markdown table, for the README (``python -m mapping schema``)."""
-    head = ("| table (file / sheet) | column | Dutch header | also accepted | type | required "
-            "| notes |" if lang == "en" else
-            "| tabel (bestand / blad) | kolom | Nederlandse kop | ook geaccepteerd | type "
-            "| verplicht | uitleg |")
+    head = i18n.t("schema.table_head", lang)
     lines = [head, "|---|---|---|---|---|---|---|"]
     for schema in SCHEMAS.values():
         label = f"**{schema.name}** (`{schema.name}`, `{schema.dutch}`)"
         if not schema.required:
-            label += " optional" if lang == "en" else " optioneel"
+            label += " " + i18n.t("schema.optional", lang)
         for i, column in enumerate(schema.columns):
             extra = ", ".join(f"`{a}`" for a in column.aliases)
             rng = ""
             if column.minimum is not None and column.dtype in ("score", "count"):
                 rng = f" ({column.minimum:g}-{column.maximum:g})" if column.maximum else " (>= 0)"
-            yes = ("yes" if lang == "en" else "ja") if column.required else ""
+            yes = i18n.t("schema.yes", lang) if column.required else ""
             lines.append(f"| {label if i == 0 else ''} | `{column.name}` | `{column.dutch}` | "
                          f"{extra} | {column.dtype}{rng} | {yes} | {column.help(lang)} |")
     hood = ("| **neighbourhoods** (`neighbourhoods.geojson`, `wijken.geojson`, `buurten.geojson`) "

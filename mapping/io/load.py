@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from mapping import i18n
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.domain.limits import LIMITS, Amount
@@ -294,25 +295,24 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def format_result(result: LoadResult, lang: str = "nl") -> str:
     """A readable validation report (what ``validate`` prints without ``--json``)."""
-    en = lang == "en"
     lines: list[str] = []
     if result.ok and result.dataset is not None:
         counts = result.dataset.counts()
         labels = {t: table_label(t, lang) for t in TABLES}
-        labels["reach"] = "reach links" if en else "bereiklijnen"
-        labels["neighbourhoods"] = "neighbourhoods" if en else "wijken"
-        lines.append(("Valid: " if en else "Geldig: ") + ", ".join(
-            f"{n} {labels[name]}" for name, n in counts.items()))
+        labels["reach"] = i18n.t("load.reach_links", lang)
+        labels["neighbourhoods"] = i18n.t("load.neighbourhoods", lang)
+        lines.append(i18n.t("load.valid", lang, counts=", ".join(
+            f"{n} {labels[name]}" for name, n in counts.items())))
     else:
-        lines.append(f"{len(result.errors)} " + ("errors; nothing loaded." if en
-                                                  else "fouten; niets geladen."))
-    for title, issues in (("Errors" if en else "Fouten", result.errors),
-                          ("Warnings" if en else "Waarschuwingen", result.warnings)):
+        lines.append(i18n.t("load.nothing_loaded", lang, n=len(result.errors)))
+    for title, issues in ((i18n.t("load.errors", lang), result.errors),
+                          (i18n.t("load.warnings", lang), result.warnings)):
         if issues:
             lines.append(f"\n{title} ({len(issues)}):")
         for i in issues:
-            where = i.file + (f", {'row' if en else 'rij'} {i.row}" if i.row else "")
-            where += f", {'column' if en else 'kolom'} {i.column}" if i.column else ""
+            # str(): a row number is shown as it is in the file, without a thousands dot
+            where = i.file + (", " + i18n.t("load.row", lang, row=str(i.row)) if i.row else "")
+            where += ", " + i18n.t("load.column", lang, column=i.column) if i.column else ""
             value = f" [{i.value}]" if i.value not in (None, "") else ""
             lines.append(f"  {where}{value}: {i.message}")
     return "\n".join(lines)

@@ -182,8 +182,7 @@ def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: pd.Ser
         params = dict(finding.params)
         if finding.code == "number_invalid" and finding.mask.any() and not raw.decimal_comma \
                 and cells[finding.mask].astype(str).str.contains(",").any():
-            params["hint"] = (" (gebruik een punt als decimaalteken)" if col.lang != "en"
-                              else " (use a point as decimal separator)")
+            params["hint"] = col.message("decimal_hint")
         elif finding.code == "number_invalid":
             params["hint"] = ""
         _report(col, finding.severity, finding.code, raw, header, cells, finding.mask, **params)

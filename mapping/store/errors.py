@@ -20,67 +20,10 @@ from mapping.domain import limits, rules
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.i18n import Catalog, normalise_lang, translate
+from mapping.locales import catalog
 from mapping.store import tables as s
 
-MESSAGES: Catalog = {
-    "nl": {
-        "dataset_not_found": "Dataset '{name}' bestaat niet.",
-        "dataset_exists": "Er bestaat al een dataset met de naam '{name}'.",
-        "bad_name": "Geef een naam van 1 tot 200 tekens.",
-        "version_not_found": "Versie {version} van dataset '{name}' bestaat niet.",
-        "label_not_found": "Dataset '{name}' heeft geen versie met het label '{label}'.",
-        "nothing_to_undo": "Er is niets om ongedaan te maken in '{name}'.",
-        "unknown_column": "Onbekend veld '{field}'.",
-        "duplicate_organisation": "Er bestaat al een organisatie met id '{id}'.",
-        "duplicate_group": "Er bestaat al een oudergroep met id '{id}'.",
-        "unknown_organisation": "Organisatie '{id}' bestaat niet.",
-        "unknown_group": "Oudergroep '{id}' bestaat niet.",
-        "duplicate_reach": "Organisatie '{organisation}' bereikt oudergroep '{group}' al.",
-        "unknown_reach": "Organisatie '{organisation}' bereikt oudergroep '{group}' niet.",
-        "unknown_collaboration": "Er is geen samenwerking tussen '{source}' en '{target}'.",
-        "self_collaboration": "Een organisatie kan niet met zichzelf samenwerken ('{id}').",
-        "id_change": "Het id kan niet veranderen ('{old}' naar '{new}'); "
-                     "voeg een nieuwe toe en verwijder de oude.",
-        "link_change": "Een koppeling kan niet naar andere organisaties of groepen verhuizen; "
-                       "verwijder haar en voeg een nieuwe toe.",
-        "ambiguous_collaboration": "Er zijn meerdere beoordelingen van '{source}' en "
-                                   "'{target}'; kies er een via 'gemeld door'.",
-        "busy": "De database is bezet; probeer het zo nog eens.",
-        "bad_label": "Geef een label van 1 tot 200 tekens.",
-        "join_invalid": "Deze code klopt niet, is gesloten of is verlopen. Kijk nog eens op "
-                        "het scherm of vraag de begeleider om de juiste code.",
-    },
-    "en": {
-        "dataset_not_found": "Dataset '{name}' does not exist.",
-        "dataset_exists": "A dataset named '{name}' already exists.",
-        "bad_name": "Give a name of 1 to 200 characters.",
-        "version_not_found": "Version {version} of dataset '{name}' does not exist.",
-        "label_not_found": "Dataset '{name}' has no version labelled '{label}'.",
-        "nothing_to_undo": "There is nothing to undo in '{name}'.",
-        "unknown_column": "Unknown field '{field}'.",
-        "duplicate_organisation": "An organisation with id '{id}' already exists.",
-        "duplicate_group": "A parent group with id '{id}' already exists.",
-        "unknown_organisation": "Organisation '{id}' does not exist.",
-        "unknown_group": "Parent group '{id}' does not exist.",
-        "duplicate_reach": "Organisation '{organisation}' already reaches parent group "
-                           "'{group}'.",
-        "unknown_reach": "Organisation '{organisation}' does not reach parent group "
-                         "'{group}'.",
-        "unknown_collaboration": "There is no collaboration between '{source}' and "
-                                 "'{target}'.",
-        "self_collaboration": "An organisation cannot collaborate with itself ('{id}').",
-        "id_change": "The id cannot change ('{old}' to '{new}'); add a new one and delete "
-                     "the old one.",
-        "link_change": "A link cannot move to other organisations or groups; delete it and "
-                       "add a new one.",
-        "ambiguous_collaboration": "'{source}' and '{target}' have several ratings; pick one "
-                                   "by 'reported by'.",
-        "busy": "The database is busy; please try again in a moment.",
-        "bad_label": "Give a label of 1 to 200 characters.",
-        "join_invalid": "This code is not right, is closed or has expired. Please check the "
-                        "screen or ask the facilitator for the right code.",
-    },
-}
+MESSAGES: Catalog = catalog.namespace("repository")
 
 
 # --------------------------------------------------------------------------- errors
@@ -150,46 +93,7 @@ FAILURE_KEYS: dict[str, str] = {
 """Message key per :data:`mapping.store.tables.FAILURE_REASONS` reason."""
 
 # Kept apart from MESSAGES' literal so edits to either stay small; merged below.
-_FAILURE_MESSAGES: Catalog = {
-    "nl": {
-        "db_unreachable": "De database is niet bereikbaar: de databaseserver staat uit of het "
-                          "databasebestand kan niet worden geopend. Wat al was opgeslagen, "
-                          "blijft bewaard; probeer het opnieuw zodra de database weer werkt.",
-        "db_disk_full": "De schijf van de database is vol; er is niets opgeslagen. Maak ruimte "
-                        "vrij en probeer het opnieuw.",
-        "db_read_only": "De database is alleen-lezen (bestand, map of server staat op "
-                        "alleen-lezen); er is niets opgeslagen.",
-        "db_corrupt": "Het databasebestand is beschadigd of is geen Wijknetwerk-database. "
-                      "Zet een reservekopie terug of kies een ander bestand (--db).",
-        "db_conflict": "Iemand anders sloeg op hetzelfde moment hetzelfde op; er is niets "
-                       "opgeslagen. Probeer het nog eens.",
-        "db_failed": "De database gaf een fout; er is niets opgeslagen. Probeer het opnieuw; "
-                     "blijft het misgaan, kijk dan in het serverlog.",
-        "text_field": "Veld '{field}': {problem}",
-        "rule_field": "Veld '{field}': {problem}",
-        "text_cell": "Tabel {table}, rij {row}, kolom '{field}': {problem}",
-        "export_failed": "Kan niet schrijven naar {path}: {reason}",
-    },
-    "en": {
-        "db_unreachable": "The database cannot be reached: the database server is down or the "
-                          "database file cannot be opened. Everything saved before is kept; "
-                          "try again once the database works again.",
-        "db_disk_full": "The database disk is full; nothing was saved. Free some space and try "
-                        "again.",
-        "db_read_only": "The database is read-only (file, folder or server is read-only); "
-                        "nothing was saved.",
-        "db_corrupt": "The database file is damaged or is not a Wijknetwerk database. Restore "
-                      "a backup or choose another file (--db).",
-        "db_conflict": "Someone else saved the same thing at the same moment; nothing was "
-                       "saved. Please try again.",
-        "db_failed": "The database reported an error; nothing was saved. Try again; if it "
-                     "keeps failing, see the server log.",
-        "text_field": "Field '{field}': {problem}",
-        "rule_field": "Field '{field}': {problem}",
-        "text_cell": "Table {table}, row {row}, column '{field}': {problem}",
-        "export_failed": "Cannot write to {path}: {reason}",
-    },
-}
+_FAILURE_MESSAGES: Catalog = catalog.namespace("repository")
 for _lang, _texts in _FAILURE_MESSAGES.items():
     MESSAGES[_lang].update(_texts)
 

@@ -17,43 +17,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mapping.i18n import format_number, format_percent
+from mapping.locales import catalog
 from mapping.views.palette import NO_DATA, Palette
 
-TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        "layer": "Wijken: bekende gezinnen t.o.v. CBS-huishoudens met kinderen",
-        "title": "Gezinnen in bekende groepen t.o.v. CBS-huishoudens met kinderen",
-        "families": "Gezinnen in de bekende oudergroepen: {n}",
-        "households": "Huishoudens met kinderen volgens het CBS: ongeveer {n}",
-        "covered": "De bekende groepen omvatten ongeveer {share} daarvan.",
-        "none_with_children": "Volgens het CBS zijn er geen huishoudens met kinderen.",
-        "secret": "Huishoudens met kinderen volgens het CBS: geheim (het CBS maakt kleine"
-                  " aantallen niet bekend)",
-        "missing": "Huishoudens met kinderen volgens het CBS: geen CBS-cijfers voor deze wijk",
-        "unknown_share": "Welk deel de bekende groepen omvatten is dus niet bekend.",
-        "legend_secret": "CBS-cijfer geheim (gestreepte rand)",
-        "legend_missing": "geen CBS-cijfers",
-        "or_more": "{share} of meer",
-        "toggle": "Kleur wijken naar CBS-huishoudens met kinderen",
-    },
-    "en": {
-        "layer": "Neighbourhoods: known families against CBS households with children",
-        "title": "Families in known groups against CBS households with children",
-        "families": "Families in the known parent groups: {n}",
-        "households": "Households with children according to CBS: about {n}",
-        "covered": "The known groups account for about {share} of them.",
-        "none_with_children": "According to CBS there are no households with children.",
-        "secret": "Households with children according to CBS: secret (CBS does not publish"
-                  " small numbers)",
-        "missing": "Households with children according to CBS: no CBS figures for this"
-                   " neighbourhood",
-        "unknown_share": "So the share the known groups account for is not known.",
-        "legend_secret": "CBS figure secret (dashed outline)",
-        "legend_missing": "no CBS figures",
-        "or_more": "{share} or more",
-        "toggle": "Colour neighbourhoods by CBS households with children",
-    },
-}
+TEXT: dict[str, dict[str, str]] = catalog.namespace("map_population")
 
 def message(key: str, lang: str = "nl") -> str:
     """A text of the CBS layer in ``lang`` (``"nl"`` or ``"en"``), e.g. the page's ``toggle``."""

@@ -8,7 +8,6 @@ plain text: the page's script shows them as ``textContent``.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Hashable, Mapping
 from typing import Any
@@ -17,9 +16,9 @@ import networkx as nx
 
 from mapping.analysis.graph import COLLABORATION, GROUP, extra_attributes
 from mapping.analysis.topics import topic_label
+from mapping.locales import catalog
 from mapping.views.network_select import GroupCoverage, Highlight
 from mapping.views.palette import Palette, label
-from mapping.views.templates import ASSETS
 
 PHYSICS_LIMIT = 500
 """Above this many nodes physics is always off, so the drawing appears at once."""
@@ -41,9 +40,8 @@ PERSONAL_FIELDS: frozenset[str] = frozenset(
 LABEL_PX: dict[bool, int] = {False: 13, True: 19}
 """On-screen label size in pixels, by presentation mode (kept at every zoom)."""
 
-TEXT: dict[str, dict[str, str]] = json.loads(
-    (ASSETS / "network" / "text.json").read_text(encoding="utf-8"))
-"""The network view's words, ``TEXT[lang][key]`` (Dutch and English), kept as data."""
+TEXT: dict[str, dict[str, str]] = catalog.namespace("render_network")
+"""The network view's words, ``TEXT[lang][key]`` (the ``[render_network]`` catalog table)."""
 
 
 

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mapping.locales import catalog
+
 COVERAGE_CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
 
 
@@ -114,9 +116,8 @@ def palette(presentation: bool = False) -> Palette:
     return PRESENTATION if presentation else STANDARD
 
 
-LABELS: dict[str, dict[str, str]] = json.loads(
-    (_ASSETS / "labels.json").read_text(encoding="utf-8"))
-"""Human labels of kinds, categories and coverage classes, ``LABELS[lang][key]`` (data file)."""
+LABELS: dict[str, dict[str, str]] = catalog.namespace("palette")
+"""Human labels of kinds, categories and coverage classes, ``LABELS[lang][key]`` (catalog)."""
 
 
 def label(key: str | None, lang: str = "nl") -> str:

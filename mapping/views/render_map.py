@@ -58,7 +58,8 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from mapping.analysis.graph import GROUP, ORG
-from mapping.i18n import format_number
+from mapping.i18n import translate
+from mapping.locales import catalog
 from mapping.views.map_geometry import (  # noqa: F401  (public names kept here)
     BESIDE_RING,
     GROUP_RING,
@@ -111,87 +112,7 @@ POPUP_MIN_WIDTH = 280
 POPUP_MAX_WIDTH = 420
 
 
-TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Kaart van de wijk",
-        "osm": "OpenStreetMap", "pdok": "PDOK BRT Achtergrondkaart",
-        "none": "Geen achtergrondkaart (offline)",
-        "polygons": "Wijken: aandeel gezinnen met route naar hulp",
-        "labels": "Wijknamen",
-        "organisations": "Organisaties", "groups": "Oudergroepen",
-        "collaborations": "Samenwerkingen",
-        "share_title": "Gezinnen met route naar professionele hulp",
-        "no_data": "geen gegevens",
-        "group_size": "Cirkelgrootte oudergroep: aantal gezinnen",
-        "share": "aandeel met route", "neighbourhood": "wijk",
-        "quality": "kwaliteit", "unrated": "niet beoordeeld", "collaboration": "samenwerking",
-        "legend": "Legenda", "weak": "zwak of niet beoordeeld: gestreept",
-        "formal_border": "dikke donkere rand: formeel",
-        "at_centroid": "Plek op de kaart: midden van de wijk (geen coördinaten)",
-        "beside": "Plek op de kaart: naast de organisaties die deze groep bereiken"
-                  " (geen coördinaten)",
-        "groups_missing_1": "1 oudergroep staat niet op de kaart: geen coördinaten, geen"
-                            " wijkgrens voor de wijk en geen organisatie met een plek op de"
-                            " kaart die haar bereikt.",
-        "groups_missing_n": "{n} oudergroepen staan niet op de kaart: geen coördinaten, geen"
-                            " wijkgrens voor hun wijk en geen organisatie met een plek op de"
-                            " kaart die ze bereikt.",
-        "groups_centroid_1": "1 oudergroep zonder coördinaten staat in het midden van haar wijk.",
-        "groups_centroid_n": "{n} oudergroepen zonder coördinaten staan in het midden van hun"
-                             " wijk.",
-        "groups_beside_1": "1 oudergroep zonder coördinaten en zonder wijkgrens staat naast de"
-                           " organisaties die haar bereiken.",
-        "groups_beside_n": "{n} oudergroepen zonder coördinaten en zonder wijkgrens staan naast"
-                           " de organisaties die ze bereiken.",
-        "orgs_missing_1": "1 organisatie staat niet op de kaart: geen coördinaten en geen"
-                          " wijkgrens voor haar wijk.",
-        "orgs_missing_n": "{n} organisaties staan niet op de kaart: geen coördinaten en geen"
-                          " wijkgrens voor hun wijk.",
-        "orgs_centroid_1": "1 organisatie zonder coördinaten staat in het midden van haar wijk.",
-        "orgs_centroid_n": "{n} organisaties zonder coördinaten staan in het midden van hun"
-                           " wijk.",
-    },
-    "en": {
-        "title": "District map",
-        "osm": "OpenStreetMap", "pdok": "PDOK BRT base map", "none": "No base map (offline)",
-        "polygons": "Neighbourhoods: share of families with a route to help",
-        "labels": "Neighbourhood names",
-        "organisations": "Organisations", "groups": "Parent groups",
-        "collaborations": "Collaborations",
-        "share_title": "Families with a route to professional help",
-        "no_data": "no data",
-        "group_size": "Parent-group circle size: number of families",
-        "share": "share with route", "neighbourhood": "neighbourhood",
-        "quality": "quality", "unrated": "not rated", "collaboration": "collaboration",
-        "legend": "Legend", "weak": "weak or not rated: dashed",
-        "formal_border": "thick dark border: formal",
-        "at_centroid": "Place on the map: centre of the neighbourhood (no coordinates)",
-        "beside": "Place on the map: beside the organisations that reach this group"
-                  " (no coordinates)",
-        "groups_missing_1": "1 parent group is not on the map: it has no coordinates, its"
-                            " neighbourhood has no boundary on the map and no organisation"
-                            " with a place on the map reaches it.",
-        "groups_missing_n": "{n} parent groups are not on the map: they have no coordinates,"
-                            " their neighbourhood has no boundary on the map and no"
-                            " organisation with a place on the map reaches them.",
-        "groups_centroid_1": "1 parent group without coordinates is shown at the centre of its"
-                             " neighbourhood.",
-        "groups_centroid_n": "{n} parent groups without coordinates are shown at the centre of"
-                             " their neighbourhood.",
-        "groups_beside_1": "1 parent group without coordinates or neighbourhood boundary is"
-                           " shown beside the organisations that reach it.",
-        "groups_beside_n": "{n} parent groups without coordinates or neighbourhood boundary"
-                           " are shown beside the organisations that reach them.",
-        "orgs_missing_1": "1 organisation is not on the map: it has no coordinates and its"
-                          " neighbourhood has no boundary on the map.",
-        "orgs_missing_n": "{n} organisations are not on the map: they have no coordinates and"
-                          " their neighbourhood has no boundary on the map.",
-        "orgs_centroid_1": "1 organisation without coordinates is shown at the centre of its"
-                           " neighbourhood.",
-        "orgs_centroid_n": "{n} organisations without coordinates are shown at the centre of"
-                           " their neighbourhood.",
-    },
-}
+TEXT: dict[str, dict[str, str]] = catalog.namespace("render_map")
 
 
 class Note(NamedTuple):
@@ -362,11 +283,10 @@ def placement_notes(graph: nx.Graph, placement: Placement, lang: str = "nl") -> 
         estimated places; empty when everything is at its own coordinates.
     """
     lang = "en" if str(lang).lower().startswith("en") else "nl"
-    t = TEXT[lang]
 
     def sentence(key: str, n: int) -> str:
         # The catalog sentence is the format template; only a number is put in.
-        return t[f"{key}_1"] if n == 1 else t[f"{key}_n"].format(n=format_number(n, lang))
+        return translate(TEXT, key, lang, n=n)
 
     notes = []
     for key, n in (("groups_missing", len(placement.missing_groups)),

@@ -16,85 +16,14 @@ from typing import Any
 
 from mapping.domain import schema as sc
 from mapping.io.load import cell_text
+from mapping.locales import catalog
 
 FORMATS: tuple[str, ...] = ("kumu", "kumu-json", "gexf", "graphml", "gephi-csv", "polinode")
 """Formats :func:`read_graph` recognises (Network Canvas GraphML is ``graphml``)."""
 
 ROLES: tuple[str, ...] = ("formal", "informal", "group")
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "format_unknown": ("Geen Kumu-, Gephi-, Polinode- of Network Canvas-bestand herkend "
-                       "(verwacht: GEXF, GraphML, een werkmap met de bladen Elements/Connections "
-                       "of Nodes/Edges, Kumu-JSON, of Gephi-CSV met Id of Source/Target).",
-                       "No Kumu, Gephi, Polinode or Network Canvas file recognised (expected: "
-                       "GEXF, GraphML, a workbook with sheets Elements/Connections or "
-                       "Nodes/Edges, Kumu JSON, or Gephi CSV with Id or Source/Target)."),
-    "too_big": ("Bestand te groot: {size} bytes, hoogstens {limit}.",
-                "File too large: {size} bytes, at most {limit}."),
-    "too_many": ("Te veel {what}: {n}, hoogstens {limit}.",
-                 "Too many {what}: {n}, at most {limit}."),
-    "xml_invalid": ("Geen geldige XML ({detail}).", "Not valid XML ({detail})."),
-    "xml_forbidden": ("Het bestand gebruikt DTD's of entiteiten; die worden om veiligheidsredenen "
-                      "niet gelezen. Exporteer opnieuw zonder DOCTYPE.",
-                      "The file uses DTDs or entities, which are not read for safety. "
-                      "Export again without a DOCTYPE."),
-    "json_invalid": ("Geen geldige JSON ({detail}).", "Not valid JSON ({detail})."),
-    "text_invalid": ("Geen leesbare tekst: het bestand is geen UTF-8 of Windows-1252.",
-                     "Not readable text: the file is neither UTF-8 nor Windows-1252."),
-    "workbook_invalid": ("Kan de werkmap niet lezen ({detail}).",
-                         "Cannot read the workbook ({detail})."),
-    "hypergraph": ("Het bestand bevat hyperlinks (één lijn tussen meer dan twee knopen) of "
-                   "geneste grafen; die kunnen niet worden gelezen.",
-                   "The file holds hyperedges (one link between more than two nodes) or nested "
-                   "graphs, which cannot be read."),
-    "node_no_id": ("Knoop zonder id.", "Node without an id."),
-    "node_twice": ("Knoop '{value}' komt vaker voor; de eerste telt.",
-                   "Node '{value}' appears more than once; the first counts."),
-    "edge_unknown_node": ("Lijn naar knoop '{value}', die niet in de knopen staat; overgeslagen.",
-                          "Link to node '{value}', which is not among the nodes; skipped."),
-    "type_field_missing": ("Geen knoop heeft het kenmerk '{field}' (wel: {found}).",
-                           "No node has the attribute '{field}' (found: {found})."),
-    "type_unmapped": ("{n} knopen met {field} = '{value}' zijn niet toegewezen aan formeel, "
-                      "informeel of oudergroep en zijn overgeslagen (met hun lijnen).",
-                      "{n} nodes with {field} = '{value}' are not mapped to formal, informal or "
-                      "parent group and were skipped (with their links)."),
-    "no_mapping": ("Geef aan welke waarden van '{field}' formeel, informeel en oudergroep zijn.",
-                   "Say which values of '{field}' are formal, informal and parent group."),
-    "value_twice": ("De waarde '{value}' is aan meer dan één rol toegewezen.",
-                    "The value '{value}' is mapped to more than one role."),
-    "group_group": ("{n} lijnen tussen twee oudergroepen overgeslagen (oudergroepen zijn nooit "
-                    "tussenpersoon).",
-                    "{n} links between two parent groups skipped (parent groups are never "
-                    "intermediaries)."),
-    "reach_from_group": ("{n} gerichte lijnen lopen van een oudergroep naar een organisatie "
-                         "(eerste: rij {row}); gelezen als bereik van die organisatie.",
-                         "{n} directed links run from a parent group to an organisation "
-                         "(first: row {row}); read as reach of that organisation."),
-    "reach_both_ways": ("{n} paren van organisatie en oudergroep zijn in beide richtingen "
-                        "verbonden (eerste: rij {row}); elk paar telt als één bereiklijn, de "
-                        "eerste rij telt.",
-                        "{n} pairs of organisation and parent group are linked both ways "
-                        "(first: row {row}); each pair is one reach link, the first row "
-                        "counts."),
-    "collab_mutual": ("{n} paren organisaties noemen elkaar (een gerichte lijn heen en een "
-                      "terug, eerste: {a} en {b}); elke richting blijft een eigen beoordeling "
-                      "van de organisatie waar de lijn begint.",
-                      "{n} pairs of organisations name each other (a directed link each way, "
-                      "first: {a} and {b}); each direction stays its own rating by the "
-                      "organisation the link starts from."),
-    "collab_one_way": ("{n} gerichte samenwerkingen zijn maar van één kant genoemd (eerste: "
-                       "{a} → {b}, rij {row}); de beoordeling telt als die van de organisatie "
-                       "waar de lijn begint.",
-                       "{n} directed collaborations are named from one side only (first: "
-                       "{a} → {b}, row {row}); the rating counts as that of the organisation "
-                       "the link starts from."),
-    "multigraph": ("Meervoudige graaf: {n} extra lijnen tussen hetzelfde paar organisatie en "
-                   "oudergroep samengevoegd (eerste telt). Extra lijnen tussen organisaties "
-                   "blijven als aparte beoordelingen.",
-                   "Multigraph: {n} extra links between the same organisation and parent group "
-                   "merged (the first counts). Extra links between organisations stay as "
-                   "separate ratings."),
-}
+MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("graph_import")
 
 
 def issue_text(code: str, lang: str, **params: Any) -> str:
