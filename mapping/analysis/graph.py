@@ -98,16 +98,16 @@ def build_graph(dataset: Dataset) -> nx.Graph:
     # garbage collector would rescan them again and again (two thirds of the
     # time at 20,000 organisations) while none of them can be garbage yet.
     with gc_paused():
-        graph.add_nodes_from((org_node(row["id"]), {"type": ORG, **row})
+        graph.add_nodes_from((org_node(row["id"]), {**row, "type": ORG})
                              for row in _records(dataset.organisations))
-        graph.add_nodes_from((group_node(row["id"]), {"type": GROUP, **row})
+        graph.add_nodes_from((group_node(row["id"]), {**row, "type": GROUP})
                              for row in _records(dataset.parent_groups))
         graph.add_edges_from(
             (org_node(row.pop("organisation")), group_node(row.pop("group")),
-             {"type": REACH, **row})
+             {**row, "type": REACH})
             for row in _records(dataset.reach))
         graph.add_edges_from(
-            (org_node(a), org_node(b), {"type": COLLABORATION, **merge_ratings(rows)})
+            (org_node(a), org_node(b), {**merge_ratings(rows), "type": COLLABORATION})
             for (a, b), rows in _collaboration_rows(dataset.collaborations).items())
     return graph
 

@@ -165,3 +165,23 @@ def test_worst_first_puts_the_largest_gaps_on_top(district):
         fragile = list(table.loc[table["coverage"] == cls, "fragile"])
         assert fragile == sorted(fragile, reverse=True)
     assert sorted(table["id"]) == ["G1", "G2", "G3", "G4", "G5"]
+
+
+def test_a_users_type_column_does_not_replace_the_node_type(tmp_path):
+    """An extra column called ``type`` (common in exports) must not break the analysis."""
+    import shutil
+
+    from mapping.analysis.report import build_report
+    from mapping.io.load import load_path
+
+    shutil.copytree("data/demo", tmp_path / "wijk")
+    path = tmp_path / "wijk" / "parent_groups.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    path.write_text("\n".join([lines[0] + f"{delimiter}type"]
+                              + [line + f"{delimiter}wijkgroep" for line in lines[1:]]) + "\n",
+                    encoding="utf-8")
+    plain = build_report(load_path("data/demo").dataset)
+    loaded = load_path(tmp_path / "wijk")
+    assert not loaded.errors
+    assert build_report(loaded.dataset)["groups"] == plain["groups"]
