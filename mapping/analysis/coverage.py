@@ -35,13 +35,20 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from mapping.analysis import graph as g
+from mapping.analysis.flow import (  # noqa: F401  (public names kept here)
+    _SNK,
+    _SRC,
+    Flow,
+    augment,
+    augmenting_path,
+    max_flow,
+)
 from mapping.domain.dataset import Dataset
 from mapping.i18n import Catalog, format_percent, translate
 from mapping.locales import catalog
@@ -52,8 +59,6 @@ CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
 RANK: dict[str, int] = {"unreached": 0, "informal_only": 1, "bridged": 2, "direct": 3}
 """Higher is better; used to compare a group before and after a change."""
 
-_SRC = ("source",)  # sentinels: tuples never collide with string org ids
-_SNK = ("sink",)
 
 
 @dataclass
@@ -222,136 +227,6 @@ def distances(net: Network) -> tuple[dict[str, int], dict[str, str]]:
                 toward[w] = u
                 queue.append(w)
     return dist, toward
-
-
-# --- routes (max flow with unit vertex capacities) ---------------------------
-
-
-@dataclass
-class Flow:
-    """A unit-vertex-capacity flow for one group: ``prv``/``nxt`` per used org."""
-
-    prv: dict[str, Any] = field(default_factory=dict)
-    nxt: dict[str, Any] = field(default_factory=dict)
-    value: int = 0
-
-    def paths(self) -> list[list[str]]:
-        """The flow's paths, each from a reacher to a formal organisation."""
-        result = []
-        for start, before in self.prv.items():
-            if before is not _SRC:
-                continue
-            path, node = [start], self.nxt[start]
-            while node is not _SNK:
-                path.append(node)
-                node = self.nxt[node]
-            result.append(path)
-        return sorted(result, key=lambda p: (len(p), p))
-
-
-def augmenting_path(
-    net: Network,
-    reachers: Iterable[str],
-    flow: Flow,
-    alive: dict[str, int] | set[str],
-    blocked: frozenset[str] = frozenset(),
-) -> tuple[list[tuple[str, int]] | None, set[str]]:
-    """BFS for one augmenting path in the residual graph of ``flow``.
-
-    States are ``(org, 0)`` (entering the org) and ``(org, 1)`` (leaving it);
-    node splitting is implicit. The search stops at the first formal
-    organisation whose outgoing side is free.
-
-    Returns
-    -------
-    path, reached_out
-        The states from the first reacher to the formal organisation, or
-        ``None``; and the organisations whose leaving side was reached (the
-        residual-reachable set, complete only when no path was found).
-    """
-    prv, nxt, formal, adj = flow.prv, flow.nxt, net.formal, net.adj
-    par_in: dict[str, Any] = {}
-    par_out: dict[str, Any] = {}
-    queue: deque[tuple[str, int]] = deque()
-    for r in reachers:
-        if r in alive and r not in blocked and r not in par_in and prv.get(r) is not _SRC:
-            par_in[r] = _SRC
-            queue.append((r, 0))
-    while queue:
-        v, side = queue.popleft()
-        if side == 0:
-            before = prv.get(v)
-            # Unused: cross the vertex. Used: the only residual arc goes back
-            # along the flow to its predecessor's leaving side.
-            target = v if before is None else (None if before is _SRC else before)
-            if target is None or target in par_out:
-                continue
-            par_out[target] = (v, 0)
-            if target in formal and nxt.get(target) is not _SNK:
-                return _trace((target, 1), par_in, par_out), set(par_out)
-            queue.append((target, 1))
-            continue
-        after = nxt.get(v)
-        if prv.get(v) is not None and v not in par_in:
-            par_in[v] = (v, 1)  # undo this vertex's own crossing
-            queue.append((v, 0))
-        for w in adj[v]:
-            if w in par_in or w == after or nxt.get(w) == v or w not in alive or w in blocked:
-                continue
-            par_in[w] = (v, 1)
-            queue.append((w, 0))
-    return None, set(par_out)
-
-
-def _trace(end: tuple[str, int], par_in: dict, par_out: dict) -> list[tuple[str, int]]:
-    states = []
-    state: Any = end
-    while state is not _SRC:
-        states.append(state)
-        state = par_out[state[0]] if state[1] else par_in[state[0]]
-    states.reverse()
-    return states
-
-
-def augment(flow: Flow, states: list[tuple[str, int]]) -> None:
-    """Push one unit along ``states``: cancellations first, then new arcs."""
-    prv, nxt = flow.prv, flow.nxt
-    pairs = list(pairwise(states))
-    for (a, sa), (b, sb) in pairs:
-        if sa == 0 and sb == 1 and a != b:  # backward over flow b -> a
-            nxt.pop(b, None)
-            prv.pop(a, None)
-    prv[states[0][0]] = _SRC
-    for (a, sa), (b, sb) in pairs:
-        if sa == 1 and sb == 0 and a != b:
-            nxt[a] = b
-            prv[b] = a
-    nxt[states[-1][0]] = _SNK
-    flow.value += 1
-
-
-def max_flow(
-    net: Network,
-    reachers: tuple[str, ...],
-    alive: dict[str, int] | set[str],
-    blocked: frozenset[str] = frozenset(),
-) -> tuple[Flow, frozenset[str] | None]:
-    """Maximum number of vertex-disjoint routes from ``reachers`` to formal orgs.
-
-    Returns the flow and, when the final failing search ran, the set of
-    organisations whose leaving side it reached.
-    """
-    flow = Flow()
-    limit = sum(1 for r in reachers if r in alive and r not in blocked)
-    while flow.value < limit:
-        states, reached = augmenting_path(net, reachers, flow, alive, blocked)
-        if states is None:
-            return flow, frozenset(reached)
-        augment(flow, states)
-    return flow, None
-
-
-# --- coverage ---------------------------------------------------------------
 
 
 def group_coverage(

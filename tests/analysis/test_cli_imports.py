@@ -19,7 +19,8 @@ import contextlib, io, json, sys
 from mapping.cli import main
 with contextlib.redirect_stdout(io.StringIO()) as out:
     code = main(["report", sys.argv[1]])
-heavy = ["sqlalchemy", "psycopg", "psycopg2", "reportlab", "streamlit", "igraph", "scipy"]
+heavy = ["sqlalchemy", "psycopg", "psycopg2", "reportlab", "streamlit", "igraph", "scipy",
+         "pyproj"]
 print(json.dumps({"code": code, "text": out.getvalue(),
                   "imported": [m for m in heavy if m in sys.modules]}))
 """
