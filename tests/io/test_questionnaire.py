@@ -103,6 +103,17 @@ def test_choices_follow_the_vocabulary_and_labels_read_back_as_their_names():
                 assert sv.likert_score(label) == (int(name), None), label
 
 
+def test_pyxform_converts_the_form_when_it_is_installed():
+    # pyxform (the XLSForm reference converter) is not a dependency: checked where present.
+    xls2xform = pytest.importorskip("pyxform.xls2xform")
+    warnings: list[str] = []
+    xml = xls2xform.convert(xlsform=str(COMMITTED), warnings=warnings, validate=False).xform
+    assert warnings == []
+    for path in ("/organisatie/naam", "/bereik/themas", "/partners/vertrouwen"):
+        assert path in xml
+    assert 'lang="English (en)"' in xml
+
+
 def test_committed_xlsform_is_the_generated_one(form):
     committed = load_workbook(COMMITTED)
     for title in form.sheetnames:
