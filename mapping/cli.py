@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export-graph": ("mapping.io.graph_export", "register"),
     "compare": ("mapping.analysis.waves", "register"),
     "import-survey": ("mapping.io.surveys", "register"),
+    "questionnaire": ("mapping.io.surveys.questionnaire", "register"),
 }
 """Command name -> (module, registrar function), in the order ``--help`` lists them."""
 
