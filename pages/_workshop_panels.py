@@ -97,8 +97,7 @@ def join_panel(store: Store, name: str, lang: str) -> None:
         # How long the new code works (stored with it; it stops by itself afterwards).
         st.selectbox(access.message("expiry", lang), JOIN_HOURS_CHOICES, key="ws_join_hours",
                      index=JOIN_HOURS_CHOICES.index(JOIN_HOURS_DEFAULT),
-                     format_func=lambda h: access.message("hour_one" if h == 1 else "hours",
-                                                          lang, n=h))
+                     format_func=lambda h: access.message("hours_count", lang, n=h))
         st.button(t("open_join", lang), key="ws_open_join", on_click=_open_join,
                   args=(store, name, lang))
         return
