@@ -189,6 +189,18 @@ def test_join_on_a_phone_hides_the_sidebar_and_fits(workshop_server, browser):
         assert button.get("height", 0) >= 44
 
 
+def _settled(page, script: str, tries: int = 20) -> list:
+    """``script``'s result once two reads half a second apart agree (the sidebar has drawn)."""
+    last = page.evaluate(script)
+    for _ in range(tries):
+        page.wait_for_timeout(500)
+        now = page.evaluate(script)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
 def test_join_styles_stay_on_the_join_page(workshop_server, browser):
     """The phone styles make the join page big; the desktop sidebar keeps its own sizes."""
     server, _, _ = workshop_server
@@ -198,10 +210,10 @@ def test_join_styles_stay_on_the_join_page(workshop_server, browser):
                  ".map(e => getComputedStyle(e).fontSize + '/' + getComputedStyle(e).minHeight)")
         page = context.new_page()
         open_app(page, server.page_url("overview"))
-        normal = page.evaluate(sizes)
+        normal = _settled(page, sizes)
         open_app(page, server.page_url("join"))
         assert page.locator("[data-testid='stSidebar']").is_visible()  # a desktop: kept
-        assert page.evaluate(sizes)[:len(normal)] == normal and normal
+        assert _settled(page, sizes)[:len(normal)] == normal and normal
         main = page.evaluate("() => getComputedStyle(document.querySelector("
                              "'.st-key-join_page p')).fontSize")
         assert main == "18.4px"  # 1.15rem: the join page's own type
