@@ -8,6 +8,7 @@ maps to (:func:`canonical_category`...). Split from :mod:`mapping.domain.schema`
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 FORMAL_CATEGORIES: tuple[str, ...] = (
     "wijkteam", "jeugdteam", "cjg", "jgz", "school", "ggd", "veilig_thuis", "huisarts",
@@ -95,17 +96,29 @@ def normalise_header(text: object) -> str:
     return "".join(ch for ch in plain if ch.isalnum())
 
 
+def _normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("'", "").replace("’", "")
+    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    return "_".join(words)
+
+
+# A city's columns repeat a handful of words tens of thousands of times: the cache turns
+# each repeat into one lookup (load + validate of the 1x city spent half its time here).
+# Only short words are cached, so hostile long distinct cells cannot fill memory.
+_normalise_short = lru_cache(maxsize=8192)(_normalise)
+
+
 def normalise_word(text: object) -> str:
     """A vocabulary word (category, topic, kind) in canonical spelling.
 
     Lower case, accents removed, words joined by underscores:
     ``"Veilig Thuis"`` becomes ``veilig_thuis``.
     """
-    decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = plain.replace("'", "").replace("’", "")
-    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
-    return "_".join(words)
+    text = str(text)
+    return _normalise_short(text) if len(text) <= 80 else _normalise(text)
+
 
 _CATEGORY_BY_WORD = {
     **{normalise_word(c): c for c in CATEGORIES},

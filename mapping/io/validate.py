@@ -130,13 +130,24 @@ def _strip(cell: str) -> str | None:
 
 def _cells(raw: RawTable, position: int) -> pd.Series:
     """One column's stripped text cells; empty cells are ``None``."""
-    values = [_strip(r[position]) if position < len(r) else None for r in raw.rows]
-    # "'=1+1" is how mapping.io.write neutralises a formula-like cell: one ' comes off again.
-    values = [unneutralise(v) if v and v[0] == "'" else v for v in values]
-    # Line breaks inside a cell: CSV keeps CRLF, workbooks give LF; one form for both.
-    # A leading CR is kept as typed, like a leading tab (see _strip).
-    values = [v[0] + v[1:].replace("\r\n", "\n").replace("\r", "\n") if v and "\r" in v
-              else v for v in values]
+    values: list[str | None] = []
+    append = values.append
+    # One pass per column (a city has 350,000 cells): the common cell needs no stripping.
+    for row in raw.rows:
+        cell = row[position] if position < len(row) else ""
+        stripped = cell.strip()
+        if not stripped:
+            append(None)
+            continue
+        value = cell if len(stripped) == len(cell) else _strip(cell)
+        if value[0] == "'":
+            # "'=1+1" is how mapping.io.write neutralises a formula-like cell: one ' comes off.
+            value = unneutralise(value)
+        if "\r" in value:
+            # Line breaks inside a cell: CSV keeps CRLF, workbooks give LF; one form for both.
+            # A leading CR is kept as typed, like a leading tab (see _strip).
+            value = value[0] + value[1:].replace("\r\n", "\n").replace("\r", "\n")
+        append(value)
     return pd.Series(values, dtype=object)
 
 
