@@ -19,7 +19,7 @@ import streamlit as st
 from mapping.analysis.graph import group_node, neighbourhood_names, org_node
 from mapping.analysis.topics import topic_label
 from mapping.ui_text import t
-from mapping.views.aggregate import CITY_ABOVE, NO_HOOD, aggregate, drill_down
+from mapping.views.aggregate import CITY_ABOVE, NO_HOOD, aggregate, city_positions, drill_down
 from mapping.views.layout import positions as layout_positions
 from mapping.views.palette import COVERAGE_CLASSES, label
 from mapping.views.render_city import render_city
@@ -204,7 +204,7 @@ def _city_html(key: tuple, _ctx: shared.Context, _view: dict, _graph, _cov,
     total = graph.number_of_nodes()
     if shown.number_of_nodes() > CITY_ABOVE:
         city = aggregate(shown, cov, hood_names(ctx))
-        page = render_city(city, layout_positions(city), total=shown.number_of_nodes(),
+        page = render_city(city, city_positions(city), total=shown.number_of_nodes(),
                            lang=ctx.lang, presentation=ctx.present, height="100vh",
                            title=ctx.dataset.name)
         return page, city.number_of_nodes(), city.number_of_edges(), total, True
