@@ -9,6 +9,10 @@ drill-down chosen in the page's own control) runs in well under a minute.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 
 from mapping.analysis.graph import build_graph, neighbourhood_names
@@ -33,6 +37,7 @@ from tests.browser.conftest import (
     wait_idle,
     write_folder,
 )
+from tests.browser_support import Server
 
 pytestmark = pytest.mark.browser
 
@@ -43,16 +48,26 @@ RUN = 120_000
 """Milliseconds the first page run may take on a machine shared by many jobs."""
 
 
-@pytest.fixture(scope="module")
-def small_city(tmp_path_factory):
-    """A server started with ``--data`` on :data:`SMALL_CITY`, with what it should draw."""
-    tmp = tmp_path_factory.mktemp("small-city")
-    folder = write_folder(demo.generate(**SMALL_CITY), tmp / "city")
+@contextmanager
+def serve_city(tmp: Path, size: dict) -> Iterator[Server]:
+    """A server started with ``--data`` on ``demo.generate(**size)`` in ``tmp``.
+
+    The server carries the dataset as the app loads it, its graph and its coverage,
+    so a test can compute what the page should draw.
+    """
+    folder = write_folder(demo.generate(**size), tmp / "city")
     dataset = served_dataset(folder)
     with streamlit_server(tmp, ["--data", str(folder)]) as running:
         running.dataset = dataset
         running.graph = build_graph(dataset)
         running.coverage = analyse(dataset)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def small_city(tmp_path_factory):
+    """A server on :data:`SMALL_CITY`."""
+    with serve_city(tmp_path_factory.mktemp("small-city"), SMALL_CITY) as running:
         yield running
 
 
