@@ -15,11 +15,13 @@ edge; and the smallest CIEDE2000 difference between two legend entries, as
 seen and under simulated deuteranopia (Machado 2009), per palette.
 
 For a city (``--city 4``: 20,000 organisations and 6,000 groups, the default;
-``--city 0`` skips it): aggregation, the aggregate's layout and HTML, the
-drill-down into one neighbourhood, and the time until Chromium drew each
-(target < 3 s).
+``--city 0`` skips it; ``--city-only`` skips everything else): aggregation, the
+strongest lines, the aggregate's layout and HTML (page and payload size), the
+drill-down into one neighbourhood, and the time until Chromium drew each, per
+run and as the median (target < 3 s), with the load average: the machine may be shared.
 
-    .venv/bin/python -m bench.bench_render [--nodes 2000] [--city 4] [--no-browser]
+    .venv/bin/python -m bench.bench_render [--nodes 2000] [--city 4] [--city-only] [--runs 3]
+        [--no-browser]
 
 Run it from the checkout root with ``-m``: the browser part reuses the Chromium settings
 in ``tests/browser_support.py``, which is not part of the installed package.
@@ -28,6 +30,8 @@ in ``tests/browser_support.py``, which is not part of the installed package.
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -137,33 +141,65 @@ def timed(what: str, call: Callable[[], Any]) -> Any:
     return result
 
 
-def city_figures(scale: int, browser: bool) -> None:
-    """Print the city view's figures for a ``scale``-x city of :func:`mapping.io.demo.generate`."""
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 minutes) and CPU count, for the figures' context."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} CPUs"
+
+
+def timed_cpu(what: str, call: Callable[[], Any]) -> Any:
+    """``call()``, printing its wall time and its CPU time (less disturbed by other jobs)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    print(f"{what + ':':34}{time.perf_counter() - start:6.3f} s"
+          f"  (CPU {time.process_time() - cpu:.3f} s)")
+    return result
+
+
+def city_figures(scale: int, browser: bool, runs: int = 3) -> None:
+    """Print the city view's figures for a ``scale``-x city of :func:`mapping.io.demo.generate`.
+
+    Aggregation, the strongest lines, the aggregate's layout and page (size,
+    JSON payload), the drill-down into one neighbourhood, and the time until
+    Chromium drew each, per run and as the median, with the load average
+    before and after (the machine may be shared).
+    """
+    from mapping.analysis.graph import neighbourhood_names
     from mapping.analysis.report import analyse
-    from mapping.views.aggregate import aggregate, drill_down
+    from mapping.views.aggregate import aggregate, city_positions, drill_down, strongest_lines
     from mapping.views.render_city import render_city
 
     dataset = demo.generate(5000 * scale, 1500 * scale, seed=4)
     graph = build_graph(dataset)
     cov = analyse(dataset)
-    print(f"city {scale}x: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
-    city = timed("city aggregate", lambda: aggregate(graph, cov))
-    print(f"  {city.number_of_nodes()} aggregate nodes, {city.number_of_edges()} edges")
-    city_pos = timed("city layout (aggregate only)", lambda: positions(city))
-    city_html = timed("city HTML build (render_city)",
-                      lambda: render_city(city, city_pos, total=graph.number_of_nodes()))
-    print(f"  {len(city_html) / 1e6:.2f} MB")
+    print(f"city {scale}x: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges; "
+          f"{load_average()}")
+    names = neighbourhood_names(dataset)
+    city = timed_cpu("city aggregate", lambda: aggregate(graph, cov, names))
+    lines = timed_cpu("city strongest lines", lambda: strongest_lines(city))
+    print(f"  {city.number_of_nodes()} aggregate nodes, {city.number_of_edges()} lines, "
+          f"{len(lines)} drawn (the weakest hidden)")
+    city_pos = timed_cpu("city layout (aggregate only)", lambda: city_positions(city))
+    city_html = timed_cpu("city HTML build (render_city)",
+                          lambda: render_city(city, city_pos, total=graph.number_of_nodes(),
+                                              lines=lines))
+    payload = city_html.split('id="wk-data">', 1)[1].split("</script>", 1)[0]
+    print(f"  {len(city_html) / 1e6:.2f} MB page, {len(payload) / 1e6:.2f} MB JSON payload")
     hood = sorted(dataset.parent_groups["neighbourhood"])[0]
     sub = drill_down(graph, hood)
-    drill_html = timed(f"drill-down {hood} (layout, HTML)",
-                       lambda: render_network(sub, positions(sub), coverage=cov))
-    print(f"  {sub.number_of_nodes()} nodes, {len(drill_html) / 1e6:.2f} MB")
+    drill_html = timed_cpu(f"drill-down {hood} (layout, HTML)",
+                           lambda: render_network(sub, positions(sub), coverage=cov))
+    print(f"  {sub.number_of_nodes()} nodes, {sub.number_of_edges()} links, "
+          f"{len(drill_html) / 1e6:.2f} MB")
     if not browser:
         return
     for name, page_html in (("city aggregate", city_html), ("drill-down    ", drill_html)):
-        for i, (wall, in_page, count) in enumerate(time_draw(page_html), 1):
+        results = time_draw(page_html, runs)
+        for i, (wall, in_page, count) in enumerate(results, 1):
             print(f"Chromium {name} run {i}: drawn after {wall:6.3f} s wall, "
                   f"{in_page:6.3f} s in-page; {count} nodes in canvas (target < 3 s)")
+        print(f"Chromium {name} median: {statistics.median(r[1] for r in results):6.3f} s "
+              f"in-page, {statistics.median(r[0] for r in results):.3f} s wall; {load_average()}")
 
 
 def colour_figures() -> None:
@@ -184,7 +220,13 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--city", type=int, default=4, help="city scale (0: skip)")
+    parser.add_argument("--city-only", action="store_true",
+                        help="only the city figures (no 2,000-node district, map or labels)")
+    parser.add_argument("--runs", type=int, default=3, help="Chromium runs per city page")
     args = parser.parse_args()
+    if args.city_only:
+        city_figures(args.city or 4, not args.no_browser, args.runs)
+        return
 
     graph = synthetic_graph(args.nodes)
     print(f"graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
@@ -217,7 +259,7 @@ def main() -> None:
 
     colour_figures()
     if args.city:
-        city_figures(args.city, not args.no_browser)
+        city_figures(args.city, not args.no_browser, args.runs)
     if args.no_browser:
         return
     for presentation, width, height in ((False, 1600, 800), (True, 1920, 1080)):

@@ -19,7 +19,7 @@ import streamlit as st
 from mapping.analysis.graph import group_node, neighbourhood_names, org_node
 from mapping.analysis.topics import topic_label
 from mapping.ui_text import t
-from mapping.views.aggregate import CITY_ABOVE, NO_HOOD, aggregate, drill_down
+from mapping.views.aggregate import CITY_ABOVE, NO_HOOD, aggregate, city_positions, drill_down
 from mapping.views.layout import positions as layout_positions
 from mapping.views.palette import COVERAGE_CLASSES, label
 from mapping.views.render_city import render_city
@@ -203,8 +203,11 @@ def _city_html(key: tuple, _ctx: shared.Context, _view: dict, _graph, _cov,
         shown = shown.subgraph([n for n in shown if n in highlight.nodes]).copy()
     total = graph.number_of_nodes()
     if shown.number_of_nodes() > CITY_ABOVE:
-        city = aggregate(shown, cov, hood_names(ctx))
-        page = render_city(city, layout_positions(city), total=shown.number_of_nodes(),
+        shape = (ctx.key, ctx.min_quality, tuple((k, tuple(v) if isinstance(v, list) else v)
+                                                 for k, v in sorted(view.items())
+                                                 if k not in ("size", "phys")))
+        city, places = _city_aggregate(shape, shown, cov, hood_names(ctx))
+        page = render_city(city, places, total=shown.number_of_nodes(),
                            lang=ctx.lang, presentation=ctx.present, height="100vh",
                            title=ctx.dataset.name)
         return page, city.number_of_nodes(), city.number_of_edges(), total, True
@@ -214,6 +217,17 @@ def _city_html(key: tuple, _ctx: shared.Context, _view: dict, _graph, _cov,
         physics=bool(view["phys"]), hide_personal=ctx.hide_names, lang=ctx.lang,
         presentation=ctx.present, height="100vh", title=ctx.dataset.name)
     return page, shown.number_of_nodes(), shown.number_of_edges(), total, False
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _city_aggregate(key: tuple, _shown, _cov, _names: dict) -> tuple[object, dict]:
+    """The aggregate of what a city view shows and its positions, by content and filters.
+
+    Shared by the views that differ only in how they are drawn (language,
+    presentation, node size), so those redo neither the aggregation nor the layout.
+    """
+    city = aggregate(_shown, _cov, _names)
+    return city, city_positions(city)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

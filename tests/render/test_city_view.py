@@ -1,28 +1,41 @@
-"""The city view: aggregation preserves totals, never touches its input, draws as data."""
+"""The city view: aggregation preserves totals, never touches its input, draws as data.
+
+It sends the browser only what it draws: the strongest lines
+(:func:`mapping.views.aggregate.strongest_lines`), one small figure per
+neighbourhood (:func:`mapping.views.aggregate.city_positions`) and numbers that
+``city/city.js`` words as tooltips in the page (checked in Chromium at the end).
+"""
 
 from __future__ import annotations
 
 import html
+import math
 from collections import Counter
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
 from mapping.analysis.graph import build_graph
 from mapping.analysis.report import analyse
+from mapping.i18n import format_number
 from mapping.io import demo
 from mapping.views.aggregate import (
+    LINE_CAP,
     NO_HOOD,
     SIDES,
     aggregate,
     aggregate_node,
+    city_positions,
     dominant_class,
     drill_down,
     hood_of,
     hoods,
     side_of,
+    strongest_lines,
 )
-from mapping.views.layout import positions
+from mapping.views.layout import GROUP_RADIUS, SCALE, positions
+from mapping.views.network_style import TEXT
 from mapping.views.render_city import render_city
 from mapping.views.render_network import filter_graph
 from tests.render.conftest import PAYLOADS, SCRIPT
@@ -139,3 +152,122 @@ def test_city_page_keeps_hostile_neighbourhood_names_as_text(graph, coverage):
     assert html.escape(SCRIPT, quote=False) in page  # the title, autoescaped
     labels = [n["label"] for n in network_data(page)["nodes"]]
     assert any(label.startswith(SCRIPT) for label in labels)  # intact as data
+
+
+@pytest.fixture(scope="module")
+def city(city_data):
+    _, graph, cov = city_data
+    return aggregate(graph, cov)
+
+
+def _pairs(edges) -> set[frozenset]:
+    return {frozenset(e) for e in edges}
+
+
+def test_all_lines_below_the_cap(city):
+    assert city.number_of_edges() < LINE_CAP
+    assert strongest_lines(city) == list(city.edges)
+
+
+def test_the_weakest_lines_are_hidden_and_every_node_keeps_its_strongest(city):
+    cap = city.number_of_edges() // 4
+    kept = strongest_lines(city, cap)
+    assert len(kept) == cap
+    chosen = _pairs(kept)
+    assert len(chosen) == cap and chosen <= _pairs(city.edges)
+    hidden = [d["links"] for u, v, d in city.edges(data=True) if frozenset((u, v)) not in chosen]
+    strongest_hidden = max(hidden)
+    # Every line stronger than the strongest hidden one is drawn.
+    assert all(frozenset((u, v)) in chosen for u, v, d in city.edges(data=True)
+               if d["links"] > strongest_hidden)
+    for node in city:
+        links = [d["links"] for *_, d in city.edges(node, data=True)]
+        if links:
+            drawn = [city.edges[e]["links"] for e in kept if node in e]
+            assert drawn and max(drawn) == max(links), node
+
+
+def test_lines_do_not_depend_on_the_order_the_data_came_in():
+    dataset = demo.generate(300, 90, seed=3)
+    graph = build_graph(dataset)
+    shuffled = nx.Graph()
+    shuffled.add_nodes_from(reversed(list(graph.nodes(data=True))))
+    shuffled.add_edges_from(reversed(list(graph.edges(data=True))))
+    a, b = aggregate(graph), aggregate(shuffled)
+    assert _pairs(strongest_lines(a, 100)) == _pairs(strongest_lines(b, 100))
+    assert city_positions(a) == city_positions(b)
+
+
+def test_city_positions_draw_each_neighbourhood_as_one_small_figure(city):
+    pos = city_positions(city)
+    assert set(pos) == set(city)
+    assert city_positions(city) == pos  # a rerun draws the same city
+    radius = GROUP_RADIUS * SCALE
+    for n, d in city.nodes(data=True):
+        hood = d["neighbourhood"]
+        groups = aggregate_node(hood, "groups")
+        if groups in pos and n != groups:
+            assert math.dist(pos[n], pos[groups]) == pytest.approx(math.sqrt(3) * radius, rel=0.01)
+            assert pos[n][1] < pos[groups][1]  # organisations above their groups
+
+
+def test_one_neighbourhood_city_is_placed():
+    one = nx.Graph()
+    for side in ("formal", "groups"):
+        one.add_node(aggregate_node("BU1", side), neighbourhood="BU1", side=side)
+    one.add_edge(*one.nodes, links=3)
+    pos = city_positions(one)
+    assert set(pos) == set(one) and len(set(pos.values())) == 2
+
+
+def test_page_sends_numbers_not_tooltips_and_says_what_is_hidden(city):
+    cap = 40
+    lines = strongest_lines(city, cap)
+    page = render_city(city, city_positions(city), lines=lines, lang="en")
+    data = network_data(page)
+    assert len(data["edges"]) == cap
+    assert _pairs((e["from"], e["to"]) for e in data["edges"]) == _pairs(lines)
+    assert all("tooltip" not in item for item in data["nodes"] + data["edges"])
+    for edge in data["edges"]:
+        d = city.edges[edge["from"], edge["to"]]
+        assert (edge["links"], edge["reach"], edge["collab"]) == (
+            d["links"], d["reach"], d["collaborations"])
+    hidden_links = sum(d["links"] for u, v, d in city.edges(data=True)
+                       if frozenset((u, v)) not in _pairs(lines))
+    assert sum(n["tip"]["hidden"] for n in data["nodes"]) == 2 * hidden_links
+    note = TEXT["en"]["city_hidden"].format(
+        shown=cap, m=format_number(city.number_of_edges(), "en"),
+        hidden=format_number(city.number_of_edges() - cap, "en"),
+        links=format_number(hidden_links, "en"))
+    assert note in html.unescape(page)
+    full = render_city(city, {}, lang="en")
+    assert "weakest" not in full  # nothing hidden, nothing said
+
+
+@pytest.mark.browser
+def test_tooltips_worded_in_the_page_keep_hostile_names_as_text(graph, coverage, browser,
+                                                                tmp_path):
+    names = {"BU01": SCRIPT, "BU02": PAYLOADS[2]}
+    city = aggregate(graph, coverage, names)
+    page = render_city(city, city_positions(city), lang="nl")
+    target = Path(tmp_path) / "city.html"
+    target.write_text(page, encoding="utf-8")
+    from tests.browser_support import offline_page
+
+    dialogs: list[str] = []
+    with offline_page(browser, dialogs=dialogs) as tab:
+        errors: list[str] = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.goto(target.as_uri())
+        tab.wait_for_selector("#network[data-drawn='1']", timeout=60_000)
+        key = aggregate_node("BU01", "groups")
+        tip = tab.evaluate("k => window.wijknetwerk.nodes.get(k).title.textContent", key)
+        families = format_number(city.nodes[key]["families"], "nl")
+        assert tip.splitlines()[:3] == [f"{SCRIPT} · {TEXT['nl']['side_groups']}",
+                                        f"{TEXT['nl']['count']}: {city.nodes[key]['count']}",
+                                        f"{TEXT['nl']['families_n']}: {families}"]
+        edge = tab.evaluate("window.wijknetwerk.edges.get()[0].title.textContent")
+        assert edge.startswith(TEXT["nl"]["city_links"] + ": ")
+        assert tab.evaluate("window.__pwned") is None
+        assert tab.locator("#network img").count() == 0
+        assert errors == [] and dialogs == []
