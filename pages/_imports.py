@@ -225,7 +225,7 @@ def survey_section(files: Files, lang: str, prefix: str,
     if previous is not None:
         mapping = _review(previous, mapping, lang, prefix, digest)
     st.download_button(t("survey_download_mapping", lang), mapping.to_json().encode("utf-8"),
-                       file_name="koppeling.json" if lang != "en" else "mapping.json",
+                       file_name=t("mapping_file_name", lang),
                        mime="application/json", on_click="ignore", key=f"{prefix}_mapping_json",
                        icon=":material/download:")
     st.session_state[f"_{prefix}_mapping"] = (table, mapping, lang, lists)

@@ -247,14 +247,19 @@ def _run_entrypoint() -> None:
     st.rerun()
 
 
-def page_header(title_key: str) -> Context | None:
-    """Title, "which dataset is shown", and the context; ``None`` when there is no data."""
+def page_header(title_key: str, intro_key: str | None = None) -> Context | None:
+    """Title, "which dataset is shown", and the context; ``None`` when there is no data.
+
+    ``intro_key``: the page's introduction, shown as a caption under that line.
+    """
     ctx = context()
     st.title(t(title_key, ctx.lang))
     if ctx.dataset is None:
         st.error(ctx.error or t("no_data", ctx.lang))
         return None
     st.caption(session.md_escape(t("shown", ctx.lang, name=f"{ctx.label} ({ctx.dataset.name})")))
+    if intro_key is not None:
+        st.caption(t(intro_key, ctx.lang))
     return ctx
 
 

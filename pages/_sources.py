@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from mapping import session
 from mapping.domain.dataset import Dataset
-from mapping.ui_text import t
+from mapping.ui_text import moment, t
 from pages._analysis import (
     CALLS,
 )
@@ -146,8 +145,7 @@ def _saved_controls(db: Any, names: list[str], lang: str) -> Saved:
     labels = {0: t("latest", lang)}
     if history is not None:
         for row in history.itertuples():
-            when = _local(row.created_at).strftime(
-                "%d-%m-%Y %H:%M" if lang == "nl" else "%Y-%m-%d %H:%M")
+            when = moment(row.created_at, lang)
             extra = f" · {row.label}" if row.label else ""
             labels[int(row.number)] = f"{t('version_label', lang, v=int(row.number))}{extra}" \
                                       f" · {when}"
@@ -159,13 +157,6 @@ def _saved_controls(db: Any, names: list[str], lang: str) -> Saved:
     version = st.selectbox(t("version", lang), [0, *numbers], key=version_key,
                            format_func=labels.get)
     return Saved(name, int(version))
-
-
-def _local(moment: pd.Timestamp) -> pd.Timestamp:
-    """A stored (UTC) time as the room reads clocks (the one helper, in the workshop module)."""
-    from mapping.workshop.live import local_time
-
-    return pd.Timestamp(local_time(moment))
 
 
 def _saved_dataset(db: Any, saved: Saved, lang: str) -> tuple[Dataset | None, int, str | None]:

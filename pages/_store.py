@@ -51,7 +51,7 @@ def get_store(lang: str) -> Store | None:
     try:
         return store_for(shared.cli_options().db)
     except Exception as exc:
-        show_error(exc, lang)
+        st.error(md_escape(error_message(exc, lang)))
     return None
 
 
@@ -66,5 +66,10 @@ def error_message(exc: BaseException, lang: str) -> str:
 
 
 def show_error(exc: BaseException, lang: str) -> None:
-    """A store error as a translated message."""
+    """A store error as a translated message.
+
+    To be removed (issue 10): only ``pages/workshop.py`` still calls it; the other
+    pages show ``st.error(md_escape(error_message(exc, lang)))`` or flash
+    ``error_message`` (``pages/_workshop_actions._failed``).
+    """
     st.error(md_escape(error_message(exc, lang)))

@@ -183,10 +183,9 @@ def chart_rows(lang: str) -> int:
 
 
 def main() -> None:
-    ctx = shared.page_header("collab_title")
+    ctx = shared.page_header("collab_title", "collab_intro")
     if ctx is None:
         return
-    st.caption(t("collab_intro", ctx.lang))
     tables = shared.quality_tables(ctx.key, ctx.dataset)
     if tables["links"].empty:
         st.info(t("no_collaborations", ctx.lang))

@@ -75,10 +75,9 @@ def measures_section(ctx: shared.Context, measures: dict) -> None:
 
 
 def main() -> None:
-    ctx = shared.page_header("roles_title")
+    ctx = shared.page_header("roles_title", "roles_intro")
     if ctx is None:
         return
-    st.caption(t("roles_intro", ctx.lang))
     cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
     report = shared.report(ctx.key, ctx.min_quality, ctx.lang, ctx.dataset)
     brokers_section(ctx, report, cov)

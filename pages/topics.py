@@ -73,10 +73,9 @@ def taboo_section(ctx: shared.Context, taboo: dict, net) -> None:
 
 
 def main() -> None:
-    ctx = shared.page_header("topics_title")
+    ctx = shared.page_header("topics_title", "topics_intro")
     if ctx is None:
         return
-    st.caption(t("topics_intro", ctx.lang))
     cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
     views = topic_views(ctx.key, ctx.min_quality, ctx.dataset, cov)
     matrix_section(ctx, views["matrix"], cov.network)

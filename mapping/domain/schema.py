@@ -149,6 +149,10 @@ class TableSchema:
 
 
 _SCORE = {"dtype": "score", "minimum": 1.0, "maximum": 5.0}
+# Where a place may lie: the globe for WGS84, the Dutch RD New grid for x (y: _RD_Y).
+_LAT = {"dtype": "lat", "minimum": -90.0, "maximum": 90.0}
+_LON = {"dtype": "lon", "minimum": -180.0, "maximum": 180.0}
+_RD_X = {"dtype": "rd", "minimum": -7000.0, "maximum": 300000.0}
 
 # Columns that organisations and parent groups declare alike.
 _LANGUAGES = Column("languages", "talen", ("taal", "language"), "list",
@@ -180,14 +184,13 @@ ORGANISATIONS = TableSchema(
         Column("neighbourhood", "wijk", ("buurt", "neighborhood", "buurtcode", "wijkcode"), "text",
                help_nl="CBS-code (BU/WK) of naam van de wijk of buurt.",
                help_en="CBS code (BU/WK) or name of the neighbourhood."),
-        Column("lat", "breedtegraad", ("latitude", "lat_wgs84"), "lat", minimum=-90.0, maximum=90.0,
+        Column("lat", "breedtegraad", ("latitude", "lat_wgs84"), **_LAT,
                help_nl="Breedtegraad (WGS84), bijvoorbeeld 52,08.",
                help_en="Latitude (WGS84), for example 52.08."),
-        Column("lon", "lengtegraad", ("longitude", "lng", "lon_wgs84"), "lon",
-               minimum=-180.0, maximum=180.0,
+        Column("lon", "lengtegraad", ("longitude", "lng", "lon_wgs84"), **_LON,
                help_nl="Lengtegraad (WGS84), bijvoorbeeld 4,30.",
                help_en="Longitude (WGS84), for example 4.30."),
-        Column("x", "x", ("rd_x", "x_rd"), "rd", minimum=-7000.0, maximum=300000.0,
+        Column("x", "x", ("rd_x", "x_rd"), **_RD_X,
                help_nl="RD-coördinaat x in meters (in plaats van breedte/lengte).",
                help_en="RD New x in metres (instead of lat/lon)."),
         _RD_Y,
@@ -225,13 +228,13 @@ PARENT_GROUPS = TableSchema(
                "count", minimum=0.0,
                help_nl="Geschat aantal gezinnen (0 of meer).",
                help_en="Estimated number of families (0 or more)."),
-        Column("lat", "breedtegraad", ("latitude",), "lat", minimum=-90.0, maximum=90.0,
+        Column("lat", "breedtegraad", ("latitude",), **_LAT,
                help_nl="Eigen locatie (optioneel), breedtegraad.",
                help_en="Own location (optional), latitude."),
-        Column("lon", "lengtegraad", ("longitude", "lng"), "lon", minimum=-180.0, maximum=180.0,
+        Column("lon", "lengtegraad", ("longitude", "lng"), **_LON,
                help_nl="Eigen locatie (optioneel), lengtegraad.",
                help_en="Own location (optional), longitude."),
-        Column("x", "x", ("rd_x", "x_rd"), "rd", minimum=-7000.0, maximum=300000.0,
+        Column("x", "x", ("rd_x", "x_rd"), **_RD_X,
                help_nl="RD-coördinaat x in meters.", help_en="RD New x in metres."),
         _RD_Y,
         _LANGUAGES,

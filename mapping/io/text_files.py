@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from mapping import i18n
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS, Amount
@@ -188,7 +189,7 @@ def _report_undecodable(name: str, header: list[str], rows: list[list[str]],
 
 def _expected(lang: str) -> str:
     names = [f"{sc.SCHEMAS[t].dutch}/{t}" for t in TABLES]
-    return ", ".join(names) + (", wijken.geojson" if lang != "en" else ", neighbourhoods.geojson")
+    return ", ".join(names) + ", " + i18n.t("load.neighbourhood_file", lang)
 
 
 def _guess_table(header: Sequence[str]) -> str | None:

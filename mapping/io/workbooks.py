@@ -12,6 +12,7 @@ import re
 import zipfile
 from typing import Any
 
+from mapping import i18n
 from mapping.domain import schema as sc
 from mapping.domain.limits import LIMITS, Amount
 from mapping.io.text_files import (
@@ -195,7 +196,7 @@ def _check_workbook(name: str, data: bytes, col: Collector) -> bool:
             if span is not None and not _within(span):
                 rows, columns = span
                 title = titles.get(info.filename, info.filename)
-                label = f"{name}, blad {title}" if col.lang != "en" else f"{name}, sheet {title}"
+                label = i18n.t("load.sheet_label", col.lang, name=name, title=title)
                 col.error("limit_dimension", label,
                           ref=ref or f"A1:{_column_letters(columns)}{rows}",
                           rows=Amount(rows), columns=Amount(columns),
@@ -244,7 +245,7 @@ def _workbook_tables(name: str, data: bytes, col: Collector) -> list[RawTable]:
 
 def _sheet_table(name: str, title: str, values: list[list[Any]],
                  col: Collector) -> RawTable | None:
-    label = f"{name}, blad {title}" if col.lang != "en" else f"{name}, sheet {title}"
+    label = i18n.t("load.sheet_label", col.lang, name=name, title=title)
     if sc.normalise_header(title) in _EXPLANATION_SHEETS:
         return None
     header: list[str] | None = None

@@ -31,6 +31,18 @@ class TableDiff:
         return bool(self.added or self.removed or self.changed)
 
 
+class _TableOf:
+    """Read-only attribute ``diff.<table>``: that table's :class:`TableDiff` in ``diff.tables``."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def __get__(self, diff: DatasetDiff | None, owner: type | None = None) -> TableDiff:
+        if diff is None:  # looked up on the class (help(), the docs): the descriptor itself
+            return self  # type: ignore[return-value]
+        return diff.tables[self.table]
+
+
 @dataclass(frozen=True)
 class DatasetDiff:
     """What changed from version ``old`` to version ``new`` of dataset ``name``.
@@ -47,21 +59,10 @@ class DatasetDiff:
     columns_changed: bool
     neighbourhoods_changed: bool
 
-    @property
-    def organisations(self) -> TableDiff:
-        return self.tables["organisations"]
-
-    @property
-    def parent_groups(self) -> TableDiff:
-        return self.tables["parent_groups"]
-
-    @property
-    def reach(self) -> TableDiff:
-        return self.tables["reach"]
-
-    @property
-    def collaborations(self) -> TableDiff:
-        return self.tables["collaborations"]
+    organisations = _TableOf("organisations")
+    parent_groups = _TableOf("parent_groups")
+    reach = _TableOf("reach")
+    collaborations = _TableOf("collaborations")
 
     @property
     def is_empty(self) -> bool:

@@ -38,12 +38,28 @@ seconds only runs out when something holds the lock for real (a stuck process).
 
 metadata = sa.MetaData()
 
+
+def _dataset_ref(**options: Any) -> sa.Column[int]:
+    """The dataset a row belongs to (``datasets.id``); ``options`` as for :class:`sa.Column`."""
+    return sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), **options)
+
+
+def _moment(name: str, *, required: bool = False) -> sa.Column[Any]:
+    """A moment with its zone (the store writes UTC; pages show Amsterdam time)."""
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=not required)
+
+
+def _person(name: str) -> sa.Column[str]:
+    """Who did something, as typed at sign-in or in the form (optional, at most 200 characters)."""
+    return sa.Column(name, sa.String(200))
+
+
 datasets = sa.Table(
     "datasets",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False, unique=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    _moment("created_at", required=True),
     # The newest version number; also the row every writer locks first.
     sa.Column("head", sa.Integer, nullable=False),
     # Next free row slot (see dataset_rows.slot); allocated under the same lock.
@@ -53,10 +69,10 @@ datasets = sa.Table(
 versions = sa.Table(
     "versions",
     metadata,
-    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
+    _dataset_ref(primary_key=True),
     sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("author", sa.String(200)),
+    _moment("created_at", required=True),
+    _person("author"),
     sa.Column("message", sa.Text),
     # What produced the version: create, save, add_organisation, ..., restore, undo.
     sa.Column("action", sa.String(40), nullable=False),
@@ -75,11 +91,11 @@ version_labels = sa.Table(
     "version_labels",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), nullable=False),
+    _dataset_ref(nullable=False),
     sa.Column("number", sa.Integer, nullable=False),
     sa.Column("label", sa.String(200), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("author", sa.String(200)),
+    _moment("created_at", required=True),
+    _person("author"),
     sa.ForeignKeyConstraint(["dataset_id", "number"], ["versions.dataset_id", "versions.number"]),
     sa.Index("ix_version_labels_dataset", "dataset_id", "number"),
 )
@@ -87,7 +103,7 @@ version_labels = sa.Table(
 dataset_rows = sa.Table(
     "dataset_rows",
     metadata,
-    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
+    _dataset_ref(primary_key=True),
     sa.Column("tbl", sa.String(16), primary_key=True),
     # Identity of a logical row across versions and its position in the table.
     sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
@@ -114,13 +130,13 @@ join_codes = sa.Table(
     "join_codes",
     metadata,
     sa.Column("code", sa.String(16), primary_key=True),
-    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("created_by", sa.String(200)),
-    sa.Column("closed_at", sa.DateTime(timezone=True)),
+    _dataset_ref(nullable=False),
+    _moment("created_at", required=True),
+    _person("created_by"),
+    _moment("closed_at"),
     # When the code stops working (issue 9). Nullable and added by upgrade() to
     # databases made before it: a NULL means "opened + the default validity".
-    sa.Column("expires_at", sa.DateTime(timezone=True)),
+    _moment("expires_at"),
     sa.Index("ix_join_codes_dataset", "dataset_id", "closed_at"),
 )
 
@@ -130,10 +146,10 @@ submission_tokens = sa.Table(
     # One row per saved form (issue 11): a form rendered once carries one random token, and
     # a second save with it (a double tap, a resent request) returns this version instead of
     # writing another. Added by create_all to older databases; older apps ignore it.
-    sa.Column("dataset_id", sa.Integer, sa.ForeignKey("datasets.id"), primary_key=True),
+    _dataset_ref(primary_key=True),
     sa.Column("token", sa.String(64), primary_key=True),
     sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    _moment("created_at", required=True),
 )
 
 store_meta = sa.Table(

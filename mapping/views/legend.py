@@ -12,8 +12,9 @@ from typing import Any
 import networkx as nx
 
 from mapping.analysis.graph import ORG
+from mapping.i18n import format_number
 from mapping.views.network_select import GroupCoverage, Highlight
-from mapping.views.network_style import STRONG_QUALITY, TEXT, _fmt
+from mapping.views.network_style import STRONG_QUALITY, TEXT
 from mapping.views.palette import COVERAGE_CLASSES, Palette, label
 
 
@@ -61,7 +62,7 @@ def coverage_entries(pal: Palette, cov: Mapping[Hashable, GroupCoverage], lang: 
 def link_entries(pal: Palette, lang: str, weak: float) -> list[dict[str, str]]:
     """Legend lines for reach and the four collaboration styles."""
     t = TEXT[lang]
-    fmt = {"weak": _fmt(weak, lang), "strong": _fmt(STRONG_QUALITY, lang)}
+    fmt = {"weak": format_number(weak, lang, 1), "strong": format_number(STRONG_QUALITY, lang, 1)}
     return [legend_entry("ln", f"border-top:{width}px {'dashed' if dashed else 'solid'} {colour}",
                          text)
             for colour, dashed, width, text in (

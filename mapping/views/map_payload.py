@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from mapping.analysis.graph import COLLABORATION, GROUP, ORG, REACH
+from mapping.i18n import format_number
 from mapping.views.map_geometry import Placement, Shape, label_at, number
 from mapping.views.palette import Palette
 from mapping.views.render_network import STRONG_QUALITY, GroupCoverage, node_text
@@ -53,7 +54,7 @@ def line_items(graph: nx.Graph, placed: Placement, pal: Palette, t: Text, lang: 
             continue
         quality = number(data.get("quality"), None)
         colour, dashed = _collab_style(pal, quality, weak_threshold)
-        rated = (f"{t['quality']}: {_decimal(quality, lang)}" if quality is not None
+        rated = (f"{t['quality']}: {format_number(quality, lang, 1)}" if quality is not None
                  else t["unrated"])
         lines_out.append({
             "at": [list(placed.at[u]), list(placed.at[v])],
@@ -175,6 +176,3 @@ def _name(graph: nx.Graph, node: Hashable) -> str:
     return str(data.get("name") or data.get("id") or node)
 
 
-def _decimal(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text

@@ -16,6 +16,7 @@ import networkx as nx
 
 from mapping.analysis.graph import COLLABORATION, GROUP, extra_attributes
 from mapping.analysis.topics import topic_label
+from mapping.i18n import format_number
 from mapping.locales import catalog
 from mapping.views.network_select import GroupCoverage, Highlight
 from mapping.views.palette import Palette, label
@@ -202,7 +203,8 @@ def _edge(graph: nx.Graph, u: Hashable, v: Hashable, data: Mapping[str, Any], pa
             colour = (pal.collab_strong if q >= STRONG_QUALITY
                       else pal.collab_medium if q >= weak else pal.collab_weak)
             dashes = q < weak
-            rated = f"{t['quality']}: {_fmt(q, lang)} ({t['raters']}: {data.get('raters', 0)})"
+            rated = (f"{t['quality']}: {format_number(q, lang, 1)} "
+                     f"({t['raters']}: {data.get('raters', 0)})")
         width = 1.5 + (float(quality) if quality is not None else 1.0) * (1.0 if presentation
                                                                           else 0.7)
         lines = [t["collaboration"], rated]
@@ -214,7 +216,7 @@ def _edge(graph: nx.Graph, u: Hashable, v: Hashable, data: Mapping[str, Any], pa
         width = 1.0 + (float(strength) * 0.4 if strength is not None else 0.0)
         lines = [t["reach_edge"]]
         if strength is not None:
-            lines.append(f"{t['strength']}: {_fmt(float(strength), lang)}")
+            lines.append(f"{t['strength']}: {format_number(float(strength), lang, 1)}")
         if data.get("topics"):
             lines.append(f"{t['topics']}: {_join(data['topics'])}")
     return {
@@ -271,9 +273,6 @@ def _join(value: Any) -> str:
     return str(value)
 
 
-def _fmt(value: float, lang: str) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 def _darker(colour: str) -> str:

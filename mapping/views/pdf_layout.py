@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Hashable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,9 +32,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph
 
+from mapping import i18n
 from mapping.analysis import coverage as cov_mod
 from mapping.domain.dataset import Dataset
-from mapping.i18n import format_number, normalise_lang
+from mapping.i18n import format_number
 from mapping.views.palette import palette
 from mapping.views.pdf_pictures import fit_text
 from mapping.views.pdf_text import text
@@ -80,17 +81,13 @@ def fonts(candidates: tuple[tuple[Path, Path], ...] = FONT_CANDIDATES) -> tuple[
 
 
 def local_time(moment: datetime, lang: str = "nl") -> str:
-    """``moment`` as the room reads clocks (Europe/Amsterdam; UTC without a zone database)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        from zoneinfo import ZoneInfo
+    """``moment`` as the room reads clocks, with its zone (``01-12-2026 11:00 CET``).
 
-        moment = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
-    except Exception:  # no tz database: UTC is still right, and says so
-        moment = moment.astimezone(UTC)
-    pattern = "%d-%m-%Y %H:%M %Z" if normalise_lang(lang) == "nl" else "%Y-%m-%d %H:%M %Z"
-    return moment.strftime(pattern)
+    :func:`mapping.i18n.format_datetime` (Europe/Amsterdam, a naive moment is UTC)
+    in the catalog's ``common.date_time`` pattern; the zone is added because a
+    printed report is read later and elsewhere.
+    """
+    return i18n.format_datetime(moment, lang, f"{i18n.t('common.date_time', lang)} z")
 
 
 class Layout:

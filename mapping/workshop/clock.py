@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from mapping.i18n import normalise_lang
+from mapping import i18n
 
 
 def join_url(page_url: str | None, code: str) -> str:
@@ -34,20 +34,13 @@ LOCAL_ZONE = "Europe/Amsterdam"
 def local_time(moment: datetime | pd.Timestamp) -> datetime:
     """A stored moment (UTC, or naive UTC as SQLite returns it) in Dutch time.
 
-    The one place that turns stored times into the room's time: the
-    workshop's history, the version menus and "code valid until" all go
-    through it. Falls back to UTC when the machine has no time-zone database.
+    The workshop's name for :func:`mapping.i18n.local_time` (the one
+    implementation; UTC on a machine without a time-zone database): the
+    workshop's history, the version menus and "code valid until" all go through it.
     """
     if isinstance(moment, pd.Timestamp):
         moment = moment.to_pydatetime()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        from zoneinfo import ZoneInfo
-
-        return moment.astimezone(ZoneInfo(LOCAL_ZONE))
-    except Exception:  # no tzdata: UTC is still right
-        return moment.astimezone(UTC)
+    return i18n.local_time(moment)
 
 
 def clock_time(moment: datetime | pd.Timestamp) -> str:
@@ -57,8 +50,7 @@ def clock_time(moment: datetime | pd.Timestamp) -> str:
 
 def date_time(moment: datetime | pd.Timestamp, lang: str = "nl") -> str:
     """Date and time in Dutch time: ``12-03-2026 14:05`` (nl) or ``2026-03-12 14:05`` (en)."""
-    return local_time(moment).strftime("%d-%m-%Y %H:%M" if normalise_lang(lang) == "nl"
-                                       else "%Y-%m-%d %H:%M")
+    return i18n.format_datetime(local_time(moment), lang)
 
 
 def today() -> date:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mapping.domain import limits
 from mapping.domain import schema as sc
-from mapping.io.graph_formats.model import Graph, ImportProblem
+from mapping.io.graph_formats.model import Graph, ImportProblem, issue_text
 from mapping.io.graph_formats.sheet_readers import (
     LAYOUTS,
     check_zip,
@@ -45,8 +45,8 @@ def check_counts(graph: Graph, name: str, lang: str) -> None:
     bound = limits.LIMITS.rows
     for what, items in (("nodes", graph.nodes), ("edges", graph.edges)):
         if len(items) > bound:
-            label = {"nodes": ("knopen", "nodes"), "edges": ("lijnen", "links")}[what]
-            raise ImportProblem("too_many", name, what=label[lang == "en"], n=len(items),
+            word = issue_text({"nodes": "word_nodes", "edges": "word_links"}[what], lang)
+            raise ImportProblem("too_many", name, what=word, n=len(items),
                                 limit=bound)
 
 

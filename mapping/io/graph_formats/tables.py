@@ -20,10 +20,8 @@ from mapping.io.validate import Collector, Issue, RawTable
 _TYPE_NAMES = ("type", "elementtype", "networkcanvastype", "soort", "kind", "category",
                "categorie", "nodetype")
 
-_TABLE_WORDS = {"organisations": ("organisaties", "organisations"),
-                "parent_groups": ("oudergroepen", "parent groups"),
-                "reach": ("bereik", "reach"),
-                "collaborations": ("samenwerkingen", "collaborations")}
+_TABLES = ("organisations", "parent_groups", "reach", "collaborations")
+"""The tables a graph becomes (their names in a message: ``graph_import.table_<name>``)."""
 
 
 def attribute_values(graph: Graph, type_field: str) -> dict[str, int]:
@@ -133,9 +131,10 @@ def to_tables(graph: Graph, mapping: Mapping, col: Collector, source: str
     links = link_rows(graph.edges, roles, unmapped_ids, names, col, source)
     rows.update(reach=links.reach, collaborations=links.collaborations)
     files.update(reach=links.file, collaborations=links.file)
-    en = col.lang == "en"
-    raws = {table: _raw(table, files[table] or f"{source} ({_TABLE_WORDS[table][en]})",
-                        rows[table]) for table in _TABLE_WORDS}
+    raws = {table: _raw(table, files[table] or issue_text(
+                "table_in_file", col.lang, file=source,
+                table=issue_text(f"table_{table}", col.lang)), rows[table])
+            for table in _TABLES}
     _check_cells(raws, col)
     return raws
 
@@ -155,8 +154,8 @@ def _check_cells(raws: dict[str, RawTable], col: Collector) -> None:
     for raw in raws.values():
         if len(raw.header) > bounds.columns:
             col.errors.append(Issue(raw.file, None, None, None,
-                                    issue_text("too_many", col.lang, what=(
-                                        "kolommen", "columns")[col.lang == "en"],
+                                    issue_text("too_many", col.lang, what=issue_text(
+                                        "word_columns", col.lang),
                                         n=len(raw.header), limit=bounds.columns),
                                     code="too_many"))
         for number, row in zip(raw.numbers, raw.rows, strict=True):

@@ -329,5 +329,5 @@ def import_files(files: Sequence[tuple[str, bytes]], mapping: SurveyMapping | No
 
 def _lists_label(lists: Dataset, lang: str) -> str:
     """How issues and notes name the district's lists."""
-    head = "district's lists" if lang == "en" else "lijsten van de wijk"
+    head = _text("district_lists", lang)
     return f"{head} ({lists.name})" if lists.name else head

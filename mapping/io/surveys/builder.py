@@ -12,7 +12,7 @@ from mapping.domain import schema as sc
 from mapping.domain.dataset import CONDITIONS, Dataset
 from mapping.io.load import LoadResult
 from mapping.io.surveys.answers import _key, _kind_from_name, likert_score
-from mapping.io.surveys.catalog import _HOW, _say
+from mapping.io.surveys.catalog import _say, _text
 from mapping.io.surveys.names import NameMatch, NameMatcher
 from mapping.io.surveys.roles import SurveyMapping
 from mapping.io.validate import Collector, Issue, RawTable
@@ -202,13 +202,9 @@ def _review(builder: _Builder, col: Collector) -> tuple[NameMatch, ...]:
                 "alias": "name_alias"}[found.status]
         _say(col, "warning", code, file, number, column, found.name, value=found.name,
              known=found.known or "", score=round(found.score),
-             list=_LIST_WORDS[table][col.lang == "en"])
+             list=_text(f"list_{table}", col.lang))
         out.append(found)
     return tuple(out)
-
-
-_LIST_WORDS = {"organisations": ("organisaties", "organisations"),
-               "parent_groups": ("oudergroepen", "parent groups")}
 
 
 def _trace(issue: Issue, builder: _Builder, source: str) -> Issue:
@@ -252,7 +248,6 @@ def _kinds(builder: _Builder, mapping: SurveyMapping, col: Collector) -> None:
         if key not in builder.respondents:
             file, number, column = row["_at"]  # type: ignore[misc]
             _say(col, "warning", "partner_not_respondent", file, number, column, row["name"],
-                 value=row["name"], kind=row["kind"], how=_HOW[how][col.lang == "en"])
-        row["notes"] = ("soort geraden uit de vragenlijst" if col.lang != "en"
-                        else "kind guessed from the survey")
+                 value=row["name"], kind=row["kind"], how=_text(f"how_{how}", col.lang))
+        row["notes"] = _text("kind_guessed_note", col.lang)
 

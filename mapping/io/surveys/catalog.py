@@ -36,11 +36,6 @@ matrix question."""
 
 MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("surveys")
 
-_HOW = {"guessed": ("geraden uit de naam", "guessed from the name"),
-        "default": ("aangenomen (pas aan in de organisaties)", "assumed (correct it in the "
-                    "organisations)")}
-
-
 def _text(code: str, lang: str, **params: Any) -> str:
     nl, en = MESSAGES[code]
     params = {k: v.format(lang) if isinstance(v, Amount) else v for k, v in params.items()}

@@ -72,8 +72,8 @@ def run_import(args: argparse.Namespace) -> int:
     result = import_files(files, mapping, args.lang, secret, lists)
     print(format_result(result, args.lang), file=sys.stdout if result.ok else sys.stderr)
     if result.dropped:
-        head = "Not stored" if args.lang == "en" else "Niet bewaard"
-        print(f"{head}: " + ", ".join(f"{c} ({r})" for c, r in result.dropped))
+        print(_text("not_stored", args.lang,
+                    columns=", ".join(f"{c} ({r})" for c, r in result.dropped)))
     if args.write_mapping and result.mapping is not None:
         Path(args.write_mapping).write_text(result.mapping.to_json(), "utf-8")
     if not result.ok or result.dataset is None:
