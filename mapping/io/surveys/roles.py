@@ -95,6 +95,16 @@ class SurveyMapping:
         kept = tuple(p for p in self.aliases if p[0] != name)
         return dataclasses.replace(self, aliases=(*kept, (name, known)))
 
+    @property
+    def certain(self) -> bool:
+        """Whether every column's role is sure (confidence 1): nothing left to ask.
+
+        A guess is certain only for the project's own questionnaire
+        (:func:`mapping.io.surveys.own_form.recognise`); a mapping the researcher
+        set column by column is certain too.
+        """
+        return bool(self.columns) and all(c.confidence >= 1.0 for c in self.columns)
+
     def used(self, role: str) -> list[ColumnRole]:
         """The columns with ``role``."""
         return [c for c in self.columns if c.role == role]
