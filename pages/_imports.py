@@ -125,8 +125,8 @@ def remember_read(files: Files, lang: str, prefix: str,
                   read: tuple[sv.SurveyTable | None, list]) -> None:
     """Keep an export's read (table, issues) for ``files`` in ``lang``; forget its import."""
     st.session_state[f"_{prefix}_read"] = ((_digest(files), lang), *read)
-    st.session_state.pop(f"_{prefix}_result", None)
-    st.session_state.pop(f"_{prefix}_saved", None)
+    for key in ("result", "saved", "applied"):
+        st.session_state.pop(f"_{prefix}_{key}", None)
 
 
 def _read(files: Files, lang: str, prefix: str) -> tuple[sv.SurveyTable | None, list, str]:
@@ -227,29 +227,60 @@ def _confirm(prefix: str) -> None:
     st.session_state.pop(f"_{prefix}_saved", None)
 
 
+def _open_form(prefix: str, digest: str) -> None:
+    """Button callback: show the mapping form for a recognised questionnaire after all."""
+    st.session_state[f"_{prefix}_form"] = digest
+
+
+def _auto_apply(table: sv.SurveyTable, mapping: sv.SurveyMapping, lang: str, prefix: str,
+                digest: str, lists: Dataset | None) -> None:
+    """Apply a certain mapping at once: again only when the export, lists or links change."""
+    key = (digest, lang, None if lists is None else lists.fingerprint(), mapping.aliases)
+    if st.session_state.get(f"_{prefix}_applied") != key:
+        st.session_state[f"_{prefix}_mapping"] = (table, mapping, lang, lists)
+        _confirm(prefix)
+        st.session_state[f"_{prefix}_applied"] = key
+
+
 def survey_section(files: Files, lang: str, prefix: str,
                    saved: sv.SurveyMapping | None = None) -> None:
-    """A survey export: the guessed mapping to confirm, the district's lists, the result."""
+    """A survey export: the guessed mapping to confirm, the district's lists, the result.
+
+    An export of the project's own questionnaire (a certain guess) skips the
+    form: it is applied at once, with a note and a button to open the form anyway.
+    """
     table, issues, digest = _read(files, lang, prefix)
     if table is None:
         report(LoadResult(None, [i for i in issues if i.severity == "error"],
                           [i for i in issues if i.severity != "error"]), lang)
         return
     st.info(md_escape(t("survey_tool", lang, tool=table.tool, n=len(table.main.rows))))
-    mapping = _mapping_form(table, saved or sv.guess_mapping(table), digest, lang, prefix)
+    guess = saved or sv.guess_mapping(table)
+    recognised = saved is None and guess.certain \
+        and st.session_state.get(f"_{prefix}_form") != digest
+    if recognised:
+        st.success(t("survey_recognised", lang))
+        st.button(t("survey_open_form", lang), key=f"{prefix}_open_form",
+                  icon=":material/tune:", on_click=_open_form, args=(prefix, digest))
+        mapping = guess
+    else:
+        mapping = _mapping_form(table, guess, digest, lang, prefix)
     lists, usable = _lists(lang, prefix)
     previous = st.session_state.get(f"_{prefix}_result")
     if previous is not None:
         mapping = _review(previous, mapping, lang, prefix, digest)
+    if recognised and usable:
+        _auto_apply(table, mapping, lang, prefix, digest, lists)
     st.download_button(t("survey_download_mapping", lang), mapping.to_json().encode("utf-8"),
                        file_name="koppeling.json" if lang != "en" else "mapping.json",
                        mime="application/json", on_click="ignore", key=f"{prefix}_mapping_json",
                        icon=":material/download:")
     st.session_state[f"_{prefix}_mapping"] = (table, mapping, lang, lists)
-    # A callback, run before the next script run: a rerun the sidebar asks for cannot eat
-    # the click.
-    st.button(t("survey_confirm", lang), type="primary", key=f"{prefix}_confirm",
-              on_click=_confirm, args=(prefix,), disabled=not usable)
+    if not recognised:
+        # A callback, run before the next script run: a rerun the sidebar asks for cannot
+        # eat the click.
+        st.button(t("survey_confirm", lang), type="primary", key=f"{prefix}_confirm",
+                  on_click=_confirm, args=(prefix,), disabled=not usable)
     result = st.session_state.get(f"_{prefix}_result")
     if result is not None:
         report(result, lang)
