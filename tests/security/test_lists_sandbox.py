@@ -35,7 +35,14 @@ from mapping.io import sandbox, workbooks
 from mapping.io import surveys as sv
 from mapping.session import md_escape
 from mapping.ui_text import t
-from tests.security.test_input import cell_bomb, dimension_bomb, district
+from tests.security.test_input import (  # noqa: F401  (the children run them by name: HOOKS)
+    abort_child,
+    cell_bomb,
+    dimension_bomb,
+    district,
+    greedy_child,
+    sleepy_child,
+)
 
 HOOKS = "tests.security.test_lists_sandbox"
 SURVEYS = Path(__file__).resolve().parents[1] / "io" / "fixtures" / "surveys"
@@ -49,22 +56,6 @@ GROWTH = 40 * 1024 * 1024
 
 
 # --------------------------------------------------------------------------- hostile children
-
-
-def abort_child(job):
-    import os
-
-    os.abort()
-
-
-def greedy_child(job):
-    blocks = []
-    while True:
-        blocks.append(bytearray(256 * 1024 * 1024))
-
-
-def sleepy_child(job):
-    time.sleep(60)
 
 
 def unguarded_lists(job):
