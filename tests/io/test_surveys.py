@@ -621,3 +621,8 @@ def test_a_mapping_is_certain_once_the_researcher_set_every_column():
         mapping = mapping.with_role(role.column, role.role, role.sheet)
     assert mapping.certain
     assert not sv.SurveyMapping("generic", ()).certain
+
+
+def test_a_mapping_file_nested_too_deep_is_refused_as_invalid():
+    with pytest.raises(ValueError, match="nested too deep"):
+        sv.SurveyMapping.from_json("[" * 100_000)

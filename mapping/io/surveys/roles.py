@@ -68,6 +68,8 @@ class SurveyMapping:
             mapping = cls(str(data.get("tool", "generic")), columns,
                           str(data.get("default_kind", "informal")), int(data.get("version", 1)),
                           tuple((str(a), str(b)) for a, b in data.get("aliases", ())))
+        except RecursionError as exc:  # "[[[[...": nested beyond the parser's depth
+            raise ValueError("RecursionError: nested too deep") from exc
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
             raise ValueError(f"{type(exc).__name__}: {exc}"[:160]) from exc
         for c in mapping.columns:
