@@ -82,4 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
-    return commands[args.command](args)
+    from mapping.io import sandbox
+
+    with sandbox.one_shot():  # one command, one read: no spare parse worker kept warm
+        return commands[args.command](args)

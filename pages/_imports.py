@@ -5,6 +5,10 @@ guessed mapping is shown for the researcher to confirm or correct, the
 district's own lists can be added, and a valid result is saved in the store
 as a named dataset, which every page then shows. Every key is prefixed, so
 the Data page and the Survey page keep their own state.
+
+Every read of the uploaded bytes (the export, the lists, a network file) and
+the import itself run in the bounded parse worker
+(:mod:`mapping.io.isolated_readers`), never in this process.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import streamlit as st
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.i18n import format_percent
 from mapping.io import graph_import as gi
+from mapping.io import isolated_readers as isolated
 from mapping.io import surveys as sv
 from mapping.io import write
 from mapping.io.load import LoadResult
@@ -116,16 +121,21 @@ def _store_it(dataset: Dataset, lang: str, prefix: str) -> None:
 # --------------------------------------------------------------------------- survey
 
 
+def remember_read(files: Files, lang: str, prefix: str,
+                  read: tuple[sv.SurveyTable | None, list]) -> None:
+    """Keep an export's read (table, issues) for ``files`` in ``lang``; forget its import."""
+    st.session_state[f"_{prefix}_read"] = ((_digest(files), lang), *read)
+    for key in ("result", "saved", "applied"):
+        st.session_state.pop(f"_{prefix}_{key}", None)
+
+
 def _read(files: Files, lang: str, prefix: str) -> tuple[sv.SurveyTable | None, list, str]:
     """The export as a table (remembered per content and language), its issues, its digest."""
     digest = _digest(files)
     cached = st.session_state.get(f"_{prefix}_read")
     if not cached or cached[0] != (digest, lang):
-        table, col = sv.read_surveys(list(files), lang)
-        cached = ((digest, lang), table, [*col.errors, *col.warnings])
-        st.session_state[f"_{prefix}_read"] = cached
-        st.session_state.pop(f"_{prefix}_result", None)
-        st.session_state.pop(f"_{prefix}_saved", None)
+        remember_read(files, lang, prefix, isolated.read_surveys_isolated(list(files), lang))
+        cached = st.session_state[f"_{prefix}_read"]
     return cached[1], cached[2], digest
 
 
@@ -160,6 +170,12 @@ def _mapping_form(table: sv.SurveyTable, start: sv.SurveyMapping, digest: str, l
     return mapping
 
 
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def _load_lists(files: Files, lang: str) -> LoadResult:
+    """The lists read in the bounded parse worker; keyed by their bytes (every rerun asks)."""
+    return isolated.load_lists_isolated(list(files), lang)
+
+
 def _lists(lang: str, prefix: str) -> tuple[Dataset | None, bool]:
     """The district's own lists (any form the loader reads), and whether they are usable."""
     uploads = st.file_uploader(t("import_lists", lang), type=["csv", "xlsx", "geojson", "json",
@@ -168,7 +184,7 @@ def _lists(lang: str, prefix: str) -> tuple[Dataset | None, bool]:
                                help=t("import_lists_help", lang))
     if not uploads:
         return None, True
-    result = sv.load_lists([(f.name, f.getvalue()) for f in uploads], lang)
+    result = _load_lists(tuple((f.name, f.getvalue()) for f in uploads), lang)
     if not result.ok:
         st.error(t("import_lists_invalid", lang))
         report(result, lang)
@@ -206,33 +222,65 @@ def _confirm(prefix: str) -> None:
     table, mapping, lang, lists = st.session_state[f"_{prefix}_mapping"]
     # One key per session: a respondent keeps one pseudonym however often it is confirmed.
     secret = st.session_state.setdefault("_survey_secret", secrets.token_bytes(32))
-    st.session_state[f"_{prefix}_result"] = sv.apply(table, mapping, lang, secret, lists=lists)
+    st.session_state[f"_{prefix}_result"] = isolated.apply_survey_isolated(
+        table, mapping, lang, secret, lists=lists)
     st.session_state.pop(f"_{prefix}_saved", None)
+
+
+def _open_form(prefix: str, digest: str) -> None:
+    """Button callback: show the mapping form for a recognised questionnaire after all."""
+    st.session_state[f"_{prefix}_form"] = digest
+
+
+def _auto_apply(table: sv.SurveyTable, mapping: sv.SurveyMapping, lang: str, prefix: str,
+                digest: str, lists: Dataset | None) -> None:
+    """Apply a certain mapping at once: again only when the export, lists or links change."""
+    key = (digest, lang, None if lists is None else lists.fingerprint(), mapping.aliases)
+    if st.session_state.get(f"_{prefix}_applied") != key:
+        st.session_state[f"_{prefix}_mapping"] = (table, mapping, lang, lists)
+        _confirm(prefix)
+        st.session_state[f"_{prefix}_applied"] = key
 
 
 def survey_section(files: Files, lang: str, prefix: str,
                    saved: sv.SurveyMapping | None = None) -> None:
-    """A survey export: the guessed mapping to confirm, the district's lists, the result."""
+    """A survey export: the guessed mapping to confirm, the district's lists, the result.
+
+    An export of the project's own questionnaire (a certain guess) skips the
+    form: it is applied at once, with a note and a button to open the form anyway.
+    """
     table, issues, digest = _read(files, lang, prefix)
     if table is None:
         report(LoadResult(None, [i for i in issues if i.severity == "error"],
                           [i for i in issues if i.severity != "error"]), lang)
         return
     st.info(md_escape(t("survey_tool", lang, tool=table.tool, n=len(table.main.rows))))
-    mapping = _mapping_form(table, saved or sv.guess_mapping(table), digest, lang, prefix)
+    guess = saved or sv.guess_mapping(table)
+    recognised = saved is None and guess.certain \
+        and st.session_state.get(f"_{prefix}_form") != digest
+    if recognised:
+        st.success(t("survey_recognised", lang))
+        st.button(t("survey_open_form", lang), key=f"{prefix}_open_form",
+                  icon=":material/tune:", on_click=_open_form, args=(prefix, digest))
+        mapping = guess
+    else:
+        mapping = _mapping_form(table, guess, digest, lang, prefix)
     lists, usable = _lists(lang, prefix)
     previous = st.session_state.get(f"_{prefix}_result")
     if previous is not None:
         mapping = _review(previous, mapping, lang, prefix, digest)
+    if recognised and usable:
+        _auto_apply(table, mapping, lang, prefix, digest, lists)
     st.download_button(t("survey_download_mapping", lang), mapping.to_json().encode("utf-8"),
                        file_name=t("mapping_file_name", lang),
                        mime="application/json", on_click="ignore", key=f"{prefix}_mapping_json",
                        icon=":material/download:")
     st.session_state[f"_{prefix}_mapping"] = (table, mapping, lang, lists)
-    # A callback, run before the next script run: a rerun the sidebar asks for cannot eat
-    # the click.
-    st.button(t("survey_confirm", lang), type="primary", key=f"{prefix}_confirm",
-              on_click=_confirm, args=(prefix,), disabled=not usable)
+    if not recognised:
+        # A callback, run before the next script run: a rerun the sidebar asks for cannot
+        # eat the click.
+        st.button(t("survey_confirm", lang), type="primary", key=f"{prefix}_confirm",
+                  on_click=_confirm, args=(prefix,), disabled=not usable)
     result = st.session_state.get(f"_{prefix}_result")
     if result is not None:
         report(result, lang)
@@ -244,17 +292,15 @@ def survey_section(files: Files, lang: str, prefix: str,
 # --------------------------------------------------------------------------- network file
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _graph(files: Files) -> tuple[gi.Graph | None, str | None]:
-    try:
-        return gi.read_graph(list(files)), None
-    except gi.ImportProblem as problem:
-        return None, problem.code
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def _graph(files: Files, lang: str) -> tuple[gi.Graph | None, str | None]:
+    """The network file read in the bounded parse worker: the graph, or why not (in words)."""
+    return isolated.read_graph_isolated(list(files), lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
 def _graph_import(files: Files, mapping: gi.Mapping, lang: str) -> LoadResult:
-    return gi.import_graph(list(files), mapping, lang)
+    return isolated.import_graph_isolated(list(files), mapping, lang)
 
 
 def type_mapping(graph: gi.Graph, lang: str, prefix: str) -> gi.Mapping | None:
@@ -278,9 +324,10 @@ def type_mapping(graph: gi.Graph, lang: str, prefix: str) -> gi.Mapping | None:
 
 def network_section(files: Files, lang: str, prefix: str) -> None:
     """A Kumu, GEXF, GraphML, Gephi or Polinode file: the type mapping, the result, saving."""
-    graph, code = _graph(files)
+    graph, problem = _graph(files, lang)
     if graph is None or not gi.attribute_names(graph):
-        st.error(gi.problem_message(gi.ImportProblem(code or "format_unknown", ""), lang))
+        st.error(md_escape(problem or gi.problem_message(gi.ImportProblem("format_unknown", ""),
+                                                         lang)))
         return
     st.info(t("import_network", lang, format=graph.format, nodes=len(graph.nodes),
               edges=len(graph.edges)))

@@ -1,6 +1,7 @@
 """Data: upload files, see every problem as a table, preview, save, templates.
 
-One uploader takes every kind of file (:func:`mapping.io.surveys.upload_kind`):
+One uploader takes every kind of file (:func:`mapping.io.surveys.upload_kind`,
+told in the bounded parse worker like every read of an upload):
 the project's own tables (CSV files, a workbook, neighbourhoods), a survey
 tool's export (or Network Canvas interviews), or a network tool's file (Kumu,
 GEXF, GraphML, Gephi CSV, Polinode). Tables are checked at once; a survey or
@@ -20,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from mapping.domain.dataset import TABLES
-from mapping.io import surveys as sv
+from mapping.io import isolated_readers as isolated
 from mapping.io import write
 from mapping.io.load import LoadResult
 from mapping.session import md_escape
@@ -50,11 +51,14 @@ def _check_upload() -> None:
     st.session_state["_upload_round"] = st.session_state.get("_upload_round", 0) + 1
     for key in ("_last_check", "_import", "_data_read", "_data_result", "_data_saved"):
         st.session_state.pop(key, None)
-    kind = sv.upload_kind(content)
+    # Telling the kind opens the files: in the bounded parse worker, like every read.
+    kind, read, failure = isolated.upload_kind_isolated(content, lang)
     if kind != "tables":
         st.session_state["_import"] = {"kind": kind, "files": content}
+        if read is not None:  # the survey export was read in the same worker
+            imports.remember_read(content, lang, "data", read)
         return
-    result = shared.load_upload(content, lang)
+    result = failure or shared.load_upload(content, lang)
     st.session_state["_last_check"] = {"result": result, "files": [n for n, _d in content]}
     if result.ok:
         name = ", ".join(n for n, _d in content)

@@ -15,16 +15,24 @@ mapping.io.sandbox``) that
 * runs at a lower CPU priority, so other sessions' page runs keep their core.
 
 Each child reads one job and exits, so nothing one upload did can leak into
-the next. Starting Python and importing pandas takes about a second, so one
-*spare* child is always started ahead: it imports the readers and waits on its
-stdin; a job takes the spare and a new spare starts behind it. The job goes in
+the next. Starting Python and importing pandas takes about a second, so in a
+server one *spare* child is always started ahead: it imports the readers and
+waits on its stdin; a job takes the spare and a new spare starts behind it. A
+one-shot command (:mod:`mapping.cli`) runs inside :func:`one_shot`: no spare,
+and the child it starts for its job skips the warm-up and reads the job at once.
+
+Every reader of an upload goes through here, not only the four tables
+(:func:`load_files_isolated`): what kind of upload a batch is, a survey
+export, the district's own lists and a network tool's file
+(:mod:`mapping.io.isolated_readers`, one function per reader). The job goes in
 and the result comes back pickled over the child's pipes (the bytes come from
 our own child, never from the file). A subprocess rather than
 ``multiprocessing``: forking the threaded Streamlit server is unsafe, and
 ``spawn``/``forkserver`` re-run the ``__main__`` script in every child.
 
 Everything that goes wrong comes back as a :class:`mapping.io.load.LoadResult`
-with one error naming the limit, never as an exception.
+(or the shape the reader's caller expects, holding the same one error) naming
+the limit, never as an exception.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,21 +62,28 @@ _READY = b"ready\n"
 _slots = threading.BoundedSemaphore(WORKERS)
 _lock = threading.Lock()
 _spare: subprocess.Popen | None = None
+_keep_spare = True  # False inside one_shot(): a command that reads once wants no spare
 
 Job = tuple[str, Any, str, "str | None", "str | None"]
-"""``(kind, payload, lang, name, hook)``: kind ``files`` or ``path``; hook for tests only."""
+"""``(kind, payload, lang, name, hook)``: kind one of :data:`KINDS`; hook for tests only."""
+
+KINDS: tuple[str, ...] = ("files", "path", "kind", "survey", "apply", "lists", "graph",
+                          "graph_import")
+"""What a child can be asked to do (:func:`work`)."""
 
 
 # --------------------------------------------------------------------------- parent side
 
 
-def _start() -> subprocess.Popen:
+def _start(warm: bool = True) -> subprocess.Popen:
+    """A new child; ``warm``: it imports the readers and reads the demo before saying ready."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
     # One thread per numeric library: less address space under RLIMIT_AS, and the child
     # never competes with the server for both cores.
     env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    return subprocess.Popen([sys.executable, "-m", "mapping.io.sandbox"], stdin=subprocess.PIPE,
+    command = [sys.executable, "-m", "mapping.io.sandbox", *([] if warm else ["--cold"])]
+    return subprocess.Popen(command, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                             cwd=str(_ROOT), close_fds=True)
 
@@ -82,7 +97,8 @@ def _take() -> subprocess.Popen:
         return child
     if child is not None:
         _reap(child)
-    return _start()
+    # A job is waiting: no warm-up (it would read the demo before the job's own files).
+    return _start(warm=False)
 
 
 def _reap(child: subprocess.Popen) -> None:
@@ -93,11 +109,43 @@ def _reap(child: subprocess.Popen) -> None:
 
 
 def warm_up() -> None:
-    """Start the spare child now, so the first upload does not wait for Python to start."""
+    """Start the spare child now, so the first upload does not wait for Python to start.
+
+    Does nothing inside :func:`one_shot`.
+    """
     global _spare
     with _lock:
-        if _spare is None or _spare.poll() is not None:
+        if _keep_spare and (_spare is None or _spare.poll() is not None):
             _spare = _start()
+
+
+def shutdown() -> None:
+    """End the spare child, if there is one, and wait for it (it exits on an empty job)."""
+    global _spare
+    with _lock:
+        child, _spare = _spare, None
+    if child is not None:
+        with contextlib.suppress(OSError):
+            child.kill()  # a spare holds no job: nothing is lost
+        _reap(child)
+
+
+@contextlib.contextmanager
+def one_shot() -> Iterator[None]:
+    """Within this block no spare child is kept: for commands that read their files once.
+
+    A spare costs a Python start, the readers' imports and a read of the demo
+    district (about a second of CPU) that a one-shot command never uses. The
+    server keeps its spare (the default, outside this block).
+    """
+    global _keep_spare
+    before = _keep_spare
+    _keep_spare = False
+    shutdown()
+    try:
+        yield
+    finally:
+        _keep_spare = before
 
 
 def _failure(label: str, lang: str, code: str, **params: Any) -> LoadResult:
@@ -117,17 +165,22 @@ def _signal_name(code: int | None) -> str:
         return f"signal {-code}"
 
 
-def _run(job: Job, label: str) -> LoadResult:
-    """Run ``job`` in a bounded child: its result, or one error naming the limit it hit."""
+def _call(job: Job, label: str) -> tuple[Any, LoadResult | None]:
+    """Run ``job`` in a bounded child: ``(its result, None)`` or ``(None, the failure)``.
+
+    The failure is a :class:`LoadResult` with one error naming the limit the
+    child hit (``parse_timeout``, ``parse_memory``) or how it stopped
+    (``parse_failed``), in the job's language, labelled ``label``.
+    """
     lang = job[2]
     started = time.monotonic()
     if not _slots.acquire(timeout=LIMITS.parse_seconds):
-        return _failure(label, lang, "parse_timeout")
+        return None, _failure(label, lang, "parse_timeout")
     try:
         try:
             child = _take()
         except OSError as exc:  # no process could be started (out of memory, pid limit)
-            return _failure(label, lang, "parse_failed", detail=exc.strerror or "OSError")
+            return None, _failure(label, lang, "parse_failed", detail=exc.strerror or "OSError")
         left = max(LIMITS.parse_seconds - (time.monotonic() - started), 0.1)
         try:
             out, _err = child.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
@@ -135,7 +188,7 @@ def _run(job: Job, label: str) -> LoadResult:
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
-            return _failure(label, lang, "parse_timeout")
+            return None, _failure(label, lang, "parse_timeout")
         except OSError:  # the child died before it read the job (a broken pipe)
             child.kill()
             out = b""
@@ -146,19 +199,25 @@ def _run(job: Job, label: str) -> LoadResult:
             code = child.returncode
             kind = ("parse_memory" if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV)
                     else "parse_failed")
-            return _failure(label, lang, kind, detail=_signal_name(code))
+            return None, _failure(label, lang, kind, detail=_signal_name(code))
         try:
             status, result = pickle.loads(answer)  # our own child wrote these
         except Exception as exc:  # a truncated answer: the child died while writing it
-            return _failure(label, lang, "parse_failed", detail=type(exc).__name__)
+            return None, _failure(label, lang, "parse_failed", detail=type(exc).__name__)
         if status == "memory":
-            return _failure(label, lang, "parse_memory", detail=result)
-        return result
+            return None, _failure(label, lang, "parse_memory", detail=result)
+        return result, None
     finally:
         _slots.release()
         # The next spare starts after the job, not beside it: its imports would take the
         # CPU from the job (and from other sessions) exactly when it is needed.
         warm_up()
+
+
+def _run(job: Job, label: str) -> LoadResult:
+    """Run ``job`` in a bounded child: its result, or one error naming the limit it hit."""
+    result, failure = _call(job, label)
+    return failure if failure is not None else result
 
 
 def load_files_isolated(files: Sequence[tuple[str, bytes]], lang: str = "nl",
@@ -207,31 +266,73 @@ def _limit_self() -> None:
         os.nice(_NICE)
 
 
-def work(job: Job) -> LoadResult:
-    """The child's work: read the files of ``job`` (what the parent would otherwise do)."""
+def work(job: Job) -> Any:
+    """The child's work: read the files of ``job`` (what the parent would otherwise do).
+
+    Every answer is plain data the parent can unpickle without running a
+    reader: a :class:`LoadResult` (its tables and issues), a kind, a survey
+    table and its issues, or a graph (nodes and links).
+    """
     from mapping.io import load
 
     kind, payload, lang, name, _hook = job
     if kind == "path":
         return load.load_path(payload, lang)
-    return load.load_files(payload, lang, name=name)
+    if kind == "files":
+        return load.load_files(payload, lang, name=name)
+    if kind in ("graph", "graph_import"):
+        from mapping.io import graph_import as gi
+
+        if kind == "graph_import":
+            files, mapping = payload
+            return gi.import_graph(files, mapping, lang)
+        try:
+            return gi.read_graph(payload), None
+        except gi.ImportProblem as problem:
+            return None, gi.problem_message(problem, lang)
+    from mapping.io import surveys as sv
+
+    if kind == "kind":  # and a survey's read: the page's next step, in the same child
+        upload = sv.upload_kind(payload)
+        if upload != "survey":
+            return upload, None
+        table, col = sv.read_surveys(payload, lang)
+        return upload, (table, [*col.errors, *col.warnings])
+    if kind == "lists":
+        return sv.load_lists(payload, lang)
+    if kind == "survey":
+        table, col = sv.read_surveys(payload, lang)
+        return table, [*col.errors, *col.warnings]
+    if kind == "apply":
+        table, mapping, secret, lists = payload
+        return sv.apply(table, mapping, lang, secret, lists=lists)
+    raise ValueError(f"unknown job {kind!r}")
 
 
-def _serve() -> None:
-    """Child main: import the readers, wait for one job on stdin, answer on stdout, exit."""
+def _serve(warm: bool = True) -> None:
+    """Child main: import the readers, wait for one job on stdin, answer on stdout, exit.
+
+    ``warm`` (a spare): also load the PROJ database and read the demo district
+    while waiting, so pandas' lazily imported paths are loaded before a job
+    comes. A cold child (a job is already waiting) only imports the readers.
+    """
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints goes to stderr, never into the answer
     import importlib
 
+    from python_calamine import CalamineWorkbook  # noqa: F401
+
     from mapping.io import geo, load
 
-    # The slow part of starting, done ahead while the spare waits: imports, the PROJ
-    # database, pandas' lazily imported paths (the bundled demo district, read once).
-    geo._rd_to_wgs84()
-    demo = _ROOT / "data" / "demo"
-    if demo.is_dir():
-        load.load_path(demo)
-    from python_calamine import CalamineWorkbook  # noqa: F401
+    if warm:
+        # The slow part of starting, done ahead while the spare waits: the other readers,
+        # the PROJ database, pandas' lazily imported paths (the demo district, read once).
+        from mapping.io import graph_import, surveys  # noqa: F401
+
+        geo._rd_to_wgs84()
+        demo = _ROOT / "data" / "demo"
+        if demo.is_dir():
+            load.load_path(demo)
 
     answer.write(_READY)
     answer.flush()
@@ -259,4 +360,4 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(warm="--cold" not in sys.argv[1:])

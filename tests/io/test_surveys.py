@@ -511,3 +511,118 @@ def test_cli_reads_network_canvas_interviews_and_the_districts_lists(tmp_path, c
     groups = (out / "parent_groups.csv").read_text("utf-8")
     assert "G4" in groups and "Eritrese ouders" in groups
     assert "case1" not in (out / "collaborations.csv").read_text("utf-8")
+
+
+# --------------------------------------------------------------------------- own questionnaire
+
+
+def _own_exports() -> dict[str, bytes]:
+    """The questionnaire's simulated exports (Kobo XLSX, split or not; Google Forms nl, en)."""
+    from tests.io.test_questionnaire import EXPORTS
+
+    return {name: make() for name, make in EXPORTS.items()}
+
+
+@pytest.mark.parametrize("name", ["kobo.xlsx", "kobo_split.xlsx", "google_nl.csv",
+                                  "google_en.csv"])
+def test_the_own_questionnaires_exports_are_recognised_and_their_guess_is_certain(name):
+    survey, col = sv.read_survey(name, _own_exports()[name], "en")
+    assert survey is not None, col.errors
+    mapping = sv.guess_mapping(survey)
+    assert sv.recognise(survey, mapping)
+    assert mapping.certain
+    assert {r.confidence for r in mapping.columns} == {1.0}
+    # Certainty changes no role: the import is what the heuristic guess gave.
+    result = sv.apply(survey, mapping, "en", SECRET)
+    assert result.ok, result.errors
+    assert len(result.dataset.collaborations) == 5
+
+
+@pytest.mark.parametrize("name", sorted(TOOLS))
+def test_other_exports_are_not_recognised(name):
+    survey = table(name)
+    mapping = sv.guess_mapping(survey)
+    assert not sv.recognise(survey, mapping)
+    assert not mapping.certain
+    assert max(r.confidence for r in mapping.columns) < 1.0
+
+
+def _google_own(lang: str, extra: str | None = None, rename: tuple[str, str] | None = None
+                ) -> sv.SurveyTable:
+    rows = list(csv.reader(io.StringIO(_own_exports()[f"google_{lang}.csv"].decode("utf-8"))))
+    if extra:
+        rows = [[*r, extra if i == 0 else "x"] for i, r in enumerate(rows)]
+    if rename:
+        rows[0] = [rename[1] if h == rename[0] else h for h in rows[0]]
+    survey, col = sv.read_survey("g.csv", _csv(rows), "en")
+    assert survey is not None, col.errors
+    return survey
+
+
+@pytest.mark.parametrize("extra", ["E-mailadres", "Email Address", "Opmerkingen",
+                                   "Naam van uw organisatie (oud)", "Vraag 12"])
+def test_one_column_that_is_not_a_question_of_the_form_shows_the_form(extra):
+    survey = _google_own("nl", extra=extra)
+    mapping = sv.guess_mapping(survey)
+    assert not sv.recognise(survey, mapping) and not mapping.certain
+
+
+def test_a_known_header_guessed_otherwise_is_not_recognised():
+    survey = _google_own("en")
+    mapping = sv.guess_mapping(survey)
+    assert sv.recognise(survey, mapping)
+    wrong = mapping.with_role("Category", "ignore")
+    assert not sv.recognise(survey, wrong)
+    # A retitled question (not the recipe's title) is not the questionnaire either.
+    renamed = _google_own("en", rename=("Category", "Sector"))
+    assert not sv.guess_mapping(renamed).certain
+
+
+def test_kobo_without_its_questions_or_with_a_foreign_sheet_is_not_recognised():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["start", "end", "_id", "_uuid", "_index"])
+    book.active.append(["2026-03-01", "2026-03-01", "1", "u", "1"])
+    book.active.append(["2026-03-02", "2026-03-02", "2", "v", "2"])
+    out = io.BytesIO()
+    book.save(out)
+    survey, _col = sv.read_survey("kobo.xlsx", out.getvalue(), "en")
+    if survey is not None:  # only metadata: nothing of the questionnaire
+        assert not sv.guess_mapping(survey).certain
+    from openpyxl import load_workbook
+
+    data = _own_exports()["kobo.xlsx"]
+    book = load_workbook(io.BytesIO(data))
+    extra = book.create_sheet("kinderen")
+    extra.append(["partners/leeftijd", "_parent_index"])
+    extra.append(["4", "1"])
+    out = io.BytesIO()
+    book.save(out)
+    survey, col = sv.read_survey("kobo.xlsx", out.getvalue(), "en")
+    assert survey is not None, col.errors
+    assert not sv.guess_mapping(survey).certain
+
+
+def test_every_question_of_the_form_has_a_role():
+    from mapping.io.surveys import own_form
+    from mapping.io.surveys.questionnaire import QUESTIONS
+
+    named = {name for kind, name, *_ in QUESTIONS if name and kind != "begin_group"}
+    assert named == set(own_form.ROLE_OF)
+    assert set(own_form.ROLE_OF.values()) <= set(sv.ROLES)
+
+
+def test_a_mapping_is_certain_once_the_researcher_set_every_column():
+    survey = table("google_forms.csv")
+    mapping = sv.guess_mapping(survey)
+    assert not mapping.certain
+    for role in mapping.columns:
+        mapping = mapping.with_role(role.column, role.role, role.sheet)
+    assert mapping.certain
+    assert not sv.SurveyMapping("generic", ()).certain
+
+
+def test_a_mapping_file_nested_too_deep_is_refused_as_invalid():
+    with pytest.raises(ValueError, match="nested too deep"):
+        sv.SurveyMapping.from_json("[" * 100_000)

@@ -61,6 +61,7 @@ from mapping.io.surveys.guess import guess_mapping
 from mapping.io.surveys.kind import KINDS, upload_kind
 from mapping.io.surveys.names import SURE, UNSURE, NameMatch, NameMatcher, load_lists, read_lists
 from mapping.io.surveys.network_canvas import is_network_canvas, read_network_canvas
+from mapping.io.surveys.own_form import recognise
 from mapping.io.surveys.pseudonymise import pseudonym
 from mapping.io.surveys.reading import read_survey, read_surveys
 from mapping.io.surveys.roles import ColumnRole, SurveyMapping
@@ -97,6 +98,7 @@ __all__ = [
     "read_network_canvas",
     "read_survey",
     "read_surveys",
+    "recognise",
     "register",
     "run_import",
     "split_answers",

@@ -15,6 +15,7 @@ from mapping.io.surveys.answers import (
     _separator,
     split_answers,
 )
+from mapping.io.surveys.own_form import recognise
 from mapping.io.surveys.roles import ColumnRole, SurveyMapping
 from mapping.io.surveys.table import SurveyColumn, SurveyTable
 
@@ -123,7 +124,10 @@ def guess_mapping(table: SurveyTable) -> SurveyMapping:
     respondents' organisation names is a partner list, and Kobo's
     select-multiple single column is ignored when its split option columns are
     there too. Confidence 0-1 says how sure each guess is; the researcher
-    confirms or corrects it (:meth:`SurveyMapping.with_role`).
+    confirms or corrects it (:meth:`SurveyMapping.with_role`). An export of the
+    project's own questionnaire (:func:`~mapping.io.surveys.own_form.recognise`)
+    is certain: every column has confidence 1 and :attr:`SurveyMapping.certain`
+    is true.
     """
     roles: list[ColumnRole] = []
     for sheet in table.sheets():
@@ -139,7 +143,11 @@ def guess_mapping(table: SurveyTable) -> SurveyMapping:
     roles = [dataclasses.replace(r, role="ignore", confidence=0.8)
              if r.shape == "list" and r.column in option_parents else r for r in roles]
     roles = _by_answers(table, roles)
-    return SurveyMapping(table.tool, tuple(roles))
+    mapping = SurveyMapping(table.tool, tuple(roles))
+    if recognise(table, mapping):  # the project's own questionnaire: nothing to ask
+        mapping = dataclasses.replace(mapping, columns=tuple(
+            dataclasses.replace(r, confidence=1.0) for r in mapping.columns))
+    return mapping
 
 
 def _only_one(roles: list[ColumnRole], role: str) -> list[ColumnRole]:

@@ -68,6 +68,8 @@ class SurveyMapping:
             mapping = cls(str(data.get("tool", "generic")), columns,
                           str(data.get("default_kind", "informal")), int(data.get("version", 1)),
                           tuple((str(a), str(b)) for a, b in data.get("aliases", ())))
+        except RecursionError as exc:  # "[[[[...": nested beyond the parser's depth
+            raise ValueError("RecursionError: nested too deep") from exc
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
             raise ValueError(f"{type(exc).__name__}: {exc}"[:160]) from exc
         for c in mapping.columns:
@@ -94,6 +96,16 @@ class SurveyMapping:
         """A copy that reads the answered ``name`` as the known name ``known``."""
         kept = tuple(p for p in self.aliases if p[0] != name)
         return dataclasses.replace(self, aliases=(*kept, (name, known)))
+
+    @property
+    def certain(self) -> bool:
+        """Whether every column's role is sure (confidence 1): nothing left to ask.
+
+        A guess is certain only for the project's own questionnaire
+        (:func:`mapping.io.surveys.own_form.recognise`); a mapping the researcher
+        set column by column is certain too.
+        """
+        return bool(self.columns) and all(c.confidence >= 1.0 for c in self.columns)
 
     def used(self, role: str) -> list[ColumnRole]:
         """The columns with ``role``."""
