@@ -163,14 +163,19 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
                         help="write the printable district report (A4 PDF) to FILE")
     parser.add_argument("--hide-names", action="store_true",
                         help="leave contact persons out of the PDF")
+    from mapping.io.load import add_max_rows_option  # late, as in run()
+
+    add_max_rows_option(parser)
     return "report", run
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``report``: exit 1 (with the error report) when the data is invalid."""
-    from mapping.io.load import load_for_command  # imported late: only this command needs it
+    from mapping.io.load import apply_max_rows, load_for_command  # late: only this command
 
     lang = normalise_lang(args.lang)
+    if not apply_max_rows(args, lang):
+        return 2
     dataset = load_for_command(args.path, lang)
     if dataset is None:
         return 1
