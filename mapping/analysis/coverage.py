@@ -26,8 +26,9 @@ Algorithms (chosen for speed on a city of thousands of organisations):
   Organisations without any chain to a formal one are pruned from the search.
 
 The working representation is :class:`Network` (plain dicts and sets keyed by
-organisation id); :func:`network_from_dataset` builds it through
-:func:`mapping.analysis.graph.build_graph` so both agree on what a link is.
+organisation id); :func:`network_from_graph` reads it off the graph of
+:func:`mapping.analysis.graph.build_graph` (the pages have one for drawing);
+:func:`network_from_dataset` builds the same network straight from the tables.
 """
 
 from __future__ import annotations
@@ -198,8 +199,14 @@ def network_from_graph(
 def network_from_dataset(
     dataset: Dataset, min_quality: float | None = None, include_unrated: bool = True
 ) -> Network:
-    """Build the :class:`Network` of ``dataset`` (see :func:`network_from_graph`)."""
-    return network_from_graph(g.build_graph(dataset), min_quality, include_unrated)
+    """Build the :class:`Network` of ``dataset``, straight from its tables.
+
+    The same network as ``network_from_graph(build_graph(dataset))``, without
+    building the networkx graph (see :mod:`mapping.analysis.network_tables`).
+    """
+    from mapping.analysis.network_tables import network_from_tables  # imports this module
+
+    return network_from_tables(dataset, min_quality, include_unrated)
 
 
 # --- distance ---------------------------------------------------------------

@@ -21,7 +21,7 @@ from mapping.analysis.coverage import (
     group_rows,
     helped_share,
     neighbourhood_shares,
-    network_from_graph,
+    network_from_dataset,
     summary,
 )
 from mapping.analysis.suggest import suggest
@@ -36,8 +36,11 @@ MESSAGES: Catalog = catalog.namespace("report")
 def analyse(
     dataset: Dataset, min_quality: float | None = None, include_unrated: bool = True
 ) -> Coverage:
-    """Coverage of ``dataset`` (pages cache this and pass it to the other functions)."""
-    return compute(network_from_graph(g.build_graph(dataset), min_quality, include_unrated))
+    """Coverage of ``dataset`` (pages cache this and pass it to the other functions).
+
+    Built from the tables, not through the networkx graph, which only drawing needs.
+    """
+    return compute(network_from_dataset(dataset, min_quality, include_unrated))
 
 
 def build_report(
