@@ -149,6 +149,10 @@ class Coverage:
 
 def family_count(value: Any) -> int:
     """Families as an int: missing or invalid counts as 0 (the group still counts)."""
+    if type(value) is int:  # the common case, without pandas' isna (called per group, often)
+        return max(value, 0)
+    if value is None or (type(value) is float and value != value):
+        return 0
     try:
         if value is None or pd.isna(value):
             return 0
@@ -226,13 +230,20 @@ def distances(net: Network) -> tuple[dict[str, int], dict[str, str]]:
     dist = {f: 0 for f in net.formal}
     toward: dict[str, str] = {}
     queue = deque(sorted(net.formal))
+    adj = net.adj
     while queue:
         u = queue.popleft()
-        for w in sorted(net.adj.get(u, ())):  # sorted: deterministic routes
-            if w not in dist:
-                dist[w] = dist[u] + 1
-                toward[w] = u
-                queue.append(w)
+        # Only the neighbours not reached yet, sorted: deterministic routes. (Filtering
+        # before sorting visits them in the same order, and sorts a few, not all.)
+        fresh = [w for w in adj.get(u, ()) if w not in dist]
+        if not fresh:
+            continue
+        fresh.sort()
+        step = dist[u] + 1
+        for w in fresh:
+            dist[w] = step
+            toward[w] = u
+        queue.extend(fresh)
     return dist, toward
 
 

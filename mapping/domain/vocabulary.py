@@ -7,6 +7,7 @@ maps to (:func:`canonical_category`...). Split from :mod:`mapping.domain.schema`
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 FORMAL_CATEGORIES: tuple[str, ...] = (
@@ -101,6 +102,19 @@ def normalise_word(text: object) -> str:
     Lower case, accents removed, words joined by underscores:
     ``"Veilig Thuis"`` becomes ``veilig_thuis``.
     """
+    # Called per cell (a national file: 190,000 times over a few dozen words); short
+    # words are remembered, long cells are not (a hostile file cannot fill the memo).
+    if type(text) is str and len(text) <= 64:
+        return _normalise_short(text)
+    return _normalise(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalise_short(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: object) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text).strip().lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.replace("'", "").replace("’", "")
