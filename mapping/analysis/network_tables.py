@@ -34,23 +34,15 @@ if TYPE_CHECKING:
     from mapping.analysis.coverage import Network
 
 
-def network_from_tables(
-    dataset: Dataset, min_quality: float | None = None, include_unrated: bool = True
-) -> Network:
+def network_from_tables(dataset: Dataset, min_quality: float | None = None,
+                        include_unrated: bool = True) -> Network:
     """The :class:`~mapping.analysis.coverage.Network` of ``dataset``, without networkx.
 
-    Parameters
-    ----------
-    dataset
-        A validated district (references point at rows that exist).
-    min_quality, include_unrated
-        Which collaborations count as links (see :func:`mapping.analysis.graph.counts_as_link`).
-
-    Returns
-    -------
-    Network
-        Equal to ``network_from_graph(build_graph(dataset), ...)``, with the same
-        iteration order of every set and tuple in it.
+    ``dataset`` must be validated (references point at rows that exist);
+    ``min_quality`` and ``include_unrated`` say which collaborations count as
+    links (:func:`mapping.analysis.graph.counts_as_link`). The result equals
+    ``network_from_graph(build_graph(dataset), ...)``, with the same iteration
+    order of every set and tuple in it.
     """
     from mapping.analysis.coverage import Network  # late: coverage imports this module's caller
 
