@@ -138,7 +138,20 @@ def _rows_at_start() -> int:
         return DEFAULT_ROWS
 
 
-LIMITS = Limits(rows=_rows_at_start())
+def _for_rows(rows: int) -> dict[str, float | int]:
+    """The bounds that follow the row limit: the rows, and the parse worker's time and memory.
+
+    A table of five times the rows needs about five times the time and memory to
+    read (a national file of 540,000 collaboration rows does not fit the default
+    2 GB), so both grow in proportion when an operator raises the rows; they never
+    shrink below their defaults. Every other bound stays as declared.
+    """
+    factor = max(rows / DEFAULT_ROWS, 1.0)
+    return {"rows": rows, "parse_seconds": Limits.parse_seconds * factor,
+            "parse_memory_bytes": int(Limits.parse_memory_bytes * factor)}
+
+
+LIMITS = Limits(**_for_rows(_rows_at_start()))
 """The limits in force."""
 
 
@@ -148,9 +161,11 @@ def allow_rows(rows: int) -> None:
     The one place that changes the effective row limit after start (the CLI's
     ``--max-rows``). The parse worker (:mod:`mapping.io.sandbox`) is a child
     process that reads :data:`ROWS_ENV` when it starts, so the variable is set
-    too. Only the row bound moves: columns, cells, cell size and byte sizes stay.
+    too. The parse worker's time and memory grow with the rows (:func:`_for_rows`);
+    columns, cells, cell size and byte sizes stay.
     """
-    object.__setattr__(LIMITS, "rows", rows)  # frozen for everyone else; see the docstring
+    for name, value in _for_rows(rows).items():
+        object.__setattr__(LIMITS, name, value)  # frozen for everyone else; see the docstring
     os.environ[ROWS_ENV] = str(rows)
 
 

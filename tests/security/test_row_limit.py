@@ -27,14 +27,17 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def row_limit(monkeypatch):
     """Set this process's row limit (as ``--max-rows`` does) and restore it afterwards."""
-    before, env = limits.LIMITS.rows, os.environ.get(limits.ROWS_ENV)
+    fields = ("rows", "parse_seconds", "parse_memory_bytes")
+    before = {name: getattr(limits.LIMITS, name) for name in fields}
+    env = os.environ.get(limits.ROWS_ENV)
 
     def set_rows(rows: int) -> None:
         limits.allow_rows(rows)
         _drop_spare()  # a spare worker started earlier read the limit of its own start
 
     yield set_rows
-    object.__setattr__(limits.LIMITS, "rows", before)
+    for name, value in before.items():
+        object.__setattr__(limits.LIMITS, name, value)
     if env is None:
         os.environ.pop(limits.ROWS_ENV, None)
     else:
@@ -135,6 +138,8 @@ def _rows_in_fresh_process(value: str | None) -> subprocess.CompletedProcess:
         env[limits.ROWS_ENV] = value
     env["PYTHONPATH"] = str(ROOT)
     probe = "from mapping.domain.limits import LIMITS; print(LIMITS.rows)"
+    if value == "600000":
+        probe += "; print(LIMITS.parse_memory_bytes // 2 ** 30)"
     return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=60, check=True)
 
@@ -142,7 +147,7 @@ def _rows_in_fresh_process(value: str | None) -> subprocess.CompletedProcess:
 def test_environment_variable_is_respected_at_start():
     assert _rows_in_fresh_process(None).stdout.strip() == "200000"
     done = _rows_in_fresh_process("600000")
-    assert done.stdout.strip() == "600000" and done.stderr == ""
+    assert done.stdout.split() == ["600000", "6"] and done.stderr == ""  # 3x rows, 3x memory
 
 
 @pytest.mark.parametrize("value", ["lots", "-1", "0", "{{7*7}}", "<script>"])
@@ -166,3 +171,15 @@ def test_environment_variable_reaches_the_parse_worker(row_limit, tmp_path, monk
 def test_env_value_is_text_never_a_template():
     error = limits.LimitSettingError(limits.ROWS_ENV, "{default}{source}")
     assert "{default}{source}" in error.message("en")
+
+
+def test_parse_worker_time_and_memory_follow_the_rows(row_limit):
+    default = limits.Limits()
+    row_limit(1_000_000)  # five times the default: a national file
+    assert limits.LIMITS.parse_memory_bytes == 5 * default.parse_memory_bytes
+    assert limits.LIMITS.parse_seconds == 5 * default.parse_seconds
+    assert limits.LIMITS.columns == default.columns and limits.LIMITS.cells == default.cells
+    assert limits.LIMITS.upload_bytes == default.upload_bytes
+    row_limit(100)  # fewer rows never shrink the worker's bounds below the defaults
+    assert limits.LIMITS.parse_memory_bytes == default.parse_memory_bytes
+    assert limits.LIMITS.parse_seconds == default.parse_seconds
