@@ -43,13 +43,22 @@ def flow_from_paths(paths: list[list[str]]) -> Flow:
 def route_losses(cov: Coverage, gc: GroupCoverage) -> dict[str, bool]:
     """For each organisation on the group's flow paths: does removing it cost a route?"""
     losses: dict[str, bool] = {}
+    alive = cov.distance
+    # When every reacher with a chain carries a route, losing one of them is losing a
+    # route: the flow cannot exceed the reachers left, so no search is needed.
+    bound = {r for r in gc.reachers if r in alive}
+    saturated = bound if gc.routes >= len(bound) else set()
     for i, path in enumerate(gc.paths):
-        others = gc.paths[:i] + gc.paths[i + 1 :]
+        flow = None  # built once per path: augmenting_path only reads the flow
         for org in path:
             if org in losses:
                 continue
-            flow = flow_from_paths(others)
-            states, _ = augmenting_path(cov.network, gc.reachers, flow, cov.distance,
+            if org in saturated:
+                losses[org] = True
+                continue
+            if flow is None:
+                flow = flow_from_paths(gc.paths[:i] + gc.paths[i + 1 :])
+            states, _ = augmenting_path(cov.network, gc.reachers, flow, alive,
                                         blocked=frozenset((org,)))
             losses[org] = states is None
     return losses

@@ -26,8 +26,9 @@ Algorithms (chosen for speed on a city of thousands of organisations):
   Organisations without any chain to a formal one are pruned from the search.
 
 The working representation is :class:`Network` (plain dicts and sets keyed by
-organisation id); :func:`network_from_dataset` builds it through
-:func:`mapping.analysis.graph.build_graph` so both agree on what a link is.
+organisation id); :func:`network_from_graph` reads it off the graph of
+:func:`mapping.analysis.graph.build_graph` (the pages have one for drawing);
+:func:`network_from_dataset` builds the same network straight from the tables.
 """
 
 from __future__ import annotations
@@ -148,6 +149,10 @@ class Coverage:
 
 def family_count(value: Any) -> int:
     """Families as an int: missing or invalid counts as 0 (the group still counts)."""
+    if type(value) is int:  # the common case, without pandas' isna (called per group, often)
+        return max(value, 0)
+    if value is None or (type(value) is float and value != value):
+        return 0
     try:
         if value is None or pd.isna(value):
             return 0
@@ -198,8 +203,14 @@ def network_from_graph(
 def network_from_dataset(
     dataset: Dataset, min_quality: float | None = None, include_unrated: bool = True
 ) -> Network:
-    """Build the :class:`Network` of ``dataset`` (see :func:`network_from_graph`)."""
-    return network_from_graph(g.build_graph(dataset), min_quality, include_unrated)
+    """Build the :class:`Network` of ``dataset``, straight from its tables.
+
+    The same network as ``network_from_graph(build_graph(dataset))``, without
+    building the networkx graph (see :mod:`mapping.analysis.network_tables`).
+    """
+    from mapping.analysis.network_tables import network_from_tables  # imports this module
+
+    return network_from_tables(dataset, min_quality, include_unrated)
 
 
 # --- distance ---------------------------------------------------------------
@@ -219,13 +230,20 @@ def distances(net: Network) -> tuple[dict[str, int], dict[str, str]]:
     dist = {f: 0 for f in net.formal}
     toward: dict[str, str] = {}
     queue = deque(sorted(net.formal))
+    adj = net.adj
     while queue:
         u = queue.popleft()
-        for w in sorted(net.adj.get(u, ())):  # sorted: deterministic routes
-            if w not in dist:
-                dist[w] = dist[u] + 1
-                toward[w] = u
-                queue.append(w)
+        # Only the neighbours not reached yet, sorted: deterministic routes. (Filtering
+        # before sorting visits them in the same order, and sorts a few, not all.)
+        fresh = [w for w in adj.get(u, ()) if w not in dist]
+        if not fresh:
+            continue
+        fresh.sort()
+        step = dist[u] + 1
+        for w in fresh:
+            dist[w] = step
+            toward[w] = u
+        queue.extend(fresh)
     return dist, toward
 
 

@@ -75,29 +75,33 @@ def augmenting_path(
         if r in alive and r not in blocked and r not in par_in and prv.get(r) is not _SRC:
             par_in[r] = _SRC
             queue.append((r, 0))
+    # Hot loop (every group, every broker test): bound methods and the state tuple
+    # of ``v`` are made once, the order of the search is exactly as written.
+    pop, push, nxt_get, prv_get = queue.popleft, queue.append, nxt.get, prv.get
     while queue:
-        v, side = queue.popleft()
+        v, side = pop()
         if side == 0:
-            before = prv.get(v)
+            before = prv_get(v)
             # Unused: cross the vertex. Used: the only residual arc goes back
             # along the flow to its predecessor's leaving side.
             target = v if before is None else (None if before is _SRC else before)
             if target is None or target in par_out:
                 continue
             par_out[target] = (v, 0)
-            if target in formal and nxt.get(target) is not _SNK:
+            if target in formal and nxt_get(target) is not _SNK:
                 return _trace((target, 1), par_in, par_out), set(par_out)
-            queue.append((target, 1))
+            push((target, 1))
             continue
-        after = nxt.get(v)
-        if prv.get(v) is not None and v not in par_in:
-            par_in[v] = (v, 1)  # undo this vertex's own crossing
-            queue.append((v, 0))
+        after = nxt_get(v)
+        out = (v, 1)
+        if v not in par_in and prv_get(v) is not None:
+            par_in[v] = out  # undo this vertex's own crossing
+            push((v, 0))
         for w in adj[v]:
-            if w in par_in or w == after or nxt.get(w) == v or w not in alive or w in blocked:
+            if w in par_in or w == after or w not in alive or w in blocked or nxt_get(w) == v:
                 continue
-            par_in[w] = (v, 1)
-            queue.append((w, 0))
+            par_in[w] = out
+            push((w, 0))
     return None, set(par_out)
 
 

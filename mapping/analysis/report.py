@@ -21,7 +21,7 @@ from mapping.analysis.coverage import (
     group_rows,
     helped_share,
     neighbourhood_shares,
-    network_from_graph,
+    network_from_dataset,
     summary,
 )
 from mapping.analysis.suggest import suggest
@@ -36,8 +36,11 @@ MESSAGES: Catalog = catalog.namespace("report")
 def analyse(
     dataset: Dataset, min_quality: float | None = None, include_unrated: bool = True
 ) -> Coverage:
-    """Coverage of ``dataset`` (pages cache this and pass it to the other functions)."""
-    return compute(network_from_graph(g.build_graph(dataset), min_quality, include_unrated))
+    """Coverage of ``dataset`` (pages cache this and pass it to the other functions).
+
+    Built from the tables, not through the networkx graph, which only drawing needs.
+    """
+    return compute(network_from_dataset(dataset, min_quality, include_unrated))
 
 
 def build_report(
@@ -163,14 +166,19 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
                         help="write the printable district report (A4 PDF) to FILE")
     parser.add_argument("--hide-names", action="store_true",
                         help="leave contact persons out of the PDF")
+    from mapping.io.load import add_max_rows_option  # late, as in run()
+
+    add_max_rows_option(parser)
     return "report", run
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``report``: exit 1 (with the error report) when the data is invalid."""
-    from mapping.io.load import load_for_command  # imported late: only this command needs it
+    from mapping.io.load import apply_max_rows, load_for_command  # late: only this command
 
     lang = normalise_lang(args.lang)
+    if not apply_max_rows(args, lang):
+        return 2
     dataset = load_for_command(args.path, lang)
     if dataset is None:
         return 1

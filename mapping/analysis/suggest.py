@@ -82,8 +82,9 @@ def suggest(
     """
     allowed = set(categories) if categories is not None else None
     picks: list[dict[str, Any]] = []
+    memo: dict[int, Any] = {}
     for _ in range(k):
-        pick = _best_pair(cov, same_neighbourhood, allowed)
+        pick = _best_pair(cov, same_neighbourhood, allowed, memo)
         if pick is None:
             break
         formal, cand = pick
@@ -93,10 +94,11 @@ def suggest(
 
 
 def _best_pair(
-    cov: Coverage, same_hood: bool, allowed: set[str] | None
+    cov: Coverage, same_hood: bool, allowed: set[str] | None,
+    memo: dict[int, Any] | None = None,
 ) -> tuple[str, _Candidate] | None:
     net = cov.network
-    ranked = sorted(_candidates(cov).values(),
+    ranked = sorted(_candidates(cov, memo).values(),
                     key=lambda c: (-sum(net.families(gid) for gid in c.groups),
                                    -len(c.groups), c.informal))
     partners = _partner_order(cov, allowed)
@@ -107,8 +109,9 @@ def _best_pair(
     return None
 
 
-def _candidates(cov: Coverage) -> dict[str, _Candidate]:
+def _candidates(cov: Coverage, memo: dict[int, Any] | None = None) -> dict[str, _Candidate]:
     """Every informal organisation with a non-empty, exactly known gain."""
+    memo = {} if memo is None else memo
     net = cov.network
     dead_comp = _dead_components(cov)
     residual_formal: set[str] = set()
@@ -120,7 +123,7 @@ def _candidates(cov: Coverage) -> dict[str, _Candidate]:
         cand.excluded |= used
 
     for gid, gc in cov.groups.items():
-        used = {o for p in gc.paths for o in p if o in net.formal}
+        used = _used_formal(gc, net.formal, memo)
         if gc.coverage == "informal_only" or (gc.fragile and len(gc.reachers) > 1):
             for comp in {dead_comp[r] for r in gc.reachers if r in dead_comp}:
                 for org in comp:
@@ -132,6 +135,21 @@ def _candidates(cov: Coverage) -> dict[str, _Candidate]:
     for cand in cands.values():
         cand.excluded |= residual_formal
     return cands
+
+
+def _used_formal(gc: Any, formal: set[str], memo: dict[int, tuple[Any, frozenset[str]]]
+                 ) -> frozenset[str]:
+    """The formal organisations on the group's flow paths.
+
+    ``memo`` (one per :func:`suggest` call) keeps them per coverage object: a pick
+    recomputes few groups and keeps the others' objects, so their sets are not rebuilt.
+    """
+    hit = memo.get(id(gc))
+    if hit is not None and hit[0] is gc:
+        return hit[1]
+    used = frozenset(o for p in gc.paths for o in p if o in formal)
+    memo[id(gc)] = (gc, used)  # gc itself is kept, so its id is not reused meanwhile
+    return used
 
 
 def _dead_components(cov: Coverage) -> dict[str, frozenset[str]]:

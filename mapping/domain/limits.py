@@ -10,7 +10,9 @@ numbers (a test keeps them in sync).
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,7 +32,10 @@ class Limits:
     compression_ratio: float = 200.0
     """Largest uncompressed/compressed ratio of one zip entry (zip bombs go far beyond)."""
     rows: int = 200_000
-    """Data rows in one table (a national dataset has about 100,000 organisations)."""
+    """Data rows in one table (a national dataset has about 100,000 organisations, but
+    540,000 collaboration rows). The default protects the server from hostile uploads;
+    a trusted operator raises it with ``--max-rows`` or :data:`ROWS_ENV` (see
+    :func:`allow_rows`), every other bound staying in force."""
     columns: int = 200
     """Columns in one table."""
     cells: int = 10_000_000
@@ -56,8 +61,112 @@ class Limits:
     """Bytes read from the start of each worksheet XML to find its ``<dimension>``."""
 
 
-LIMITS = Limits()
+MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("limits")
+"""Messages of the codes below (:mod:`mapping.io.validate`, :mod:`mapping.store.repository`)."""
+
+ROWS_ENV = "WIJKNETWERK_MAX_ROWS"
+"""Environment variable with which an operator raises :attr:`Limits.rows` for a server."""
+
+DEFAULT_ROWS: int = Limits.rows
+"""The row limit of uploads when no operator raised it."""
+
+
+class LimitSettingError(ValueError):
+    """An operator's row limit (``--max-rows``, :data:`ROWS_ENV`) that is no positive number."""
+
+    def __init__(self, source: str, value: object) -> None:
+        super().__init__(f"{source}: {value!r}")
+        self.source, self.value = source, value
+
+    def message(self, lang: str = "nl") -> str:
+        """What was wrong and what is accepted, in ``lang``."""
+        nl, en = MESSAGES["max_rows_invalid"]
+        text = en if lang == "en" else nl
+        # replace(), not str.format: the value is whatever the operator typed.
+        # The value last, so nothing in it is taken for a placeholder.
+        return (text.replace("{source}", self.source).replace("{default}", f"{DEFAULT_ROWS}")
+                .replace("{value}", str(self.value)[:40]))
+
+
+def parse_rows(value: object, source: str) -> int:
+    """An operator's row limit as an int; :class:`LimitSettingError` unless a positive integer.
+
+    Parameters
+    ----------
+    value
+        What was given: an int, or text such as ``"600000"`` or ``"600_000"``.
+    source
+        Where it came from (``--max-rows``, ``WIJKNETWERK_MAX_ROWS``), for the message.
+    """
+    if isinstance(value, bool):
+        raise LimitSettingError(source, value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip().replace("_", "")
+        if not text.isascii() or not text.isdigit():
+            raise LimitSettingError(source, value)
+        number = int(text)
+    if number < 1:
+        raise LimitSettingError(source, value)
+    return number
+
+
+def rows_from_environment(environ: dict[str, str] | os._Environ | None = None) -> int:
+    """The row limit :data:`ROWS_ENV` asks for, or :data:`DEFAULT_ROWS` when it is unset.
+
+    Raises :class:`LimitSettingError` when the variable holds anything but a
+    positive integer.
+    """
+    raw = (os.environ if environ is None else environ).get(ROWS_ENV, "").strip()
+    return parse_rows(raw, ROWS_ENV) if raw else DEFAULT_ROWS
+
+
+def _rows_at_start() -> int:
+    """The row limit at import: the environment's, or the default after saying why not.
+
+    Read once, when the process starts (the server, a command, the parse
+    worker, which inherits the variable). A bad value must not stop the
+    server, and must not open it either: the default stays in force and the
+    operator reads why on stderr, in both languages.
+    """
+    try:
+        return rows_from_environment()
+    except LimitSettingError as exc:
+        kept_nl, kept_en = MESSAGES["max_rows_default_kept"]
+        print(f"{exc.message('nl')} {kept_nl}\n{exc.message('en')} {kept_en}", file=sys.stderr)
+        return DEFAULT_ROWS
+
+
+def _for_rows(rows: int) -> dict[str, float | int]:
+    """The bounds that follow the row limit: the rows, and the parse worker's time and memory.
+
+    A table of five times the rows needs about five times the time and memory to
+    read (a national file of 540,000 collaboration rows does not fit the default
+    2 GB), so both grow in proportion when an operator raises the rows; they never
+    shrink below their defaults. Every other bound stays as declared.
+    """
+    factor = max(rows / DEFAULT_ROWS, 1.0)
+    return {"rows": rows, "parse_seconds": Limits.parse_seconds * factor,
+            "parse_memory_bytes": int(Limits.parse_memory_bytes * factor)}
+
+
+LIMITS = Limits(**_for_rows(_rows_at_start()))
 """The limits in force."""
+
+
+def allow_rows(rows: int) -> None:
+    """Make ``rows`` the row limit of this process and of the parse workers it starts.
+
+    The one place that changes the effective row limit after start (the CLI's
+    ``--max-rows``). The parse worker (:mod:`mapping.io.sandbox`) is a child
+    process that reads :data:`ROWS_ENV` when it starts, so the variable is set
+    too. The parse worker's time and memory grow with the rows (:func:`_for_rows`);
+    columns, cells, cell size and byte sizes stay.
+    """
+    for name, value in _for_rows(rows).items():
+        object.__setattr__(LIMITS, name, value)  # frozen for everyone else; see the docstring
+    os.environ[ROWS_ENV] = str(rows)
 
 
 @dataclass(frozen=True)
@@ -128,10 +237,6 @@ def number_problem(value: float) -> str | None:
     if math.isinf(value) or (not math.isnan(value) and abs(value) > LIMITS.largest_number):
         return "number_huge"
     return None
-
-
-MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("limits")
-"""Messages of the codes above (:mod:`mapping.io.validate`, :mod:`mapping.store.repository`)."""
 
 
 def message(code: str, lang: str = "nl") -> str:

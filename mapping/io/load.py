@@ -37,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from mapping import i18n
+from mapping.domain import limits as lim
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.domain.limits import LIMITS, Amount
@@ -252,7 +253,44 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     parser.add_argument("path", help="folder of CSV files, XLSX workbook or single file")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--lang", choices=("nl", "en"), default="nl")
+    add_max_rows_option(parser)
     return "validate", run_validate
+
+
+def add_max_rows_option(parser: argparse.ArgumentParser) -> None:
+    """``--max-rows N`` on a command that loads data (read by :func:`apply_max_rows`)."""
+    parser.add_argument(
+        "--max-rows", default=None, metavar="N",
+        help=f"allow up to N data rows per table (default {lim.DEFAULT_ROWS:,}, or "
+             f"{lim.ROWS_ENV}); for trusted national files, every other bound stays")
+
+
+def apply_max_rows(args: argparse.Namespace, lang: str = "nl") -> bool:
+    """Raise the row limit to ``args.max_rows`` when given; ``False`` after a message if invalid.
+
+    The command then exits 2 (a usage error), in the language of ``--lang``.
+    """
+    value = getattr(args, "max_rows", None)
+    if value is None:
+        return True
+    try:
+        lim.allow_rows(lim.parse_rows(value, "--max-rows"))
+    except lim.LimitSettingError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return False
+    _drop_spare_worker()
+    return True
+
+
+def _drop_spare_worker() -> None:
+    """End a spare parse worker started before the limit changed (it read the old one)."""
+    sandbox = sys.modules.get("mapping.io.sandbox")
+    if sandbox is None:  # a command starts its first worker after this: nothing to drop
+        return
+    with sandbox._lock:
+        spare, sandbox._spare = sandbox._spare, None
+    if spare is not None:
+        sandbox._reap(spare)  # its stdin closes: it exits without a job
 
 
 def load_for_command(path: str | Path, lang: str = "nl") -> Dataset | None:
@@ -279,6 +317,8 @@ def run_validate(args: argparse.Namespace) -> int:
     """Validate ``args.path``; print JSON or a readable report; 0 valid, 1 errors."""
     from mapping.io.sandbox import load_path_isolated
 
+    if not apply_max_rows(args, args.lang):
+        return 2
     result = load_path_isolated(args.path, args.lang)
     counts = result.dataset.counts() if result.dataset is not None else result.counts
     if args.json:

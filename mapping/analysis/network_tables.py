@@ -1,0 +1,147 @@
+"""The analysis :class:`~mapping.analysis.coverage.Network`, built straight from the tables.
+
+:func:`mapping.analysis.coverage.network_from_graph` reads the network off the
+networkx graph of :func:`mapping.analysis.graph.build_graph`, which the pages
+need for drawing. The report, the command line and the coverage of a page do
+not draw, and at national size (100,000 organisations, 540,000 collaboration
+rows) the graph costs most of the time: one dict per node and per edge, every
+rating row merged in Python. Here the same network comes from the tables with
+pandas: pairs found with integer codes, duplicates dropped at once, and the
+quality of a pair (only when a threshold asks for it) summed with numpy.
+
+*Exactly* the same network, not merely an equal one: the coverage, route and
+broker searches iterate the organisations' neighbour sets, and a Python set's
+order depends on the order its members went in. So the neighbours are added
+in the order :func:`~mapping.analysis.coverage.network_from_graph` adds them
+(the graph's edge order: by the earlier organisation of the table, then by the
+pair's first row), the reachers of a group are in table order of the
+organisations, and pair quality is summed row after row like
+:func:`mapping.analysis.graph.merge_ratings` (``tests/analysis/test_network_tables.py``
+compares both paths).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mapping.analysis import graph as g
+from mapping.domain.dataset import CONDITIONS, Dataset
+
+if TYPE_CHECKING:
+    from mapping.analysis.coverage import Network
+
+
+def network_from_tables(dataset: Dataset, min_quality: float | None = None,
+                        include_unrated: bool = True) -> Network:
+    """The :class:`~mapping.analysis.coverage.Network` of ``dataset``, without networkx.
+
+    ``dataset`` must be validated (references point at rows that exist);
+    ``min_quality`` and ``include_unrated`` say which collaborations count as
+    links (:func:`mapping.analysis.graph.counts_as_link`). The result equals
+    ``network_from_graph(build_graph(dataset), ...)``, with the same iteration
+    order of every set and tuple in it.
+    """
+    from mapping.analysis.coverage import Network  # late: coverage imports this module's caller
+
+    with g.gc_paused():  # hundreds of thousands of dicts and sets, none garbage yet
+        orgs = {row["id"]: {**row, "type": g.ORG} for row in g._records(dataset.organisations)}
+        groups = {row["id"]: {**row, "type": g.GROUP}
+                  for row in g._records(dataset.parent_groups)}
+        formal = {oid for oid, row in orgs.items() if row.get("kind") == "formal"}
+        position = {oid: i for i, oid in enumerate(orgs)}
+        adj: dict[str, set[str]] = {oid: set() for oid in orgs}
+        for early, late in _links(dataset.collaborations, position, min_quality,
+                                  include_unrated):
+            adj[early].add(late)
+            adj[late].add(early)
+        reach = _reachers(dataset.reach, position, groups)
+    return Network(adj, formal, reach, orgs, groups, g.neighbourhood_names(dataset))
+
+
+def _codes(values: pd.Series, position: dict[str, int]) -> np.ndarray:
+    """Table positions of the organisation ids in ``values`` (-1 for an unknown id)."""
+    return values.map(position).fillna(-1).to_numpy(dtype=np.int64)
+
+
+def _reachers(reach: pd.DataFrame, position: dict[str, int],
+              groups: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Group id -> ids of its reachers, unique, in the organisations' table order.
+
+    The graph yields a reach edge from its organisation end (organisations come
+    first in the graph), so that is the order :func:`network_from_graph` sees.
+    """
+    result: dict[str, list[str]] = {gid: [] for gid in groups}
+    if reach.empty:
+        return {gid: () for gid in groups}
+    frame = pd.DataFrame({"org": _codes(reach["organisation"], position),
+                          "group": reach["group"].to_numpy(dtype=object)})
+    frame = frame[(frame["org"] >= 0) & frame["group"].isin(list(result))]
+    frame = frame.drop_duplicates().sort_values("org", kind="stable")
+    ids = list(position)
+    for org, gid in zip(frame["org"].tolist(), frame["group"].tolist(), strict=True):
+        result[gid].append(ids[org])
+    return {gid: tuple(orgs) for gid, orgs in result.items()}
+
+
+def _links(collaborations: pd.DataFrame, position: dict[str, int], min_quality: float | None,
+           include_unrated: bool) -> list[tuple[str, str]]:
+    """The collaborations that count as links, in the graph's edge order.
+
+    Each pair once, as ``(earlier organisation, later organisation)`` in table
+    order, sorted by the earlier one and then by the pair's first row: the
+    order in which networkx reports the edges of :func:`build_graph`.
+    """
+    if collaborations.empty:
+        return []
+    a = _codes(collaborations["source"], position)
+    b = _codes(collaborations["target"], position)
+    keep = (a >= 0) & (b >= 0) & (a != b)  # self-collaborations are not edges
+    a, b = a[keep], b[keep]
+    early, late = np.minimum(a, b), np.maximum(a, b)
+    key = early * len(position) + late
+    # First-row order of each unordered pair, as the graph's edge dict has it.
+    unique, first, pair_of_row = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # pair codes by first row
+    if min_quality is not None:
+        quality, rated = _pair_quality(collaborations.loc[keep], pair_of_row, len(unique))
+        passes = np.where(rated, quality >= min_quality, include_unrated)
+        order = order[passes[order]]
+    order = order[np.argsort(early[first[order]], kind="stable")]
+    ids = list(position)
+    return [(ids[e], ids[v]) for e, v in zip(early[first[order]].tolist(),
+                                            late[first[order]].tolist(), strict=True)]
+
+
+def _pair_quality(rows: pd.DataFrame, pair_of_row: np.ndarray, pairs: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: the mean of its rated condition means, and whether any condition was rated.
+
+    Summed row after row in file order from 0 (``np.add.at`` is unbuffered), so
+    each mean is the float that :func:`mapping.analysis.graph.merge_ratings` computes.
+    """
+    total = np.zeros(pairs)
+    rated = np.zeros(pairs, dtype=np.int64)
+    for condition in CONDITIONS:
+        if condition not in rows.columns:
+            continue
+        values = _scores(rows[condition])
+        given = ~np.isnan(values)
+        sums = np.zeros(pairs)
+        np.add.at(sums, pair_of_row[given], values[given])
+        counts = np.bincount(pair_of_row[given], minlength=pairs)
+        has = counts > 0
+        total[has] += sums[has] / counts[has]
+        rated += has
+    quality = np.divide(total, rated, out=np.full(pairs, np.nan), where=rated > 0)
+    return quality, rated > 0
+
+
+def _scores(column: pd.Series) -> np.ndarray:
+    """A condition column as floats, NaN where :func:`merge_ratings` sees no number."""
+    if pd.api.types.is_numeric_dtype(column.dtype):  # float, int, nullable Int64/Float64
+        return column.to_numpy(dtype=float, na_value=np.nan)
+    return np.array([float(v) if isinstance(v, (int, float)) and v == v else np.nan
+                     for v in column.tolist()], dtype=float)
