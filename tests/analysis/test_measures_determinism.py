@@ -63,3 +63,14 @@ def test_communities_of_a_graph_without_links() -> None:
     graph = nx.Graph()
     graph.add_nodes_from([g.org_node("B"), g.org_node("A")])
     assert communities(graph)["values"] == [[g.org_node("A")], [g.org_node("B")]]
+
+
+def test_approximate_betweenness_states_its_measured_error() -> None:
+    from mapping.analysis.measures import EXACT_LIMIT, betweenness
+
+    big = nx.path_graph(EXACT_LIMIT + 1)
+    en = betweenness(big, "en")["explanation"]
+    nl = betweenness(big, "nl")["explanation"]
+    assert "at most 0.47 percentage points" in en and "22% of the exact top 1%" in en
+    assert "hooguit 0,47 procentpunt" in nl and "22% van de exacte top 1%" in nl
+    assert "percentage" not in betweenness(nx.path_graph(5), "en")["explanation"]
