@@ -1,0 +1,121 @@
+"""Time the network measures and the collaboration-quality tables per city size.
+
+    .venv/bin/python -m bench.bench_measures [--sizes 1 4 20] [--only quality louvain]
+                                            [--error 1 2] [--data DIR]
+
+Cities of ``N`` x 5,000 organisations and 1,500 groups come from
+:func:`mapping.io.demo.generate` (seed 1), written once to ``--data`` as CSV and
+read back as a user would. Per size, one line per figure, ``label  N.NNN s``
+(wall time, process CPU time and the load average of the machine beside it:
+the machine is shared, so wall time alone does not say much), which is what
+``bench/ab.py`` compares between two revisions:
+
+quality (all three tables of :mod:`mapping.analysis.quality` on a fresh graph),
+betweenness (exact up to :data:`~mapping.analysis.measures.EXACT_LIMIT`
+organisations, else sampled), louvain, and the rest of ``all_measures``.
+
+``--error N`` also compares sampled with exact betweenness at those sizes and
+prints the error (the figures the measure's explanation quotes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+UNIT = (5000, 1500)
+DEFAULT_DATA = Path("/tmp/wijknetwerk-bench-measures")
+
+
+def _city(size: int, data: Path) -> Any:
+    """The dataset of a ``size`` x city, generated once into ``data``."""
+    from mapping.domain.limits import LIMITS
+    from mapping.io.demo import generate, write_demo
+    from mapping.io.load import load_path
+
+    folder = data / f"size-{size}"
+    if not folder.exists():
+        write_demo(folder, generate(organisations=UNIT[0] * size, groups=UNIT[1] * size, seed=1))
+    # A 20x city holds more collaboration rows than an upload may; the bench lifts that bound.
+    object.__setattr__(LIMITS, "rows", max(LIMITS.rows, 1_000_000))
+    return load_path(folder).dataset
+
+
+def _timed(label: str, fn: Callable[[], Any]) -> Any:
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = fn()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"  {label:<28} {wall:8.3f} s   (cpu {cpu:.2f}, load {os.getloadavg()[0]:.1f})",
+          flush=True)
+    return value
+
+
+def run(size: int, only: set[str], data: Path) -> None:
+    """Every figure of one size."""
+    from mapping.analysis import graph as g
+    from mapping.analysis import measures, quality
+
+    dataset = _city(size, data)
+    graph = g.build_graph(dataset)
+    collab = g.collaboration_graph(graph)
+    print(f"size {size}x: {collab.number_of_nodes()} organisations, "
+          f"{collab.number_of_edges()} links", flush=True)
+    if "quality" in only:
+        def tables() -> None:
+            links = quality.link_quality(graph)
+            quality.organisation_profile(graph, links)
+            quality.reciprocity_gaps(graph)
+        _timed("quality (three tables)", tables)
+    if "betweenness" in only:
+        _timed("betweenness", lambda: measures.betweenness(collab))
+    if "louvain" in only:
+        _timed("louvain", lambda: measures.communities(collab))
+    if "rest" in only:
+        _timed("degree, density, isolated", lambda: (
+            measures.degree(collab), measures.density(collab), measures.isolated(collab)))
+
+
+def error(size: int, data: Path) -> None:
+    """Sampled against exact betweenness at one size: the error the explanation states."""
+    import networkx as nx
+    import numpy as np
+
+    from mapping.analysis import graph as g
+    from mapping.analysis import measures
+
+    collab = g.collaboration_graph(g.build_graph(_city(size, data)))
+    exact = _timed(f"exact betweenness {size}x", lambda: measures.exact_betweenness(collab))
+    sampled = _timed(f"sampled betweenness {size}x", lambda: nx.betweenness_centrality(
+        collab, k=min(measures.SAMPLES, len(collab)), seed=measures.SEED))
+    keys = list(exact)
+    e = np.array([exact[k] for k in keys])
+    s = np.array([sampled[k] for k in keys])
+    top = max(1, len(keys) // 100)
+    exact_top = set(np.argsort(-e, kind="stable")[:top])
+    sampled_top = set(np.argsort(-s, kind="stable")[:top])
+    ranks = np.corrcoef(np.argsort(np.argsort(e)), np.argsort(np.argsort(s)))[0, 1]
+    print(f"  error {size}x: max |sampled - exact| {np.abs(s - e).max():.5f} "
+          f"(largest exact {e.max():.5f}), mean {np.abs(s - e).mean():.6f}, "
+          f"top 1% shared {len(exact_top & sampled_top) / top:.0%}, "
+          f"rank correlation {ranks:.3f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1, 4, 20])
+    parser.add_argument("--only", nargs="*", default=["quality", "betweenness", "louvain", "rest"])
+    parser.add_argument("--error", type=int, nargs="*", default=[])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    for size in args.sizes:
+        run(size, set(args.only), args.data)
+    for size in args.error:
+        error(size, args.data)
+
+
+if __name__ == "__main__":
+    main()
