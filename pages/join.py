@@ -30,6 +30,7 @@ from mapping.workshop import live as ws
 from pages import _auth as auth
 from pages import _shared as shared
 from pages import _store
+from pages._flash import show_flash
 
 log = logging.getLogger("wijknetwerk.access")
 
@@ -305,12 +306,7 @@ def page(lang: str) -> None:
     store = _store.get_store(lang)
     if store is None:
         return
-    flash = st.session_state.pop("_join_flash", None)
-    if flash:
-        if flash[0] == "success":
-            st.success(md_escape(flash[1]))
-        else:
-            _error(flash[1])
+    show_flash("_join_flash", _error)
     if "_join_code" not in st.session_state and st.query_params.get("code"):
         st.session_state["_join_code"] = normalise_code(st.query_params.get("code"))
     code = st.session_state.get("_join_code") or ""
@@ -321,12 +317,45 @@ def page(lang: str) -> None:
     try:
         if not _code_accepted(store, code, lang):
             return
-        answer_form(store, code, lang)
-    except JoinCodeError:
-        _error(_refused(lang))
-    except StoreError as exc:
-        _error(exc.message(lang))
     except Exception as exc:  # database unreachable: a message, not a traceback
+        _store_problem(exc, lang)
+        return
+    st.session_state[_FULL_RUN] = True
+    answer_fragment(store, code, lang)
+
+
+_FULL_RUN = "_join_full_run"
+
+
+@st.fragment
+def answer_fragment(store: Store, code: str, lang: str) -> None:
+    """The answer form as a fragment: a tap in it reruns only the form (issue 15).
+
+    A room of 30 phones makes 30 sessions rerun at every tick, choice and
+    "send"; rerunning the whole app for each (navigation, sign-in check, code
+    check, styles, title) cost most of the server's time. The code is still
+    checked in every write (:meth:`JoinSession.submit`) and by every read of
+    the form (:meth:`Store.join`): a code closed meanwhile shows the refusal.
+    """
+    if not st.session_state.pop(_FULL_RUN, False):
+        # A run of the form alone: the messages of the last full run are not on it.
+        _SHOWN.clear()
+        show_flash("_join_flash", _error)
+    try:
+        answer_form(store, code, lang)
+    except Exception as exc:  # also a code closed meanwhile: a message, no traceback
+        _store_problem(exc, lang)
+        if isinstance(exc, JoinCodeError):
+            st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
+
+
+def _store_problem(exc: Exception, lang: str) -> None:
+    """The message for a failed read: the refused code, the store's words, or unreachable."""
+    if isinstance(exc, JoinCodeError):
+        _error(_refused(lang))
+    elif isinstance(exc, StoreError):
+        _error(exc.message(lang))
+    else:  # database unreachable: a message, not a traceback
         _error(t("ws_store_error", lang, error=type(exc).__name__))
 
 
