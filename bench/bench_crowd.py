@@ -249,14 +249,17 @@ async def phone(base: str, code: str, n: int, name: str, click_at: asyncio.Futur
 
 
 SPREAD = [2.0]
+CPU: dict[str, float] = {}
 
 
-async def facilitator(base: str, stop: asyncio.Event, runs: list[float]) -> None:
+async def facilitator(base: str, stop: asyncio.Event, runs: list[float],
+                      ready: asyncio.Event) -> None:
     """The shared screen: the workshop page open, its live fragment polling as in the browser."""
     session = Session(base, "workshop")
     try:
         await session.connect()
         await session.run()
+        ready.set()
         while not stop.is_set():
             if not session.auto_rerun:
                 await asyncio.sleep(0.5)
@@ -269,6 +272,7 @@ async def facilitator(base: str, stop: asyncio.Event, runs: list[float]) -> None
             run = await session.run(fragment_id=fragment, auto=True)
             runs.append(run.seconds)
     finally:
+        ready.set()
         await session.close()
 
 
@@ -299,15 +303,21 @@ async def crowd(bases: list[str], code: str, phones: int, prefix: str,
     ready: list[int] = []
     stop = asyncio.Event()
     screen_runs: list[float] = []
-    screen = (asyncio.create_task(facilitator(bases[-1], stop, screen_runs))
+    screen_ready = asyncio.Event()
+    screen = (asyncio.create_task(facilitator(bases[-1], stop, screen_runs, screen_ready))
               if with_screen else None)
+    if screen is None:
+        screen_ready.set()
     tasks = [asyncio.create_task(phone(bases[i % len(bases)], code, i, f"{prefix} {i}",
                                        click_at, out, ready)) for i in range(phones)]
     deadline = time.time() + 300
-    while len(ready) + len(out) < phones and time.time() < deadline:
+    while (len(ready) + len(out) < phones or not screen_ready.is_set()) \
+            and time.time() < deadline:
         await asyncio.sleep(0.2)
+    cpu = server_cpu()
     click_at.set_result(time.time() + 0.5)
     await asyncio.gather(*tasks)
+    CPU["phones"] = server_cpu() - cpu
     stop.set()
     if screen is not None:
         await screen
@@ -322,8 +332,10 @@ async def dashboards(bases: list[str], clients: int, reruns: int) -> list[dict]:
     tasks = [asyncio.create_task(dashboard(bases[i % len(bases)], pages[i % 2], reruns, start,
                                            out)) for i in range(clients)]
     await asyncio.sleep(1.0)  # every websocket open before the common start
+    cpu = server_cpu()
     start.set()
     await asyncio.gather(*tasks)
+    CPU["dashboards"] = server_cpu() - cpu
     return out
 
 
@@ -393,6 +405,7 @@ def servers(n: int, db_url: str, folder: Path, profile: Path | None) -> Iterator
             procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                           stderr=subprocess.STDOUT))
             urls.append(f"http://127.0.0.1:{port}")
+        SERVER_PIDS[:] = [p.pid for p in procs]
         for i, (url, proc) in enumerate(zip(urls, procs, strict=True)):
             logs = sorted(folder.glob("streamlit-*.log"))
             wait_healthy(url, lambda p=proc: p.poll() is None,
@@ -444,6 +457,24 @@ def figures(values: list[float]) -> str:
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return (f"p50 {statistics.median(ordered):.2f} s, p95 {p95:.2f} s, "
             f"max {ordered[-1]:.2f} s")
+
+
+SERVER_PIDS: list[int] = []
+
+
+def server_cpu() -> float:
+    """CPU seconds (user + system) the app servers have used so far.
+
+    The machine is shared, so wall-clock figures depend on what else runs;
+    the servers' CPU per answer or page run does not.
+    """
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in SERVER_PIDS:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def _load() -> str:
@@ -512,6 +543,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{args.phones} phones pressing send within {args.spread:g} s: "
                       f"ack {figures(acks)}; run {figures(runs)}; "
                       f"acknowledged {len(acks)}, lost {lost}; load average {_load()}")
+                print(f"  server CPU while the phones sent: {CPU['phones']:.1f} s "
+                      f"({CPU['phones'] / args.phones:.2f} s per answer)")
                 if screen:
                     print(f"  facilitator's live fragment meanwhile: {len(screen)} polls, "
                           f"{figures(screen)}")
@@ -528,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
                 every = [r["first"] for r in out if r["first"] is not None] + [
                     s for r in out for s in r["reruns"]]
                 print(f"all {args.dashboards} dashboards: page runs {figures(every)}; "
-                      f"load average {_load()}")
+                      f"load average {_load()}; server CPU {CPU['dashboards']:.1f} s "
+                      f"({CPU['dashboards'] / max(1, len(every)):.2f} s per page run)")
                 for problem in {e for r in out for e in r["exceptions"]}:
                     print(f"  problem: {problem}")
     if args.profile is not None:
