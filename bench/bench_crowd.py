@@ -26,7 +26,8 @@ Streamlit session speaking Streamlit's own websocket protocol
    name must be stored exactly once (**lost** counts the others).
 2. ``--dashboards`` clients open the network and the overview page at once
    (first run) and then rerun it ``--reruns`` times; per run seconds from the
-   ``rerun_script`` to ``script_finished``.
+   ``rerun_script`` to ``script_finished``. One tab per server and page opens
+   them first (caches warm, as for a dashboard in use); ``--cold`` skips that.
 
 Printed: p50/p95/max, lost, and the load average; with ``--profile DIR`` each
 server runs under cProfile (every script run profiled in its own thread) and
@@ -324,13 +325,23 @@ async def crowd(bases: list[str], code: str, phones: int, prefix: str,
     return out, screen_runs
 
 
-async def dashboards(bases: list[str], clients: int, reruns: int) -> list[dict]:
-    """``clients`` tabs (half network, half overview) opened at the same moment."""
+async def dashboards(bases: list[str], clients: int, reruns: int, warm: bool) -> list[dict]:
+    """``clients`` tabs (half network, half overview, spread over the servers) at one moment.
+
+    ``warm``: one tab per server and page first, so the crowd finds the caches
+    filled (a dashboard in use); else the first runs include the cold build
+    (layout, report), which every other tab of that server waits for.
+    """
+    pages = ("network", "overview")
+    if warm:
+        go = asyncio.Event()
+        go.set()
+        await asyncio.gather(*(dashboard(base, page, 0, go, []) for base in bases
+                               for page in pages))
     start = asyncio.Event()
     out: list[dict] = []
-    pages = ("network", "overview")
-    tasks = [asyncio.create_task(dashboard(bases[i % len(bases)], pages[i % 2], reruns, start,
-                                           out)) for i in range(clients)]
+    tasks = [asyncio.create_task(dashboard(bases[(i // 2) % len(bases)], pages[i % 2], reruns,
+                                           start, out)) for i in range(clients)]
     await asyncio.sleep(1.0)  # every websocket open before the common start
     cpu = server_cpu()
     start.set()
@@ -514,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--no-screen", action="store_true",
                         help="without the facilitator's live workshop page")
+    parser.add_argument("--cold", action="store_true",
+                        help="dashboards start on cold caches (no tab opened the pages first)")
     parser.add_argument("--profile", type=Path, default=None,
                         help="folder for the servers' cProfile output")
     args = parser.parse_args(argv)
@@ -551,12 +564,14 @@ def main(argv: list[str] | None = None) -> int:
                 for problem in {e for r in out for e in r["exceptions"]}:
                     print(f"  problem: {problem}")
             if args.dashboards:
-                out = asyncio.run(dashboards(bases, args.dashboards, args.reruns))
+                out = asyncio.run(dashboards(bases, args.dashboards, args.reruns,
+                                             not args.cold))
                 for page in ("network", "overview"):
                     mine = [r for r in out if r["page"] == page]
                     first = [r["first"] for r in mine if r["first"] is not None]
                     again = [s for r in mine for s in r["reruns"]]
-                    print(f"{len(mine)} dashboards on {page}: first run {figures(first)}; "
+                    print(f"{len(mine)} dashboards on {page}: first run "
+                          f"({'cold' if args.cold else 'warm'} caches) {figures(first)}; "
                           f"reruns {figures(again)}")
                 every = [r["first"] for r in out if r["first"] is not None] + [
                     s for r in out for s in r["reruns"]]
