@@ -55,3 +55,12 @@ def test_a_tap_reruns_only_the_form_and_is_stored_once(tmp_path):
     assert result["thanks"] in sent.first_seen and not sent.exceptions
     assert result["renewed"], "a fresh form follows the answer"
     assert crowd.stored(db_url, "Protocol Telefoon") == ["Protocol Telefoon"]
+
+
+def test_no_full_garbage_collection_after_every_run():
+    """``runner.postScriptGC`` off: with it on, the crowd bench measured 0.20 s of server CPU
+    per answer instead of 0.04 s (a full collection of the heap after every script run)."""
+    import tomllib
+
+    config = tomllib.loads((crowd.ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
