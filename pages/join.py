@@ -338,6 +338,8 @@ def answer_fragment(store: Store, code: str, lang: str) -> None:
     the form (:meth:`Store.join`): a code closed meanwhile shows the refusal.
     """
     if not st.session_state.pop(_FULL_RUN, False):
+        if st.session_state.get("_join_code") != code:
+            st.rerun(scope="app")  # "other code" was pressed here: the page asks for one
         # A run of the form alone: the messages of the last full run are not on it.
         _SHOWN.clear()
         show_flash("_join_flash", _error)

@@ -14,6 +14,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import bench_crowd as crowd
 from mapping.session import md_escape
+from mapping.store.repository import JoinCodeError
 from mapping.ui_text import t
 
 pytestmark = pytest.mark.slow
@@ -64,3 +65,36 @@ def test_no_full_garbage_collection_after_every_run():
 
     config = tomllib.loads((crowd.ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+async def _closed_meanwhile(base: str, code: str, db_url: str) -> dict:
+    from mapping.store.repository import Store
+
+    session = crowd.Session(base, "join", f"code={code}")
+    await session.connect()
+    try:
+        await session.run()
+        org = next(k for k in session.widgets if k.startswith("join_org_"))
+        form = org.removeprefix("join_org_")
+        with Store(db_url) as store:
+            store.close_join(code)
+        sent = await session.run(trigger=f"join_send_{form}")
+        other = await session.run(trigger="join_other")
+        return {"sent": sent, "other": other, "entry": "join_code_input" in session.widgets}
+    finally:
+        await session.close()
+
+
+def test_a_code_closed_meanwhile_is_refused_in_the_form(tmp_path):
+    """The form's own runs skip the page's code check; its reads still refuse a closed code,
+    and "other code" there brings back the code entry (a run of the whole page)."""
+    db_url = f"sqlite:///{tmp_path}/crowd.db"
+    code = crowd.prepare(db_url)
+    with crowd.servers(1, db_url, tmp_path, None) as bases:
+        result = asyncio.run(_closed_meanwhile(bases[0], code, db_url))
+    refused = md_escape(JoinCodeError("join_invalid").message("nl"))  # drawn as Markdown
+    sent, other = result["sent"], result["other"]
+    assert sent.status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY and not sent.exceptions
+    assert any(refused in text for text in sent.texts)
+    assert other.status == ForwardMsg.FINISHED_SUCCESSFULLY and not other.exceptions
+    assert result["entry"], "the code entry is back"
