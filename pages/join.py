@@ -18,6 +18,7 @@ even looked up. Codes are accepted with or without dashes, spaces or capitals.
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
@@ -35,6 +36,9 @@ from pages._flash import show_flash
 log = logging.getLogger("wijknetwerk.access")
 
 NEW = "__new__"
+
+DOUBLE_TAP_SECONDS = 2.0
+"""An empty send this soon on the form a save just renewed is the second tap of a double tap."""
 
 # Constant stylesheet (no user data): big touch targets and type for phones. Every rule is
 # scoped to the join page's own container (``st.container(key="join_page")``), so nothing
@@ -126,6 +130,12 @@ def _submit(store: Store, code: str, lang: str, n: int, token: str) -> None:
                  "kind": state.get(f"join_np_kind_{n}", "informal")},
                 respondent, f"join_s_{n}_{NEW}"))
         if not groups and not partners:  # an empty answer would be an empty version
+            saved = state.get("_join_saved")
+            if saved and saved[0] == n and time.monotonic() - saved[1] < DOUBLE_TAP_SECONDS:
+                # The second tap of a double tap, landing on the fresh form the first
+                # one's save drew (a form run is that fast): the same thanks, no error.
+                state["_join_flash"] = ("success", t("thanks", lang))
+                return
             state["_join_flash"] = ("error", t("join_empty", lang))
             return
         if org == NEW:
@@ -152,6 +162,7 @@ def _submit(store: Store, code: str, lang: str, n: int, token: str) -> None:
     # A fresh set of widgets (empty form) with the participant's organisation preselected.
     state["_join_nonce"] = n + 1
     state[f"join_org_{n + 1}"] = org_id
+    state["_join_saved"] = (n + 1, time.monotonic())
 
 
 def _partner(target: str | dict, respondent: str, prefix: str) -> dict:
