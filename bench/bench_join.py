@@ -18,8 +18,10 @@ each phone is a thread (a Streamlit session) of one of ``--servers`` processes
 Printed per backend: seconds from the tap to the end of the rerun (the
 acknowledgement) p50/p95/max, the share of that spent in the save and in the
 reads, and the losses (answers not stored exactly once). The Streamlit side
-(script run, widgets, websocket) comes on top: ``bench/bench_two_servers.py``
-measures the whole path with browsers.
+(script run, widgets, websocket) comes on top: ``bench/bench_crowd.py``
+measures the whole path at the server, with 30 clients speaking Streamlit's
+websocket protocol (browser tabs cannot: 30 Chromium tabs take both cores),
+and ``bench/bench_two_servers.py`` with browsers.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -52,8 +53,22 @@ def server_address() -> str | None:
         return None
 
 
+def _no_secrets_file() -> bool:
+    """Whether none of the ``secrets.toml`` files Streamlit reads exists.
+
+    Without one, every ``st.secrets`` access reads the disk again under one
+    process-wide lock: every page run of 30 phones queued there (issue 15).
+    """
+    try:
+        return not any(Path(p).exists() for p in st.get_option("secrets.files"))
+    except Exception:  # another Streamlit version: ask st.secrets as before
+        return False
+
+
 def auth_section() -> Mapping[str, Any] | None:
     """The ``[auth]`` section of ``.streamlit/secrets.toml`` as a plain dict, if any."""
+    if _no_secrets_file():
+        return None
     try:
         section = st.secrets.get("auth")
     except Exception:  # no secrets file, or an unreadable one: OIDC is off
@@ -69,6 +84,8 @@ def _plain(value: Any) -> Any:
 
 def facilitator_emails() -> list[str]:
     """``facilitators = [...]`` from the ``[wijknetwerk]`` secrets section (may be empty)."""
+    if _no_secrets_file():
+        return []
     try:
         section = st.secrets.get("wijknetwerk") or {}
         found = section.get("facilitators") or []

@@ -18,6 +18,7 @@ even looked up. Codes are accepted with or without dashes, spaces or capitals.
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
@@ -30,10 +31,14 @@ from mapping.workshop import live as ws
 from pages import _auth as auth
 from pages import _shared as shared
 from pages import _store
+from pages._flash import show_flash
 
 log = logging.getLogger("wijknetwerk.access")
 
 NEW = "__new__"
+
+DOUBLE_TAP_SECONDS = 2.0
+"""An empty send this soon on the form a save just renewed is the second tap of a double tap."""
 
 # Constant stylesheet (no user data): big touch targets and type for phones. Every rule is
 # scoped to the join page's own container (``st.container(key="join_page")``), so nothing
@@ -125,6 +130,12 @@ def _submit(store: Store, code: str, lang: str, n: int, token: str) -> None:
                  "kind": state.get(f"join_np_kind_{n}", "informal")},
                 respondent, f"join_s_{n}_{NEW}"))
         if not groups and not partners:  # an empty answer would be an empty version
+            saved = state.get("_join_saved")
+            if saved and saved[0] == n and time.monotonic() - saved[1] < DOUBLE_TAP_SECONDS:
+                # The second tap of a double tap, landing on the fresh form the first
+                # one's save drew (a form run is that fast): the same thanks, no error.
+                state["_join_flash"] = ("success", t("thanks", lang))
+                return
             state["_join_flash"] = ("error", t("join_empty", lang))
             return
         if org == NEW:
@@ -151,6 +162,7 @@ def _submit(store: Store, code: str, lang: str, n: int, token: str) -> None:
     # A fresh set of widgets (empty form) with the participant's organisation preselected.
     state["_join_nonce"] = n + 1
     state[f"join_org_{n + 1}"] = org_id
+    state["_join_saved"] = (n + 1, time.monotonic())
 
 
 def _partner(target: str | dict, respondent: str, prefix: str) -> dict:
@@ -305,12 +317,7 @@ def page(lang: str) -> None:
     store = _store.get_store(lang)
     if store is None:
         return
-    flash = st.session_state.pop("_join_flash", None)
-    if flash:
-        if flash[0] == "success":
-            st.success(md_escape(flash[1]))
-        else:
-            _error(flash[1])
+    show_flash("_join_flash", _error)
     if "_join_code" not in st.session_state and st.query_params.get("code"):
         st.session_state["_join_code"] = normalise_code(st.query_params.get("code"))
     code = st.session_state.get("_join_code") or ""
@@ -321,12 +328,47 @@ def page(lang: str) -> None:
     try:
         if not _code_accepted(store, code, lang):
             return
-        answer_form(store, code, lang)
-    except JoinCodeError:
-        _error(_refused(lang))
-    except StoreError as exc:
-        _error(exc.message(lang))
     except Exception as exc:  # database unreachable: a message, not a traceback
+        _store_problem(exc, lang)
+        return
+    st.session_state[_FULL_RUN] = True
+    answer_fragment(store, code, lang)
+
+
+_FULL_RUN = "_join_full_run"
+
+
+@st.fragment
+def answer_fragment(store: Store, code: str, lang: str) -> None:
+    """The answer form as a fragment: a tap in it reruns only the form (issue 15).
+
+    A room of 30 phones makes 30 sessions rerun at every tick, choice and
+    "send"; rerunning the whole app for each (navigation, sign-in check, code
+    check, styles, title) cost most of the server's time. The code is still
+    checked in every write (:meth:`JoinSession.submit`) and by every read of
+    the form (:meth:`Store.join`): a code closed meanwhile shows the refusal.
+    """
+    if not st.session_state.pop(_FULL_RUN, False):
+        if st.session_state.get("_join_code") != code:
+            st.rerun(scope="app")  # "other code" was pressed here: the page asks for one
+        # A run of the form alone: the messages of the last full run are not on it.
+        _SHOWN.clear()
+        show_flash("_join_flash", _error)
+    try:
+        answer_form(store, code, lang)
+    except Exception as exc:  # also a code closed meanwhile: a message, no traceback
+        _store_problem(exc, lang)
+        if isinstance(exc, JoinCodeError):
+            st.button(t("join_change_code", lang), key="join_other", on_click=_forget_code)
+
+
+def _store_problem(exc: Exception, lang: str) -> None:
+    """The message for a failed read: the refused code, the store's words, or unreachable."""
+    if isinstance(exc, JoinCodeError):
+        _error(_refused(lang))
+    elif isinstance(exc, StoreError):
+        _error(exc.message(lang))
+    else:  # database unreachable: a message, not a traceback
         _error(t("ws_store_error", lang, error=type(exc).__name__))
 
 

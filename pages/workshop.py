@@ -28,6 +28,7 @@ from mapping.ui_text import date, t
 from mapping.workshop import live as ws
 from pages import _shared as shared
 from pages import _store
+from pages._flash import show_flash
 from pages._style import stylesheet
 from pages._workshop_actions import (  # noqa: F401  (re-exported: callers import them from here)
     AUTHOR,
@@ -192,9 +193,7 @@ def main() -> None:
     store = _store.get_store(lang)
     if store is None:
         return
-    flash = st.session_state.pop("_ws_flash", None)
-    if flash:
-        (st.success if flash[0] == "success" else st.error)(md_escape(flash[1]))
+    flash = show_flash("_ws_flash")
     _restore_form()
     # Presentation mode: the network on top, the dataset choice and the forms below it;
     # the containers are made in that order and filled in the order the data needs.

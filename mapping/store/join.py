@@ -236,18 +236,36 @@ class JoinCodes:
                 j.code == code, j.dataset_id == row.id)).first()
             if found is None or code_state(found) != "open":
                 raise JoinCodeError("join_invalid")
+            # The rows offered at this head, built once per server: 30 phones read the
+            # same head (each answer moves it once), and building the frame is the cost.
+            offered_key = (row.id, table, wanted)
             with self._cache_lock:
+                offered = self._offered_cache.get(offered_key)
                 cached = self._cache.get((row.id, row.head))
+            if offered is not None and offered[0] == row.head:
+                return offered[1].copy()
             if cached is not None:
                 frame = cached.table(table)
-                return frame[[c for c in wanted if c in frame.columns]].copy()
-            version = self._version_row(conn, _Ref.of(row), row.head)
-            layout = {c.name: c for c in self._layout(conn, version.columns_hash)[table]}
-            data = conn.execute(sa.select(r.data).where(
-                r.dataset_id == row.id, r.tbl == table, r.valid_to.is_(None))
-                .order_by(r.slot)).scalars().all()
-        return _frame(tuple(layout[c] for c in wanted if c in layout),
-                      [json.loads(d) for d in data])
+                frame = frame[[c for c in wanted if c in frame.columns]].copy()
+            else:
+                version = self._version_row(conn, _Ref.of(row), row.head)
+                layout = {c.name: c for c in self._layout(conn, version.columns_hash)[table]}
+                data = conn.execute(sa.select(r.data).where(
+                    r.dataset_id == row.id, r.tbl == table, r.valid_to.is_(None))
+                    .order_by(r.slot)).scalars().all()
+                frame = _frame(tuple(layout[c] for c in wanted if c in layout),
+                               [json.loads(d) for d in data])
+        with self._cache_lock:
+            self._offered_cache[offered_key] = (row.head, frame)
+        return frame.copy()
+
+    @property
+    def _offered_cache(self) -> dict[tuple[int, str, tuple[str, ...]], tuple[int, pd.DataFrame]]:
+        """(dataset id, table, columns) -> (head, rows offered at that head); one per key."""
+        try:
+            return self.__dict__["_join_offered"]
+        except KeyError:
+            return self.__dict__.setdefault("_join_offered", {})
 
     def join(self, code: str) -> JoinSession:
         """A :class:`JoinSession` for an open code.

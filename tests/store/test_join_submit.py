@@ -177,3 +177,24 @@ def test_offered_lists_equal_the_newest_version(filled):
         session.organisations()
     with pytest.raises(JoinCodeError):
         session.parent_groups()
+
+
+def test_offered_rows_follow_the_head_and_the_code(filled):
+    """The rows offered to phones are built once per head (issue 15), never stale."""
+    code = filled.open_join("wijk")
+    session = filled.join(code)
+    before = set(session.organisations()["id"])
+    # A caller changing its copy does not change what the next phone is offered.
+    copy = session.organisations()
+    copy.loc[:, "name"] = "overwritten"
+    assert "overwritten" not in set(session.organisations()["name"])
+    session.submit({"id": "P7", "name": "Taalcafé", "kind": "informal"}, ["G1"], [])
+    assert set(session.organisations()["id"]) == before | {"P7"}
+    filled.undo("wijk")
+    assert set(session.organisations()["id"]) == before
+    assert len(session.parent_groups()) == len(filled.load("wijk").parent_groups)
+    filled.close_join(code)
+    with pytest.raises(JoinCodeError):
+        session.organisations()
+    with pytest.raises(JoinCodeError):
+        session.parent_groups()

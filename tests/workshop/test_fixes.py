@@ -259,3 +259,25 @@ def test_qr_full_screen_view(db_path, store):
     store.close_join(code)
     at.run()
     assert any(w.key == "ws_org_name" for w in at.text_input)
+
+
+def test_second_tap_on_the_renewed_form_is_thanked_not_refused(db_path, store):
+    """A double tap whose second tap lands on the fresh form (the form reruns alone, fast):
+    one answer, and the same thanks instead of "still empty"; later, empty is empty."""
+    code = _seed(store)
+    at = open_join(code)
+    at.selectbox(key="join_org_0").set_value("M1").run()
+    at.checkbox(key="join_g_0_G1").check().run()
+    at.button(key="join_send_0").click().run()
+    head = store.head("wijk")
+    assert any("Dank u" in s.value for s in at.success)
+    at.button(key="join_send_1").click().run()  # the second tap, on the renewed form
+    _no_exceptions(at)
+    assert not any("nog leeg" in e.value for e in at.error)
+    assert any("Dank u" in s.value for s in at.success)
+    assert store.head("wijk") == head
+    # Long after the save, an empty send on that form is refused as empty.
+    at.session_state["_join_saved"] = (1, 0.0)
+    at.button(key="join_send_1").click().run()
+    assert any("nog leeg" in e.value for e in at.error)
+    assert store.head("wijk") == head
