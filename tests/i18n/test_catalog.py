@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 
 import pytest
@@ -125,3 +126,32 @@ def test_user_text_in_values_is_not_formatted_again():
     assert i18n.t("common.errors", "nl", n=2) == "2 fouten"
     from mapping.ui_text import t
     assert "{0.__class__}" in t("survey_item", "nl", item="{0.__class__}")
+
+
+_COUNTED = re.compile(r"\{n\} (?:more )?(errors|warnings|rows|respondents|organisations|groups|"
+                      r"nodes|links|pairs|clusters|collaborations|files)\b")
+# Texts counted by {n} that are still one plain template, each for a reason:
+# graph_import is read as (nl, en) pairs by str.format; physics_large's n is the
+# 500-node threshold, several_files's n is at least 2, the city view's and the capped
+# PDF network's n is above 2,000; render_network's lines are formatted by the views
+# (mapping.views.legend, render_city) and in the page's script.
+_COUNTED_PLAIN = {
+    ("graph_import", "type_unmapped"), ("graph_import", "group_group"),
+    ("graph_import", "reach_both_ways"), ("graph_import", "collab_mutual"),
+    ("ui", "physics_large"),
+    ("surveys", "several_files"), ("render_network", "highlight"),
+    ("render_network", "nodes"), ("render_network", "agg_links"),
+    ("render_network", "city_nodes"), ("ui", "city_counts"), ("report_pdf", "network_capped"),
+}
+
+
+def test_counted_texts_have_a_singular():
+    """"1 errors" never shows: a text counting {n} things has a plural entry."""
+    plain = {(ns, key) for ns, table in catalog.load("en").items()
+             for key, value in table.items()
+             if isinstance(value, str) and _COUNTED.search(value)}
+    assert plain == _COUNTED_PLAIN
+    assert i18n.translate(catalog.namespace("ui"), "invalid", "en", n=1).startswith(
+        "The data has 1 error and")
+    assert i18n.translate(catalog.namespace("ui"), "invalid", "nl", n=2).startswith(
+        "De gegevens bevatten 2 fouten")
