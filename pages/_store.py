@@ -63,13 +63,3 @@ def error_message(exc: BaseException, lang: str) -> str:
     # so the page gets the generic message and the log the type.
     _LOG.warning("unexpected %s from the store", type(exc).__name__)
     return StoreUnavailable("failed").message(lang)
-
-
-def show_error(exc: BaseException, lang: str) -> None:
-    """A store error as a translated message.
-
-    To be removed (issue 10): only ``pages/workshop.py`` still calls it; the other
-    pages show ``st.error(md_escape(error_message(exc, lang)))`` or flash
-    ``error_message`` (``pages/_workshop_actions._failed``).
-    """
-    st.error(md_escape(error_message(exc, lang)))

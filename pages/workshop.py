@@ -147,7 +147,7 @@ def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
             cache["positions"][name] = drawn.positions
             cache.update(key=key, drawn=drawn, recent=ws.recent_changes(store, name, lang))
     except Exception as exc:  # the database went away: say so, keep polling
-        _store.show_error(exc, lang)
+        st.error(md_escape(_store.error_message(exc, lang)))
         watch_failed(store)
         return
     drawn = cache["drawn"]
@@ -207,7 +207,7 @@ def main() -> None:
             name = choose_dataset(store, lang)
     except Exception as exc:  # the database is down: a message, and keep the form
         if not flash or flash[0] != "error":  # the failed save already said why
-            _store.show_error(exc, lang)
+            st.error(md_escape(_store.error_message(exc, lang)))
         _keep_form()
         watch_failed(store)
         return
@@ -246,7 +246,7 @@ def main() -> None:
         with bottom, st.expander(t("ws_history", lang)):
             history_panel(store, name, lang, hide)
     except Exception as exc:  # the database went away mid-workshop: no traceback
-        _store.show_error(exc, lang)
+        st.error(md_escape(_store.error_message(exc, lang)))
         _keep_form()
         watch_failed(store)
         return
