@@ -11,6 +11,7 @@ from mapping.analysis.waves import CONDITION_LABELS, compare
 from mapping.domain.dataset import CONDITIONS, Dataset
 from mapping.io import graph_export
 from mapping.io import graph_import as gi
+from mapping.io import isolated_readers as isolated
 from mapping.session import md_escape
 from mapping.ui_text import t
 from mapping.views.palette import label
@@ -59,19 +60,21 @@ def _stored(side: str, lang: str) -> Dataset | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def network_graph(files: tuple[tuple[str, bytes], ...]) -> tuple[gi.Graph | None, str | None]:
-    """A network file as nodes and links, or the code of why it cannot be read."""
-    try:
-        return gi.read_graph(files), None
-    except gi.ImportProblem as problem:
-        return None, problem.code
+def network_graph(files: tuple[tuple[str, bytes], ...], lang: str
+                  ) -> tuple[gi.Graph | None, str | None]:
+    """A network file as nodes and links, or why it cannot be read (in ``lang``).
+
+    Read in the bounded parse worker, like every upload: a hostile file costs that
+    process, never the server.
+    """
+    return isolated.read_graph_isolated(files, lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def network_import(files: tuple[tuple[str, bytes], ...], mapping: gi.Mapping, lang: str):
-    """:func:`mapping.io.graph_import.import_graph`, keyed by the bytes and the mapping."""
+    """:func:`mapping.io.graph_import.import_graph` in the parse worker, by bytes and mapping."""
     shared.CALLS["load"] += 1
-    return gi.import_graph(list(files), mapping, lang)
+    return isolated.import_graph_isolated(list(files), mapping, lang)
 
 
 def _network(side: str, lang: str) -> Dataset | None:
@@ -81,9 +84,10 @@ def _network(side: str, lang: str) -> Dataset | None:
     if not files:
         return None
     pairs = tuple((f.name, f.getvalue()) for f in files)
-    graph, code = network_graph(pairs)
+    graph, problem = network_graph(pairs, lang)
     if graph is None:
-        st.error(gi.problem_message(gi.ImportProblem(code or "format_unknown", ""), lang))
+        st.error(md_escape(problem or gi.problem_message(gi.ImportProblem("format_unknown", ""),
+                                                         lang)))
         return None
     fields = gi.attribute_names(graph)
     if not fields:

@@ -81,3 +81,24 @@ def test_network_files_are_imported_with_the_chosen_mapping(app):
     assert not at.exception, at.exception
     assert ("Somalische moeders lost their route to professional help when Moskee Nuur "
             "stopped working with Wijkteam De Sluis.") in _text(at)
+
+
+def test_network_files_are_read_in_the_parse_worker_not_in_the_page(app, monkeypatch):
+    """The page process never parses an uploaded network file (a hostile one costs the worker)."""
+    from mapping.io import graph_import
+    from tests.io import samples
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a network file was parsed in the page process")
+
+    for name in ("read_graph", "import_graph"):
+        monkeypatch.setattr(graph_import, name, refuse)
+    at = app("compare", {"lang": "en"})
+    at.radio(key="cmp_before_src").set_value("network").run()
+    uploader = next(u for u in at.file_uploader if u.key == "cmp_before_net")
+    uploader.set_value([("wijk.gexf", samples.gexf("1.3"), "application/xml")]).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="cmp_before_field").value == "Soort"
+    at.multiselect(key="cmp_before_formal").set_value([samples.FORMAL]).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
