@@ -50,6 +50,7 @@ from pages._sources import (  # noqa: F401  (re-exported: callers import them fr
     _wants_store,
     load_folder,
     load_upload,
+    sort_upload,
 )
 from pages._style import apply_style  # noqa: F401  (re-exported)
 from pages._url_state import (  # noqa: F401  (re-exported: callers import them from here)

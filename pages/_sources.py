@@ -68,6 +68,19 @@ def _disk_signature(path: str) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=_RESULTS_KEPT, ttl=_RESULT_SECONDS)
+def sort_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> tuple[str, Any, Any]:
+    """What an upload is, and its first reading, in one parse-worker job.
+
+    :func:`mapping.io.isolated_readers.upload_kind_isolated`: ``(kind, answer,
+    failure)``, the district's tables already loaded. Keyed by names and bytes,
+    so :func:`load_upload` of the same files needs no second job.
+    """
+    from mapping.io.isolated_readers import upload_kind_isolated
+
+    return upload_kind_isolated(files, lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=_RESULTS_KEPT, ttl=_RESULT_SECONDS)
 def load_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> Any:
     """Load uploaded files; keyed by their names and bytes, so a re-upload is free.
 
@@ -75,6 +88,9 @@ def load_upload(files: tuple[tuple[str, bytes], ...], lang: str) -> Any:
     (:mod:`mapping.io.sandbox`): a hostile file costs that process, never the server.
     """
     CALLS["load"] += 1
+    kind, answer, failure = sort_upload(files, lang)
+    if kind == "tables":
+        return failure or answer
     from mapping.io.sandbox import load_files_isolated
 
     return load_files_isolated(list(files), lang)

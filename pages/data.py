@@ -21,7 +21,6 @@ import pandas as pd
 import streamlit as st
 
 from mapping.domain.dataset import TABLES
-from mapping.io import isolated_readers as isolated
 from mapping.io import write
 from mapping.io.load import LoadResult
 from mapping.session import md_escape
@@ -52,13 +51,13 @@ def _check_upload() -> None:
     for key in ("_last_check", "_import", "_data_read", "_data_result", "_data_saved"):
         st.session_state.pop(key, None)
     # Telling the kind opens the files: in the bounded parse worker, like every read.
-    kind, read, failure = isolated.upload_kind_isolated(content, lang)
+    kind, read, _failure = shared.sort_upload(content, lang)
     if kind != "tables":
         st.session_state["_import"] = {"kind": kind, "files": content}
         if read is not None:  # the survey export was read in the same worker
             imports.remember_read(content, lang, "data", read)
         return
-    result = failure or shared.load_upload(content, lang)
+    result = shared.load_upload(content, lang)  # loaded by the same job (sort_upload)
     st.session_state["_last_check"] = {"result": result, "files": [n for n, _d in content]}
     if result.ok:
         name = ", ".join(n for n, _d in content)

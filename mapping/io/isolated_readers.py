@@ -39,14 +39,16 @@ def upload_kind_isolated(files: Sequence[tuple[str, bytes]], lang: str = "nl"
     """:func:`mapping.io.surveys.upload_kind` in a bounded child process.
 
     Telling the kind opens the files (CSV headers, a workbook's sheets), so it
-    is reading untrusted bytes like any other. A survey export is read in the
-    same child (:func:`read_surveys_isolated`'s answer), since that is the
-    page's next step and a second child would wait for its start.
+    is reading untrusted bytes like any other. The page's next step is done in
+    the same child, since a second child would wait for its start: a survey
+    export is read (:func:`read_surveys_isolated`'s answer) and the district's
+    own tables are loaded (:func:`mapping.io.sandbox.load_files_isolated`'s).
 
     Returns
     -------
     tuple
-        ``(kind, survey read or None, None)``, or ``("tables", None, failure)``
+        ``(kind, answer, None)``: for ``"tables"`` the :class:`LoadResult`, for
+        ``"survey"`` the survey read, else ``None``; or ``("tables", None, failure)``
         when the child hit a limit (the failure is what
         :func:`mapping.io.sandbox.load_files_isolated` would have said).
     """

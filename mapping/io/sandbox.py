@@ -294,6 +294,8 @@ def work(job: Job) -> Any:
 
     if kind == "kind":  # and a survey's read: the page's next step, in the same child
         upload = sv.upload_kind(payload)
+        if upload == "tables":  # the district's own tables: load them in this child too
+            return upload, load.load_files(payload, lang)
         if upload != "survey":
             return upload, None
         table, col = sv.read_surveys(payload, lang)
