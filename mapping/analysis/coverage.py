@@ -70,7 +70,11 @@ class Network:
     ----------
     adj
         Organisation id -> ids of the organisations it collaborates with
-        (only collaborations that count as links; no self-loops).
+        (only collaborations that count as links; no self-loops), as the keys
+        of a dict in table order. Not a set: a set of strings iterates in an
+        order that follows ``PYTHONHASHSEED``, and the route searches walk the
+        neighbours in order, so the routes of a report would change from one
+        process to the next.
     formal
         Ids of the formal organisations.
     reach
@@ -82,7 +86,7 @@ class Network:
         Group id -> attributes (``name``, ``neighbourhood``, ``families``...).
     """
 
-    adj: dict[str, set[str]]
+    adj: dict[str, dict[str, None]]
     formal: set[str]
     reach: dict[str, tuple[str, ...]]
     orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -92,7 +96,7 @@ class Network:
     def copy(self) -> Network:
         """A copy whose adjacency and reach can be changed without touching this one."""
         return Network(
-            adj={k: set(v) for k, v in self.adj.items()},
+            adj={k: dict.fromkeys(v) for k, v in self.adj.items()},
             formal=set(self.formal),
             reach=dict(self.reach),
             orgs=self.orgs,
@@ -173,7 +177,7 @@ def network_from_graph(
     min_quality, include_unrated
         Which collaborations count as links (see :func:`mapping.analysis.graph.counts_as_link`).
     """
-    adj: dict[str, set[str]] = {}
+    adj: dict[str, dict[str, None]] = {}
     formal: set[str] = set()
     orgs: dict[str, dict[str, Any]] = {}
     groups: dict[str, dict[str, Any]] = {}
@@ -181,7 +185,7 @@ def network_from_graph(
     for _node, data in graph.nodes(data=True):
         if data.get("type") == g.ORG:
             orgs[data["id"]] = data
-            adj[data["id"]] = set()
+            adj[data["id"]] = {}
             if data.get("kind") == "formal":
                 formal.add(data["id"])
         elif data.get("type") == g.GROUP:
@@ -194,8 +198,8 @@ def network_from_graph(
             if org["id"] not in reach[grp["id"]]:
                 reach[grp["id"]].append(org["id"])
         elif g.counts_as_link(data, min_quality, include_unrated) and a["id"] != b["id"]:
-            adj[a["id"]].add(b["id"])
-            adj[b["id"]].add(a["id"])
+            adj[a["id"]][b["id"]] = None
+            adj[b["id"]][a["id"]] = None
     return Network(adj, formal, {k: tuple(v) for k, v in reach.items()}, orgs, groups,
                    dict(graph.graph.get("neighbourhood_names") or {}))
 

@@ -10,8 +10,9 @@ pandas: pairs found with integer codes, duplicates dropped at once, and the
 quality of a pair (only when a threshold asks for it) summed with numpy.
 
 *Exactly* the same network, not merely an equal one: the coverage, route and
-broker searches iterate the organisations' neighbour sets, and a Python set's
-order depends on the order its members went in. So the neighbours are added
+broker searches iterate the organisations' neighbours in the order they went
+in (insertion-ordered dicts, never sets, whose order follows the hash seed).
+So the neighbours are added
 in the order :func:`~mapping.analysis.coverage.network_from_graph` adds them
 (the graph's edge order: by the earlier organisation of the table, then by the
 pair's first row), the reachers of a group are in table order of the
@@ -42,7 +43,7 @@ def network_from_tables(dataset: Dataset, min_quality: float | None = None,
     ``min_quality`` and ``include_unrated`` say which collaborations count as
     links (:func:`mapping.analysis.graph.counts_as_link`). The result equals
     ``network_from_graph(build_graph(dataset), ...)``, with the same iteration
-    order of every set and tuple in it.
+    order of every neighbour dict and tuple in it.
     """
     from mapping.analysis.coverage import Network  # late: coverage imports this module's caller
 
@@ -52,11 +53,11 @@ def network_from_tables(dataset: Dataset, min_quality: float | None = None,
                   for row in g._records(dataset.parent_groups)}
         formal = {oid for oid, row in orgs.items() if row.get("kind") == "formal"}
         position = {oid: i for i, oid in enumerate(orgs)}
-        adj: dict[str, set[str]] = {oid: set() for oid in orgs}
+        adj: dict[str, dict[str, None]] = {oid: {} for oid in orgs}
         for early, late in _links(dataset.collaborations, position, min_quality,
                                   include_unrated):
-            adj[early].add(late)
-            adj[late].add(early)
+            adj[early][late] = None
+            adj[late][early] = None
         reach = _reachers(dataset.reach, position, groups)
     return Network(adj, formal, reach, orgs, groups, g.neighbourhood_names(dataset))
 

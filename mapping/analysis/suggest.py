@@ -182,7 +182,7 @@ def _partner(cov: Coverage, cand: _Candidate, partners: list[str], same_hood: bo
     """The preferred plain formal partner for ``cand``: same neighbourhood first."""
     net = cov.network
     hood = net.orgs.get(cand.informal, {}).get("neighbourhood")
-    taken = net.adj.get(cand.informal, set())
+    taken = net.adj.get(cand.informal, {})
     fallback = None
     for f in partners:
         if f in cand.excluded or f in taken:

@@ -60,15 +60,15 @@ def apply(net: Network, scenario: Scenario) -> Network:
     """A changed copy of ``net``; ``net`` itself is untouched."""
     new = net.copy()
     for a, b in scenario.remove_links:
-        new.adj.get(a, set()).discard(b)
-        new.adj.get(b, set()).discard(a)
+        new.adj.get(a, {}).pop(b, None)
+        new.adj.get(b, {}).pop(a, None)
     for a, b in scenario.add_links:
         if a != b and a in new.adj and b in new.adj:  # self-collaborations are not links
-            new.adj[a].add(b)
-            new.adj[b].add(a)
+            new.adj[a][b] = None  # a new partner goes last: the others keep their order
+            new.adj[b][a] = None
     for org in scenario.remove_orgs:
-        for other in new.adj.pop(org, set()):
-            new.adj[other].discard(org)
+        for other in new.adj.pop(org, {}):
+            new.adj[other].pop(org, None)
         new.formal.discard(org)
     gone = set(scenario.remove_orgs)
     if gone:
@@ -76,7 +76,7 @@ def apply(net: Network, scenario: Scenario) -> Network:
     return new
 
 
-def _component(adj: dict[str, set[str]], starts: Iterable[str]) -> set[str]:
+def _component(adj: dict[str, dict[str, None]], starts: Iterable[str]) -> set[str]:
     seen = {s for s in starts if s in adj}
     queue = deque(seen)
     while queue:
