@@ -122,19 +122,40 @@ def communities(collab: nx.Graph, lang: str = "nl", seed: int = SEED) -> dict[st
     (:func:`numbered`), so two runs (two processes, two servers, any
     ``PYTHONHASHSEED``) give the same communities.
     """
-    nodes, pairs = numbered(collab)
-    if not len(pairs):
-        labels = np.arange(len(nodes))
-    else:
-        weights = np.array([collab.edges[nodes[u], nodes[v]].get("weight", 1) for u, v in pairs],
-                           dtype=np.float64)
-        labels = louvain(len(nodes), pairs, weights, seed)
-    found: dict[int, list[Any]] = {}
-    for i, label in enumerate(labels.tolist()):
-        found.setdefault(label, []).append(nodes[i])
-    ordered = sorted((sorted(c) for c in found.values()), key=lambda c: (-len(c), c))
+    nodes, pairs, weights = _weighted_links(collab)
+    labels = (louvain(len(nodes), pairs, weights, seed) if len(pairs)
+              else np.arange(len(nodes)))
+    # Group the node numbers by label in one sort; within a community they stay in
+    # number order, which is the sorted order of the keys.
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    found = ([[nodes[i] for i in part.tolist()] for part in np.split(order, cuts)]
+             if len(nodes) else [])
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
     return {"values": ordered,
             "explanation": translate(MESSAGES, "communities", lang, n=len(ordered))}
+
+
+def _weighted_links(collab: nx.Graph) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    """:func:`numbered` with each link's ``weight`` (default 1), in one pass over the links.
+
+    One pass instead of :func:`numbered` and a lookup per link: at 20x (450,000
+    links) the lookups alone took longer than Louvain itself. A simple graph
+    holds each link once, so no duplicates need removing. Rows are ``u <= v``
+    and sorted, as in :func:`numbered`: NetworKit keeps neighbours in the order
+    links were added, and Louvain's moves follow that order, so the graph's own
+    (insertion) order must not reach it.
+    """
+    nodes = sorted(collab.nodes, key=str)
+    index = {node: i for i, node in enumerate(nodes)}
+    links = collab.edges(data="weight", default=1)
+    flat = np.fromiter((x for u, v, w in links for x in (index[u], index[v], w)),
+                       dtype=np.float64, count=3 * collab.number_of_edges())
+    table = flat.reshape(-1, 3)
+    ends = table[:, :2].astype(np.int64)
+    pairs = np.column_stack((ends.min(axis=1), ends.max(axis=1)))
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    return nodes, pairs[order], table[order, 2]
 
 
 def louvain(n: int, pairs: np.ndarray, weights: np.ndarray, seed: int = SEED) -> np.ndarray:

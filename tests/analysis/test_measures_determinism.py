@@ -130,3 +130,15 @@ def test_louvain_uses_weights_and_keeps_isolated_nodes_apart() -> None:
     assert labels[6] not in labels[:6]
     heavy = louvain(4, np.array([[0, 1], [1, 2], [2, 3]]), np.array([1.0, 50.0, 1.0]))
     assert heavy[1] == heavy[2]
+
+
+def test_weighted_links_are_numbered_like_numbered() -> None:
+    from mapping.analysis.measures import _weighted_links
+
+    graph = nx.Graph([("o:c", "o:b"), ("o:b", "o:a"), ("o:a", "o:a")])
+    graph.add_edge("o:c", "o:a", weight=3)
+    graph.add_node("o:z")
+    nodes, pairs, weights = _weighted_links(graph)
+    assert (nodes, pairs.tolist()) == (numbered(graph)[0], numbered(graph)[1].tolist())
+    assert pairs.tolist() == [[0, 0], [0, 1], [0, 2], [1, 2]]
+    assert weights.tolist() == [1.0, 1.0, 3.0, 1.0]
