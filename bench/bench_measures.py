@@ -75,6 +75,8 @@ def run(size: int, only: set[str], data: Path) -> None:
     if "betweenness" in only:
         _timed("betweenness", lambda: measures.betweenness(collab))
     if "louvain" in only:
+        # Once per process (a server pays it on the first Roles page), not per call.
+        _timed("import networkit", lambda: __import__("networkit"))
         found = _timed("louvain (networkit PLM)", lambda: measures.communities(collab))["values"]
         import networkx as nx
 
