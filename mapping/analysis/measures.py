@@ -6,7 +6,8 @@ without knowing network science. Betweenness is exact up to
 cores; Apache-2.0), and sampled with networkx (fixed seed, labelled
 ``approximate``) above it, because exact betweenness grows with nodes x links.
 Louvain communities come from NetworKit's PLM (compiled, one thread, fixed seed;
-MIT): networkx's Louvain needs about 45 CPU seconds for a 20x city, PLM under one.
+MIT): networkx's Louvain needs about 45 CPU seconds for a 20x city, this about 3
+(PLM itself under one; the rest is reading the links out of the networkx graph).
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def communities(collab: nx.Graph, lang: str = "nl", seed: int = SEED) -> dict[st
     Notes
     -----
     Computed by :func:`louvain` on a copy numbered in sorted node order
-    (:func:`numbered`), so two runs (two processes, two servers, any
+    (:func:`_weighted_links`, as :func:`numbered`), so two runs (two processes, two servers, any
     ``PYTHONHASHSEED``) give the same communities.
     """
     nodes, pairs, weights = _weighted_links(collab)
