@@ -5,6 +5,9 @@ without knowing network science. Betweenness is exact up to
 :data:`EXACT_LIMIT` organisations, computed by rustworkx (compiled, both
 cores; Apache-2.0), and sampled with networkx (fixed seed, labelled
 ``approximate``) above it, because exact betweenness grows with nodes x links.
+Louvain communities come from NetworKit's PLM (compiled, one thread, fixed seed;
+MIT): networkx's Louvain needs about 45 CPU seconds for a 20x city, this about 3
+(PLM itself under one; the rest is reading the links out of the networkx graph).
 """
 
 from __future__ import annotations
@@ -99,25 +102,101 @@ def exact_betweenness(collab: nx.Graph) -> dict[Any, float]:
 def communities(collab: nx.Graph, lang: str = "nl", seed: int = SEED) -> dict[str, Any]:
     """Louvain communities (fixed seed), largest first, as sorted lists of node keys.
 
-    Computed on a copy numbered in sorted node order (:func:`numbered`): Louvain
-    visits nodes in a seeded random order over the graph's node order and keeps
-    communities as sets, whose order over string keys changes with the hash seed of
-    the process; over small integers it does not, so two runs (two processes, two
-    servers) give the same communities.
+    Parameters
+    ----------
+    collab
+        The collaboration graph; a ``weight`` link attribute counts, else 1.
+    lang
+        Language of the explanation (``"nl"`` or ``"en"``).
+    seed
+        Seed of NetworKit's random generator.
+
+    Returns
+    -------
+    dict
+        ``values``: every node in exactly one community, each a sorted list,
+        largest community first; ``explanation``: what the communities mean.
+
+    Notes
+    -----
+    Computed by :func:`louvain` on a copy numbered in sorted node order
+    (:func:`_weighted_links`, as :func:`numbered`), so two runs (two processes, two servers, any
+    ``PYTHONHASHSEED``) give the same communities.
     """
-    nodes, pairs = numbered(collab)
-    if not len(pairs):
-        found: list[set[int]] = [{i} for i in range(len(nodes))]
-    else:
-        graph = nx.Graph()
-        graph.add_nodes_from(range(len(nodes)))
-        weights = [collab.edges[nodes[u], nodes[v]].get("weight", 1) for u, v in pairs]
-        graph.add_weighted_edges_from(
-            (int(u), int(v), w) for (u, v), w in zip(pairs, weights, strict=True))
-        found = nx.community.louvain_communities(graph, seed=seed)
-    ordered = sorted((sorted(nodes[i] for i in c) for c in found), key=lambda c: (-len(c), c))
+    nodes, pairs, weights = _weighted_links(collab)
+    labels = (louvain(len(nodes), pairs, weights, seed) if len(pairs)
+              else np.arange(len(nodes)))
+    # Group the node numbers by label in one sort; within a community they stay in
+    # number order, which is the sorted order of the keys.
+    order = np.argsort(labels, kind="stable")
+    cuts = np.flatnonzero(np.diff(labels[order])) + 1
+    found = ([[nodes[i] for i in part.tolist()] for part in np.split(order, cuts)]
+             if len(nodes) else [])
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
     return {"values": ordered,
             "explanation": translate(MESSAGES, "communities", lang, n=len(ordered))}
+
+
+def _weighted_links(collab: nx.Graph) -> tuple[list[Any], np.ndarray, np.ndarray]:
+    """:func:`numbered` with each link's ``weight`` (default 1), in one pass over the links.
+
+    One pass instead of :func:`numbered` and a lookup per link: at 20x (450,000
+    links) the lookups alone took longer than Louvain itself. A simple graph
+    holds each link once, so no duplicates need removing. Rows are ``u <= v``
+    and sorted, as in :func:`numbered`: NetworKit keeps neighbours in the order
+    links were added, and Louvain's moves follow that order, so the graph's own
+    (insertion) order must not reach it.
+    """
+    nodes = sorted(collab.nodes, key=str)
+    index = {node: i for i, node in enumerate(nodes)}
+    links = collab.edges(data="weight", default=1)
+    flat = np.fromiter((x for u, v, w in links for x in (index[u], index[v], w)),
+                       dtype=np.float64, count=3 * collab.number_of_edges())
+    table = flat.reshape(-1, 3)
+    ends = table[:, :2].astype(np.int64)
+    pairs = np.column_stack((ends.min(axis=1), ends.max(axis=1)))
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    return nodes, pairs[order], table[order, 2]
+
+
+def louvain(n: int, pairs: np.ndarray, weights: np.ndarray, seed: int = SEED) -> np.ndarray:
+    """The community number of each of ``n`` nodes, by NetworKit's PLM (Louvain).
+
+    Parameters
+    ----------
+    n
+        Number of nodes, numbered ``0 .. n - 1``.
+    pairs
+        ``(links, 2)`` array of node numbers, each link once (:func:`numbered`).
+    weights
+        Weight of each link in ``pairs``.
+    seed
+        Seed of NetworKit's random generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        One community number per node (numbers only group nodes, their values mean nothing).
+
+    Notes
+    -----
+    Deterministic: one thread (NetworKit's setting is process-wide, and two
+    threads moving nodes at once make the result depend on timing), the
+    sequential strategy ``par="none"`` (nodes visited in number order), and
+    the seed set without the thread id. The graph's node numbers follow the
+    sorted node keys, so the result does not depend on the hash seed either.
+    NetworKit is imported here, not at the top: it takes about a second (it
+    loads scipy) and most callers of this module only want betweenness.
+    """
+    import networkit as nk
+
+    nk.setNumberOfThreads(1)
+    nk.setSeed(seed, False)
+    graph = nk.Graph(n, weighted=True)
+    graph.addEdges((weights, (pairs[:, 0].copy(), pairs[:, 1].copy())))
+    plm = nk.community.PLM(graph, refine=False, par="none")
+    plm.run()
+    return np.asarray(plm.getPartition().getVector(), dtype=np.int64)
 
 
 def density(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:

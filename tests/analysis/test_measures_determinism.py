@@ -1,4 +1,8 @@
-"""Measures are the same in every process: Louvain does not follow the hash seed."""
+"""Measures are the same in every process: Louvain does not follow the hash seed.
+
+Louvain runs in NetworKit (PLM); the tests also hold it against networkx's Louvain,
+which it replaced for speed: its partition must be about as good (modularity).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
+import pytest
 
 from mapping.analysis import graph as g
-from mapping.analysis.measures import communities, exact_betweenness, numbered
+from mapping.analysis.measures import SEED, communities, exact_betweenness, louvain, numbered
+from mapping.io.demo import demo_district, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +34,9 @@ print(json.dumps(communities(collab)["values"]))
 
 
 def _communities_in_a_process(hash_seed: str) -> list[list[str]]:
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
+    # The checkout first, then whatever path the caller had (where NetworKit may live).
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": path}
     done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True, timeout=300)
     return json.loads(done.stdout)
@@ -74,3 +83,62 @@ def test_approximate_betweenness_states_its_measured_error() -> None:
     assert "at most 0.47 percentage points" in en and "22% of the exact top 1%" in en
     assert "hooguit 0,47 procentpunt" in nl and "22% van de exacte top 1%" in nl
     assert "percentage" not in betweenness(nx.path_graph(5), "en")["explanation"]
+
+
+def _city() -> nx.Graph:
+    return g.collaboration_graph(g.build_graph(generate(organisations=300, groups=90, seed=4)))
+
+
+def _district() -> nx.Graph:
+    return g.collaboration_graph(g.build_graph(demo_district()))
+
+
+@pytest.mark.parametrize("make", [_city, _district], ids=["city-300", "demo-district"])
+def test_networkit_partition_is_as_good_as_networkx(make) -> None:
+    collab = make()
+    found = communities(collab)["values"]
+    reference = nx.community.louvain_communities(collab, seed=SEED)
+    ours = nx.community.modularity(collab, found)
+    theirs = nx.community.modularity(collab, reference)
+    assert ours >= theirs - 0.02, (ours, theirs)
+    assert ours > 0.3  # a real community structure, not one blob or all singletons
+
+
+@pytest.mark.parametrize("make", [_city, _district], ids=["city-300", "demo-district"])
+def test_every_organisation_is_in_exactly_one_community(make) -> None:
+    collab = make()
+    found = communities(collab)["values"]
+    members = [n for c in found for n in c]
+    assert len(members) == len(set(members))
+    assert set(members) == set(collab.nodes)
+    assert all(c == sorted(c) for c in found)
+    assert [len(c) for c in found] == sorted((len(c) for c in found), reverse=True)
+
+
+def test_louvain_is_the_same_twice_in_one_process() -> None:
+    collab = _city()
+    assert communities(collab)["values"] == communities(collab)["values"]
+
+
+def test_louvain_uses_weights_and_keeps_isolated_nodes_apart() -> None:
+    # Two triangles joined by one link, plus a node without links: two communities
+    # and a singleton. A heavy link inside a would-be pair pulls it together.
+    pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3], [3, 4], [3, 5], [4, 5]])
+    labels = louvain(7, pairs, np.ones(len(pairs)))
+    assert len(labels) == 7
+    assert labels[0] == labels[1] == labels[2] != labels[3] == labels[4] == labels[5]
+    assert labels[6] not in labels[:6]
+    heavy = louvain(4, np.array([[0, 1], [1, 2], [2, 3]]), np.array([1.0, 50.0, 1.0]))
+    assert heavy[1] == heavy[2]
+
+
+def test_weighted_links_are_numbered_like_numbered() -> None:
+    from mapping.analysis.measures import _weighted_links
+
+    graph = nx.Graph([("o:c", "o:b"), ("o:b", "o:a"), ("o:a", "o:a")])
+    graph.add_edge("o:c", "o:a", weight=3)
+    graph.add_node("o:z")
+    nodes, pairs, weights = _weighted_links(graph)
+    assert (nodes, pairs.tolist()) == (numbered(graph)[0], numbered(graph)[1].tolist())
+    assert pairs.tolist() == [[0, 0], [0, 1], [0, 2], [1, 2]]
+    assert weights.tolist() == [1.0, 1.0, 3.0, 1.0]
