@@ -68,14 +68,14 @@ def test_measures_with_explanations(district):
     m = all_measures(collab, "en")
     assert m["degree"]["values"][g.org_node("W1")] == 2
     assert m["isolated"]["values"] == [g.org_node("M4")]
-    assert m["isolated"]["explanation"] == "1 organisations work with nobody."
+    assert m["isolated"]["explanation"] == "1 organisation works with nobody."
     assert not m["betweenness"]["approximate"]
     assert m["betweenness"]["values"][g.org_node("M3")] > 0
     assert m["density"]["value"] == nx.density(collab)
     assert sum(len(c) for c in m["communities"]["values"]) == collab.number_of_nodes()
     assert all(m[k]["explanation"] for k in m)
     nl = all_measures(collab, "nl")
-    assert nl["isolated"]["explanation"] == "1 organisaties werken met niemand samen."
+    assert nl["isolated"]["explanation"] == "1 organisatie werkt met niemand samen."
 
 
 def test_betweenness_is_approximate_above_the_limit():

@@ -25,8 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def row_limit(monkeypatch):
-    """Set this process's row limit (as ``--max-rows`` does) and restore it afterwards."""
+def row_limit():
+    """Set this process's row limit (as ``--max-rows`` does) and restore it afterwards.
+
+    It restores :data:`mapping.domain.limits.ROWS_ENV` too, so a test sets that
+    variable through ``os.environ`` (a ``monkeypatch.setenv`` would put back the
+    value this fixture's setter wrote, after this fixture restored it).
+    """
     fields = ("rows", "parse_seconds", "parse_memory_bytes")
     before = {name: getattr(limits.LIMITS, name) for name in fields}
     env = os.environ.get(limits.ROWS_ENV)
@@ -158,11 +163,11 @@ def test_invalid_environment_variable_keeps_the_default_and_says_why(value):
     assert "is not a number of rows" in done.stderr and "default stays in force" in done.stderr
 
 
-def test_environment_variable_reaches_the_parse_worker(row_limit, tmp_path, monkeypatch):
+def test_environment_variable_reaches_the_parse_worker(row_limit, tmp_path):
     row_limit(100)
     folder = _district(tmp_path / "wijk", 150)
     assert not sandbox.load_path_isolated(folder, "en").ok
-    monkeypatch.setenv(limits.ROWS_ENV, "500")  # as a server started with the variable
+    os.environ[limits.ROWS_ENV] = "500"  # as a server started with the variable
     _drop_spare()
     result = sandbox.load_path_isolated(folder, "en")
     assert result.ok and result.dataset.counts()["organisations"] == 150
