@@ -10,7 +10,7 @@ import pytest
 
 from mapping.analysis import graph as g
 from mapping.analysis.coverage import network_from_dataset
-from mapping.analysis.measures import EXACT_LIMIT, all_measures, betweenness
+from mapping.analysis.measures import all_measures, betweenness
 from mapping.analysis.quality import link_quality, organisation_profile, reciprocity_gaps, weakest
 from mapping.analysis.topics import TABOO, TOPICS, normalise_topic, topics_from_dataset
 
@@ -78,8 +78,13 @@ def test_measures_with_explanations(district):
     assert nl["isolated"]["explanation"] == "1 organisatie werkt met niemand samen."
 
 
-def test_betweenness_is_approximate_above_the_limit():
-    big = nx.path_graph(EXACT_LIMIT + 1)
+def test_betweenness_is_approximate_above_the_limit(monkeypatch):
+    from mapping.analysis import measures
+
+    # Sampling 200 sources of a 10,001-node path takes most of a minute: the rule is the
+    # same just above a lower limit (SAMPLES sources of a 241-node path).
+    monkeypatch.setattr(measures, "EXACT_LIMIT", 240)
+    big = nx.path_graph(measures.EXACT_LIMIT + 1)
     result = betweenness(big, "en")
     assert result["approximate"] and "approximated" in result["explanation"]
     assert result == betweenness(big, "en")  # fixed seed: reproducible

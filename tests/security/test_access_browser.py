@@ -113,13 +113,16 @@ def _role_shown(page: Any) -> str:
     return f"other: {title}"
 
 
-def _open_gated(tab: Any, server: Server, path: str, query: str, code: str) -> str:
+def _open_gated(tab: Any, server: Server, path: str, query: str, code: str,
+                opened: bool = False) -> str:
     """Open ``path?query`` in ``tab``, wait for the form it must show; the role shown.
 
     The join form for the open code, the refusal for another code, the name step
     on ``/join`` without one, else the sign-in form (the machine may be busy).
+    ``opened``: the tab already went to the address (several load side by side).
     """
-    tab.goto(server.page_url(path, query))
+    if not opened:
+        tab.goto(server.page_url(path, query))
     _settle(tab)
     if f"code={code}" in query:
         tab.get_by_role("button", name="Versturen").wait_for(timeout=30_000)
@@ -143,9 +146,13 @@ def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
     seen: dict[str, str] = {}
     try:
         for path in PAGES:
-            for query in queries:
-                tab = context.new_page()  # a new tab: a new Streamlit session
-                role = _open_gated(tab, server, path, query, code)
+            # One new tab (a new Streamlit session) per query, all loading side by side:
+            # the server answers the four sessions at once, as it would a room.
+            tabs = {query: context.new_page() for query in queries}
+            for query, tab in tabs.items():
+                tab.goto(server.page_url(path, query), wait_until="commit")
+            for query, tab in tabs.items():
+                role = _open_gated(tab, server, path, query, code, opened=True)
                 seen[f"/{path}?{query}"] = role
                 html = _visible_text_and_html(tab)
                 leaked = [s for s in secrets if s in html]
