@@ -130,16 +130,13 @@ def _strip(cell: str) -> str | None:
 
 def _cells(raw: RawTable, position: int) -> pd.Series:
     """One column's stripped text cells; empty cells are ``None``."""
-    values: list[str | None] = []
-    append = values.append
-    # One pass per column (a city has 350,000 cells): the common cell needs no stripping.
-    for row in raw.rows:
-        cell = row[position] if position < len(row) else ""
-        stripped = cell.strip()
-        if not stripped:
-            append(None)
-            continue
-        value = cell if len(stripped) == len(cell) else _strip(cell)
+    column = [row[position] if position < len(row) else "" for row in raw.rows]
+    # Comprehensions, not a loop of appends (a city has 350,000 cells): most cells need
+    # no stripping, and only a few need the two repairs below.
+    values = [None if not (bare := cell.strip()) else cell if len(bare) == len(cell)
+              else _strip(cell) for cell in column]
+    for index in [i for i, v in enumerate(values) if v and (v[0] == "'" or "\r" in v)]:
+        value = values[index]
         if value[0] == "'":
             # "'=1+1" is how mapping.io.write neutralises a formula-like cell: one ' comes off.
             value = unneutralise(value)
@@ -147,7 +144,7 @@ def _cells(raw: RawTable, position: int) -> pd.Series:
             # Line breaks inside a cell: CSV keeps CRLF, workbooks give LF; one form for both.
             # A leading CR is kept as typed, like a leading tab (see _strip).
             value = value[0] + value[1:].replace("\r\n", "\n").replace("\r", "\n")
-        append(value)
+        values[index] = value
     return pd.Series(values, dtype=object)
 
 
