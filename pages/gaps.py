@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mapping.analysis.coverage import coverage_table, helped_share, worst_first
+from mapping.analysis.coverage_summary import coverage_table, helped_share, worst_first
 from mapping.analysis.whatif import effect_sentences, what_if
 from mapping.i18n import format_percent
 from mapping.io import write

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from mapping.analysis.coverage import join_names
+from mapping.analysis.coverage_summary import join_names
 from mapping.analysis.topics import TABOO, TOPICS, taboo_support, topic_label, topic_matrix
 from mapping.session import md_escape
 from mapping.ui_text import number, t

@@ -13,15 +13,12 @@ from typing import Any
 
 from mapping.analysis import graph as g
 from mapping.analysis.brokers import brokers
-from mapping.analysis.coverage import (
-    CLASSES,
-    Coverage,
-    compute,
+from mapping.analysis.coverage import CLASSES, Coverage, compute, network_from_dataset
+from mapping.analysis.coverage_summary import (
     gap_sentences,
     group_rows,
     helped_share,
     neighbourhood_shares,
-    network_from_dataset,
     summary,
 )
 from mapping.analysis.suggest import suggest

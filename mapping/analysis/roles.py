@@ -39,7 +39,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from mapping.analysis.coverage import Coverage, join_names
+from mapping.analysis.coverage import Coverage
+from mapping.analysis.coverage_summary import join_names
 from mapping.i18n import Catalog, translate
 from mapping.locales import catalog
 

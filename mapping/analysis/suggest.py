@@ -31,7 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mapping.analysis.coverage import Coverage, distances, group_coverage, join_names
+from mapping.analysis.coverage import Coverage, distances, group_coverage
+from mapping.analysis.coverage_summary import join_names
 from mapping.analysis.whatif import Scenario, apply
 from mapping.i18n import Catalog, translate
 from mapping.locales import catalog

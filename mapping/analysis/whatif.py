@@ -15,15 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mapping.analysis.coverage import (
-    RANK,
-    Coverage,
-    Network,
-    compute,
-    distances,
-    group_coverage,
-    helped_share,
-)
+from mapping.analysis.coverage import RANK, Coverage, Network, compute, distances, group_coverage
+from mapping.analysis.coverage_summary import helped_share
 from mapping.i18n import Catalog, format_percent, translate
 from mapping.locales import catalog
 

@@ -129,7 +129,7 @@ def share_by_code(share: Any) -> dict[str, float] | None:
     ----------
     share
         ``None``; a mapping code -> share; or rows with ``neighbourhood`` and
-        ``share`` keys (``mapping.analysis.coverage.neighbourhood_shares``) or such a
+        ``share`` keys (``mapping.analysis.coverage_summary.neighbourhood_shares``) or such a
         DataFrame. Rows with a missing share are left out (drawn as "no data").
 
     Returns

@@ -66,7 +66,7 @@ def coverage_by_node(coverage: Any) -> dict[Hashable, GroupCoverage]:
         a mapping ``group node key -> GroupCoverage``; a ``mapping.analysis.coverage``
         result object (its ``groups`` maps group id -> object with
         ``coverage``, ``routes``, ``fragile``); or a DataFrame such as
-        ``mapping.analysis.coverage.coverage_table`` with an
+        ``mapping.analysis.coverage_summary.coverage_table`` with an
         ``id`` column (the parent group's id from the table, not the node key)
         or a ``node`` column (node key), a ``coverage`` column and optionally
         ``routes`` and ``fragile``.

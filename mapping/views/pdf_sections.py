@@ -19,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from mapping.analysis import coverage as cov_mod
+from mapping.analysis import coverage_summary as cov_summary
 from mapping.analysis import graph as g
 from mapping.analysis import quality, topics
 from mapping.analysis.population import families_by_hood, population_rows, population_sentences
@@ -155,7 +156,7 @@ class Builder(Layout):
 
     def coverage_table(self) -> None:
         self.heading("table")
-        table = cov_mod.worst_first(cov_mod.coverage_table(self.cov))
+        table = cov_summary.worst_first(cov_summary.coverage_table(self.cov))
         net = self.cov.network
         head = [self.t("col_group"), self.t("col_hood"), self.t("col_families"),
                 self.t("col_coverage"), self.t("col_distance"), self.t("col_routes")]
@@ -255,10 +256,10 @@ class Builder(Layout):
                       "topic": topics.topic_label(link["topic"], self.lang),
                       "group": net.name(link["group"], is_group=True)}
             if link["partners"]:
-                lines.append(self.t("taboo_partner", partners=cov_mod.join_names(
+                lines.append(self.t("taboo_partner", partners=cov_summary.join_names(
                     [net.name(p) for p in link["partners"]], self.lang), **values))
             elif link["candidates"]:
-                lines.append(self.t("taboo_candidate", candidates=cov_mod.join_names(
+                lines.append(self.t("taboo_candidate", candidates=cov_summary.join_names(
                     [net.name(p) for p in link["candidates"][:3]], self.lang), **values))
             else:
                 lines.append(self.t("taboo_alone", **values))

@@ -152,7 +152,7 @@ def render_map(
         each polygon is drawn with its name as a permanent label.
     share
         Neighbourhood code -> share (0-1) of families with a route to
-        professional help, or ``mapping.analysis.coverage.neighbourhood_shares`` rows
+        professional help, or ``mapping.analysis.coverage_summary.neighbourhood_shares`` rows
         (see :func:`share_by_code`); colours the polygons. A polygon matches
         on its ``code``, else on its ``name``.
     coverage

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from mapping.analysis import graph as g
-from mapping.analysis.coverage import (
-    RANK,
-    coverage,
+from mapping.analysis.coverage import RANK, coverage
+from mapping.analysis.coverage_summary import (
     coverage_table,
     gap_sentences,
     neighbourhood_shares,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mapping.analysis.coverage import CLASSES, summary
+from mapping.analysis.coverage import CLASSES
+from mapping.analysis.coverage_summary import summary
 from mapping.analysis.report import analyse, build_report
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"

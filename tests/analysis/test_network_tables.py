@@ -12,13 +12,8 @@ from hypothesis import strategies as st
 
 from mapping.analysis import graph as g
 from mapping.analysis.brokers import brokers
-from mapping.analysis.coverage import (
-    Network,
-    compute,
-    group_rows,
-    network_from_dataset,
-    network_from_graph,
-)
+from mapping.analysis.coverage import Network, compute, network_from_dataset, network_from_graph
+from mapping.analysis.coverage_summary import group_rows
 from mapping.analysis.report import build_report
 from mapping.analysis.suggest import suggest
 from mapping.io.demo import demo_district, generate

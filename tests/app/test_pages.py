@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mapping.analysis.coverage import worst_first
+from mapping.analysis.coverage_summary import worst_first
 from mapping.analysis.report import analyse
 from mapping.i18n import format_percent
 from mapping.session import md_escape

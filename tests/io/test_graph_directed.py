@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mapping.analysis.coverage import coverage_table
+from mapping.analysis.coverage_summary import coverage_table
 from mapping.analysis.quality import rating_side
 from mapping.analysis.report import analyse
 from mapping.io.graph_import import Mapping, import_graph, read_graph

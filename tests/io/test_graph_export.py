@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mapping.analysis.coverage import coverage_table
+from mapping.analysis.coverage_summary import coverage_table
 from mapping.analysis.report import analyse
 from mapping.io import graph_export as ge
 from mapping.io.graph_import import Mapping, import_graph

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mapping.analysis.coverage import coverage_table
+from mapping.analysis.coverage_summary import coverage_table
 from mapping.analysis.report import analyse
 from mapping.domain import limits
 from mapping.io import graph_import as gi

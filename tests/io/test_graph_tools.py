@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from mapping.analysis.coverage import coverage_table
+from mapping.analysis.coverage_summary import coverage_table
 from mapping.analysis.report import analyse
 from mapping.io.graph_export import export_bytes
 from mapping.io.graph_import import Mapping, import_graph, read_graph, recognise
