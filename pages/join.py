@@ -32,6 +32,7 @@ from pages import _auth as auth
 from pages import _shared as shared
 from pages import _store
 from pages._flash import show_flash
+from pages._style import stylesheet
 
 log = logging.getLogger("wijknetwerk.access")
 
@@ -40,26 +41,6 @@ NEW = "__new__"
 DOUBLE_TAP_SECONDS = 2.0
 """An empty send this soon on the form a save just renewed is the second tap of a double tap."""
 
-# Constant stylesheet (no user data): big touch targets and type for phones. Every rule is
-# scoped to the join page's own container (``st.container(key="join_page")``), so nothing
-# leaks into a facilitator's sidebar; the one rule outside it hides that sidebar on a phone
-# while the join page is open (a participant there needs no pages, datasets or settings).
-MOBILE_CSS = """
-<style>
-[data-testid="stMainBlockContainer"]:has(.st-key-join_page) {
-  max-width: 640px; padding-left: 1rem; padding-right: 1rem; }
-.st-key-join_page p, .st-key-join_page label, .st-key-join_page li {
-  font-size: 1.15rem !important; }
-.st-key-join_page button { min-height: 3rem; font-size: 1.15rem !important; }
-.st-key-join_page [data-testid="stCheckbox"] label { padding: 0.35rem 0; }
-.st-key-join_page [data-testid="stCheckbox"] label span { transform: scale(1.3); }
-.st-key-join_page input { font-size: 1.15rem !important; min-height: 2.6rem; }
-@media (max-width: 760px) {
-  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-  [data-testid="stExpandSidebarButton"] { display: none !important; }
-}
-</style>
-"""
 
 # Messages drawn in this run: the page is executed afresh every run, so this starts empty;
 # a refusal reached by two paths (the failed send and the code check) shows once.
@@ -304,7 +285,7 @@ def main() -> None:
     ctx = shared.context()
     lang = ctx.lang
     _SHOWN.clear()
-    st.html(MOBILE_CSS)
+    st.html(stylesheet("join"))  # constant CSS (assets/pages/join.css), no user data
     with st.container(key="join_page"):
         page(lang)
 

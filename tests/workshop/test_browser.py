@@ -177,6 +177,11 @@ def test_join_on_a_phone_hides_the_sidebar_and_fits(workshop_server, browser):
     with _offline(browser, PHONE) as context:
         phone = context.new_page()
         open_app(phone, server.page_url("join"))
+        # The join page's stylesheet mounts after the sidebar of the facilitator's session:
+        # wait for it to hide the sidebar (it fails if the sidebar stays visible).
+        phone.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stSidebar]')]"
+            ".every(s => getComputedStyle(s).display === 'none')", timeout=15_000)
         sidebar = phone.locator("[data-testid='stSidebar']")
         assert sidebar.count() == 0 or not sidebar.is_visible()
         assert phone.locator("[data-testid='stExpandSidebarButton']").count() == 0 or \
