@@ -238,13 +238,8 @@ def result_tables(dataset: Dataset, min_quality: float | None = None
     link and per organisation, and the network measures.
     """
     from mapping.analysis.brokers import brokers
-    from mapping.analysis.coverage import (
-        CLASSES,
-        compute,
-        coverage_table,
-        neighbourhood_shares,
-        network_from_graph,
-    )
+    from mapping.analysis.coverage import CLASSES, compute, network_from_graph
+    from mapping.analysis.coverage_summary import coverage_table, neighbourhood_shares
     from mapping.analysis.measures import betweenness
 
     graph = g.build_graph(dataset)

@@ -154,7 +154,7 @@ def test_share_sentences(district):
 
 
 def test_worst_first_puts_the_largest_gaps_on_top(district):
-    from mapping.analysis.coverage import worst_first
+    from mapping.analysis.coverage_summary import worst_first
 
     table = worst_first(coverage_table(coverage(district)))
     ranks = [RANK[c] for c in table["coverage"]]
