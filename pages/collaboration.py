@@ -13,9 +13,10 @@ from mapping.ui_text import number, t
 from pages import _shared as shared
 
 ROW_PX = 32  # heatmap row height: readable names, and 25 links still fit on one screen
+# Choices for rows per chart: a city has 20,000 links, and a chart of all of them never
+# draws (a canvas tens of thousands of pixels tall). The tables below the charts hold all.
+# (A comment, not a docstring: Streamlit's magic would show a bare string on the page.)
 CHART_ROWS = (10, 25, 50, 100)
-"""Choices for rows per chart: a city has 20,000 links, and a chart of all of them never
-draws (a canvas tens of thousands of pixels tall). The tables below the charts hold all."""
 
 
 def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> alt.Chart:

@@ -38,8 +38,8 @@ log = logging.getLogger("wijknetwerk.access")
 
 NEW = "__new__"
 
+# An empty send this soon on the form a save just renewed is the second tap of a double tap.
 DOUBLE_TAP_SECONDS = 2.0
-"""An empty send this soon on the form a save just renewed is the second tap of a double tap."""
 
 
 # Messages drawn in this run: the page is executed afresh every run, so this starts empty;

@@ -65,3 +65,18 @@ def test_markdown_escape_leaves_no_live_markup():
 def test_zero_threshold_means_every_collaboration_counts():
     assert session.min_quality_or_none(0.0) is None
     assert session.min_quality_or_none(3.0) == 3.0
+
+
+def test_page_scripts_have_no_bare_strings_for_streamlit_magic_to_show():
+    """A string statement in a page script (an attribute docstring) is drawn on the page."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    scripts = [root / "app.py", *(p for p in (root / "pages").glob("*.py")
+                                  if not p.name.startswith("_"))]
+    found = [f"{path.name}:{node.lineno}" for path in scripts
+             for node in ast.parse(path.read_text(encoding="utf-8")).body[1:]
+             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+             and isinstance(node.value.value, str)]
+    assert len(scripts) > 10 and found == []
