@@ -88,6 +88,9 @@ VERIFIED: dict[str, tuple[str, str]] = {
     # Classifier "BSD License", License field is a copyright line; licenses/LICENSE
     # is the 3-clause text ("Neither the name of vega-altair ...").
     "altair": ("BSD-3-Clause", "6.3.0"),
+    # Classifier "BSD License", License field "BSD"; licenses/LICENSE is the 2-clause
+    # text (Anaconda, Inc.; no endorsement clause).
+    "numba": ("BSD-2-Clause", "0.68.0"),
     # Classifier "BSD License" only; LICENSE is the 3-clause text.
     "ipython-pygments-lexers": ("BSD-3-Clause", "1.1.1"),
     # Classifier "BSD License" only; LICENSE.txt is the 3-clause text (Pallets).
@@ -173,7 +176,8 @@ def compatible(expression: str) -> bool:
             raise ValueError(f"operator where a licence belongs: {expression!r}")
         if peek() == "WITH":
             take()
-            return token in ALLOWED or (token, take()) in ALLOWED_WITH
+            exception = take()  # always consumed, also when the licence alone is allowed
+            return token in ALLOWED or (token, exception) in ALLOWED_WITH
         return token in ALLOWED
 
     def both() -> bool:
@@ -297,6 +301,10 @@ def test_every_runtime_dependency_has_a_compatible_licence():
     ("mit", True),  # SPDX identifiers match case-insensitively
     ("(MIT OR GPL-3.0-only) AND Apache-2.0", True),
     ("GPL-3.0-or-later WITH GCC-exception-3.1", True),
+    # An allowed licence WITH an exception, then more: the exception is read, not taken
+    # for the next operator (llvmlite's own expression).
+    ("BSD-2-Clause AND Apache-2.0 WITH LLVM-exception", True),
+    ("Apache-2.0 WITH LLVM-exception AND GPL-3.0-only", False),
     ("GPL-3.0-only", False),
     ("AGPL-3.0-or-later", False),
     ("MIT AND GPL-2.0-only", False),
