@@ -1,10 +1,11 @@
 """Standard network measures of the collaboration network, explained in plain language.
 
 Every measure comes with an ``explanation`` (nl/en) a team lead can read
-without knowing network science. Betweenness is exact up to
-:data:`EXACT_LIMIT` organisations, computed by rustworkx (compiled, both
-cores; Apache-2.0), and sampled with networkx (fixed seed, labelled
-``approximate``) above it, because exact betweenness grows with nodes x links.
+without knowing network science. Betweenness comes from the compiled Brandes
+kernel of :mod:`mapping.analysis.brandes` (numba, both cores): exact up to
+:data:`EXACT_LIMIT` organisations, and above it estimated from
+:data:`SAMPLES` sources (fixed seed, labelled ``approximate``, its measured
+error stated), because exact betweenness grows with nodes x links.
 Louvain communities come from NetworKit's PLM (compiled, one thread, fixed seed;
 MIT): networkx's Louvain needs about 45 CPU seconds for a 20x city, this about 3
 (PLM itself under one; the rest is reading the links out of the networkx graph).
@@ -16,8 +17,8 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-import rustworkx as rx
 
+from mapping.analysis import brandes
 from mapping.i18n import Catalog, format_number, format_percent, translate
 from mapping.locales import catalog
 
@@ -51,12 +52,26 @@ def degree(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
 
 
 def betweenness(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
-    """Normalised betweenness; sampled with a fixed seed above :data:`EXACT_LIMIT` nodes."""
+    """Normalised betweenness; sampled with a fixed seed above :data:`EXACT_LIMIT` nodes.
+
+    Parameters
+    ----------
+    collab
+        The collaboration graph (links unweighted, undirected).
+    lang
+        Language of the explanation (``"nl"`` or ``"en"``).
+
+    Returns
+    -------
+    dict
+        ``values`` (node key to normalised betweenness, as networkx gives it),
+        ``approximate``, ``samples`` (sources used, or ``None`` when exact) and
+        ``explanation``, which for a sample quotes :data:`SAMPLED_ERROR`.
+    """
     n = collab.number_of_nodes()
     approximate = n > EXACT_LIMIT
     k = min(SAMPLES, n) if approximate else None
-    values = (nx.betweenness_centrality(collab, k=k, seed=SEED) if approximate
-              else exact_betweenness(collab))
+    values = sampled_betweenness(collab, k) if k else exact_betweenness(collab)
     text = translate(MESSAGES, "betweenness", lang)
     if approximate:
         text += translate(MESSAGES, "approximate", lang, k=k)
@@ -73,13 +88,18 @@ def numbered(collab: nx.Graph) -> tuple[list[Any], np.ndarray]:
     Sorted, not in insertion or hash order, so that everything computed on the
     numbers (Louvain's random visiting order above all) is the same in every
     process, whatever ``PYTHONHASHSEED`` is; each row has ``u <= v``, rows sorted.
+    The numbers stream into one flat array (no tuple per link) and repeated
+    rows go by one integer code per row, not numpy's slower row-wise ``unique``.
     """
     nodes = sorted(collab.nodes, key=str)
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.array([(index[u], index[v]) for u, v in collab.edges],
-                     dtype=np.int64).reshape(-1, 2)
+    flat = np.fromiter((index[end] for link in collab.edges for end in link),
+                       dtype=np.int64, count=2 * collab.number_of_edges())
+    pairs = flat.reshape(-1, 2)
     pairs.sort(axis=1)
-    pairs = np.unique(pairs, axis=0) if len(pairs) else pairs
+    if len(pairs):
+        width = len(nodes)
+        pairs = np.column_stack(np.divmod(np.unique(pairs[:, 0] * width + pairs[:, 1]), width))
     return nodes, pairs
 
 
@@ -87,16 +107,24 @@ def exact_betweenness(collab: nx.Graph) -> dict[Any, float]:
     """Normalised betweenness of every node, as ``nx.betweenness_centrality`` gives it.
 
     networkx needs about a minute for a 1x city (5,000 organisations, 22,000
-    links) in Python; rustworkx computes the same (Brandes, on both cores above
-    ``parallel_threshold`` nodes) from the integer link array in one call.
+    links) in Python; :func:`mapping.analysis.brandes.exact` computes the same
+    from the integer link array of :func:`numbered` in about 2 CPU seconds,
+    on both cores.
     """
     nodes, pairs = numbered(collab)
-    graph = rx.PyGraph(multigraph=False)
-    graph.add_nodes_from(range(len(nodes)))
-    # Self-loops lie on no shortest path: networkx ignores them, rustworkx must not see them.
-    graph.extend_from_edge_list(list(map(tuple, pairs[pairs[:, 0] != pairs[:, 1]].tolist())))
-    found = rx.graph_betweenness_centrality(graph, normalized=True, parallel_threshold=50)
-    return {node: float(found[i]) for i, node in enumerate(nodes)}
+    return dict(zip(nodes, brandes.exact(len(nodes), pairs).tolist(), strict=True))
+
+
+def sampled_betweenness(collab: nx.Graph, k: int, seed: int = SEED) -> dict[Any, float]:
+    """Betweenness estimated from ``k`` sources, scaled as ``nx.betweenness_centrality(k=k)``.
+
+    The sources are a seeded numpy choice among the nodes in sorted order
+    (:func:`mapping.analysis.brandes.sources`), so every process picks the
+    same ones; networkx's own choice follows the graph's insertion order.
+    """
+    nodes, pairs = numbered(collab)
+    found = brandes.sampled(len(nodes), pairs, k, seed)
+    return dict(zip(nodes, found.tolist(), strict=True))
 
 
 def communities(collab: nx.Graph, lang: str = "nl", seed: int = SEED) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def test_suggestions_on_larger_networks(net):
 @given(st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=120),
        st.integers(min_value=0, max_value=10_000))
 def test_exact_betweenness_equals_networkx(n: int, m: int, seed: int) -> None:
-    """rustworkx's betweenness is networkx's, node for node (isolated nodes and self-loops too)."""
+    """The compiled betweenness is networkx's, node for node (isolated nodes and self-loops too)."""
     from mapping.analysis.measures import exact_betweenness
 
     graph = nx.gnm_random_graph(n, m, seed=seed)
