@@ -22,25 +22,45 @@ from mapping.analysis import brandes
 from mapping.i18n import Catalog, format_number, format_percent, translate
 from mapping.locales import catalog
 
-EXACT_LIMIT = 10_000
-"""Above this many organisations betweenness is approximated (a 1x city has 5,000)."""
+EXACT_LIMIT = 6_000
+"""Above this many organisations betweenness is sampled (a 1x city has 5,000).
 
-SAMPLES = 200
-"""Sampled source organisations for approximate betweenness."""
+Exact betweenness grows with organisations x links (about n^2.2 in generated
+cities): measured with :mod:`mapping.analysis.brandes` at 5,000 / 6,000 /
+7,000 / 10,000 / 20,000 organisations it took 2.0 / 3.2 / 5.1 / 9.0 / 55-62 CPU
+seconds (``bench_measures``, load 6-10), so on two free cores about 1.0 / 1.6 /
+2.6 / 4.5 / 30 s. 6,000 keeps the exact case under 2 s; it was 10,000 when a
+2x city was still cheaper exact than sampled with networkx.
+"""
+
+SAMPLES = 500
+"""Source organisations for sampled betweenness.
+
+Chosen from ``bench_measures --error 4 --samples ...`` on a 4x city (20,000
+organisations, where sampling applies): 200 / 500 / 800 / 1,000 / 2,000 sources
+took about 0.8 / 1.2-2.0 / 2.7 / 2.5-3.3 / 4.2 CPU s and missed the exact value
+by at most 0.47 / 0.26 / 0.22 / 0.17 / 0.09 percentage points, sharing 18 / 30 /
+38 / 44 / 57 % of the exact top 1 %. 500 keeps a 4x city under 1 s on two free
+cores (well under the 2 s target, also when the machine is busy) with about
+half the error of the 200 sources before; a 20x city takes a few seconds.
+"""
 
 SEED = 42
 
-SAMPLED_ERROR = {"organisations": 5_000, "max_error": 0.0047, "top_shared": 0.22}
-"""What sampling cost where it was measured (``python -m bench.bench_measures --error 1``).
+SAMPLED_ERROR = {"organisations": 20_000, "max_error": 0.0026, "largest": 0.0019,
+                 "top_shared": 0.30}
+"""What sampling cost where it was measured (``python -m bench.bench_measures --error 4``).
 
 Sampled (:data:`SAMPLES` sources, :data:`SEED`) against exact betweenness on a
-generated city of ``organisations``: the largest difference of one organisation's
-normalised value (``max_error``, in percentage points of the share of shortest
-paths) and the share of the exact top 1 % that the sample also puts in its top
-1 % (``top_shared``). The explanation of an approximate result quotes them.
-Measured on a 1x city (22,530 links; largest exact value 0.0037, mean error
-0.00023, rank correlation 0.92): the sample ranks the middle well but its top
-is unreliable, which the explanation says.
+generated 4x city of ``organisations`` (90,000 links): the largest difference of
+one organisation's normalised value (``max_error``, in percentage points of the
+share of shortest paths), the largest exact value itself (``largest``: the
+error must be read against it), and the share of the exact top 1 % that the
+sample also puts in its top 1 % (``top_shared``). The explanation of an
+approximate result quotes them. Mean error 0.00007, rank correlation 0.92:
+the sample ranks the middle well, but a single organisation can be off by as
+much as the largest value and its top 1 % is only partly right, which the
+explanation says.
 """
 
 MESSAGES: Catalog = catalog.namespace("measures")
@@ -78,6 +98,7 @@ def betweenness(collab: nx.Graph, lang: str = "nl") -> dict[str, Any]:
         text += translate(MESSAGES, "approximate_error", lang,
                           organisations=SAMPLED_ERROR["organisations"],
                           points=format_number(100 * SAMPLED_ERROR["max_error"], lang, 2),
+                          largest=format_number(100 * SAMPLED_ERROR["largest"], lang, 2),
                           top=format_percent(SAMPLED_ERROR["top_shared"], lang, 0))
     return {"values": values, "approximate": approximate, "samples": k, "explanation": text}
 

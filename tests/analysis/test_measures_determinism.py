@@ -77,14 +77,16 @@ def test_communities_of_a_graph_without_links() -> None:
 def test_approximate_betweenness_states_its_measured_error(monkeypatch) -> None:
     from mapping.analysis import measures
 
-    # The sampled path at 10,001 nodes takes most of a minute; the text is the same at 41.
+    # The text of a sample is the same at 41 nodes as above the real limit.
     monkeypatch.setattr(measures, "EXACT_LIMIT", 40)
     betweenness = measures.betweenness
     big = nx.path_graph(measures.EXACT_LIMIT + 1)
     en = betweenness(big, "en")["explanation"]
     nl = betweenness(big, "nl")["explanation"]
-    assert "at most 0.47 percentage points" in en and "22% of the exact top 1%" in en
-    assert "hooguit 0,47 procentpunt" in nl and "22% van de exacte top 1%" in nl
+    assert "at most 0.26 percentage points" in en and "30% of the exact top 1%" in en
+    assert "city of 20,000 organisations" in en and "largest exact value was 0.19" in en
+    assert "hooguit 0,26 procentpunt" in nl and "30% van de exacte top 1%" in nl
+    assert "stad van 20.000 organisaties" in nl and "grootste exacte waarde was 0,19" in nl
     assert "percentage" not in betweenness(nx.path_graph(5), "en")["explanation"]
 
 
