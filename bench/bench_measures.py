@@ -58,7 +58,7 @@ def _timed(label: str, fn: Callable[[], Any]) -> Any:
     wall, cpu = time.perf_counter(), time.process_time()
     value = fn()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(f"  {label:<28} {wall:8.3f} s   (cpu {cpu:.2f}, load {os.getloadavg()[0]:.1f})",
+    print(f"  {label:<40} {wall:8.3f} s   (cpu {cpu:.2f}, load {os.getloadavg()[0]:.1f})",
           flush=True)
     return value
 
@@ -79,7 +79,7 @@ def _kernel_start() -> None:
         done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                               text=True, check=True)
     wall, cpu, mode = done.stdout.split()
-    print(f"  {'kernel compile (empty cache)':<28} {float(wall):8.3f} s   (cpu {cpu}, "
+    print(f"  {'kernel compile (empty cache)':<40} {float(wall):8.3f} s   (cpu {cpu}, "
           f"load {os.getloadavg()[0]:.1f}; {mode}, in a child process)", flush=True)
     from mapping.analysis import brandes
 
