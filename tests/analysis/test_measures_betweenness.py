@@ -244,3 +244,27 @@ def test_betweenness_is_the_same_under_two_hash_seeds() -> None:
     collab = g.collaboration_graph(g.build_graph(generate(organisations=300, groups=90, seed=4)))
     assert _close(exact, nx.betweenness_centrality(collab))
     assert sampled.keys() == exact.keys() and sampled != exact
+
+
+def test_two_threads_warming_at_once_build_the_kernel_once(monkeypatch) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    builds = []
+    gate = threading.Barrier(4)
+
+    def njit(signature: str, cache: bool, nogil: bool):
+        builds.append(cache)
+        return lambda fn: fn
+
+    monkeypatch.setitem(sys.modules, "numba", types.SimpleNamespace(njit=njit))
+    monkeypatch.setattr(brandes, "_COMPILED", None)
+    monkeypatch.setattr(brandes, "_MODE", "")
+
+    def start() -> str:
+        gate.wait()
+        return brandes.warm()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        modes = list(pool.map(lambda _: start(), range(4)))
+    assert modes == ["cached"] * 4 and builds == [True]
