@@ -154,7 +154,7 @@ class _Writer:
 
     def buffer(self, data: bytes | memoryview | np.ndarray) -> int:
         if isinstance(data, np.ndarray):
-            data = memoryview(np.ascontiguousarray(data)).cast("B")
+            data = memoryview(np.ascontiguousarray(data).reshape(-1).view(np.uint8))
         self.buffers.append(data)
         return len(self.buffers) - 1
 
