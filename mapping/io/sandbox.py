@@ -187,7 +187,7 @@ def _answer_rows() -> int:
 
 
 def _exchange(child: subprocess.Popen, request: bytes, timeout: float,
-              limit: int) -> tuple[bytes, str]:
+              limit: int) -> tuple[bytearray, str]:
     """Send ``request``, read the child's answer: ``(its stdout, how it ended)``.
 
     Like :meth:`subprocess.Popen.communicate`, but reading at most ``limit``
@@ -236,7 +236,7 @@ def _exchange(child: subprocess.Popen, request: bytes, timeout: float,
         thread.join()
     for stream in (child.stdout, child.stderr):
         stream.close()
-    return bytes(out), ended
+    return out, ended
 
 
 def _call(job: Job, label: str) -> tuple[Any, LoadResult | None]:
@@ -264,8 +264,9 @@ def _call(job: Job, label: str) -> tuple[Any, LoadResult | None]:
         if ended == "oversized":
             return None, _failure(label, lang, "parse_answer",
                                   detail=f"more than {_answer_bytes()} bytes")
-        answer = out[len(_READY):] if out.startswith(_READY) else b""
-        if child.returncode != 0 or not answer:
+        # A view, not a copy: at national size the answer is some 60 MB.
+        answer = memoryview(out)[len(_READY):] if out.startswith(_READY) else memoryview(b"")
+        if child.returncode != 0 or not len(answer):
             # A Rust allocation failure aborts (SIGABRT); the kernel's OOM killer sends SIGKILL.
             code = child.returncode
             kind = ("parse_memory" if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV)

@@ -721,6 +721,8 @@ def decode_answer(kind: str, data: bytes | bytearray | memoryview, max_bytes: in
         raise
     except RecursionError:
         raise AnswerError("nested too deep") from None
+    except MemoryError:  # what the answer describes does not fit in the server
+        raise AnswerError("too large to read") from None
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, struct.error) as exc:
         raise AnswerError(f"malformed answer ({type(exc).__name__})") from None
 
