@@ -37,16 +37,7 @@ from mapping.io.graph_formats.model import Mapping
 from mapping.io.load import LoadResult
 from mapping.io.validate import Issue
 from tests.io import samples
-from tests.security.corpus import (
-    CANARY,
-    CONTROL,
-    FORMULAS,
-    HTML_INJECTION,
-    INVISIBLE,
-    TEMPLATE_INJECTION,
-    canary_clear,
-    canary_tripped,
-)
+from tests.security import corpus
 from tests.security.test_input import district
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +58,7 @@ class Bomb:
     """Unpickling this runs code: it writes the canary (what an attacker's answer would do)."""
 
     def __reduce__(self):
-        return (exec, (f"open({str(CANARY)!r}, 'w').write('the pickle ran')",))
+        return (exec, (f"open({str(corpus.CANARY)!r}, 'w').write('the pickle ran')",))
 
 
 def bomb_pickle() -> bytes:
@@ -147,12 +138,13 @@ def _organisations_csv(words: list[str]) -> bytes:
 
 def test_hostile_text_in_every_table_round_trips():
     """The corpus as names, notes and an extra column (also the failing load's issues)."""
-    text = [*TEMPLATE_INJECTION, *HTML_INJECTION, *FORMULAS, "", "  ", "é" * 300]
+    text = [*corpus.TEMPLATE_INJECTION, *corpus.HTML_INJECTION, *corpus.FORMULAS, "", "  ",
+            "é" * 300]
     loaded = work("files", district(organisations__csv=_organisations_csv(text)))
     assert loaded.ok, loaded.errors
     round_trip("files", loaded)
     refused_load = work("files", district(organisations__csv=_organisations_csv(
-        [*text, *INVISIBLE, *CONTROL])))
+        [*text, *corpus.INVISIBLE, *corpus.CONTROL])))
     assert not refused_load.ok
     round_trip("files", refused_load)
 
@@ -288,19 +280,17 @@ def refused(kind: str, answer: bytes, max_bytes: int = BIG, match: str | None = 
 
 
 def test_a_pickle_is_refused_and_nothing_runs():
-    canary_clear()
+    corpus.canary_clear()
     refused("files", bomb_pickle(), match="no magic")
     refused("files", wa.MAGIC + bomb_pickle())
-    assert not canary_tripped()
+    assert not corpus.canary_tripped()
 
 
 def test_the_pickle_is_live(tmp_path):
     """The same bytes do run code when unpickled: the old parent would have been taken."""
     canary = tmp_path / "canary"
     code = (f"import pickle, sys; sys.path.insert(0, {str(ROOT)!r}); "
-            f"import tests.security.test_worker_answer as t; "
-            f"t.CANARY = __import__('pathlib').Path({str(canary)!r}); "
-            f"pickle.loads(t.bomb_pickle())")
+            f"import tests.security.test_worker_answer as t; pickle.loads(t.bomb_pickle())")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120,
                    env={**os.environ, "WIJKNETWERK_CANARY": str(canary)})
     assert canary.exists()
@@ -448,11 +438,18 @@ def _hostile(hook: str, lang: str) -> LoadResult:
 
 
 @linux_only
+def test_the_worker_gives_what_the_reader_gives_type_for_type():
+    from mapping.io.load import load_path
+
+    same(load_path(DEMO, "en"), sandbox.load_path_isolated(DEMO, "en"))
+
+
+@linux_only
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_a_worker_answering_with_a_pickle_runs_nothing(lang):
-    canary_clear()
+    corpus.canary_clear()
     result = _hostile("pickle_child", lang)
-    assert not canary_tripped()
+    assert not corpus.canary_tripped()
     assert [i.code for i in result.errors] == ["parse_answer"] and result.dataset is None
     message = result.errors[0].message
     assert ("refused" if lang == "en" else "geweigerd") in message, message
@@ -484,7 +481,7 @@ def test_every_reader_refuses_a_pickle_in_the_shape_its_caller_expects(monkeypat
                         lambda job, label: call((*job[:4], f"{HOOKS}:pickle_child"), label))
     monkeypatch.setattr(isolated, "_run",
                         lambda job, label: run((*job[:4], f"{HOOKS}:pickle_child"), label))
-    canary_clear()
+    corpus.canary_clear()
     files = [("enquete.csv", (SURVEYS / "google_forms.csv").read_bytes())]
     kind, read, failure = isolated.upload_kind_isolated(files, "en")
     assert (kind, read) == ("tables", None) and failure.errors[0].code == "parse_answer"
@@ -498,4 +495,4 @@ def test_every_reader_refuses_a_pickle_in_the_shape_its_caller_expects(monkeypat
     assert graph is None and "refused" in message
     imported = isolated.import_graph_isolated([("wijk.gexf", samples.gexf())], None, "en")
     assert imported.errors[0].code == "parse_answer"
-    assert not canary_tripped()
+    assert not corpus.canary_tripped()
