@@ -390,7 +390,13 @@ def encode_answer(kind: str, status: str, value: Any) -> bytes:
     if kind not in ANSWERS or status not in STATUSES:
         raise AnswerError(f"no answer for kind {kind!r}, status {status!r}")
     writer = _Writer()
-    body = writer.value(ANSWERS[kind], value, kind) if status == "ok" else str(value)[:_DETAIL]
+    try:
+        body = (writer.value(ANSWERS[kind], value, kind) if status == "ok"
+                else str(value)[:_DETAIL])
+    except (ValueError, TypeError, UnicodeError) as exc:  # e.g. Arrow refusing a column
+        if isinstance(exc, AnswerError):
+            raise
+        raise AnswerError(f"{kind}: {type(exc).__name__}: {exc}"[:_DETAIL]) from None
     header = json.dumps({"kind": kind, "status": status, "value": body},
                         ensure_ascii=True, separators=(",", ":")).encode("ascii")
     parts: list[bytes | memoryview] = [MAGIC, _U64.pack(len(header)), header,
