@@ -47,6 +47,7 @@ from mapping.io.answer_tables import (
 
 __all__ = ["ANSWERS", "CLASSES", "MAGIC", "STATUSES", "AnswerError", "check_classes",
            "decode_answer", "encode_answer"]
+
 MAGIC = b"WNA1"
 """The first bytes of every answer (format version 1)."""
 
@@ -55,7 +56,6 @@ STATUSES: tuple[str, ...] = ("ok", "memory", "error")
 
 _U64 = struct.Struct("<Q")
 _U32 = struct.Struct("<I")
-
 
 
 # --------------------------------------------------------------------------- schemas
