@@ -25,14 +25,20 @@ Every reader of an upload goes through here, not only the four tables
 (:func:`load_files_isolated`): what kind of upload a batch is, a survey
 export, the district's own lists and a network tool's file
 (:mod:`mapping.io.isolated_readers`, one function per reader). The job goes in
-and the result comes back pickled over the child's pipes (the bytes come from
-our own child, never from the file). A subprocess rather than
-``multiprocessing``: forking the threaded Streamlit server is unsafe, and
-``spawn``/``forkserver`` re-run the ``__main__`` script in every child.
+pickled over the child's stdin: the child trusts its parent. The answer comes
+back over its stdout in :mod:`mapping.io.worker_answer`'s format, never as a
+pickle: the child has just run native parsers on hostile bytes, and if one of
+them ever let a file take the child over, a pickle from it would run that
+file's code in the server. The answer's reader builds only declared types and
+checks each one; the parent reads at most :func:`_answer_bytes` of it. A
+subprocess rather than ``multiprocessing``: forking the threaded Streamlit
+server is unsafe, and ``spawn``/``forkserver`` re-run the ``__main__`` script
+in every child.
 
 Everything that goes wrong comes back as a :class:`mapping.io.load.LoadResult`
 (or the shape the reader's caller expects, holding the same one error) naming
-the limit, never as an exception.
+the limit, never as an exception; an answer that is not what its job's kind
+must return is refused (``parse_answer``).
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from mapping.domain.limits import LIMITS
+from mapping.io import worker_answer
 from mapping.io.load import LoadResult
 from mapping.io.validate import Collector
 
@@ -165,6 +172,73 @@ def _signal_name(code: int | None) -> str:
         return f"signal {-code}"
 
 
+def _answer_bytes() -> int:
+    """The largest answer the parent reads: half the child's address space.
+
+    A child cannot build a larger honest answer (it holds the tables as well);
+    a child that sends more is not reading a file, and is not waited for.
+    """
+    return LIMITS.parse_memory_bytes // 2
+
+
+def _answer_rows() -> int:
+    """The most rows (or distinct values) a table of an answer may have."""
+    return max(LIMITS.rows, LIMITS.cells)
+
+
+def _exchange(child: subprocess.Popen, request: bytes, timeout: float,
+              limit: int) -> tuple[bytearray, str]:
+    """Send ``request``, read the child's answer: ``(its stdout, how it ended)``.
+
+    Like :meth:`subprocess.Popen.communicate`, but reading at most ``limit``
+    bytes: the end is ``done`` (the child closed its stdout), ``timeout`` or
+    ``oversized`` (the child is killed in both). Whatever the child writes to
+    stderr (a library's warnings) is read and dropped.
+    """
+    out = bytearray()
+    oversized = threading.Event()
+
+    def feed() -> None:
+        try:
+            child.stdin.write(request)
+        except OSError:  # the child died before it read the job (a broken pipe)
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                child.stdin.close()
+
+    def collect() -> None:
+        while chunk := child.stdout.read1(1 << 20):
+            if len(out) + len(chunk) > limit:
+                oversized.set()
+                return
+            out.extend(chunk)
+
+    def drain() -> None:
+        while child.stderr.read1(1 << 16):
+            pass
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (feed, collect, drain)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    threads[1].join(timeout)
+    ended = "oversized" if oversized.is_set() else "timeout" if threads[1].is_alive() else "done"
+    if ended == "done":
+        try:
+            child.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            ended = "timeout"
+    if ended != "done":
+        child.kill()
+        child.wait()
+    for thread in threads:
+        thread.join()
+    for stream in (child.stdout, child.stderr):
+        stream.close()
+    return out, ended
+
+
 def _call(job: Job, label: str) -> tuple[Any, LoadResult | None]:
     """Run ``job`` in a bounded child: ``(its result, None)`` or ``(None, the failure)``.
 
@@ -182,30 +256,32 @@ def _call(job: Job, label: str) -> tuple[Any, LoadResult | None]:
         except OSError as exc:  # no process could be started (out of memory, pid limit)
             return None, _failure(label, lang, "parse_failed", detail=exc.strerror or "OSError")
         left = max(LIMITS.parse_seconds - (time.monotonic() - started), 0.1)
-        try:
-            out, _err = child.communicate(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
-                                          timeout=left)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
+        # The request is a pickle: it goes from the server to its own child, which trusts it.
+        request = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        out, ended = _exchange(child, request, left, _answer_bytes())
+        if ended == "timeout":
             return None, _failure(label, lang, "parse_timeout")
-        except OSError:  # the child died before it read the job (a broken pipe)
-            child.kill()
-            out = b""
-            child.wait()
-        answer = out[len(_READY):] if out.startswith(_READY) else b""
-        if child.returncode != 0 or not answer:
+        if ended == "oversized":
+            return None, _failure(label, lang, "parse_answer",
+                                  detail=f"more than {_answer_bytes()} bytes")
+        # A view, not a copy: at national size the answer is some 60 MB.
+        answer = memoryview(out)[len(_READY):] if out.startswith(_READY) else memoryview(b"")
+        if child.returncode != 0 or not len(answer):
             # A Rust allocation failure aborts (SIGABRT); the kernel's OOM killer sends SIGKILL.
             code = child.returncode
             kind = ("parse_memory" if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV)
                     else "parse_failed")
             return None, _failure(label, lang, kind, detail=_signal_name(code))
         try:
-            status, result = pickle.loads(answer)  # our own child wrote these
-        except Exception as exc:  # a truncated answer: the child died while writing it
-            return None, _failure(label, lang, "parse_failed", detail=type(exc).__name__)
+            # Never pickle.loads: these bytes come from a process that read a hostile file.
+            status, result = worker_answer.decode_answer(job[0], answer, _answer_bytes(),
+                                                         _answer_rows())
+        except worker_answer.AnswerError as exc:  # malformed, truncated, not of this kind
+            return None, _failure(label, lang, "parse_answer", detail=str(exc))
         if status == "memory":
             return None, _failure(label, lang, "parse_memory", detail=result)
+        if status == "error":
+            return None, _failure(label, lang, "parse_answer", detail=result)
         return result, None
     finally:
         _slots.release()
@@ -269,9 +345,10 @@ def _limit_self() -> None:
 def work(job: Job) -> Any:
     """The child's work: read the files of ``job`` (what the parent would otherwise do).
 
-    Every answer is plain data the parent can unpickle without running a
-    reader: a :class:`LoadResult` (its tables and issues), a kind, a survey
-    table and its issues, or a graph (nodes and links).
+    Every answer is plain data of the shape
+    :data:`mapping.io.worker_answer.ANSWERS` declares for the kind: a
+    :class:`LoadResult` (its tables and issues), a kind, a survey table and its
+    issues, or a graph (nodes and links).
     """
     from mapping.io import load
 
@@ -341,18 +418,20 @@ def _serve(warm: bool = True) -> None:
     request = sys.stdin.buffer.read()
     if not request:  # the parent ended while this spare waited: nothing to do
         os._exit(0)
-    job: Job = pickle.loads(request)  # from our own parent
+    job: Job = pickle.loads(request)  # from our own parent, which this process trusts
     _limit_self()
-    hook = job[4]
+    kind, hook = job[0], job[4]
     try:
         if hook:  # tests only: a child that aborts or allocates without bound
             module, _, function = hook.partition(":")
             result: Any = getattr(importlib.import_module(module), function)(job)
         else:
             result = work(job)
-        data = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
+        data = worker_answer.encode_answer(kind, "ok", result)
     except MemoryError:
-        data = pickle.dumps(("memory", "MemoryError"))
+        data = worker_answer.encode_answer(kind, "memory", "MemoryError")
+    except worker_answer.AnswerError as exc:  # a reader returned what no schema declares
+        data = worker_answer.encode_answer(kind, "error", str(exc))
     answer.write(data)
     answer.flush()
     sys.stderr.flush()
