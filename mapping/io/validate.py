@@ -441,8 +441,9 @@ def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
             distinct = pd.Series(list(dict.fromkeys(cells.dropna().tolist())), dtype=object)
             found = distinct.astype("string").str.strip().str.lower().isin(keys)
             lookup = dict(zip(distinct.tolist(), found.fillna(False).tolist(), strict=True))
-            known = cells.isna().to_numpy() | np.fromiter(
-                (lookup.get(v, False) for v in cells.tolist()), dtype=bool, count=len(cells))
+            lookup[None] = True  # an empty cell names no neighbourhood: nothing to warn about
+            known = np.fromiter(map(lookup.__getitem__, cells.tolist()), dtype=bool,
+                                count=len(cells))
             _warn_rows(col, "neighbourhood_unknown", t, "neighbourhood", ~known)
 
 
