@@ -32,15 +32,7 @@ from mapping.domain.limits import LIMITS
 from mapping.io import demo, load, text_files, validate, write
 from mapping.io.validate import Cells, Collector
 from mapping.io.write import unneutralise
-from tests.security.corpus import (
-    CONTROL,
-    FORMAT_STRINGS,
-    FORMULAS,
-    HTML_INJECTION,
-    HUGE_NUMBERS,
-    INVISIBLE,
-    TEMPLATE_INJECTION,
-)
+from tests.security import corpus
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 
@@ -146,8 +138,8 @@ def _folder(path: Path) -> list[tuple[str, bytes]]:
 
 # --------------------------------------------------------------------------- random tables
 
-HOSTILE = (*TEMPLATE_INJECTION, *FORMAT_STRINGS, *HTML_INJECTION, *FORMULAS, *CONTROL,
-           *INVISIBLE, *HUGE_NUMBERS)
+HOSTILE = (*corpus.TEMPLATE_INJECTION, *corpus.FORMAT_STRINGS, *corpus.HTML_INJECTION,
+           *corpus.FORMULAS, *corpus.CONTROL, *corpus.INVISIBLE, *corpus.HUGE_NUMBERS)
 WORDS = ("", " ", "  x  ", "'=1", "''=1", "'s-Hertogenbosch", "a\r\nb", "\tx", "x\t", "\u00a0y",
          "3,5", "1.234,5", "-1", "0", "6", "2.5", "1e5", "abc", "formeel", "Informeel", "raar",
          "MOSKEE", "Veilig Thuis", "onbekend", "opvoeden|Onderwijs| x ", "a||b", "|", "Advies",
