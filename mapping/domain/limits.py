@@ -198,6 +198,10 @@ _INVISIBLE = frozenset(
 # C0/C1 controls except tab, line feed and carriage return (which free text may hold).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\t\r\n]")
+FREE_TEXT_FLAGS = re.compile(_CONTROL.pattern[:-1] + "".join(sorted(_INVISIBLE)) + "]")
+"""The characters on which :func:`text_problem` (not an id) or :func:`has_invisible` can
+object: free text without any of them, and within :attr:`Limits.cell_chars`, passes both
+(the loader scans whole columns with it and runs the rules on the cells it finds)."""
 
 
 def text_problem(value: str, *, is_id: bool = False) -> str | None:

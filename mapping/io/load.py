@@ -41,6 +41,7 @@ from mapping.domain import limits as lim
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.domain.limits import LIMITS, Amount
+from mapping.io.column_scan import collection_paused
 from mapping.io.text_files import (  # noqa: F401  (re-exported: callers import them from here)
     _Bound,
     _csv_table,
@@ -166,13 +167,15 @@ def load_files(files: Sequence[tuple[str, bytes]], lang: str = "nl",
     if not _within_size(label, sum(len(data) for _, data in files), col):
         return LoadResult(None, col.errors, col.warnings)
     try:
-        raws, hoods = _read(files, col)
-        if not raws and not col.errors:
-            col.error("no_tables", label, expected=_expected(col.lang))
-            return LoadResult(None, col.errors, col.warnings)
-        counts = {t: len(raws[t].rows) if t in raws else 0 for t in TABLES}
-        counts["neighbourhoods"] = len((hoods or {}).get("features", []))
-        frames = validate_tables(raws, hoods, col, source=label)
+        with collection_paused():  # a million row lists, no cycles: see collection_paused
+            raws, hoods = _read(files, col)
+            if not raws and not col.errors:
+                col.error("no_tables", label, expected=_expected(col.lang))
+                return LoadResult(None, col.errors, col.warnings)
+            counts = {t: len(raws[t].rows) if t in raws else 0 for t in TABLES}
+            counts["neighbourhoods"] = len((hoods or {}).get("features", []))
+            frames = validate_tables(raws, hoods, col, source=label)
+            del raws  # the text cells are garbage now: free them before the frames are used
     except MemoryError:
         raise  # the parse worker reports it as the memory limit (mapping.io.sandbox)
     except Exception as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -111,23 +112,48 @@ def _parse_csv(text: str) -> tuple[list[str], list[list[str]], list[int], str]:
     rows: list[list[str]] = []
     numbers: list[int] = []
     cells = 0
-    for number, record in enumerate(reader, start=1):
-        if len(record) > LIMITS.columns:
-            raise _Bound("limit_columns", number, found=Amount(len(record)),
-                         limit=Amount(LIMITS.columns))
-        if not "".join(record).strip():
-            continue  # an empty line is an empty spreadsheet row, not data
-        if header is None:
-            header = record
-            continue
-        if len(rows) >= LIMITS.rows:
-            raise _Bound("limit_rows", number, limit=Amount(LIMITS.rows))
-        cells += len(record)
-        if cells > LIMITS.cells:
-            raise _Bound("limit_cells", number, limit=Amount(LIMITS.cells))
-        rows.append(record)
-        numbers.append(number)
+    number = 0
+    while True:
+        # Records a chunk at a time: when no limit is near, a chunk is checked and kept
+        # with C-level passes (map, compress); otherwise record by record, as always.
+        chunk = list(itertools.islice(reader, _CHUNK if header is not None else 1))
+        if not chunk:
+            break
+        if header is not None:
+            widths = list(map(len, chunk))
+            filled = list(map(str.strip, map("".join, chunk)))
+            kept = sum(map(bool, filled))
+            more = sum(itertools.compress(widths, filled))
+            if (max(widths) <= LIMITS.columns and len(rows) + kept <= LIMITS.rows
+                    and cells + more <= LIMITS.cells):
+                rows.extend(itertools.compress(chunk, filled))
+                numbers.extend(itertools.compress(range(number + 1, number + 1 + len(chunk)),
+                                                  filled))
+                cells += more
+                number += len(chunk)
+                continue
+        for record in chunk:
+            number += 1
+            if len(record) > LIMITS.columns:
+                raise _Bound("limit_columns", number, found=Amount(len(record)),
+                             limit=Amount(LIMITS.columns))
+            if not "".join(record).strip():
+                continue  # an empty line is an empty spreadsheet row, not data
+            if header is None:
+                header = record
+                continue
+            if len(rows) >= LIMITS.rows:
+                raise _Bound("limit_rows", number, limit=Amount(LIMITS.rows))
+            cells += len(record)
+            if cells > LIMITS.cells:
+                raise _Bound("limit_cells", number, limit=Amount(LIMITS.cells))
+            rows.append(record)
+            numbers.append(number)
     return header or [], rows, numbers, delimiter
+
+
+_CHUNK = 8192
+"""Records read at a time once the header is found (:func:`_parse_csv`)."""
 
 
 def read_csv_rows(name: str, data: bytes, col: Collector

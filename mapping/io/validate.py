@@ -14,6 +14,10 @@ of a second; per-cell Python only runs for cells that are wrong.
 
 from __future__ import annotations
 
+import itertools
+import operator
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +29,7 @@ from mapping.domain import rules
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS
+from mapping.io import column_scan as scan
 from mapping.io import geo
 from mapping.io.issues import (  # noqa: F401  (re-exported: callers import them from here)
     ERROR,
@@ -76,6 +81,7 @@ class Typed:
     numbers: np.ndarray
     headers: dict[str, str]  # canonical column -> header as written
     blank: dict[str, np.ndarray]  # canonical column -> cell was empty (absent column: all)
+    pair: tuple[list[Any], list[Any], np.ndarray] | None = None  # collaborations: see _pair
 
     def empty(self, column: str) -> np.ndarray:
         """Rows whose ``column`` cell was left empty (not: filled in wrongly)."""
@@ -128,47 +134,90 @@ def _strip(cell: str) -> str | None:
     return stripped
 
 
-def _cells(raw: RawTable, position: int) -> pd.Series:
-    """One column's stripped text cells; empty cells are ``None``."""
-    column = [row[position] if position < len(row) else "" for row in raw.rows]
-    # Comprehensions, not a loop of appends (a city has 350,000 cells): most cells need
-    # no stripping, and only a few need the two repairs below.
-    values = [None if not (bare := cell.strip()) else cell if len(bare) == len(cell)
-              else _strip(cell) for cell in column]
-    for index in [i for i, v in enumerate(values) if v and (v[0] == "'" or "\r" in v)]:
-        value = values[index]
-        if value[0] == "'":
+@dataclass
+class Cells:
+    """One column's stripped text cells, and what the column-wide scans found.
+
+    Attributes
+    ----------
+    values
+        The cells, ``None`` where empty.
+    blank
+        Where the cell was empty.
+    lengths
+        Characters per cell (0 where empty).
+    unusual
+        Rows holding anything but printable ASCII or an apostrophe: the only
+        cells the repairs of :func:`_cells` and the text rule need to look at.
+    """
+
+    values: pd.Series
+    blank: np.ndarray
+    lengths: np.ndarray
+    unusual: np.ndarray
+
+
+# Anything but printable ASCII, and the apostrophe of a neutralised formula ("'=1+1").
+_UNUSUAL = re.compile(r"[^\x20-\x26\x28-\x7e]")
+
+
+def _cells(raw: RawTable, position: int, columns: Sequence[Sequence[str]] = ()) -> Cells:
+    """One column's stripped text cells (empty cells ``None``), with the scans' findings.
+
+    ``columns`` may hold the table's first columns already taken apart (:func:`scan.columns`).
+    Most cells need no stripping and no repair: both are found with whole-column
+    passes, and the per-cell rules (:func:`_strip`, :func:`unneutralise`) run
+    only on the cells those passes point at.
+    """
+    column = columns[position] if position < len(columns) else scan.take(raw.rows, position)
+    stripped = list(map(str.strip, column))
+    size = scan.lengths(stripped)
+    # str.strip returns the cell itself when there is nothing to strip: compare identities.
+    for index in scan.changed(column, stripped):
+        # Blanks came off: _strip keeps a leading tab or CR as typed (never a formula).
+        kept = _strip(column[index]) or ""
+        stripped[index] = kept
+        size[index] = len(kept)
+    unusual = scan.flagged(stripped, _UNUSUAL)
+    for index in unusual.tolist():
+        value = stripped[index]
+        if value and value[0] == "'":
             # "'=1+1" is how mapping.io.write neutralises a formula-like cell: one ' comes off.
             value = unneutralise(value)
         if "\r" in value:
             # Line breaks inside a cell: CSV keeps CRLF, workbooks give LF; one form for both.
             # A leading CR is kept as typed, like a leading tab (see _strip).
             value = value[0] + value[1:].replace("\r\n", "\n").replace("\r", "\n")
-        values[index] = value
-    return pd.Series(values, dtype=object)
+        stripped[index] = value
+        size[index] = len(value)
+    blank = size == 0
+    values = np.array(stripped, dtype=object)
+    values[blank] = None
+    return Cells(pd.Series(values, dtype=object), blank, size, unusual)
 
 
-_SUSPECT = r"[^\x20-\x7e]"  # anything but printable ASCII: the only cells worth a closer look
+_SUSPECT = re.compile(r"[^\x20-\x7e]")  # anything but printable ASCII: worth a closer look
 
 
-def _check_text(raw: RawTable, header: str, cells: pd.Series, is_id: bool,
+def _check_text(raw: RawTable, header: str, cells: Cells, is_id: bool,
                 col: Collector) -> None:
     """Control characters, invisible characters and over-long cells, per row.
 
     The shared rule (:func:`mapping.domain.limits.text_problem`) runs only on cells
-    that hold something other than printable ASCII or are long, found with one
-    vectorised pass, so a city's 200,000 clean cells cost milliseconds.
+    that hold something other than printable ASCII or are long (found by the
+    column-wide scans of :func:`_cells`), so a city's clean cells cost nothing here.
     """
-    text = cells.dropna()
-    if text.empty:
-        return
-    as_str = text.astype(str)
-    suspect = as_str.str.contains(_SUSPECT, regex=True) | (as_str.str.len() > LIMITS.cell_chars)
-    for index in np.flatnonzero(suspect.to_numpy()):
-        position = text.index[index]
-        value = as_str.iloc[index]
+    suspect = cells.lengths > LIMITS.cell_chars
+    values = cells.values.to_numpy()
+    # Free text: only the characters the two rules below look at (an "é" is no suspect).
+    pattern = _SUSPECT if is_id else lim.FREE_TEXT_FLAGS
+    for index in cells.unusual.tolist():
+        if pattern.search(values[index]):
+            suspect[index] = True
+    for index in np.flatnonzero(suspect).tolist():
+        value = values[index]
         code = lim.text_problem(value, is_id=is_id)
-        row = raw.numbers[position]
+        row = raw.numbers[index]
         if code is not None:
             col.error(code, raw.file, row, header, value)
         elif lim.has_invisible(value):
@@ -182,10 +231,12 @@ def _report(col: Collector, severity: str, code: str, raw: RawTable, header: str
         col.add(severity, code, raw.file, raw.numbers[index], header, cells.iloc[index], **params)
 
 
-def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: pd.Series,
+def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: Cells,
                     col: Collector) -> pd.Series:
     """Typed values by the shared rules (:mod:`mapping.domain.rules`), findings reported."""
-    values, findings = rules.convert(column, cells, raw.decimal_comma)
+    values, findings = rules.convert(column, cells.values, raw.decimal_comma,
+                                     given=~cells.blank)
+    cells = cells.values
     for finding in findings:
         params = dict(finding.params)
         if finding.code == "number_invalid" and finding.mask.any() and not raw.decimal_comma \
@@ -197,12 +248,14 @@ def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: pd.Ser
     return values
 
 
-def _check_ragged(raw: RawTable, col: Collector) -> None:
+def _check_ragged(raw: RawTable, widths: np.ndarray, col: Collector) -> None:
+    """Rows with fewer cells than the header, or more that are not blank."""
     width = len(raw.header)
-    for cells, number in zip(raw.rows, raw.numbers, strict=True):
-        found = len(cells)
-        if found < width or (found > width and any(c.strip() for c in cells[width:])):
-            col.error("row_ragged", raw.file, number, None, None, found=found, expected=width)
+    for index in np.flatnonzero(widths != width).tolist():
+        cells, found = raw.rows[index], int(widths[index])
+        if found < width or any(c.strip() for c in cells[width:]):
+            col.error("row_ragged", raw.file, raw.numbers[index], None, None, found=found,
+                      expected=width)
 
 
 def _coordinates(raw: RawTable, frame: pd.DataFrame, typed: dict[str, pd.Series],
@@ -237,7 +290,9 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
             aliases = ", ".join(column.headers()[1:])
             col.error("column_missing", raw.file, 1, column.name, None, name=column.name,
                       aliases=aliases)
-    _check_ragged(raw, col)
+    widths = scan.lengths(raw.rows)
+    _check_ragged(raw, widths, col)
+    columns = scan.columns(raw.rows)
     headers = {name: raw.header[pos] for name, pos in known.items()}
     typed: dict[str, pd.Series] = {}
     blank: dict[str, np.ndarray] = {}
@@ -247,10 +302,10 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
             col.error(code, raw.file, 1, None, header)
     for column in schema.columns:
         if column.name in known:
-            cells = _cells(raw, known[column.name])
+            cells = _cells(raw, known[column.name], columns)
             if column.dtype not in rules.NUMERIC:  # a bad number cell is already number_invalid
                 _check_text(raw, headers[column.name], cells, column.dtype in ("id", "ref"), col)
-            blank[column.name] = cells.isna().to_numpy()
+            blank[column.name] = cells.blank
             typed[column.name] = _convert_column(raw, column, headers[column.name], cells, col)
     frame = pd.DataFrame(index=pd.RangeIndex(len(raw.rows)))
     for column in schema.columns:
@@ -263,8 +318,9 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
     if "families" in frame:
         frame["families"] = _families(frame["families"])
     for name, position in extra.items():
-        frame[name] = _cells(raw, position)
-        _check_text(raw, raw.header[position] or name, frame[name], False, col)
+        cells = _cells(raw, position, columns)
+        frame[name] = cells.values
+        _check_text(raw, raw.header[position] or name, cells, False, col)
     numbers = np.asarray(raw.numbers, dtype=int)
     for key in schema.key:
         _check_unique(raw, frame, key, headers.get(key, key), numbers, col)
@@ -299,8 +355,21 @@ def _check_unique(raw: RawTable, frame: pd.DataFrame, key: str, header: str,
 # --- across tables ------------------------------------------------------------------------
 
 
+def _ids(values: pd.Series) -> set[Any]:
+    """The distinct filled-in values of a text column (``None`` left out)."""
+    found = set(values.to_numpy().tolist())
+    found.discard(None)
+    return found
+
+
+def _within(values: pd.Series, known: set[Any]) -> np.ndarray:
+    """Per value, whether it is in ``known`` (:meth:`pandas.Series.isin` for text and ``None``)."""
+    return np.fromiter(map(known.__contains__, values.to_numpy().tolist()), dtype=bool,
+                       count=len(values))
+
+
 def _check_refs(typed: dict[str, Typed], col: Collector) -> None:
-    ids = {t: set(typed[t].frame["id"].dropna()) for t in ("organisations", "parent_groups")
+    ids = {t: _ids(typed[t].frame["id"]) for t in ("organisations", "parent_groups")
            if t in typed}
     for table in ("reach", "collaborations"):
         if table not in typed:
@@ -310,10 +379,10 @@ def _check_refs(typed: dict[str, Typed], col: Collector) -> None:
             if column.dtype != "ref" or column.refers_to not in ids:
                 continue
             values = t.frame[column.name]
-            bad = values.notna() & ~values.isin(ids[column.refers_to])
+            bad = ~t.empty(column.name) & ~_within(values, ids[column.refers_to])
             code = ("unknown_organisation" if column.refers_to == "organisations"
                     else "unknown_group")
-            for index in np.flatnonzero(bad.to_numpy()):
+            for index in np.flatnonzero(bad):
                 col.error(code, t.file, int(t.numbers[index]), t.headers.get(column.name),
                           values.iloc[index])
 
@@ -327,6 +396,21 @@ def _warn_rows(col: Collector, code: str, t: Typed, column: str,
                     None if value is None or pd.isna(value) else value)
 
 
+def _pair(collabs: Typed) -> tuple[list[Any], list[Any], np.ndarray]:
+    """Source and target cells of the collaborations, and where both are given and equal.
+
+    Equal as pandas compares (``frame.source == frame.target``): a missing end
+    equals nothing. Computed once and kept: a national file has 540,000 rows.
+    """
+    if collabs.pair is None:
+        frame = collabs.frame
+        source, target = frame["source"].to_numpy().tolist(), frame["target"].to_numpy().tolist()
+        same = np.fromiter(map(operator.eq, source, target), dtype=bool, count=len(source))
+        same &= ~collabs.empty("source") & ~collabs.empty("target")
+        collabs.pair = (source, target, same)
+    return collabs.pair
+
+
 def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
                     col: Collector) -> None:
     orgs, groups = typed.get("organisations"), typed.get("parent_groups")
@@ -336,26 +420,31 @@ def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
         _warn_rows(col, "org_no_location", orgs, "lat", unplaced, show_value=False)
         linked: set[Any] = set()
         if reach is not None:
-            linked |= set(reach.frame["organisation"])
+            linked |= set(reach.frame["organisation"].to_numpy().tolist())
         if collabs is not None:
-            real = collabs.frame[collabs.frame["source"] != collabs.frame["target"]]
-            linked |= set(real["source"]) | set(real["target"])
-        _warn_rows(col, "org_isolated", orgs, "name", ~orgs.frame["id"].isin(linked))
+            source, target, same = _pair(collabs)
+            real = ~same  # pandas' != : a missing end never equals the other
+            linked |= set(itertools.compress(source, real)) | set(itertools.compress(target, real))
+        _warn_rows(col, "org_isolated", orgs, "name", ~_within(orgs.frame["id"], linked))
     if groups is not None:
         _warn_rows(col, "group_no_families", groups, "families", groups.empty("families"),
                    show_value=False)
     if collabs is not None:
-        frame = collabs.frame
-        _warn_rows(col, "self_collaboration", collabs, "target",
-                   frame["source"].notna() & (frame["source"] == frame["target"]))
+        _warn_rows(col, "self_collaboration", collabs, "target", _pair(collabs)[2])
     if hoods is not None:
         keys = geo.neighbourhood_keys(hoods)
         for t in (orgs, groups):
             if t is None:
                 continue
             cells = t.frame["neighbourhood"]
-            known = cells.isna() | cells.astype("string").str.strip().str.lower().isin(keys)
-            _warn_rows(col, "neighbourhood_unknown", t, "neighbourhood", ~known.fillna(True))
+            # The pandas expression, once per distinct cell (a city names a few hundred).
+            distinct = pd.Series(list(dict.fromkeys(cells.dropna().tolist())), dtype=object)
+            found = distinct.astype("string").str.strip().str.lower().isin(keys)
+            lookup = dict(zip(distinct.tolist(), found.fillna(False).tolist(), strict=True))
+            lookup[None] = True  # an empty cell names no neighbourhood: nothing to warn about
+            known = np.fromiter(map(lookup.__getitem__, cells.tolist()), dtype=bool,
+                                count=len(cells))
+            _warn_rows(col, "neighbourhood_unknown", t, "neighbourhood", ~known)
 
 
 def validate_tables(raws: dict[str, RawTable], hoods: dict[str, Any] | None,
