@@ -46,7 +46,7 @@ def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> al
                               labelOverlap=False)),
         y=alt.Y("row:N", sort=list(frame["row"]), title=row_title,
                 axis=alt.Axis(labelFontSize=size, labelLimit=420, labelOverlap=False,
-                              labelPadding=LABEL_PAD, **ROW_TITLE)),
+                              labelPadding=LABEL_PAD, titleFontSize=size, **ROW_TITLE)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("score:Q", scale=alt.Scale(domain=[1, 5], scheme="brownbluegreen"),
