@@ -6,8 +6,9 @@ Run from the checkout root: ``.venv/bin/python -m bench.bench_workshop_live [--a
 One Streamlit server (``--app``: the checkout whose ``app.py`` it runs, default this one)
 on a throwaway SQLite store holding the demo district; one facilitator session on the
 workshop page, spoken over Streamlit's websocket as the browser does
-(:class:`bench.bench_crowd.Session`), polling through the page's ``run_every`` fragment
-as the browser would. Measured with the server's own CPU seconds (user + system, from
+(:class:`bench.bench_crowd.Session`, with the browser's message cache:
+:class:`BrowserCache`), polling through the page's ``run_every`` fragment as the
+browser would. Measured with the server's own CPU seconds (user + system, from
 ``/proc``), which on a shared machine say more than wall time:
 
 1. ``--idle`` polls with nothing new: CPU per poll;
@@ -65,10 +66,47 @@ def answer(db_url: str, n: int) -> None:
                                         "kind": "informal"}, author="bench")
 
 
+class BrowserCache:
+    """The browser's message cache around a session's websocket.
+
+    Streamlit sends a large element (the network's frame) only by its hash when
+    the browser says it holds it (``rerun_script.cached_message_hashes``); a
+    client that never says so gets the whole frame on every poll. This wrapper
+    remembers the hashes of the cacheable messages received and lists them in
+    every ``rerun_script`` sent, as the browser does.
+    """
+
+    def __init__(self, ws: object) -> None:
+        self.ws, self.hashes = ws, set()
+
+    async def send(self, data: bytes) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        msg.ParseFromString(data)
+        if msg.WhichOneof("type") == "rerun_script":
+            msg.rerun_script.cached_message_hashes.extend(sorted(self.hashes))
+        await self.ws.send(msg.SerializeToString())
+
+    async def recv(self) -> bytes:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        raw = await self.ws.recv()
+        fwd = ForwardMsg()
+        fwd.ParseFromString(raw)
+        if fwd.metadata.cacheable and fwd.hash:
+            self.hashes.add(fwd.hash)
+        return raw
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
 async def measure(url: str, db_url: str, answers: int, idle: int) -> dict[str, list]:
     """The three phases against one facilitator session; CPU and wall per poll."""
     session = crowd.Session(url, "workshop", "ds=wijk")  # the seeded "demo" sorts first
     await session.connect()
+    session.ws = BrowserCache(session.ws)
     out: dict[str, list] = {"first": [], "idle": [], "answer": [], "settle": []}
     try:
         cpu = crowd.server_cpu()
