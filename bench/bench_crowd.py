@@ -256,7 +256,7 @@ CPU: dict[str, float] = {}
 async def facilitator(base: str, stop: asyncio.Event, runs: list[float],
                       ready: asyncio.Event) -> None:
     """The shared screen: the workshop page open, its live fragment polling as in the browser."""
-    session = Session(base, "workshop")
+    session = Session(base, "workshop", "ds=wijk")  # the seeded "demo" sorts first
     try:
         await session.connect()
         await session.run()

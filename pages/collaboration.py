@@ -17,6 +17,13 @@ ROW_PX = 32  # heatmap row height: readable names, and 25 links still fit on one
 # draws (a canvas tens of thousands of pixels tall). The tables below the charts hold all.
 # (A comment, not a docstring: Streamlit's magic would show a bare string on the page.)
 CHART_ROWS = (10, 25, 50, 100)
+LABEL_PAD = 8  # px between a row name and its first cell
+# The row title ("Samenwerking") as a column header above the names, right-aligned with
+# them, instead of rotated beside them: Vega-Lite's automatic offset for a rotated title
+# put it over the names (it misjudged their width under Streamlit's theme), and a fixed
+# position does not depend on measuring the names at all.
+ROW_TITLE = {"titleAngle": 0, "titleAlign": "right", "titleBaseline": "bottom",
+             "titleX": -LABEL_PAD, "titleY": -LABEL_PAD}
 
 
 def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> alt.Chart:
@@ -38,7 +45,8 @@ def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> al
                               labelExpr="split(datum.label, ' ')",
                               labelOverlap=False)),
         y=alt.Y("row:N", sort=list(frame["row"]), title=row_title,
-                axis=alt.Axis(labelFontSize=size, labelLimit=420, labelOverlap=False)),
+                axis=alt.Axis(labelFontSize=size, labelLimit=420, labelOverlap=False,
+                              labelPadding=LABEL_PAD, titleFontSize=size, **ROW_TITLE)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color("score:Q", scale=alt.Scale(domain=[1, 5], scheme="brownbluegreen"),

@@ -3,11 +3,14 @@
 Thin page over :mod:`mapping.store.repository` and :mod:`mapping.workshop.live`. Every change
 goes through a button callback (run before the page is drawn, so the page
 always shows the state after the change) and becomes one new version in the
-store. A small fragment polls the cheap ``store.head(name)`` every few
-seconds and, only when someone (a participant's phone, another screen) saved
-something, reruns the page: the network on the right is then redrawn, with
-node positions kept in this session so known nodes stay put and new ones
-appear next to their neighbours, and the forms list the new additions.
+store. The live part (the network and the latest changes) is a fragment that
+reruns by itself every few seconds: it reads the cheap ``store.head(name)``
+and, only when someone (a participant's phone, another screen) saved
+something, redraws the network, with node positions kept in this session so
+known nodes stay put and new ones appear next to their neighbours. Only that
+fragment reruns for each new answer; the rest of the page (the forms' lists,
+the history) catches up in one full run once the room is quiet
+(:class:`mapping.workshop.live.CatchUp`), not once per answer.
 
 When the database fails (PostgreSQL stopped, disk full, read-only or corrupt
 file), every store call ends in the store's translated message, never a
@@ -17,6 +20,8 @@ can be saved once the database is back.
 """
 
 from __future__ import annotations
+
+import time
 
 import streamlit as st
 
@@ -85,11 +90,14 @@ from pages._workshop_panels import (  # noqa: F401  (re-exported: callers import
     qr_view,
 )
 
-# The poll is one cheap `store.head` per open facilitator screen and draws nothing, so it
-# can be frequent: an answer is on the screen within this plus one page run (the room's
-# target is 5 s, also through a second app server).
+# The poll is one cheap `store.head` per open facilitator screen; the live fragment redraws
+# only when the head moved, so polling is cheap and can be frequent: an answer is on the
+# screen within this plus one fragment run (the room's target is 5 s, also through a
+# second app server).
 LIVE_SECONDS = 1.5
 LIVE_HEIGHT = 620
+CATCH_UP = "_ws_catch_up"  # session key of the page's mapping.workshop.live.CatchUp
+LIVE_FAILED = "_ws_live_failed"  # the live part's last run met a failing database
 
 
 # --------------------------------------------------------------------------- actions
@@ -112,52 +120,62 @@ def watch_failed(store: Store) -> None:
     st.rerun(scope="app")
 
 
+def live_state(store: Store, name: str, hide: bool, lang: str, present: bool
+               ) -> tuple[int, ws.LiveNetwork, list[tuple[int, str]]]:
+    """The head version, its drawn network and the latest changes (redrawn when it moved)."""
+    head = store.head(name)
+    cache = st.session_state.setdefault("_ws_live", {"positions": {}})
+    key = (store.url.render_as_string(hide_password=True), name, head, hide, lang, present)
+    if cache.get("key") != key:
+        number, data = store.latest(name)
+        # Known nodes keep their place; new ones appear next to their neighbours.
+        # In presentation mode the frame's height follows the screen (workshop_present.css).
+        drawn = ws.live_network(data, number, cache["positions"].get(name),
+                                hide_personal=hide, lang=lang, presentation=present,
+                                height="100vh" if present else f"{LIVE_HEIGHT - 10}px")
+        cache["positions"][name] = drawn.positions
+        cache.update(key=key, drawn=drawn, recent=ws.recent_changes(store, name, lang))
+    return head, cache["drawn"], cache["recent"]
+
+
 @st.fragment(run_every=LIVE_SECONDS)
-def watch(store: Store, name: str, shown: int) -> None:
-    """Every few seconds: has anyone saved since version ``shown`` was drawn?
-
-    Only the cheap ``store.head`` runs here, and the fragment draws nothing, so
-    polling sends (almost) nothing to the browser. When the head moved, the
-    whole page reruns once: the network is redrawn and the forms' lists
-    (organisations, groups, versions) include the new additions too.
-    """
-    try:
-        head = store.head(name)
-    except Exception:  # the next full run shows the error; keep polling
-        return
-    if head != shown:
-        st.rerun(scope="app")
-
-
-
-
 def live(store: Store, name: str, hide: bool, lang: str, present: bool) -> None:
-    """The network and the latest changes, recomputed only when the head version changed."""
+    """The network and the latest changes: this fragment alone reruns for each new answer.
+
+    Every :data:`LIVE_SECONDS` it reads the head version; the network is
+    redrawn only when that moved (an unchanged frame costs Streamlit a hash:
+    the browser already holds it). The whole page reruns only to catch up
+    once the room is quiet (:class:`mapping.workshop.live.CatchUp`), or when
+    the database answers again after failing.
+    """
+    state = st.session_state
     try:
-        head = store.head(name)
-        cache = st.session_state.setdefault("_ws_live", {"positions": {}})
-        key = (store.url.render_as_string(hide_password=True), name, head, hide, lang, present)
-        if cache.get("key") != key:
-            number, data = store.latest(name)
-            # Known nodes keep their place; new ones appear next to their neighbours.
-            # In presentation mode the frame's height follows the screen (workshop_present.css).
-            drawn = ws.live_network(data, number, cache["positions"].get(name),
-                                    hide_personal=hide, lang=lang, presentation=present,
-                                    height="100vh" if present else f"{LIVE_HEIGHT - 10}px")
-            cache["positions"][name] = drawn.positions
-            cache.update(key=key, drawn=drawn, recent=ws.recent_changes(store, name, lang))
+        head, drawn, recent = live_state(store, name, hide, lang, present)
     except Exception as exc:  # the database went away: say so, keep polling
         st.error(md_escape(_store.error_message(exc, lang)))
-        watch_failed(store)
+        state[LIVE_FAILED] = True
         return
-    drawn = cache["drawn"]
+    if state.pop(LIVE_FAILED, False):  # back again: the forms and kept values come back too
+        st.rerun(scope="app")
     st.caption(t("ws_status", lang, v=drawn.version, orgs=drawn.organisations,
                  groups=drawn.groups) + " · " + t("ws_refresh", lang))
     with st.container(key="ws_live"):
         st.iframe(drawn.html, height=LIVE_HEIGHT)
     if not present:
-        recent_list(cache["recent"], lang)
-    watch(store, name, drawn.version)
+        recent_list(recent, lang)
+    catch_up = state.get(CATCH_UP)
+    if catch_up is not None and catch_up.due(head, time.monotonic()):
+        st.rerun(scope="app")
+
+
+@st.fragment(run_every=LIVE_SECONDS)
+def recent_panel(lang: str) -> None:
+    """Presentation mode: the latest changes below the forms, kept as fresh as the network.
+
+    Reads only what :func:`live` keeps in the session (no store query).
+    """
+    if "recent" in st.session_state.get("_ws_live", {}):
+        recent_list(st.session_state["_ws_live"]["recent"], lang)
 
 
 def recent_list(recent: list[tuple[int, str]], lang: str) -> None:
@@ -215,6 +233,9 @@ def main() -> None:
         _forms_drawn()
         return
     try:
+        # The forms and the history below are drawn at this version; the live part asks
+        # for a full run again once it has drawn newer ones and the room is quiet.
+        st.session_state.setdefault(CATCH_UP, ws.CatchUp()).drawn(store.head(name))
         if present:
             st.html(stylesheet("workshop_present"))
             with bottom:
@@ -227,8 +248,7 @@ def main() -> None:
                     add_forms(store, name, lang)
                 with middle:
                     tools(store, name, lang, hide)
-                    if "recent" in st.session_state.get("_ws_live", {}):
-                        recent_list(st.session_state["_ws_live"]["recent"], lang)
+                    recent_panel(lang)
                 with join, st.expander(t("join_open", lang), expanded=True):
                     join_panel(store, name, lang)
         else:

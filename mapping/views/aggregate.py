@@ -44,6 +44,16 @@ SIDES: tuple[str, ...] = ("formal", "informal", "groups")
 NO_HOOD = "?"
 """Neighbourhood key of the nodes without a neighbourhood."""
 
+NODE_CAP = 2000
+"""Most aggregate nodes the city view sends to the browser (see :func:`merge_smallest`).
+
+A national dataset has about 1,700 neighbourhoods, so about 5,000 aggregate nodes:
+more than the real-node view is allowed to draw (:data:`CITY_ABOVE`)."""
+
+REST = "\u2026"
+"""Neighbourhood key of the nodes that stand for the smallest neighbourhoods together
+("…": no CBS code looks like it)."""
+
 
 def side_of(data: Mapping[str, Any]) -> str:
     """The side a node belongs to: ``"groups"``, ``"formal"`` or ``"informal"``."""
@@ -66,8 +76,13 @@ def aggregate_node(hood: str, side: str) -> str:
 
 
 def aggregate(graph: nx.Graph, coverage: Any = None,
-              hood_names: Mapping[str, str] | None = None) -> nx.Graph:
+              hood_names: Mapping[str, str] | None = None, cap: int | None = NODE_CAP,
+              ) -> nx.Graph:
     """The city view of ``graph``: one node per neighbourhood and side (a new graph).
+
+    With more than ``cap`` such nodes, the smallest neighbourhoods are merged
+    into one node per side (:func:`merge_smallest`), so the browser never gets
+    more than ``cap`` nodes.
 
     Parameters
     ----------
@@ -79,6 +94,8 @@ def aggregate(graph: nx.Graph, coverage: Any = None,
         accepts), for the class shares of the parent-group nodes.
     hood_names
         Neighbourhood code -> name, for the nodes' names.
+    cap
+        Most nodes of the result (:data:`NODE_CAP`); ``None`` merges nothing.
 
     Returns
     -------
@@ -92,7 +109,8 @@ def aggregate(graph: nx.Graph, coverage: Any = None,
         :data:`COVERAGE_CLASSES` order, ``None`` for groups without a class)
         and ``members`` (the node keys it stands for, sorted). Edges carry
         ``links`` (total), ``reach`` and ``collaborations``.
-        ``graph.graph["aggregate"]`` is true.
+        ``graph.graph["aggregate"]`` is true; ``graph.graph["rest"]`` tells
+        what :func:`merge_smallest` merged, when it did.
     """
     names = hood_names or {}
     cov = coverage_by_node(coverage)
@@ -151,7 +169,115 @@ def aggregate(graph: nx.Graph, coverage: Any = None,
     for a, b in sorted(reach.keys() | collabs.keys(), key=lambda p: (_order(p[0]), _order(p[1]))):
         r, c = reach[(a, b)], collabs[(a, b)]
         city.add_edge(a, b, links=r + c, reach=r, collaborations=c)
-    return city
+    return city if cap is None else merge_smallest(city, cap)
+
+
+def merge_smallest(city: nx.Graph, cap: int = NODE_CAP) -> nx.Graph:
+    """``city`` with at most ``cap`` nodes: the smallest neighbourhoods merged into one.
+
+    Neighbourhoods are ranked by the organisations and groups they hold (ties:
+    more families first, then by code); the largest keep their own nodes, as
+    many as fit in ``cap`` beside the up to three nodes (one per side, key
+    :func:`aggregate_node` of :data:`REST`) that stand for all the others
+    together. A neighbourhood is kept or merged whole, so its sides are never
+    split. Totals are preserved as in :func:`aggregate`: a link between two
+    merged neighbourhoods on the same side becomes an ``inner`` link of the
+    merged node. Every merged neighbourhood can still be opened on its own
+    (:func:`drill_down` reads the real graph).
+
+    Parameters
+    ----------
+    city
+        Graph from :func:`aggregate` (with ``cap=None``); only read.
+    cap
+        Most nodes of the result; at least one more than there are sides.
+
+    Returns
+    -------
+    networkx.Graph
+        ``city`` itself when it has at most ``cap`` nodes; otherwise a new graph
+        whose merged nodes also carry ``hoods`` (the neighbourhood codes they
+        stand for, sorted) and ``merged`` (the number of neighbourhoods merged
+        on all sides, which names them), with ``graph["rest"]`` = ``{"hoods": number merged,
+        "members": organisations and groups in them, "shown": neighbourhoods
+        kept}``.
+    """
+    if city.number_of_nodes() <= cap:
+        return city
+    if cap <= len(SIDES):
+        raise ValueError(f"cap must exceed {len(SIDES)}, got {cap}")
+    sides: dict[str, list[str]] = {}
+    size: Counter[str] = Counter()
+    families: Counter[str] = Counter()
+    for n, d in city.nodes(data=True):
+        hood = d["neighbourhood"]
+        sides.setdefault(hood, []).append(n)
+        size[hood] += d["count"]
+        if d["side"] == "groups":
+            families[hood] += d["families"]
+    ranked = sorted(sides, key=lambda h: (-size[h], -families[h], h == NO_HOOD, h))
+    budget, used, kept = cap - len(SIDES), 0, set()
+    for hood in ranked:
+        if hood == REST:
+            continue  # a real neighbourhood coded "…" always joins the rest: keys stay unique
+        if used + len(sides[hood]) > budget:
+            break  # a prefix of the ranking: "the largest", never a gap-filling smaller one
+        kept.add(hood)
+        used += len(sides[hood])
+    rest = [h for h in ranked if h not in kept]
+    where = {n: n if d["neighbourhood"] in kept else aggregate_node(REST, d["side"])
+             for n, d in city.nodes(data=True)}
+    merged = nx.Graph(aggregate=True, rest={"hoods": len(rest),
+                                            "members": sum(size[h] for h in rest),
+                                            "shown": len(kept)})
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for n, d in city.nodes(data=True):
+        if d["neighbourhood"] not in kept:
+            parts.setdefault(where[n], []).append(d)
+    for key in sorted({*kept_nodes(city, kept), *parts}, key=_order):
+        merged.add_node(key, **(_merged_node(parts[key], len(rest)) if key in parts
+                                else city.nodes[key]))
+    links: dict[tuple[str, str], Counter[str]] = {}
+    for u, v, d in city.edges(data=True):
+        a, b = where[u], where[v]
+        if a == b:
+            merged.nodes[a]["inner"] += d["links"]
+            continue
+        pair = (a, b) if _order(a) < _order(b) else (b, a)
+        links.setdefault(pair, Counter()).update(
+            {k: d[k] for k in ("links", "reach", "collaborations")})
+    for (a, b) in sorted(links, key=lambda p: (_order(p[0]), _order(p[1]))):
+        c = links[(a, b)]
+        merged.add_edge(a, b, links=c["links"], reach=c["reach"],
+                        collaborations=c["collaborations"])
+    return merged
+
+
+def kept_nodes(city: nx.Graph, kept: set[str]) -> list[str]:
+    """The nodes of ``city`` in the neighbourhoods ``kept``."""
+    return [n for n, hood in city.nodes(data="neighbourhood") if hood in kept]
+
+
+def _merged_node(parts: list[dict[str, Any]], hoods: int) -> dict[str, Any]:
+    """The attributes of the node standing for ``parts`` (one side of ``hoods`` merged
+    neighbourhoods: not all of them have every side)."""
+    side = parts[0]["side"]
+    attrs: dict[str, Any] = {
+        "type": parts[0]["type"], "side": side, "neighbourhood": REST, "name": REST,
+        "count": sum(d["count"] for d in parts),
+        "members": tuple(sorted((m for d in parts for m in d["members"]), key=str)),
+        "families": sum(d["families"] for d in parts),
+        "inner": sum(d["inner"] for d in parts),
+        "hoods": tuple(sorted(d["neighbourhood"] for d in parts)), "merged": hoods,
+    }
+    if side == "groups":
+        classes: Counter[str | None] = Counter()
+        for d in parts:
+            classes.update(d["classes"])
+        attrs["classes"] = {c: classes[c] for c in (*COVERAGE_CLASSES, None) if c in classes}
+    else:
+        attrs["kind"] = side
+    return attrs
 
 
 def strongest_lines(city: nx.Graph, cap: int = LINE_CAP) -> list[tuple[str, str]]:
@@ -242,9 +368,9 @@ def hoods(graph: nx.Graph) -> list[str]:
     return sorted(found, key=lambda h: (h == NO_HOOD, h))
 
 
-def _order(key: str) -> tuple[bool, str, int]:
+def _order(key: str) -> tuple[bool, bool, str, int]:
     side, hood = key.split(":", 2)[1:]
-    return (hood == NO_HOOD, hood, SIDES.index(side))
+    return (hood == REST, hood == NO_HOOD, hood, SIDES.index(side))
 
 
 def _families(data: Mapping[str, Any]) -> int:

@@ -7,8 +7,10 @@ organisations, dots for informal ones, triangles for parent groups, sized by
 how many they are; parent groups coloured by the coverage class of most of
 their families; lines as wide as the number of links they stand for.
 
-The page gets at most :data:`mapping.views.aggregate.LINE_CAP` lines (the
-strongest; the legend says how many weaker ones are hidden) and, per node and
+The page gets at most :data:`mapping.views.aggregate.NODE_CAP` nodes (the
+smallest neighbourhoods merged into one node per side; the legend says how
+many) and :data:`mapping.views.aggregate.LINE_CAP` lines (the strongest; the
+legend says how many weaker ones are hidden) and, per node and
 line, numbers instead of tooltip text: ``city/city.js`` builds the tooltips in
 the page from the numbers and the catalog's words before ``network.js`` draws.
 A 4x city's page went from 4.1 MB (13,871 lines, each with its tooltip) to
@@ -25,7 +27,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from mapping.i18n import format_number
-from mapping.views.aggregate import NO_HOOD, dominant_class, strongest_lines
+from mapping.views.aggregate import NO_HOOD, REST, dominant_class, strongest_lines
 from mapping.views.legend import coverage_entries, legend_entry
 from mapping.views.network_select import GroupCoverage
 from mapping.views.network_style import LABEL_PX, TEXT, _darker, _options, _sizes, label_order
@@ -128,7 +130,10 @@ def render_city(
 def city_name(data: Mapping[str, Any], lang: str) -> str:
     """``"<neighbourhood> · <side>"`` for an aggregate node (plain text)."""
     t = TEXT[lang]
-    hood = t["no_hood"] if data["neighbourhood"] == NO_HOOD else str(data["name"])
+    if data["neighbourhood"] == REST:
+        hood = t["city_rest"].format(n=format_number(data["merged"], lang))
+    else:
+        hood = t["no_hood"] if data["neighbourhood"] == NO_HOOD else str(data["name"])
     return f"{hood} · {t['side_' + data['side']]}"
 
 
@@ -198,6 +203,16 @@ def _city_legend(city: nx.Graph, total: int, drawn: int, hidden: Mapping[Hashabl
                                        m=format_number(lines, lang),
                                        hidden=format_number(lines - drawn, lang),
                                        links=format_number(sum(hidden.values()) // 2, lang))
+        blocks.insert(1, {"kind": "p", "text": note, "cls": "muted"})
+    rest = city.graph.get("rest")
+    if rest:
+        # Said first: what the picture leaves out of sight matters more than how it is drawn.
+        note = t["city_merged"].format(shown=format_number(rest["shown"], lang),
+                                       hoods=format_number(rest["shown"] + rest["hoods"], lang),
+                                       rest=format_number(rest["hoods"], lang),
+                                       members=format_number(rest["members"], lang),
+                                       name=t["city_rest"].format(
+                                           n=format_number(rest["hoods"], lang)))
         blocks.insert(1, {"kind": "p", "text": note, "cls": "muted"})
     return {"cls": "legend present" if presentation else "legend", "open": True,
             "title": t["legend"], "blocks": blocks}

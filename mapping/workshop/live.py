@@ -262,3 +262,49 @@ def live_network(dataset: Dataset, version: int,
                           title=dataset.name, legend_folded=True)
     return LiveNetwork(version, html, dict(placed), len(dataset.organisations),
                        len(dataset.parent_groups))
+
+
+# --------------------------------------------------------------------------- page catch-up
+
+QUIET_SECONDS = 3.0
+"""After an answer, how long the room must stay quiet before the whole workshop page reruns
+once (its forms and history then list the new additions too)."""
+
+STALE_SECONDS = 20.0
+"""Longest the forms may lag behind the network while answers keep coming."""
+
+
+@dataclass
+class CatchUp:
+    """When the facilitator's whole page reruns, while only its live part follows each answer.
+
+    The live fragment redraws the network for every new version; the rest of
+    the page (the forms' lists, the history) was drawn at :attr:`page_head`.
+    Rerunning all of it for each of 30 answers in two seconds cost a full page
+    run per answer; :meth:`due` asks for one run when the room has been quiet
+    for :data:`QUIET_SECONDS`, or at the latest :data:`STALE_SECONDS` after the
+    page fell behind. Times are ``time.monotonic()`` seconds, passed in so the
+    rule is testable without a clock.
+    """
+
+    page_head: int | None = None
+    seen_head: int | None = None
+    seen_at: float = 0.0
+    behind_since: float | None = None
+
+    def drawn(self, head: int) -> None:
+        """The whole page was just drawn at version ``head``."""
+        self.page_head = head
+        self.behind_since = None
+
+    def due(self, head: int, now: float) -> bool:
+        """Whether the whole page should rerun now; the live part has drawn ``head``."""
+        if head != self.seen_head:
+            self.seen_head, self.seen_at = head, now
+        if self.page_head is None or head == self.page_head:
+            self.behind_since = None
+            return False
+        if self.behind_since is None:
+            self.behind_since = now
+        return (now - self.seen_at >= QUIET_SECONDS
+                or now - self.behind_since >= STALE_SECONDS)

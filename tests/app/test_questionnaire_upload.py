@@ -36,7 +36,9 @@ def _role_boxes(at) -> list:
     return [s for s in at.selectbox if (s.key or "").startswith("data_role_")]
 
 
-@pytest.mark.parametrize(("name", "lang"), [("kobo.xlsx", "nl"), ("google_en.csv", "en")])
+@pytest.mark.parametrize(("name", "lang"), [("kobo.xlsx", "nl"), ("google_en.csv", "en"),
+                                          ("microsoft_nl.xlsx", "nl"),
+                                          ("microsoft_en.xlsx", "en")])
 def test_the_questionnaire_goes_straight_to_the_preview(app, store_db, name, lang):
     at = _upload(name, lang)
     assert t("survey_recognised", lang) in [s.value for s in at.success]

@@ -193,9 +193,58 @@ def google_export(lang: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+MICROSOFT_META = {
+    # As Microsoft Forms' "Open in Excel" writes them (Dutch and English accounts).
+    "nl": ("ID", "Begintijd", "Tijd van voltooien", "E-mail", "Naam",
+           "Tijd van laatste wijziging"),
+    "en": ("ID", "Start time", "Completion time", "Email", "Name", "Last modified time"),
+}
+PEOPLE = (("fatima.yilmaz@example.org", "Fatima Yilmaz"), ("jan.devries@example.org",
+                                                          "Jan de Vries"),
+          ("anoniem", "Anoniem"))
+"""The respondents' e-mail addresses and names Microsoft Forms records (never stored)."""
+
+
+def microsoft_export(lang: str) -> bytes:
+    """A Microsoft Forms workbook of the recipe ("Open in Excel"), with its six metadata columns.
+
+    Forms has no grid with free rows, so each condition is a choice question per partner
+    titled ``"Vertrouwen [Moskee Al Fath]"`` (the recipe); a multi-select answer is joined
+    with ``;`` and ends with one; times are real date-time cells.
+    """
+    from datetime import datetime
+
+    titles = [t[0 if lang == "nl" else 1] for t in recipe_titles()]
+    grid = titles[6:]
+    partners = sorted({p for a in ANSWERS for p in a[5]})
+    label = {c[1]: (c[2] if lang == "nl" else c[3]) for c in qn.choices()}
+    likert = {int(n): (a if lang == "nl" else b) for n, a, b in qn.LIKERT}
+    rows: list[list[object]] = [[*MICROSOFT_META[lang], *titles[:6],
+                                 *[f"{g} [{p}]" for g in grid for p in partners]]]
+    for n, (name, kind, cat, grs, tps, ratings) in enumerate(ANSWERS, 1):
+        mail, person = PEOPLE[n - 1]
+        row: list[object] = [n, datetime(2026, 3, n, 9, 0), datetime(2026, 3, n, 9, 7), mail,
+                             person, None, name, label[kind], label[cat],
+                             "".join(f"{g};" for g in grs),
+                             "".join(f"{label[t]};" for t in tps),
+                             "".join(f"{p};" for p in ratings)]
+        for c in range(4):
+            row += [likert[ratings[p][c]] if p in ratings else None for p in partners]
+        rows.append(row)
+    book = Workbook()
+    book.active.title = "Sheet1"
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 EXPORTS = {"kobo.xlsx": kobo_export, "kobo_split.xlsx": lambda: kobo_export(split=True),
            "google_nl.csv": lambda: google_export("nl"),
-           "google_en.csv": lambda: google_export("en")}
+           "google_en.csv": lambda: google_export("en"),
+           "microsoft_nl.xlsx": lambda: microsoft_export("nl"),
+           "microsoft_en.xlsx": lambda: microsoft_export("en")}
 
 
 def test_recipe_table_has_the_questions_of_the_form():
@@ -211,8 +260,10 @@ def test_exports_of_the_questionnaire_import_with_no_mapping_step(name):
     data = EXPORTS[name]()
     table, col = sv.read_survey(name, data, "en")
     assert table is not None, col.errors
-    assert table.tool == ("kobo" if name.startswith("kobo") else "google-forms")
+    assert table.tool == {"kobo": "kobo", "google": "google-forms",
+                          "microsoft": "microsoft-forms"}[name.split("_")[0].split(".")[0]]
     mapping = sv.guess_mapping(table)
+    assert mapping.certain  # recognised as the questionnaire: the Data page skips the form
     # Nothing for the researcher to correct: every question column has its role, sure enough
     # to be applied as guessed, and nothing is left "ignore" that is a question of the form.
     used = {r.role for r in mapping.columns}
@@ -223,7 +274,8 @@ def test_exports_of_the_questionnaire_import_with_no_mapping_step(name):
     assert "partners" in used or "partner_name" in used
     doubtful = [r for r in mapping.columns if r.role not in ("ignore",) and r.confidence < 0.7]
     assert doubtful == []
-    questions = [r for r in mapping.columns if r.role == "ignore"
+    meta = {c for lang in ("nl", "en") for c in MICROSOFT_META[lang]}
+    questions = [r for r in mapping.columns if r.role == "ignore" and r.column not in meta
                  and not r.column.startswith(("_", "start", "end", "Tijdstempel", "Timestamp"))]
     if name == "kobo_split.xlsx":  # the single column repeats the option columns: read once
         assert [r.column for r in questions] == ["bereik/themas"]
@@ -239,8 +291,12 @@ def test_exports_of_the_questionnaire_import_with_no_mapping_step(name):
             ("partners", "partners/doelen"): "shared_goals",
             ("partners", "partners/rollen"): "role_clarity",
             ("partners", "partners/gelijkwaardigheid"): "equality"}
-    elif name.startswith("google"):
+    elif name.startswith(("google", "microsoft")):
         head = [mapping.role(c.key) for c in table.main.columns]
+        if name.startswith("microsoft"):  # its six metadata columns first, the personal dropped
+            assert [r.role for r in head[:6]] == ["respondent", "ignore", "ignore", "drop",
+                                                  "drop", "ignore"]
+            head = head[5:]
         assert [(r.role, r.shape) for r in head[1:7]] == [
             ("org_name", "value"), ("org_kind", "value"), ("org_category", "value"),
             ("groups", "list"), ("topics", "list"), ("partners", "list")]
@@ -275,3 +331,65 @@ def test_cli_writes_the_xlsform(tmp_path):
 
     assert main(["questionnaire", "--out", str(tmp_path)]) == 0
     assert (tmp_path / qn.FILE_NAME).exists()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_microsoft_forms_names_and_addresses_are_never_stored(lang, tmp_path):
+    name = f"microsoft_{lang}.xlsx"
+    result = sv.import_survey(name, EXPORTS[name](), lang=lang, secret=SECRET)
+    assert result.ok, result.errors
+    assert result.mapping.certain  # recognised: the Data page shows no mapping form
+    mail, person = MICROSOFT_META[lang][3:5]
+    assert {(mail, "personal"), (person, "personal")} <= set(result.dropped)
+    # Nothing the respondent is known by reaches a table, the mapping file or the CSVs.
+    ds = result.dataset
+    cells = {str(v) for table in ("organisations", "parent_groups", "reach", "collaborations")
+             for v in ds.table(table).astype(str).to_numpy().ravel()}
+    from tests.browser.conftest import write_folder
+
+    folder = write_folder(ds, tmp_path / "out")
+    written = "".join(f.read_text("utf-8") for f in folder.iterdir())
+    saved = result.mapping.to_json()
+    for address, who in PEOPLE:
+        for secret in (address, who):
+            assert not any(secret in c for c in cells), secret
+            assert secret not in written and secret not in saved
+    # The response number is kept only as a keyed hash, like any respondent id.
+    assert set(ds.collaborations["reported_by"]) and all(
+        str(v).startswith("r-") for v in ds.collaborations["reported_by"])
+
+
+def test_microsoft_forms_with_a_column_of_its_own_still_asks():
+    """An extra question the questionnaire does not have: the researcher maps it."""
+    book = load_workbook(io.BytesIO(microsoft_export("en")))
+    sheet = book.active
+    sheet.cell(1, sheet.max_column + 1, "How long have you worked here?")
+    out = io.BytesIO()
+    book.save(out)
+    table, col = sv.read_survey("microsoft_en.xlsx", out.getvalue(), "en")
+    assert table is not None, col.errors
+    assert not sv.guess_mapping(table).certain
+
+
+@pytest.mark.parametrize("header", ["Id", "ID"])
+def test_microsoft_forms_metadata_is_recognised_in_either_spelling(header):
+    book = load_workbook(io.BytesIO(microsoft_export("en")))
+    book.active.cell(1, 1, header)
+    out = io.BytesIO()
+    book.save(out)
+    table, _ = sv.read_survey("microsoft_en.xlsx", out.getvalue(), "en")
+    mapping = sv.guess_mapping(table)
+    assert mapping.certain
+    assert mapping.role(header).role == "respondent"
+
+
+def test_personal_metadata_kept_by_mistake_is_not_the_questionnaire():
+    """A mapping that keeps Email as a field is not certain: the form is shown to correct it."""
+    table, _ = sv.read_survey("microsoft_en.xlsx", microsoft_export("en"), "en")
+    mapping = sv.guess_mapping(table)
+    from mapping.io.surveys.own_form import recognise
+
+    assert recognise(table, mapping)
+    assert not recognise(table, mapping.with_role("Email", "ignore"))
+    assert not recognise(table, mapping.with_role("Name", "org_name"))
+

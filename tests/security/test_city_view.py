@@ -48,3 +48,31 @@ def test_city_page_keeps_hostile_text_as_data(text):
         assert text not in page
     assert set(drill_down(graph, code)) >= {n for n, d in graph.nodes(data=True)
                                             if d.get("neighbourhood") == text}
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=repr)
+def test_hostile_neighbourhoods_merged_into_the_rest_stay_data(text):
+    """A hostile code among the merged neighbourhoods: the rest's node names only a count."""
+    from mapping.views.aggregate import REST, merge_smallest
+
+    graph = build_graph(demo_district())
+    codes = sorted({str(d["neighbourhood"]) for _, d in graph.nodes(data=True)
+                    if d.get("neighbourhood")})
+    last = codes[-1]
+    for _, data in graph.nodes(data=True):
+        if str(data.get("neighbourhood")) == last:
+            data["neighbourhood"] = text
+    code = text.strip() or "?"
+    full = aggregate(graph, None, {code: text}, cap=None)
+    city = merge_smallest(full, len({d["neighbourhood"] for _, d in full.nodes(data=True)}))
+    assert city.graph.get("rest"), "nothing merged: the test would prove nothing"
+    page = render_city(city, {}, lang="en", title="city")
+    data = page_data(page)
+    assert len(data["nodes"]) == city.number_of_nodes()
+    rest_ids = {aggregate_node(REST, s) for s in ("formal", "informal", "groups")}
+    merged = [n for n in data["nodes"] if n["id"] in rest_ids]
+    assert merged and all(text not in n["label"] or not text.strip() for n in merged)
+    if "<" in text or ">" in text:
+        assert text not in page
+    members = [m for _, d in city.nodes(data=True) for m in d["members"]]
+    assert sorted(members, key=str) == sorted(graph.nodes, key=str)

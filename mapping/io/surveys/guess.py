@@ -48,6 +48,7 @@ _META = frozenset(sc.normalise_header(h) for h in (
     "Q_BallotBoxStuffing", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
     "datestamp", "refurl", "Timestamp", "Tijdstempel", "Start time", "Completion time",
     "Last modified time", "Begintijd", "Tijd van voltooien", "Laatst gewijzigd",
+    "Tijd van laatste wijziging",
     "_submission_time", "_validation_status", "_index", "_parent_index", "_parent_table_name",
     "_submission__uuid", "_submission__id", "_status", "_submitted_by", "__version__",
     "_version_", "_tags", "_notes", "start", "end", "today", "deviceid", "meta/instanceID",

@@ -6,13 +6,17 @@ its exports can have: KoboToolbox writes the XML names with their group
 ``partners/vertrouwen`` on the repeat sheet ``partners``) next to its own
 metadata columns; a Google or Microsoft Form made with the recipe has the
 Dutch or English labels as titles, a grid as ``"Vertrouwen [Moskee Al Fath]"``,
-and a timestamp first. When *every* column of an export is one of those and
-the guess gave each the role its question has, the mapping is certain
+and the tool's own metadata columns (:data:`_FORMS_META`: a timestamp; Microsoft
+Forms' ``ID``, ``Start time``, ``Completion time``, ``Email``, ``Name``,
+``Last modified time`` or their Dutch titles), the personal ones dropped.
+When *every* column of an export is one of those and the guess gave each the
+role its question has, the mapping is certain
 (:func:`recognise`): the Data page then skips the mapping form.
 """
 
 from __future__ import annotations
 
+from mapping.domain import schema as sc
 from mapping.io.surveys.roles import SurveyMapping
 from mapping.io.surveys.table import Sheet, SurveyTable
 
@@ -37,8 +41,27 @@ _KOBO_REPEAT_META = frozenset((
     "_submission__submission_time", "_submission__validation_status", "_submission__notes",
     "_submission__status", "_submission__submitted_by", "_submission___version__",
     "_submission__tags"))
-_FORMS_META = frozenset(("Tijdstempel", "Timestamp"))
 _META_ROLES = frozenset(("ignore", "respondent"))
+_IGNORE = frozenset(("ignore",))
+_DROP = frozenset(("drop",))
+_FORMS_META: dict[str, dict[str, frozenset[str]]] = {
+    # Google Forms: the timestamp first. An address column is there only when the
+    # researcher chose to collect addresses, which the recipe advises against: then the
+    # form is shown (a test keeps it so).
+    "google-forms": {"Tijdstempel": _IGNORE, "Timestamp": _IGNORE},
+    # Microsoft Forms' "Open in Excel" (English and Dutch accounts) always writes these
+    # six: the response number, three times, and the respondent's address and name
+    # ("anonymous" when the form does not sign in). Address and name are personal
+    # (domain.md, privacy): recognised only when the guess drops them.
+    "microsoft-forms": {"ID": _META_ROLES, "Start time": _IGNORE, "Completion time": _IGNORE,
+                        "Last modified time": _IGNORE, "Email": _DROP, "Name": _DROP,
+                        "Begintijd": _IGNORE, "Tijd van voltooien": _IGNORE,
+                        "Tijd van laatste wijziging": _IGNORE, "E-mail": _DROP, "Naam": _DROP},
+}
+"""Per forms tool: the metadata columns its exports add, and the roles each may have.
+
+Compared by :func:`mapping.domain.schema.normalise_header` (``Id`` = ``ID``,
+``E-mail`` = ``Email``)."""
 
 
 def _questions() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
@@ -94,13 +117,15 @@ def _kobo_roles(sheet: Sheet, known: dict[str, str], meta: frozenset[str]
     return out
 
 
-def _form_roles(sheet: Sheet, plain: dict[str, str], grid: dict[str, str]
+def _form_roles(sheet: Sheet, tool: str, plain: dict[str, str], grid: dict[str, str]
                 ) -> dict[str, frozenset[str]] | None:
     """The roles each column of a Google/Microsoft Forms export may have, or ``None``."""
+    meta = {sc.normalise_header(k): v for k, v in _FORMS_META[tool].items()}
     out: dict[str, frozenset[str]] = {}
     for column in sheet.columns:
-        if column.key in _FORMS_META:
-            out[column.key] = frozenset(("ignore",))
+        head = sc.normalise_header(column.key)
+        if head in meta and not column.item:
+            out[column.key] = meta[head]
         elif column.item and column.question.strip() in grid:
             out[column.key] = frozenset((grid[column.question.strip()],))
         elif not column.item and column.key.strip() in plain:
@@ -133,13 +158,13 @@ def recognise(table: SurveyTable, mapping: SurveyMapping) -> bool:
                 return False
             expected.update({(sheet.name, k): v for k, v in roles.items()})
     elif table.tool in ("google-forms", "microsoft-forms") and not table.repeats:
-        roles = _form_roles(table.main, plain, grid)
+        roles = _form_roles(table.main, table.tool, plain, grid)
         if roles is None:
             return False
         expected.update({(None, k): v for k, v in roles.items()})
     else:
         return False
-    questions = {r for v in expected.values() for r in v if r not in _META_ROLES}
+    questions = {r for v in expected.values() for r in v if r not in _META_ROLES | _DROP}
     if not {"org_name", "groups"} <= questions:
         return False  # a few metadata columns alone are not the questionnaire
     for (sheet, column), allowed in expected.items():
