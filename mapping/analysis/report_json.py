@@ -85,9 +85,12 @@ def dumps(value: Any, default: Callable[[Any], Any]) -> str:
                 write("[" + inner + ("," + inner).join(scalars) + "\n" + "  " * depth + "]")
                 return
             write("[")
-            for i, item in enumerate(obj):
+            for i, (item, text) in enumerate(zip(obj, scalars, strict=True)):
                 write(inner if i == 0 else "," + inner)
-                emit(item, depth + 1)
+                if text is None:
+                    emit(item, depth + 1)
+                else:
+                    write(text)
             write("\n" + "  " * depth + "]")
             return
         if isinstance(obj, dict):
@@ -95,12 +98,21 @@ def dumps(value: Any, default: Callable[[Any], Any]) -> str:
                 write("{}")
                 return
             inner = "\n" + "  " * (depth + 1)
+            values = [_scalar(item) for item in obj.values()]
+            if None not in values:  # a flat record (a group, a broker): one join
+                write("{" + inner + ("," + inner).join(
+                    [_key(key) + ": " + text for key, text in zip(obj, values, strict=True)])
+                    + "\n" + "  " * depth + "}")
+                return
             write("{")
             first = True
-            for key, item in obj.items():
-                write((inner if first else "," + inner) + _key(key) + ": ")
+            for (key, item), text in zip(obj.items(), values, strict=True):
+                if text is None:
+                    write((inner if first else "," + inner) + _key(key) + ": ")
+                    emit(item, depth + 1)
+                else:
+                    write((inner if first else "," + inner) + _key(key) + ": " + text)
                 first = False
-                emit(item, depth + 1)
             write("\n" + "  " * depth + "}")
             return
         emit(default(obj), depth)
