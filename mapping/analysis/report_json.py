@@ -52,16 +52,8 @@ def _key(key: Any) -> str:
     """A dict key as :func:`json.dumps` writes it (keys are strings in JSON)."""
     if isinstance(key, str):
         return _escape(key)
-    if isinstance(key, float):
-        return _escape(_float(key))
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return _escape(_int_repr(key))
+    if key is None or isinstance(key, (int, float)):  # a bool is an int: "true", "false"
+        return _escape(_scalar(key) or "")
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 

@@ -19,6 +19,7 @@ from mapping.analysis.coverage import Network, network_from_dataset
 from mapping.analysis.topics import (
     TABOO,
     TOPICS,
+    _as_tuple,
     normalise_topic,
     taboo_support,
     topic_matrix,
@@ -29,20 +30,12 @@ from tests.analysis.conftest import make_dataset
 from tests.factories import datasets
 
 
-def _cell(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return tuple(t for t in value.split("|") if t.strip())
-    return tuple(value)
-
-
 def reference(net: Network, cells: dict[tuple[str, str], Any]) -> dict[str, Any]:
     """Topic -> groups, organisations, taboo, families; one reach link at a time."""
     found: dict[str, tuple[set[str], set[str]]] = {t: (set(), set()) for t in TOPICS}
     for gid, orgs in net.reach.items():
         for org in orgs:
-            raw = _cell(cells.get((org, gid))) or _cell(net.orgs.get(org, {}).get("topics"))
+            raw = _as_tuple(cells.get((org, gid))) or _as_tuple(net.orgs.get(org, {}).get("topics"))
             for topic in dict.fromkeys(normalise_topic(t) for t in raw):
                 groups, members = found.setdefault(topic, (set(), set()))
                 groups.add(gid)
