@@ -8,6 +8,7 @@ that can be pasted into the minutes of a meeting (Dutch by default).
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from mapping.analysis import graph as g
@@ -182,9 +183,7 @@ def run(args: argparse.Namespace) -> int:
         return _write_pdf(dataset, args, lang)
     report = build_report(dataset, min_quality=args.min_quality, lang=lang)
     if args.json:
-        from mapping.analysis.report_json import dumps  # the bytes of json.dumps, faster
-
-        print(dumps(report, default=_json_default))
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=_json_default))
     else:
         print(format_report(report, lang), end="")
     return 0
