@@ -48,61 +48,102 @@ def network_from_tables(dataset: Dataset, min_quality: float | None = None,
     from mapping.analysis.coverage import Network  # late: coverage imports this module's caller
 
     with g.gc_paused():  # hundreds of thousands of dicts and sets, none garbage yet
-        orgs = {row["id"]: {**row, "type": g.ORG} for row in g._records(dataset.organisations)}
-        groups = {row["id"]: {**row, "type": g.GROUP}
-                  for row in g._records(dataset.parent_groups)}
+        orgs = _rows(dataset.organisations, g.ORG)
+        groups = _rows(dataset.parent_groups, g.GROUP)
         formal = {oid for oid, row in orgs.items() if row.get("kind") == "formal"}
-        position = {oid: i for i, oid in enumerate(orgs)}
-        adj: dict[str, dict[str, None]] = {oid: {} for oid in orgs}
-        for early, late in _links(dataset.collaborations, position, min_quality,
-                                  include_unrated):
-            adj[early][late] = None
-            adj[late][early] = None
-        reach = _reachers(dataset.reach, position, groups)
+        ids = list(orgs)
+        index = pd.Index(_objects(ids))
+        early, late = _links(dataset.collaborations, index, min_quality, include_unrated)
+        adj = _adjacency(ids, early, late)
+        reach = _reachers(dataset.reach, index, ids, groups)
     return Network(adj, formal, reach, orgs, groups, g.neighbourhood_names(dataset))
 
 
-def _codes(values: pd.Series, position: dict[str, int]) -> np.ndarray:
+def _rows(frame: pd.DataFrame, kind: str) -> dict[Any, dict[str, Any]]:
+    """Id -> the row as a dict with its node ``type`` (as the graph's node attributes)."""
+    rows = g._records(frame)
+    for row in rows:  # fresh dicts: setting the key keeps its place, like {**row, "type": kind}
+        row["type"] = kind
+    return {row["id"]: row for row in rows}
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """``values`` as a one-dimensional object array (never split into a 2-D one)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
     """Table positions of the organisation ids in ``values`` (-1 for an unknown id)."""
-    return values.map(position).fillna(-1).to_numpy(dtype=np.int64)
+    return index.get_indexer(values.to_numpy(dtype=object)).astype(np.int64, copy=False)
 
 
-def _reachers(reach: pd.DataFrame, position: dict[str, int],
+def _adjacency(ids: list[str], early: np.ndarray, late: np.ndarray) -> dict[str, dict[str, None]]:
+    """Neighbour dicts from the links in edge order, each filled in that order.
+
+    The same dicts as adding ``adj[early][late]`` and ``adj[late][early]`` link
+    after link: a stable sort of both ends by organisation keeps, per
+    organisation, its links in edge order.
+    """
+    # Link k sits at 2k (by its early end) and 2k + 1 (by its late end), so the
+    # stable sort by organisation keeps each organisation's links in link order.
+    ends = np.column_stack((early, late)).ravel()
+    others = np.column_stack((late, early)).ravel()
+    order = np.argsort(ends, kind="stable")
+    neighbours = _objects(ids)[others[order]].tolist()
+    counts = np.bincount(ends, minlength=len(ids)).tolist()
+    adj: dict[str, dict[str, None]] = {}
+    start = 0
+    for oid, count in zip(ids, counts, strict=True):
+        adj[oid] = dict.fromkeys(neighbours[start:start + count])
+        start += count
+    return adj
+
+
+def _reachers(reach: pd.DataFrame, index: pd.Index, ids: list[str],
               groups: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
     """Group id -> ids of its reachers, unique, in the organisations' table order.
 
     The graph yields a reach edge from its organisation end (organisations come
     first in the graph), so that is the order :func:`network_from_graph` sees.
     """
-    result: dict[str, list[str]] = {gid: [] for gid in groups}
-    if reach.empty:
+    if reach.empty or not groups:
         return {gid: () for gid in groups}
-    frame = pd.DataFrame({"org": _codes(reach["organisation"], position),
-                          "group": reach["group"].to_numpy(dtype=object)})
-    frame = frame[(frame["org"] >= 0) & frame["group"].isin(list(result))]
-    frame = frame.drop_duplicates().sort_values("org", kind="stable")
-    ids = list(position)
-    for org, gid in zip(frame["org"].tolist(), frame["group"].tolist(), strict=True):
-        result[gid].append(ids[org])
-    return {gid: tuple(orgs) for gid, orgs in result.items()}
+    gids = list(groups)
+    org = _codes(reach["organisation"], index)
+    grp = pd.Index(_objects(gids)).get_indexer(reach["group"].to_numpy(dtype=object))
+    keep = (org >= 0) & (grp >= 0)
+    # Unique (group, organisation) pairs, sorted by group and then table position.
+    width = max(len(ids), 1)
+    pairs = np.unique(grp[keep].astype(np.int64) * width + org[keep])
+    members = _objects(ids)[pairs % width].tolist()
+    counts = np.bincount(pairs // width, minlength=len(gids)).tolist()
+    result: dict[str, tuple[str, ...]] = {}
+    start = 0
+    for gid, count in zip(gids, counts, strict=True):
+        result[gid] = tuple(members[start:start + count])
+        start += count
+    return result
 
 
-def _links(collaborations: pd.DataFrame, position: dict[str, int], min_quality: float | None,
-           include_unrated: bool) -> list[tuple[str, str]]:
+def _links(collaborations: pd.DataFrame, index: pd.Index, min_quality: float | None,
+           include_unrated: bool) -> tuple[np.ndarray, np.ndarray]:
     """The collaborations that count as links, in the graph's edge order.
 
-    Each pair once, as ``(earlier organisation, later organisation)`` in table
-    order, sorted by the earlier one and then by the pair's first row: the
-    order in which networkx reports the edges of :func:`build_graph`.
+    Each pair once, as codes of ``(earlier organisation, later organisation)``
+    in table order, sorted by the earlier one and then by the pair's first row:
+    the order in which networkx reports the edges of :func:`build_graph`.
     """
+    none = np.zeros(0, dtype=np.int64)
     if collaborations.empty:
-        return []
-    a = _codes(collaborations["source"], position)
-    b = _codes(collaborations["target"], position)
+        return none, none
+    a = _codes(collaborations["source"], index)
+    b = _codes(collaborations["target"], index)
     keep = (a >= 0) & (b >= 0) & (a != b)  # self-collaborations are not edges
     a, b = a[keep], b[keep]
     early, late = np.minimum(a, b), np.maximum(a, b)
-    key = early * len(position) + late
+    key = early * len(index) + late
     # First-row order of each unordered pair, as the graph's edge dict has it.
     unique, first, pair_of_row = np.unique(key, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # pair codes by first row
@@ -111,9 +152,7 @@ def _links(collaborations: pd.DataFrame, position: dict[str, int], min_quality: 
         passes = np.where(rated, quality >= min_quality, include_unrated)
         order = order[passes[order]]
     order = order[np.argsort(early[first[order]], kind="stable")]
-    ids = list(position)
-    return [(ids[e], ids[v]) for e, v in zip(early[first[order]].tolist(),
-                                            late[first[order]].tolist(), strict=True)]
+    return early[first[order]], late[first[order]]
 
 
 def _pair_quality(rows: pd.DataFrame, pair_of_row: np.ndarray, pairs: int

@@ -22,16 +22,23 @@ So each candidate informal organisation ``i`` has a gain that holds for every
 for, any group counted (those few, whose effect needs a flow search, are
 skipped). Greedy: take the best ``i`` with an allowed plain partner, add the
 link, recompute the affected groups only, repeat.
+
+Between two picks nothing is redone for the whole city (100,000 organisations at
+national size): the network after the new link shares every neighbour dict but
+two with the one before (:func:`mapping.analysis.whatif.apply` copies on write),
+the distances are shortened outward from the new link only, the components
+without a chain to help lose the one that just got connected, and the partner
+order is sorted once.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.analysis.coverage import Coverage, distances, group_coverage
+from mapping.analysis.coverage import Coverage, GroupCoverage, Network, group_coverage
 from mapping.analysis.coverage_summary import join_names
 from mapping.analysis.whatif import Scenario, apply
 from mapping.i18n import Catalog, translate
@@ -83,56 +90,89 @@ def suggest(
     """
     allowed = set(categories) if categories is not None else None
     picks: list[dict[str, Any]] = []
-    memo: dict[int, Any] = {}
+    state = _State.of(cov)
+    partners = _partner_order(cov.network, allowed)  # a new link never changes who is formal
     for _ in range(k):
-        pick = _best_pair(cov, same_neighbourhood, allowed, memo)
+        pick = _best_pair(state, partners, same_neighbourhood)
         if pick is None:
             break
         formal, cand = pick
-        picks.append(_describe(cov, formal, cand, lang))
-        cov = _add_link(cov, formal, cand.informal)
+        picks.append(_describe(state, formal, cand, lang))
+        if len(picks) < k:  # the state after the last pick is never read
+            state = _add_link(state, formal, cand.informal)
     return picks
 
 
+@dataclass
+class _State:
+    """The greedy's view of the network after the picks so far.
+
+    What the gains are read from, kept up to date one new link at a time instead
+    of recomputed over the whole city: each group's coverage (class, routes,
+    flow paths and residual exactly as :func:`group_coverage` finds them), the
+    distances (exact; the chains behind them, ``toward``, are not kept, so the
+    ``route`` of a recomputed group is its first organisation only: suggestions
+    never read it), and the organisations without a chain to professional help,
+    each mapped to its collaboration component.
+    """
+
+    network: Network
+    groups: dict[str, GroupCoverage]
+    distance: dict[str, int]
+    dead: dict[str, frozenset[str]]
+    memo: dict[int, Any] = field(default_factory=dict)  # per coverage object, see _used_formal
+
+    @classmethod
+    def of(cls, cov: Coverage) -> _State:
+        """The state of ``cov`` before any pick."""
+        return cls(cov.network, cov.groups, cov.distance,
+                   _dead_components(cov.network.adj, cov.distance))
+
+
 def _best_pair(
-    cov: Coverage, same_hood: bool, allowed: set[str] | None,
-    memo: dict[int, Any] | None = None,
+    state: _State, partners: list[str], same_hood: bool,
 ) -> tuple[str, _Candidate] | None:
-    net = cov.network
-    ranked = sorted(_candidates(cov, memo).values(),
+    net = state.network
+    ranked = sorted(_candidates(state).values(),
                     key=lambda c: (-sum(net.families(gid) for gid in c.groups),
                                    -len(c.groups), c.informal))
-    partners = _partner_order(cov, allowed)
     for cand in ranked:
-        formal = _partner(cov, cand, partners, same_hood)
+        formal = _partner(net, cand, partners, same_hood)
         if formal is not None:
             return formal, cand
     return None
 
 
-def _candidates(cov: Coverage, memo: dict[int, Any] | None = None) -> dict[str, _Candidate]:
+def _candidates(state: _State) -> dict[str, _Candidate]:
     """Every informal organisation with a non-empty, exactly known gain."""
-    memo = {} if memo is None else memo
-    net = cov.network
-    dead_comp = _dead_components(cov)
+    net, dead_comp, memo = state.network, state.dead, state.memo
+    formal = net.formal
     residual_formal: set[str] = set()
     cands: dict[str, _Candidate] = {}
 
-    def add(org: str, gid: str, used: set[str]) -> None:
-        cand = cands.setdefault(org, _Candidate(org, set(), set()))
+    def add(org: str, gid: str, used: frozenset[str]) -> None:
+        cand = cands.get(org)
+        if cand is None:
+            cand = cands[org] = _Candidate(org, set(), set())
         cand.groups.add(gid)
         cand.excluded |= used
 
-    for gid, gc in cov.groups.items():
-        used = _used_formal(gc, net.formal, memo)
-        if gc.coverage == "informal_only" or (gc.fragile and len(gc.reachers) > 1):
-            for comp in {dead_comp[r] for r in gc.reachers if r in dead_comp}:
-                for org in comp:
+    for gid, gc in state.groups.items():
+        fragile = gc.fragile
+        if gc.coverage == "informal_only" or (fragile and len(gc.reachers) > 1):
+            comps = {dead_comp[r] for r in gc.reachers if r in dead_comp}
+            if comps:
+                used = _used_formal(gc, formal, memo)
+                for comp in comps:
+                    for org in comp:
+                        add(org, gid, used)
+        if fragile and gc.residual is not None:
+            residual_formal |= gc.residual & formal
+            others = gc.residual - formal
+            if others:
+                used = _used_formal(gc, formal, memo)
+                for org in others:
                     add(org, gid, used)
-        if gc.fragile and gc.residual is not None:
-            residual_formal |= gc.residual & net.formal
-            for org in gc.residual - net.formal:
-                add(org, gid, used)
     for cand in cands.values():
         cand.excluded |= residual_formal
     return cands
@@ -153,12 +193,11 @@ def _used_formal(gc: Any, formal: set[str], memo: dict[int, tuple[Any, frozenset
     return used
 
 
-def _dead_components(cov: Coverage) -> dict[str, frozenset[str]]:
+def _dead_components(adj: dict[str, Any], alive: dict[str, int]) -> dict[str, frozenset[str]]:
     """Organisations without a chain to professional help -> their component."""
-    adj = cov.network.adj
     result: dict[str, frozenset[str]] = {}
     for start in adj:
-        if start in cov.distance or start in result:
+        if start in alive or start in result:
             continue
         comp, queue = {start}, deque([start])
         while queue:
@@ -171,57 +210,84 @@ def _dead_components(cov: Coverage) -> dict[str, frozenset[str]]:
     return result
 
 
-def _partner_order(cov: Coverage, allowed: set[str] | None) -> list[str]:
-    net = cov.network
+def _partner_order(net: Network, allowed: set[str] | None) -> list[str]:
+    """Formal organisations in the order they are proposed: preferred categories, then id."""
     rank = {c: i for i, c in enumerate(CATEGORY_PREFERENCE)}
-    formal = [f for f in net.formal
-              if allowed is None or net.orgs.get(f, {}).get("category") in allowed]
-    return sorted(formal, key=lambda f: (rank.get(net.orgs[f].get("category"), len(rank)), f))
+    last, orgs = len(rank), net.orgs
+    category = {f: orgs.get(f, {}).get("category") for f in net.formal}
+    ids = sorted(f for f, c in category.items() if allowed is None or c in allowed)
+    ids.sort(key=lambda f: rank.get(category[f], last))  # stable: ids stay sorted per rank
+    return ids
 
 
-def _partner(cov: Coverage, cand: _Candidate, partners: list[str], same_hood: bool) -> str | None:
+def _partner(net: Network, cand: _Candidate, partners: list[str], same_hood: bool
+             ) -> str | None:
     """The preferred plain formal partner for ``cand``: same neighbourhood first."""
-    net = cov.network
     hood = net.orgs.get(cand.informal, {}).get("neighbourhood")
     taken = net.adj.get(cand.informal, {})
+    if same_hood and hood is None:  # nobody shares an unknown neighbourhood
+        return None
+    excluded, orgs = cand.excluded, net.orgs
     fallback = None
     for f in partners:
-        if f in cand.excluded or f in taken:
+        if f in excluded or f in taken:
             continue
-        if hood is not None and net.orgs[f].get("neighbourhood") == hood:
+        if hood is not None and orgs[f].get("neighbourhood") == hood:
             return f
         if fallback is None and not same_hood:
             fallback = f
     return fallback
 
 
-def _add_link(cov: Coverage, formal: str, informal: str) -> Coverage:
-    """Coverage after adding one link, recomputing only groups that can change."""
-    net = apply(cov.network, Scenario(add_links=((formal, informal),)))
-    dist, toward = distances(net)
-    region = _region(cov, formal, informal)
-    groups = {
-        gid: group_coverage(net, gid, dist, toward) if _can_change(gc, region, formal, informal)
-        else gc
-        for gid, gc in cov.groups.items()
-    }
-    return Coverage(net, groups, dist, toward)
+def _add_link(state: _State, formal: str, informal: str) -> _State:
+    """The state after adding one link, recomputing only groups that can change.
+
+    A group's flow can only grow if the new link's tail was residual-reachable, or
+    one of its reachers sits in a component that just got connected (the one
+    ``informal`` is in, when it had no chain to professional help).
+    """
+    net = apply(state.network, Scenario(add_links=((formal, informal),)))
+    region = state.dead.get(informal, frozenset()) | state.dead.get(formal, frozenset())
+    dist = _shortened(state.distance, net.adj, formal, informal)
+    dead = ({o: c for o, c in state.dead.items() if o not in region} if region
+            else state.dead)
+    reach = net.reach
+    changed = [gid for gid, gc in state.groups.items()
+               if (region and not region.isdisjoint(reach.get(gid, ())))
+               or (gc.residual is not None
+                   and (formal in gc.residual or informal in gc.residual))]
+    groups = dict(state.groups)
+    for gid in changed:
+        groups[gid] = group_coverage(net, gid, dist, {})
+    return _State(net, groups, dist, dead, state.memo)
 
 
-def _region(cov: Coverage, formal: str, informal: str) -> frozenset[str]:
-    comps = _dead_components(cov)
-    return comps.get(informal, frozenset()) | comps.get(formal, frozenset())
+def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str) -> dict[str, int]:
+    """:func:`distances` after the new link ``a - b``, from those before it.
+
+    Only chains through the new link get shorter: a search from its far end,
+    spreading only where it shortens a distance, finds every change.
+    """
+    far = float("inf")
+    if dist.get(a, far) > dist.get(b, far):
+        a, b = b, a
+    if a not in dist or dist[a] + 1 >= dist.get(b, far):
+        return dist
+    dist = dict(dist)
+    dist[b] = dist[a] + 1
+    queue = deque([b])
+    while queue:
+        u = queue.popleft()
+        step = dist[u] + 1
+        for w in adj[u]:
+            if step < dist.get(w, far):
+                dist[w] = step
+                queue.append(w)
+    return dist
 
 
-def _can_change(gc: Any, region: frozenset[str], formal: str, informal: str) -> bool:
-    # A group's flow can only grow if the new link's tail was residual-reachable
-    # or one of its reachers sits in a component that just got connected.
-    if any(r in region for r in gc.reachers):
-        return True
-    return gc.residual is not None and (formal in gc.residual or informal in gc.residual)
-
-
-def _describe(cov: Coverage, formal: str, cand: _Candidate, lang: str) -> dict[str, Any]:
+def _describe(cov: Coverage | _State, formal: str, cand: _Candidate, lang: str
+              ) -> dict[str, Any]:
     net = cov.network
     groups = sorted(cand.groups)
     new = [g for g in groups if cov.groups[g].routes == 0]
@@ -244,7 +310,7 @@ def _describe(cov: Coverage, formal: str, cand: _Candidate, lang: str) -> dict[s
     }
 
 
-def _names(cov: Coverage, groups: list[str], lang: str, shown: int = 3) -> str:
+def _names(cov: Coverage | _State, groups: list[str], lang: str, shown: int = 3) -> str:
     """Group names for a sentence, largest first, the rest counted."""
     net = cov.network
     ordered = sorted(groups, key=lambda g: (-net.families(g), g))

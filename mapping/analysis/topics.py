@@ -8,7 +8,11 @@ as underscores), so ``"Honour violence"`` matches ``honour_violence``.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from mapping.analysis.coverage import Network
 from mapping.i18n import Catalog, translate
@@ -57,6 +61,34 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+class _Cells:
+    """Topic cells -> their normalised topics, each distinct cell parsed once.
+
+    A city has hundreds of thousands of reach links but a few hundred distinct
+    topic cells (combinations of seven topics), so :func:`normalise_topic` runs
+    per distinct cell, not per link. ``None`` stands for an empty cell (the
+    organisation's topics stand in for it); otherwise the topics in cell order,
+    each once.
+    """
+
+    def __init__(self) -> None:
+        self.parsed: dict[Any, tuple[str, ...] | None] = {}
+
+    def __call__(self, cell: Any) -> tuple[str, ...] | None:
+        try:
+            return self.parsed[cell]
+        except KeyError:
+            found = self.parsed[cell] = self._parse(cell)
+            return found
+        except TypeError:  # an unhashable cell (a list): parse it every time
+            return self._parse(cell)
+
+    @staticmethod
+    def _parse(cell: Any) -> tuple[str, ...] | None:
+        raw = _as_tuple(cell)
+        return tuple(dict.fromkeys(normalise_topic(t) for t in raw)) if raw else None
+
+
 def reach_topics(reach_row_topics: Any, org_topics: Any) -> set[str]:
     """Topics of one reach link: its own, or the organisation's when it has none."""
     own = _as_tuple(reach_row_topics)
@@ -77,33 +109,128 @@ def topic_reach(net: Network, reach_topics_by_link: dict[tuple[str, str], Any]) 
     -------
     dict
         ``topic -> {"groups": [...], "families": n, "organisations": [...],
-        "taboo": bool}``; topics outside :data:`TOPICS` are included too.
+        "taboo": bool}``; topics outside :data:`TOPICS` are included too, in
+        the order of the first link (groups in network order, each group's
+        reachers in order) that discusses them.
     """
-    result: dict[str, dict[str, Any]] = {
-        t: {"groups": set(), "organisations": set(), "taboo": t in TABOO} for t in TOPICS}
-    for gid, orgs in net.reach.items():
-        for org in orgs:
-            topics = reach_topics(reach_topics_by_link.get((org, gid)),
-                                  net.orgs.get(org, {}).get("topics"))
-            for topic in topics:
-                entry = result.setdefault(topic, {"groups": set(), "organisations": set(),
-                                                  "taboo": topic in TABOO})
-                entry["groups"].add(gid)
-                entry["organisations"].add(org)
-    for entry in result.values():
-        entry["families"] = sum(net.families(gid) for gid in entry["groups"])
-        entry["groups"] = sorted(entry["groups"])
-        entry["organisations"] = sorted(entry["organisations"])
+    links = _Links(net, reach_topics_by_link)
+    result: dict[str, dict[str, Any]] = {}
+    families = [net.families(gid) for gid in links.group_ids.tolist()]
+    for topic in (*TOPICS, *(t for t in links.topic_order if t not in TOPICS)):
+        on = links.on(topic)
+        groups = _present(links.group[on], len(links.group_ids))
+        result[topic] = {
+            "groups": links.group_ids[groups].tolist(),
+            "organisations": links.org_ids[_present(links.org[on], len(links.org_ids))].tolist(),
+            "taboo": topic in TABOO,
+            "families": sum(map(families.__getitem__, groups.tolist())),
+        }
     return result
+
+
+def _distinct(cells: np.ndarray, value: Any, dtype: Any) -> np.ndarray:
+    """``value(cell)`` for every cell, computed once per distinct cell.
+
+    Cells are hashed in C (tuples and strings; an empty cell, ``None`` or NaN,
+    counts as ``None``); a column holding an unhashable list falls back to one
+    call per cell.
+    """
+    try:
+        codes, distinct = pd.factorize(cells)
+    except TypeError:
+        return np.fromiter(map(value, cells.tolist()), dtype=dtype, count=len(cells))
+    values = np.fromiter(map(value, [*distinct.tolist(), None]), dtype=dtype,
+                         count=len(distinct) + 1)
+    return values[codes]  # code -1 (an empty cell) takes the last value, that of None
+
+
+def _present(codes: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values of ``codes`` (integers below ``size``), ascending."""
+    seen = np.zeros(size, dtype=bool)
+    seen[codes] = True
+    return np.flatnonzero(seen)
+
+
+class _Links:
+    """The reach links of a network as arrays, with the topics each one discusses.
+
+    Link ``k`` is the ``k``-th (group, reacher) pair in network order. Groups and
+    organisations are coded by their rank among the sorted ids, so the unique
+    codes of a selection are its ids, sorted. Each link points at one distinct
+    tuple of topics (its own cell's, else its organisation's).
+    """
+
+    def __init__(self, net: Network, cell_of: dict[tuple[str, str], Any]) -> None:
+        cells = _Cells()
+        gids = list(net.reach)
+        sizes = np.fromiter(map(len, net.reach.values()), dtype=np.int64, count=len(gids))
+        by_id = sorted(range(len(gids)), key=gids.__getitem__)
+        group_rank = np.empty(len(gids), dtype=np.int64)
+        group_rank[by_id] = np.arange(len(gids))
+        self.group_ids = np.array([gids[i] for i in by_id] + [""], dtype=object)[:len(gids)]
+        self.group = np.repeat(group_rank, sizes)
+        reachers = np.array(list(chain.from_iterable(net.reach.values())), dtype=object)
+        org, seen = pd.factorize(reachers)  # hashing, then the few distinct ids sorted
+        seen = seen.tolist()
+        by_id = sorted(range(len(seen)), key=seen.__getitem__)
+        org_rank = np.empty(len(seen), dtype=np.int64)
+        org_rank[by_id] = np.arange(len(seen))
+        self.org = org_rank[org] if len(seen) else np.zeros(0, dtype=np.int64)
+        self.org_ids = np.array([seen[i] for i in by_id] + [""], dtype=object)[:len(seen)]
+        # Topic tuples: the organisations' first, then the links' own cells.
+        code: dict[tuple[str, ...], int] = {(): 0}
+        orgs = net.orgs
+        org_cells = np.array([orgs.get(o, {}).get("topics") for o in self.org_ids.tolist()]
+                             + [None], dtype=object)[:len(self.org_ids)]
+        org_tuple = _distinct(org_cells,
+                              lambda c: code.setdefault(cells(c) or (), len(code)), np.int64)
+        self.tuple = org_tuple[self.org]
+        if cell_of:
+            starts = dict(zip(gids, (np.cumsum(sizes) - sizes).tolist(), strict=True))
+            for (oid, gid), cell in cell_of.items():
+                own = cells(cell)
+                reached = net.reach.get(gid, ())
+                if own is not None and oid in reached:
+                    self.tuple[starts[gid] + reached.index(oid)] = code.setdefault(
+                        own, len(code))
+        self.tuples = list(code)
+        # First link of each tuple, for the order of topics outside the vocabulary.
+        used, first = np.unique(self.tuple, return_index=True)
+        self.topic_order: dict[str, None] = {}
+        for _, t in sorted(zip(first.tolist(), used.tolist(), strict=True)):
+            self.topic_order.update(dict.fromkeys(self.tuples[t]))
+
+    def on(self, topic: str) -> np.ndarray:
+        """Which links discuss ``topic`` (a boolean mask)."""
+        has = np.fromiter((topic in t for t in self.tuples), dtype=bool, count=len(self.tuples))
+        return has[self.tuple]
+
+
+def _cells_by_link(dataset: Any) -> dict[tuple[str, str], Any]:
+    """``(org, group) -> topics`` cell of each reach link that has topics of its own.
+
+    The last row of a link wins (as in a dict built row by row); a link whose
+    cells are all empty is left out (its organisation's topics stand in).
+    """
+    reach = dataset.reach
+    if "topics" not in reach.columns or reach.empty:
+        return {}
+    cells = reach["topics"].to_numpy(dtype=object)
+    parse = _Cells()
+    own = _distinct(cells, lambda c: parse(c) is not None, bool)
+    if not own.any():
+        return {}
+    # A link given twice: its last row decides, even an empty one.
+    rows = np.flatnonzero(own | reach.duplicated(["organisation", "group"], keep=False)
+                          .to_numpy())
+    orgs = reach["organisation"].to_numpy(dtype=object)[rows]
+    groups = reach["group"].to_numpy(dtype=object)[rows]
+    return {(str(o), str(gid)): t for o, gid, t in zip(orgs, groups, cells[rows], strict=True)}
 
 
 def topics_from_dataset(dataset: Any, net: Network) -> dict[str, Any]:
     """:func:`topic_reach` with the reach links' topics taken from ``dataset.reach``."""
-    reach = dataset.reach
-    cells = reach["topics"] if "topics" in reach.columns else [None] * len(reach)
-    by_link = {(str(o), str(gid)): t
-               for o, gid, t in zip(reach["organisation"], reach["group"], cells, strict=True)}
-    return topic_reach(net, by_link)
+    return topic_reach(net, _cells_by_link(dataset))
 
 
 def topic_label(topic: str, lang: str = "nl") -> str:
@@ -118,8 +245,20 @@ def _link_topics(dataset: Any, net: Network) -> dict[tuple[str, str], set[str]]:
     """``(org, group) -> topics`` of each reach link (the organisation's if the link has none)."""
     reach = dataset.reach
     cells = reach["topics"] if "topics" in reach.columns else [None] * len(reach)
-    return {(str(o), str(gid)): reach_topics(t, net.orgs.get(str(o), {}).get("topics"))
-            for o, gid, t in zip(reach["organisation"], reach["group"], cells, strict=True)}
+    parse = _Cells()
+    org_topics: dict[str, set[str]] = {}
+
+    def of_org(org: str) -> set[str]:
+        if org not in org_topics:
+            org_topics[org] = set(parse(net.orgs.get(org, {}).get("topics")) or ())
+        return org_topics[org]
+
+    result: dict[tuple[str, str], set[str]] = {}
+    for o, gid, t in zip(reach["organisation"], reach["group"], cells, strict=True):
+        own = parse(t)
+        org = str(o)
+        result[(org, str(gid))] = set(own) if own is not None else set(of_org(org))
+    return result
 
 
 def topic_matrix(dataset: Any, net: Network) -> dict[str, dict[str, list[str]]]:
@@ -155,7 +294,9 @@ def taboo_support(dataset: Any, net: Network) -> dict[str, Any]:
         organisations the informal one already works with: they can support
         the meeting with expertise and open doors to specialised help) and
         ``candidates`` (when it has no formal partner: formal organisations
-        that discuss the topic themselves).
+        that discuss the topic themselves; the links of one topic share that
+        list, sorted once: a city has thousands of such links and formal
+        organisations, so a copy per link would cost gigabytes).
     """
     matrix = topic_matrix(dataset, net)
     formal_on: dict[str, list[str]] = {}
@@ -163,6 +304,7 @@ def taboo_support(dataset: Any, net: Network) -> dict[str, Any]:
         if org in net.formal:
             for topic in reach_topics(None, data.get("topics")):
                 formal_on.setdefault(topic, []).append(org)
+    candidates = {topic: sorted(formal_on.get(topic, [])) for topic in TABOO}
     links = []
     for gid, by_topic in matrix.items():
         for topic in sorted(TABOO & by_topic.keys()):
@@ -172,7 +314,7 @@ def taboo_support(dataset: Any, net: Network) -> dict[str, Any]:
                 partners = sorted(p for p in net.adj.get(org, ()) if p in net.formal)
                 links.append({"topic": topic, "organisation": org, "group": gid,
                               "partners": partners,
-                              "candidates": [] if partners else sorted(formal_on.get(topic, []))})
+                              "candidates": [] if partners else candidates[topic]})
     reached = {gid for gid, orgs in net.reach.items() if orgs}
     silent = [gid for gid in net.groups
               if gid in reached and not TABOO & matrix.get(gid, {}).keys()]

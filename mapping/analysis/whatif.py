@@ -50,23 +50,43 @@ class Scenario:
 
 
 def apply(net: Network, scenario: Scenario) -> Network:
-    """A changed copy of ``net``; ``net`` itself is untouched."""
-    new = net.copy()
+    """A changed copy of ``net``; ``net`` itself is untouched.
+
+    Copy on write: the copy shares the neighbour dicts of every organisation the
+    scenario leaves alone (nothing changes a network in place; a later scenario
+    copies what it changes again), so one new link costs two small dicts, not a
+    copy of a city's 100,000. The changed dicts keep their order, a new partner last.
+    """
+    adj = dict(net.adj)
+    owned: set[str] = set()
+
+    def own(org: str) -> dict[str, None]:
+        if org not in owned:
+            adj[org] = dict.fromkeys(adj[org])
+            owned.add(org)
+        return adj[org]
+
     for a, b in scenario.remove_links:
-        new.adj.get(a, {}).pop(b, None)
-        new.adj.get(b, {}).pop(a, None)
+        if a in adj and b in adj[a]:
+            own(a).pop(b, None)
+        if b in adj and a in adj[b]:
+            own(b).pop(a, None)
     for a, b in scenario.add_links:
-        if a != b and a in new.adj and b in new.adj:  # self-collaborations are not links
-            new.adj[a][b] = None  # a new partner goes last: the others keep their order
-            new.adj[b][a] = None
+        if a != b and a in adj and b in adj:  # self-collaborations are not links
+            own(a)[b] = None  # a new partner goes last: the others keep their order
+            own(b)[a] = None
+    formal = set(net.formal)
+    reach = dict(net.reach)
     for org in scenario.remove_orgs:
-        for other in new.adj.pop(org, {}):
-            new.adj[other].pop(org, None)
-        new.formal.discard(org)
+        for other in adj.pop(org, {}):
+            if other in adj:
+                own(other).pop(org, None)
+        formal.discard(org)
     gone = set(scenario.remove_orgs)
     if gone:
-        new.reach = {k: tuple(o for o in v if o not in gone) for k, v in new.reach.items()}
-    return new
+        reach = {k: tuple(o for o in v if o not in gone) for k, v in reach.items()}
+    return Network(adj=adj, formal=formal, reach=reach, orgs=net.orgs, groups=net.groups,
+                   hood_names=net.hood_names)
 
 
 def _component(adj: dict[str, dict[str, None]], starts: Iterable[str]) -> set[str]:
