@@ -10,7 +10,8 @@ read back as a user would. Per size, one line per figure, ``label  N.NNN s``
 the machine is shared, so wall time alone does not say much), which is what
 ``bench/ab.py`` compares between two revisions:
 
-quality (all three tables of :mod:`mapping.analysis.quality` on a fresh graph),
+quality (all three tables of :mod:`mapping.analysis.quality` from the dataset's tables, as the
+Collaboration page computes them),
 betweenness (exact up to :data:`~mapping.analysis.measures.EXACT_LIMIT`
 organisations, else sampled), louvain (NetworKit's PLM, with the number of
 communities and their modularity; ``--only louvain louvain-networkx`` also runs
@@ -68,9 +69,9 @@ def run(size: int, only: set[str], data: Path) -> None:
           f"{collab.number_of_edges()} links", flush=True)
     if "quality" in only:
         def tables() -> None:
-            links = quality.link_quality(graph)
-            quality.organisation_profile(graph, links)
-            quality.reciprocity_gaps(graph)
+            links = quality.link_quality(dataset)
+            quality.organisation_profile(dataset, links)
+            quality.reciprocity_gaps(dataset)
         _timed("quality (three tables)", tables)
     if "betweenness" in only:
         _timed("betweenness", lambda: measures.betweenness(collab))
