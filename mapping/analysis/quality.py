@@ -90,14 +90,18 @@ def _weakest_of(means: pd.DataFrame) -> pd.Series:
 def _first_extreme(values: pd.DataFrame, lowest: bool) -> pd.Series:
     """Per row, the column name of the lowest (or highest) value, NaN skipped, else ``None``.
 
-    One ``argmin`` over the float matrix; it returns the first extreme, so a tie goes
-    to the first column, as :func:`weakest` does. Rounded first: means summed in
-    another order differ in the last bit, and such a tie must still go to the first.
+    The first column holding the extreme of its row, so a tie goes to the first
+    column, as :func:`weakest` does. Rounded first: means summed in another order
+    differ in the last bit, and such a tie must still go to the first. (Rounding
+    takes a number beyond about 1e299 to infinity, so the extreme is taken among
+    the given values only: a missing one, filled with infinity, never ties with it.)
     """
-    matrix = values.to_numpy(dtype=float).round(9)
+    with np.errstate(over="ignore", invalid="ignore"):
+        matrix = values.to_numpy(dtype=float).round(9)
     missing = np.isnan(matrix)
     filled = np.where(missing, np.inf if lowest else -np.inf, matrix)
-    pick = filled.argmin(axis=1) if lowest else filled.argmax(axis=1)
+    extreme = filled.min(axis=1) if lowest else filled.max(axis=1)
+    pick = ((filled == extreme[:, None]) & ~missing).argmax(axis=1)
     names = np.array(list(values.columns), dtype=object)
     found = np.where(missing.all(axis=1), None, names[pick]) if len(matrix) else names[:0]
     return pd.Series(found, index=values.index, dtype=object)
