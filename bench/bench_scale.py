@@ -143,9 +143,10 @@ def run_size(size: str, out: Path, with_baseline: bool, pages: bool,
         stage("brokers", brokers, cov)
         stage("suggestions", suggest, cov, 5)
     graph = stage("graph", g.build_graph, dataset)
-    links = stage("quality", quality.link_quality, graph)
-    stage("quality", quality.organisation_profile, graph, links)
-    stage("quality", quality.reciprocity_gaps, graph)
+    # From the tables, as the Collaboration page computes them (it needs no graph).
+    links = stage("quality", quality.link_quality, dataset)
+    stage("quality", quality.organisation_profile, dataset, links)
+    stage("quality", quality.reciprocity_gaps, dataset)
     stage("measures", all_measures, g.collaboration_graph(graph))
     stage("layout", positions, graph)
     stage("report", build_report, dataset)

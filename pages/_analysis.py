@@ -73,15 +73,17 @@ def report(key: str, min_quality: float | None, lang: str, _dataset: Dataset) ->
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def quality_tables(key: str, _dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """Per link, per organisation and reciprocity tables of the four conditions."""
+    """Per link, per organisation and reciprocity tables of the four conditions.
+
+    Straight from the dataset's tables (no graph, no layout needed).
+    """
     CALLS["quality"] += 1
     from mapping.analysis import quality
 
-    graph, _ = graph_and_positions(key, _dataset)
-    links = quality.link_quality(graph)
+    links = quality.link_quality(_dataset)
     return {"links": links,
-            "orgs": quality.organisation_profile(graph, links),
-            "reciprocity": quality.reciprocity_gaps(graph)}
+            "orgs": quality.organisation_profile(_dataset, links),
+            "reciprocity": quality.reciprocity_gaps(_dataset)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

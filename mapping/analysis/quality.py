@@ -18,11 +18,8 @@ the survey templates is that the respondent fills in their own organisation as
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import weakref
 from collections.abc import Callable
-from operator import itemgetter
 from typing import Any, ParamSpec, TypeVar
 
 import networkx as nx
@@ -30,10 +27,24 @@ import numpy as np
 import pandas as pd
 
 from mapping.analysis import graph as g
-from mapping.domain.dataset import CONDITIONS
+from mapping.analysis.quality_links import (
+    LINK_FIELDS,
+    LinkTable,
+    from_dataset,
+    from_graph,
+    link_table,
+)
+from mapping.analysis.quality_links import STRING as _STRING
+from mapping.domain.dataset import CONDITIONS, Dataset
+
+__all__ = ["MIN_RATERS", "LinkTable", "from_dataset", "from_graph", "link_quality",
+           "link_table", "organisation_profile", "rating_side", "reciprocity_gaps", "weakest"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+Source = nx.Graph | Dataset | LinkTable
+"""What the tables are computed from: a dataset (its tables, no graph), a graph, or a link table."""
 
 MIN_RATERS = 3
 """Averages with fewer raters than this are flagged."""
@@ -48,83 +59,6 @@ def rating_side(row: dict[str, Any], pair: tuple[str, str], names: dict[str, str
             if text in (org.casefold(), str(names.get(org, "")).strip().casefold()):
                 return org
     return str(row["source"])
-
-
-class _Links:
-    """The collaboration edges of one graph as arrays, walked once (see :func:`_links`).
-
-    Organisations are numbered in node order (``ids``, ``names``); per link ``a``
-    and ``b`` are the numbers of its two organisations with ``ids[a] <= ids[b]``,
-    ``data`` its edge attributes; per rating row ``link`` is the row number of its
-    link and ``rows`` the row itself.
-    """
-
-    def __init__(self, graph: nx.Graph) -> None:
-        index: dict[Any, int] = {}
-        ids: list[str] = []
-        names: list[Any] = []
-        a: list[int] = []
-        b: list[int] = []
-        data: list[dict[str, Any]] = []
-        rows: list[dict[str, Any]] = []
-        counts: list[int] = []
-        # One walk over the organisations' adjacency. The cyclic collector is paused:
-        # the lists below grow by hundreds of thousands of entries, and every collection
-        # it would start meanwhile rescans all of the graph's attribute dicts.
-        with g.gc_paused():
-            for node, d in graph.nodes(data=True):
-                if d.get("type") == g.ORG:
-                    index[node] = len(ids)
-                    ids.append(d["id"])
-                    names.append(d.get("name"))
-            # networkx's own adjacency dicts: its edge view costs three times as much per
-            # edge and walks the reach links too. Same order as ``graph.edges``: nodes in
-            # order, each link once, from the end visited first.
-            adjacency = graph._adj
-            done: set[Any] = set()
-            for u in index:
-                for v, d in adjacency[u].items():
-                    if v not in done and d["type"] == g.COLLABORATION:
-                        a.append(index[u])
-                        b.append(index[v])
-                        data.append(d)
-                        ratings = d["ratings"]
-                        rows.extend(ratings)
-                        counts.append(len(ratings))
-                done.add(u)
-        self.rows = rows
-        self.ids = np.array(ids, dtype=object)
-        self.names = names
-        first = np.array(a, dtype=np.int64)
-        second = np.array(b, dtype=np.int64)
-        swap = self.ids[first] > self.ids[second] if len(data) else np.zeros(0, dtype=bool)
-        self.a = np.where(swap, second, first)
-        self.b = np.where(swap, first, second)
-        self.data = data
-        self.link = np.repeat(np.arange(len(data)), np.array(counts, dtype=np.int64))
-        self.text_ids = pd.array(self.ids, dtype=_STRING)
-        self.text_names = pd.array(np.array(names, dtype=object), dtype=_STRING)
-
-
-def _links(graph: nx.Graph) -> _Links:
-    """:class:`_Links` of ``graph``, kept per graph.
-
-    Walking every edge of a city's graph is most of what the quality tables
-    cost, and a page asks for all three tables of the same graph; so the walk
-    is kept per graph (weakly: it goes with the graph) and redone when the
-    graph's node or edge count changed.
-    """
-    size = (graph.number_of_nodes(), graph.number_of_edges())
-    kept = _EDGES.get(graph)
-    if kept is not None and kept[0] == size:
-        return kept[1]
-    found = _Links(graph)
-    with contextlib.suppress(TypeError):  # a graph type without weak references: no keeping
-        _EDGES[graph] = (size, found)
-    return found
-
-
-_EDGES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _gc_paused(fn: Callable[P, T]) -> Callable[P, T]:
@@ -148,9 +82,6 @@ def _as_text(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-_STRING = pd.StringDtype(na_value=np.nan)
-
-
 def _weakest_of(means: pd.DataFrame) -> pd.Series:
     """Per row, the column with the lowest mean (first in order on ties), else ``None``."""
     return _first_extreme(means, lowest=True)
@@ -159,22 +90,31 @@ def _weakest_of(means: pd.DataFrame) -> pd.Series:
 def _first_extreme(values: pd.DataFrame, lowest: bool) -> pd.Series:
     """Per row, the column name of the lowest (or highest) value, NaN skipped, else ``None``.
 
-    One ``argmin`` over the float matrix; it returns the first extreme, so a tie goes
-    to the first column, as :func:`weakest` does. Rounded first: means summed in
-    another order differ in the last bit, and such a tie must still go to the first.
+    The first column holding the extreme of its row, so a tie goes to the first
+    column, as :func:`weakest` does. Rounded first: means summed in another order
+    differ in the last bit, and such a tie must still go to the first. (Rounding
+    takes a number beyond about 1e299 to infinity, so the extreme is taken among
+    the given values only: a missing one, filled with infinity, never ties with it.)
     """
-    matrix = values.to_numpy(dtype=float).round(9)
+    with np.errstate(over="ignore", invalid="ignore"):
+        matrix = values.to_numpy(dtype=float).round(9)
     missing = np.isnan(matrix)
     filled = np.where(missing, np.inf if lowest else -np.inf, matrix)
-    pick = filled.argmin(axis=1) if lowest else filled.argmax(axis=1)
+    extreme = filled.min(axis=1) if lowest else filled.max(axis=1)
+    pick = ((filled == extreme[:, None]) & ~missing).argmax(axis=1)
     names = np.array(list(values.columns), dtype=object)
     found = np.where(missing.all(axis=1), None, names[pick]) if len(matrix) else names[:0]
     return pd.Series(found, index=values.index, dtype=object)
 
 
 @_gc_paused
-def link_quality(graph: nx.Graph) -> pd.DataFrame:
+def link_quality(data: Source) -> pd.DataFrame:
     """One row per collaboration: condition means, rater counts, weakest condition.
+
+    ``data`` is the dataset (the quality is computed from its tables, no graph
+    needed), a graph of :func:`~mapping.analysis.graph.build_graph`, or a
+    :class:`~mapping.analysis.quality_links.LinkTable`; the rows are in the
+    graph's edge order either way.
 
     Columns: ``source``, ``target`` (organisation ids, sorted pair),
     ``source_name``, ``target_name``, per condition ``<c>`` (mean or NaN) and
@@ -182,28 +122,23 @@ def link_quality(graph: nx.Graph) -> pd.DataFrame:
     mean, ``None`` when unrated) and ``few_raters`` (some rated condition has
     fewer than :data:`MIN_RATERS` scores).
     """
-    found = _links(graph)
-    fields = [x for c in CONDITIONS for x in (c, f"{c}_n")] + ["raters", "quality"]
-    # All numbers in one C-level pass (itemgetter) and one conversion to a float matrix
-    # (None -> NaN): building the frame from row tuples made pandas infer every cell.
-    values = np.array(list(map(itemgetter(*fields), found.data)),
-                      dtype=float).reshape(len(found.data), len(fields))
+    table = link_table(data)
+    links = table.links
+    a, b = links["a"].to_numpy(), links["b"].to_numpy()
     # Text columns are taken from the organisations' (already converted) id and name
     # arrays by number: converting 4 x links Python strings was a third of the time.
     frame = pd.DataFrame({
-        "source": found.text_ids.take(found.a),
-        "target": found.text_ids.take(found.b),
-        "source_name": found.text_names.take(found.a),
-        "target_name": found.text_names.take(found.b),
-        **{field: values[:, i].astype(np.int64) if field.endswith("_n") or field == "raters"
-           else values[:, i] for i, field in enumerate(fields)},
+        "source": table.text_ids.take(a),
+        "target": table.text_ids.take(b),
+        "source_name": table.text_names.take(a),
+        "target_name": table.text_names.take(b),
+        **{field: links[field].to_numpy() for field in LINK_FIELDS},
     })
     frame["weakest"] = _weakest_of(frame[list(CONDITIONS)])
     counts = frame[[f"{c}_n" for c in CONDITIONS]].to_numpy()
     frame["few_raters"] = ((counts > 0) & (counts < MIN_RATERS)).any(axis=1)
-    columns = ["source", "target", "source_name", "target_name",
-               *[x for c in CONDITIONS for x in (c, f"{c}_n")],
-               "raters", "quality", "weakest", "few_raters"]
+    columns = ["source", "target", "source_name", "target_name", *LINK_FIELDS,
+               "weakest", "few_raters"]
     return _as_text(frame[columns], ["weakest"])
 
 
@@ -216,31 +151,36 @@ def weakest(edge: dict[str, Any]) -> str | None:
 
 
 @_gc_paused
-def organisation_profile(graph: nx.Graph, links: pd.DataFrame | None = None) -> pd.DataFrame:
+def organisation_profile(data: Source, links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per organisation: the mean of each condition over its links' means.
 
     Columns: ``id``, ``name``, ``links`` (collaborations), ``rated_links``,
     per condition the mean, ``quality`` and ``weakest``.
 
-    ``links`` is :func:`link_quality` of the same graph when the caller has it
-    already. One groupby over both ends of every link: no per-organisation mask
-    (that was O(organisations x links), 15 s at a 1x city).
+    ``data`` as for :func:`link_quality`; ``links`` is :func:`link_quality`
+    of the same data when the caller has it already. One groupby over both
+    ends of every link: no per-organisation mask (that was O(organisations x
+    links), 15 s at a 1x city).
     """
-    links = link_quality(graph) if links is None else links
+    table = link_table(data)
+    links = link_quality(table) if links is None else links
+    # Every id as a number: one factorize of the organisations' ids and both ends of the
+    # links (grouping and joining by number is several times faster than by text).
+    codes, _ = pd.factorize(pd.concat([pd.Series(table.text_ids), links["source"],
+                                       links["target"]], ignore_index=True))
+    own, source, target = np.split(codes, [len(table.ids), len(table.ids) + len(links)])
     values = ["quality", *CONDITIONS]
     ends = pd.concat([
-        links[["source", *values]].rename(columns={"source": "id"}),
+        links[values].assign(id=source),
         # A self-collaboration is one link of that organisation, not two.
-        links.loc[links["source"] != links["target"], ["target", *values]]
-        .rename(columns={"target": "id"}),
+        links.loc[source != target, values].assign(id=target[source != target]),
     ], ignore_index=True)
-    by_org = ends.groupby("id", sort=False)
+    by_org = ends[ends["id"] >= 0].groupby("id", sort=False)  # -1: no id
     stats = pd.DataFrame({"links": by_org.size(), "rated_links": by_org["quality"].count()})
-    stats = stats.join(by_org[list(CONDITIONS)].mean())
-    orgs = [(d["id"], d.get("name")) for _, d in graph.nodes(data=True)
-            if d.get("type") == g.ORG]
-    frame = pd.DataFrame(orgs, columns=["id", "name"], dtype=object)
-    frame = frame.join(stats, on="id")
+    stats = stats.join(by_org[list(CONDITIONS)].mean()).reindex(own)
+    frame = pd.DataFrame({"id": table.ids, "name": table.names}, dtype=object)
+    for column in stats.columns:
+        frame[column] = stats[column].to_numpy()
     frame["links"] = frame["links"].fillna(0).astype(np.int64)
     frame["rated_links"] = frame["rated_links"].fillna(0).astype(np.int64)
     means = frame[list(CONDITIONS)].astype(float)
@@ -252,7 +192,7 @@ def organisation_profile(graph: nx.Graph, links: pd.DataFrame | None = None) -> 
 
 
 @_gc_paused
-def reciprocity_gaps(graph: nx.Graph) -> pd.DataFrame:
+def reciprocity_gaps(data: Source) -> pd.DataFrame:
     """Links rated from both sides: per condition side-``a`` mean minus side-``b`` mean.
 
     Columns: ``a``, ``b`` (sorted ids), ``a_raters``, ``b_raters``, per
@@ -260,34 +200,33 @@ def reciprocity_gaps(graph: nx.Graph) -> pd.DataFrame:
     it), ``largest_gap`` (condition with the largest absolute gap) and
     ``few_raters``.
 
-    Each rating row gets a side code (0 = ``a``, 1 = ``b``) and one
-    ``numpy.bincount`` per condition over the keys ``link * 2 + side`` gives
-    both sides' sums and counts, so the cost grows with the number of ratings,
-    not with links times organisations. On equal gaps (rounded to 9 decimals)
-    ``largest_gap`` is the first condition in order, as ``weakest`` does.
+    ``data`` as for :func:`link_quality`. Each rating row gets a side code
+    (0 = ``a``, 1 = ``b``) and one ``numpy.bincount`` per condition over the
+    keys ``link * 2 + side`` gives both sides' sums and counts, so the cost
+    grows with the number of ratings, not with links times organisations. On
+    equal gaps (rounded to 9 decimals) ``largest_gap`` is the first condition
+    in order, as ``weakest`` does.
     """
     columns = ["a", "b", "a_raters", "b_raters",
                *[f"{c}_{s}" for c in CONDITIONS for s in ("a", "b", "gap")],
                "largest_gap", "few_raters"]
-    found = _links(graph)
-    if not len(found.rows):
+    table = link_table(data)
+    rows = table.ratings
+    if not len(rows):
         return pd.DataFrame(columns=columns)
-    rows = found.rows
-    link = found.link
-    source = np.array([r["source"] for r in rows], dtype=object)
-    reported_by = np.array([r.get("reported_by") for r in rows], dtype=object)
-    scores = _scores(rows)
-    side = _side_codes(source, reported_by, found)
+    link = rows["link"].to_numpy()
+    scores = rows[list(CONDITIONS)].to_numpy(dtype=float)
+    side = _side_codes(table)
     # Sums and counts per (link, side) with bincount: keys link*2 + side (0 = a, 1 = b);
     # rows whose side is neither organisation (code 2) take no part.
     keep = side < 2
     key = link[keep] * 2 + side[keep]
-    size = 2 * len(found.data)
+    size = 2 * len(table.links)
     raters = np.bincount(key, minlength=size).reshape(-1, 2)
     both = np.flatnonzero((raters[:, 0] > 0) & (raters[:, 1] > 0))
     frame = pd.DataFrame({
-        "a": found.text_ids.take(found.a[both]),
-        "b": found.text_ids.take(found.b[both]),
+        "a": table.text_ids.take(table.links["a"].to_numpy()[both]),
+        "b": table.text_ids.take(table.links["b"].to_numpy()[both]),
         "a_raters": raters[both, 0].astype(np.int64),
         "b_raters": raters[both, 1].astype(np.int64),
     })
@@ -309,48 +248,29 @@ def reciprocity_gaps(graph: nx.Graph) -> pd.DataFrame:
     return _as_text(frame[columns], ["largest_gap"])
 
 
-def _scores(rows: list[dict[str, Any]]) -> np.ndarray:
-    """The four condition scores of every rating row as a float matrix (not rated = NaN).
-
-    One conversion of all rows at once; only when some cell holds text is each
-    column converted on its own, where anything but a number counts as not
-    rated, as in :func:`mapping.analysis.graph.merge_ratings`.
-    """
-    cells = list(map(itemgetter(*CONDITIONS), rows))
-    try:
-        return np.array(cells, dtype=float).reshape(len(rows), len(CONDITIONS))
-    except (TypeError, ValueError):
-        table = np.array(cells, dtype=object).reshape(len(rows), len(CONDITIONS))
-        return np.column_stack([
-            pd.to_numeric(pd.Series(table[:, i], dtype=object), errors="coerce")
-            .to_numpy(dtype=float) for i in range(len(CONDITIONS))])
-
-
-def _side_codes(source: np.ndarray, reported_by: np.ndarray, found: _Links) -> np.ndarray:
+def _side_codes(table: LinkTable) -> np.ndarray:
     """Per rating row, 0 when side ``a`` of its link gave it, 1 for ``b``, 2 for neither.
 
     :func:`rating_side` for every row, vectorised: by ``source`` first, then
     overruled where ``reported_by`` names side ``b`` or (taking precedence)
-    side ``a`` by id or name. Every text (source, folded ``reported_by``, folded
-    ids and names) becomes a number in one shared table, so each comparison is
-    one between integer arrays, not between strings.
+    side ``a`` by id or name. The ids and names are folded once per
+    organisation and taken to the rows by number, so each comparison is one of
+    two string arrays, element by element.
     """
-    a = found.a[found.link]
-    b = found.b[found.link]
-    src = pd.Index(found.ids).get_indexer(pd.Series(source, dtype=object).astype(str))
+    rows = table.ratings
+    link = rows["link"].to_numpy()
+    a = table.links["a"].to_numpy()[link]
+    b = table.links["b"].to_numpy()[link]
+    src = rows["source"].to_numpy()
     codes = np.where(src == a, 0, np.where(src == b, 1, 2)).astype(np.int8)
-    who = pd.Series(reported_by, dtype=object).where(pd.notna(reported_by), None)
-    text = who.astype(_STRING).str.strip().str.casefold().fillna("")
-    fold_id = pd.Series(found.text_ids).str.casefold()
-    fold_name = pd.Series(found.text_names).fillna("").str.strip().str.casefold()
-    # One numbering of all folded texts; "" (no reported_by, or no name) never matches.
-    _, uniques = pd.factorize(pd.concat([fold_id, fold_name, text], ignore_index=True))
-    table = pd.Index(uniques)
-    text_code = table.get_indexer(text)
-    id_code = table.get_indexer(fold_id)
-    name_code = table.get_indexer(fold_name)
-    named = (text != "").to_numpy()
+    text = rows["reported_by"].str.strip().str.casefold().fillna("").array
+    fold_id = pd.Series(table.text_ids).str.casefold().array
+    fold_name = pd.Series(table.text_names).fillna("").str.strip().str.casefold().array
+    # "" (no reported_by) names nobody, also an organisation without a name.
+    named = np.asarray(text != "")
     for column, code in ((b, 1), (a, 0)):  # a last: a row naming both sides is a's
-        match = (text_code == id_code[column]) | (text_code == name_code[column])
+        # Each row's text against its own link's two ends: compared in C, text by text.
+        match = np.asarray(text == fold_id.take(column)) | np.asarray(
+            text == fold_name.take(column))
         codes[named & match] = code
     return codes

@@ -67,8 +67,8 @@ class _Wave:
         self.dataset = dataset
         self.graph = g.build_graph(dataset)
         self.cov: Coverage = compute(network_from_graph(self.graph, min_quality))
-        self.links = quality.link_quality(self.graph)
-        self.orgs = quality.organisation_profile(self.graph, self.links)
+        self.links = quality.link_quality(dataset)
+        self.orgs = quality.organisation_profile(dataset, self.links)
         self.pairs = {(a, b) for a, b in zip(self.links["source"], self.links["target"],
                                              strict=True)}
         self.org_names = {d["id"]: str(d.get("name") or d["id"])

@@ -135,7 +135,7 @@ def network_tables(dataset: Dataset, min_quality: float | None = None
     collab = g.collaboration_graph(graph, min_quality)
     degree = dict(collab.degree())
     between = betweenness(collab)["values"]
-    profile = quality.organisation_profile(graph).set_index("id")
+    profile = quality.organisation_profile(dataset).set_index("id")
     ids = _node_ids(dataset)
     nodes: list[dict[str, Any]] = []
     for key, data in graph.nodes(data=True):
@@ -261,9 +261,9 @@ def result_tables(dataset: Dataset, min_quality: float | None = None
          for b in brokers(coverage)],
         columns=["id", "name", "kind", "worse_groups", "worse_families", "route_groups",
                  "route_families", "sole_bridge_for", "sole_bridge"])))
-    links = quality.link_quality(graph)
+    links = quality.link_quality(dataset)
     tables.append(("kwaliteit_samenwerkingen", links))
-    tables.append(("kwaliteit_organisaties", quality.organisation_profile(graph, links)))
+    tables.append(("kwaliteit_organisaties", quality.organisation_profile(dataset, links)))
     collab = g.collaboration_graph(graph, min_quality)
     between = betweenness(collab)["values"]
     ids = {n: d["id"] for n, d in collab.nodes(data=True)}

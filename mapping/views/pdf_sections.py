@@ -267,7 +267,7 @@ class Builder(Layout):
 
     def conditions(self) -> None:
         self.heading("conditions")
-        links = quality.link_quality(self.graph)
+        links = quality.link_quality(self.dataset)
         rated = links[links["quality"].notna()]
         if rated.empty:
             self.story.append(self.para(self.t("conditions_none")))
@@ -299,7 +299,7 @@ class Builder(Layout):
         few = int(links["few_raters"].sum())
         if few:
             self.story.append(self.para(self.t("few_raters", n=few, min=quality.MIN_RATERS)))
-        profile = quality.organisation_profile(self.graph, links)
+        profile = quality.organisation_profile(self.dataset, links)
         low = profile[profile["rated_links"] > 0].sort_values(["quality", "id"]).head(5)
         if len(low):
             items = [self.t("org_weakest", name=r.name if isinstance(r.name, str) else r.id,
