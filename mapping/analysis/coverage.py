@@ -106,6 +106,14 @@ class Network:
         new._arrays = numbering_of(self)  # only the id numbering: the copy's links may change
         return new
 
+    def changed(self) -> None:
+        """Say that ``adj`` or ``formal`` were changed in place after an analysis.
+
+        The integer form the route searches read is then built again on next use
+        (changing a fresh :meth:`copy` before analysing it needs no call).
+        """
+        self._arrays = numbering_of(self)
+
     def hood(self, code: Any) -> str | None:
         """The neighbourhood's name for people (its code when the GeoJSON has no name)."""
         if code is None or code == "":
