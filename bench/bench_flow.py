@@ -27,7 +27,7 @@ def timed(label: str, fn: Any, *args: Any) -> Any:
     start, cpu = time.perf_counter(), time.process_time()
     result = fn(*args)
     print(f"  {label:<20} {time.perf_counter() - start:7.3f} s", flush=True)
-    print(f"  {label + ' cpu':<16} {time.process_time() - cpu:7.3f} s", flush=True)
+    print(f"  {label + ' cpu':<20} {time.process_time() - cpu:7.3f} s", flush=True)
     return result
 
 
