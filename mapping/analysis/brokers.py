@@ -22,56 +22,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from mapping.analysis.coverage import _SNK, _SRC, Coverage, Flow, GroupCoverage, augmenting_path
+import numpy as np
 
-
-def flow_from_paths(paths: list[list[str]]) -> Flow:
-    """A :class:`~mapping.analysis.coverage.Flow` carrying exactly ``paths``."""
-    flow = Flow()
-    for path in paths:
-        before: Any = _SRC
-        for org in path:
-            flow.prv[org] = before
-            if before is not _SRC:
-                flow.nxt[before] = org
-            before = org
-        flow.nxt[path[-1]] = _SNK
-        flow.value += 1
-    return flow
+from mapping.analysis import flow
+from mapping.analysis.coverage import Coverage, GroupCoverage
+from mapping.analysis.flow import flow_from_paths  # noqa: F401  (public name kept here)
+from mapping.analysis.network_arrays import arrays_of
 
 
 def route_losses(cov: Coverage, gc: GroupCoverage) -> dict[str, bool]:
     """For each organisation on the group's flow paths: does removing it cost a route?"""
-    losses: dict[str, bool] = {}
-    alive = cov.distance
-    # When every reacher with a chain carries a route, losing one of them is losing a
-    # route: the flow cannot exceed the reachers left, so no search is needed.
-    bound = {r for r in gc.reachers if r in alive}
-    saturated = bound if gc.routes >= len(bound) else set()
-    for i, path in enumerate(gc.paths):
-        flow = None  # built once per path: augmenting_path only reads the flow
-        for org in path:
-            if org in losses:
-                continue
-            if org in saturated:
-                losses[org] = True
-                continue
-            if flow is None:
-                flow = flow_from_paths(gc.paths[:i] + gc.paths[i + 1 :])
-            states, _ = augmenting_path(cov.network, gc.reachers, flow, alive,
-                                        blocked=frozenset((org,)))
-            losses[org] = states is None
-    return losses
+    return flow.route_losses(cov.network, cov.distance, [gc])[0]
 
 
 def group_impacts(cov: Coverage, gc: GroupCoverage) -> dict[str, dict[str, bool]]:
     """Per organisation whose loss hurts the group: ``{"worse": .., "route": .., "sole": ..}``."""
+    return _impacts(cov, gc, route_losses(cov, gc) if gc.routes else {})
+
+
+def _impacts(cov: Coverage, gc: GroupCoverage, losses: dict[str, bool]
+             ) -> dict[str, dict[str, bool]]:
     impacts: dict[str, dict[str, bool]] = {}
     if gc.coverage == "informal_only" and len(gc.reachers) == 1:
         impacts[gc.reachers[0]] = {"worse": True, "route": False, "sole": False}
     if gc.routes == 0:
         return impacts
-    for org, lost in route_losses(cov, gc).items():
+    for org, lost in losses.items():
         if lost:
             cut_off = gc.routes == 1
             impacts[org] = {"worse": cut_off, "route": True, "sole": cut_off}
@@ -95,37 +71,89 @@ def brokers(cov: Coverage) -> list[dict[str, Any]]:
         (bool) and ``sole_bridge_for`` (group ids it is the only route for).
     """
     net = cov.network
-    table: dict[str, dict[str, Any]] = {}
-    for gid, gc in cov.groups.items():
-        for org, impact in group_impacts(cov, gc).items():
-            entry = table.setdefault(org, _empty_entry(cov, org))
-            families = net.families(gid)
-            if impact["worse"]:
-                entry["worse_groups"].append(gid)
-                entry["worse_families"] += families
-            if impact["route"]:
-                entry["route_groups"].append(gid)
-                entry["route_families"] += families
-            if impact["sole"]:
-                entry["sole_bridge_for"].append(gid)
-    for entry in table.values():
-        entry["sole_bridge"] = bool(entry["sole_bridge_for"])
-    return sorted(table.values(), key=lambda e: (-e["worse_families"], -e["route_families"],
-                                                 -len(e["worse_groups"]), e["id"]))
+    gcs = list(cov.groups.values())
+    flowing = [i for i, gc in enumerate(gcs) if gc.routes]
+    # Every group's route losses in one call of the compiled search, then the
+    # impacts as arrays: one record (group, organisation, worse, route, sole) each.
+    nodes, flags = flow.route_loss_flags(net, cov.distance, [gcs[i] for i in flowing])
+    on_routes = np.fromiter((sum(map(len, gcs[i].paths)) for i in flowing), np.int64,
+                            len(flowing))
+    group_of = np.repeat(np.asarray(flowing, np.int64), on_routes)
+    lost = flags == 1
+    routes = np.fromiter((gc.routes for gc in gcs), np.int64, len(gcs))
+    rec_group, rec_org = group_of[lost], nodes[lost].astype(np.int64)
+    cut_off = routes[rec_group] == 1
+    rec_worse, rec_route, rec_sole = cut_off, np.ones(len(rec_group), np.bool_), cut_off
+    extra_group, extra_org = _class_losses(cov, gcs)
+    arrays = arrays_of(net)
+    extra_num = arrays.ids.numbers(lambda: extra_org, len(extra_org), strict=True)
+    group_ix = np.concatenate([rec_group, np.asarray(extra_group, np.int64)])
+    org_ix = np.concatenate([rec_org, extra_num.astype(np.int64)])
+    if not len(org_ix):
+        return []
+    worse = np.concatenate([rec_worse, np.ones(len(extra_group), np.bool_)])
+    route = np.concatenate([rec_route, np.zeros(len(extra_group), np.bool_)])
+    sole = np.concatenate([rec_sole, np.zeros(len(extra_group), np.bool_)])
+    # One impact per (organisation, group), its flags or-ed, groups in their order.
+    order = np.lexsort((group_ix, org_ix))
+    group_ix, org_ix = group_ix[order], org_ix[order]
+    first = np.flatnonzero(np.r_[True, (np.diff(org_ix) != 0) | (np.diff(group_ix) != 0)])
+    group_ix, org_ix = group_ix[first], org_ix[first]
+    worse, route, sole = (np.logical_or.reduceat(f[order], first) for f in (worse, route, sole))
+    families = np.fromiter(map(net.families, cov.groups), np.int64, len(gcs))[group_ix]
+    starts = np.flatnonzero(np.r_[True, np.diff(org_ix) != 0])
+    worse_families = np.add.reduceat(np.where(worse, families, 0), starts)
+    route_families = np.add.reduceat(np.where(route, families, 0), starts)
+    worse_count = np.add.reduceat(worse.astype(np.int64), starts)
+    # Most families first; org numbers follow the ids' sorted order, so they break ties.
+    ranked = np.lexsort((org_ix[starts], -worse_count, -route_families, -worse_families))
+    ends = np.r_[starts[1:], len(org_ix)]
+    gids = list(cov.groups)
+    groups = [gids[x] for x in group_ix.tolist()]
+    worse_l, route_l, sole_l = worse.tolist(), route.tolist(), sole.tolist()
+    names = arrays.ids.objects[org_ix[starts]].tolist()
+    infos = net.orgs
+    table = []
+    for k, a, b, wf, rf in zip(ranked.tolist(), starts[ranked].tolist(), ends[ranked].tolist(),
+                               worse_families[ranked].tolist(), route_families[ranked].tolist(),
+                               strict=True):
+        org = names[k]
+        info = infos.get(org) or {}
+        here = groups[a:b]
+        sole_for = [gid for gid, s in zip(here, sole_l[a:b], strict=True) if s]
+        table.append({
+            "id": org,
+            "name": str(info.get("name") or org),
+            "kind": info.get("kind"),
+            "worse_groups": [gid for gid, w in zip(here, worse_l[a:b], strict=True) if w],
+            "worse_families": wf,
+            "route_groups": [gid for gid, r in zip(here, route_l[a:b], strict=True) if r],
+            "route_families": rf,
+            "sole_bridge_for": sole_for,
+            "sole_bridge": bool(sole_for),
+        })
+    return table
 
 
-def _empty_entry(cov: Coverage, org: str) -> dict[str, Any]:
-    return {
-        "id": org,
-        "name": cov.network.name(org),
-        "kind": cov.network.orgs.get(org, {}).get("kind"),
-        "worse_groups": [],
-        "worse_families": 0,
-        "route_groups": [],
-        "route_families": 0,
-        "sole_bridge_for": [],
-        "sole_bridge": False,
-    }
+def _class_losses(cov: Coverage, gcs: list[GroupCoverage]) -> tuple[list[int], list[str]]:
+    """Impacts on the class alone: (group position, organisation) pairs.
+
+    An ``informal_only`` group's single reacher, and a ``direct`` group's single
+    formal reacher, take the group to a worse class when they leave.
+    """
+    formal = cov.network.formal
+    groups: list[int] = []
+    orgs: list[str] = []
+    for i, gc in enumerate(gcs):
+        if gc.coverage == "informal_only" and len(gc.reachers) == 1:
+            groups.append(i)
+            orgs.append(gc.reachers[0])
+        elif gc.coverage == "direct":
+            mine = [r for r in gc.reachers if r in formal]
+            if len(mine) == 1:
+                groups.append(i)
+                orgs.append(mine[0])
+    return groups, orgs
 
 
 def sole_bridges(cov: Coverage) -> list[dict[str, Any]]:

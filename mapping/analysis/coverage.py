@@ -33,12 +33,12 @@ organisation id); :func:`network_from_graph` reads it off the graph of
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from mapping.analysis import graph as g
@@ -46,10 +46,10 @@ from mapping.analysis.flow import (  # noqa: F401  (public names kept here)
     _SNK,
     _SRC,
     Flow,
-    augment,
-    augmenting_path,
+    group_flows,
     max_flow,
 )
+from mapping.analysis.network_arrays import arrays_of, kernels, numbering_of
 from mapping.domain.dataset import Dataset
 
 CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
@@ -57,7 +57,6 @@ CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
 
 RANK: dict[str, int] = {"unreached": 0, "informal_only": 1, "bridged": 2, "direct": 3}
 """Higher is better; used to compare a group before and after a change."""
-
 
 
 @dataclass
@@ -90,10 +89,13 @@ class Network:
     orgs: dict[str, dict[str, Any]] = field(default_factory=dict)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     hood_names: dict[str, str] = field(default_factory=dict)
+    # The integer form the route kernels read (mapping.analysis.network_arrays), built
+    # on first use. Change ``adj`` or ``formal`` only on a fresh copy, before analysing it.
+    _arrays: Any = field(default=None, init=False, repr=False, compare=False)
 
     def copy(self) -> Network:
         """A copy whose adjacency and reach can be changed without touching this one."""
-        return Network(
+        new = Network(
             adj={k: dict.fromkeys(v) for k, v in self.adj.items()},
             formal=set(self.formal),
             reach=dict(self.reach),
@@ -101,6 +103,16 @@ class Network:
             groups=self.groups,
             hood_names=self.hood_names,
         )
+        new._arrays = numbering_of(self)  # only the id numbering: the copy's links may change
+        return new
+
+    def changed(self) -> None:
+        """Say that ``adj`` or ``formal`` were changed in place after an analysis.
+
+        The integer form the route searches read is then built again on next use
+        (changing a fresh :meth:`copy` before analysing it needs no call).
+        """
+        self._arrays = numbering_of(self)
 
     def hood(self, code: Any) -> str | None:
         """The neighbourhood's name for people (its code when the GeoJSON has no name)."""
@@ -132,6 +144,9 @@ class GroupCoverage:
     residual: frozenset[str] | None = None
     """Organisations whose outgoing side the final failing flow search reached,
     ``None`` when that search was skipped (flow met its upper bound)."""
+    _numbers: Any = field(default=None, repr=False, compare=False)
+    """Reachers and routes as numbers (:class:`mapping.analysis.flow.Numbers`),
+    for the broker search; ``None`` when the group has no routes."""
 
     @property
     def fragile(self) -> bool:
@@ -221,6 +236,10 @@ def network_from_dataset(
 def distances(net: Network) -> tuple[dict[str, int], dict[str, str]]:
     """Distance of every organisation to professional help, by multi-source BFS.
 
+    The search starts from every formal organisation in id order and visits the
+    new neighbours of each organisation in id order, so the chains are the same in
+    every process (compiled: :func:`mapping.analysis.flow_kernels.distances`).
+
     Returns
     -------
     dist, toward
@@ -229,44 +248,49 @@ def distances(net: Network) -> tuple[dict[str, int], dict[str, str]]:
         (``org`` itself included); organisations without such a chain are
         absent. ``toward[org]``: the next organisation on one shortest chain.
     """
-    dist = {f: 0 for f in net.formal}
-    toward: dict[str, str] = {}
-    queue = deque(sorted(net.formal))
-    adj = net.adj
-    while queue:
-        u = queue.popleft()
-        # Only the neighbours not reached yet, sorted: deterministic routes. (Filtering
-        # before sorting visits them in the same order, and sorts a few, not all.)
-        fresh = [w for w in adj.get(u, ()) if w not in dist]
-        if not fresh:
-            continue
-        fresh.sort()
-        step = dist[u] + 1
-        for w in fresh:
-            dist[w] = step
-            toward[w] = u
-        queue.extend(fresh)
+    arrays = arrays_of(net)
+    sources = np.flatnonzero(arrays.formal).astype(np.int32)  # numbers in id order
+    step, via, order = kernels().distances(arrays.start, arrays.stop, arrays.nbr, sources,
+                                           arrays.n)
+    objects = arrays.ids.objects
+    found = order[len(sources):]
+    names = objects[found].tolist()
+    dist = dict.fromkeys(net.formal, 0)
+    dist.update(zip(names, step[found].tolist(), strict=True))
+    toward = dict(zip(names, objects[via[found]].tolist(), strict=True))
+    arrays.remember_alive(dist, step >= 0)  # the route searches' mask of these distances
     return dist, toward
+
+
+def _classify(
+    net: Network, group: str, dist: dict[str, int], toward: dict[str, str]
+) -> GroupCoverage | tuple[str, int, list[str]]:
+    """A group's coverage when it has no routes; else its class, distance and route."""
+    reachers = net.reach.get(group, ())
+    if not reachers:
+        return GroupCoverage(group, "unreached", None, 0, [], [], reachers)
+    formal = [r for r in reachers if r in net.formal]
+    if formal:
+        return "direct", 0, [formal[0]]
+    linked = [r for r in reachers if r in dist]
+    if not linked:
+        return GroupCoverage(group, "informal_only", None, 0, [], [], reachers)
+    best = min(linked, key=lambda r: dist[r])
+    return "bridged", dist[best], _chain(best, toward)
 
 
 def group_coverage(
     net: Network, group: str, dist: dict[str, int], toward: dict[str, str]
 ) -> GroupCoverage:
     """Coverage of one group given the organisations' distances."""
+    found = _classify(net, group, dist, toward)
+    if isinstance(found, GroupCoverage):
+        return found
     reachers = net.reach.get(group, ())
-    if not reachers:
-        return GroupCoverage(group, "unreached", None, 0, [], [], reachers)
-    formal = [r for r in reachers if r in net.formal]
-    if formal:
-        cls, distance, route = "direct", 0, [formal[0]]
-    else:
-        linked = [r for r in reachers if r in dist]
-        if not linked:
-            return GroupCoverage(group, "informal_only", None, 0, [], [], reachers)
-        best = min(linked, key=lambda r: dist[r])
-        cls, distance, route = "bridged", dist[best], _chain(best, toward)
-    flow, residual = max_flow(net, reachers, dist)
-    return GroupCoverage(group, cls, distance, flow.value, route, flow.paths(), reachers, residual)
+    cls, distance, route = found
+    flow = group_flows(net, [reachers], dist)[0]
+    return GroupCoverage(group, cls, distance, flow.routes, route, flow.paths, reachers,
+                         flow.residual, flow.numbers)
 
 
 def _chain(start: str, toward: dict[str, str]) -> list[str]:
@@ -277,11 +301,20 @@ def _chain(start: str, toward: dict[str, str]) -> list[str]:
 
 
 def compute(net: Network, only: Iterable[str] | None = None) -> Coverage:
-    """Coverage of every group of ``net`` (or only of the groups in ``only``)."""
+    """Coverage of every group of ``net`` (or only of the groups in ``only``).
+
+    The routes of all groups are found in one call of the compiled search.
+    """
     dist, toward = distances(net)
     ids = list(net.groups) if only is None else list(only)
-    result = {gid: group_coverage(net, gid, dist, toward) for gid in ids}
-    return Coverage(net, result, dist, toward)
+    found = {gid: _classify(net, gid, dist, toward) for gid in ids}
+    flowing = [gid for gid, f in found.items() if not isinstance(f, GroupCoverage)]
+    flows = group_flows(net, [net.reach.get(gid, ()) for gid in flowing], dist)
+    for gid, flow in zip(flowing, flows, strict=True):
+        cls, distance, route = found[gid]
+        found[gid] = GroupCoverage(gid, cls, distance, flow.routes, route, flow.paths,
+                                   net.reach.get(gid, ()), flow.residual, flow.numbers)
+    return Coverage(net, found, dist, toward)
 
 
 def coverage(

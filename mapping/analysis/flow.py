@@ -5,15 +5,35 @@ group's robustness: how many organisations can drop out before it loses every
 route. Each organisation carries at most one route (unit vertex capacity), so
 the flow is found with BFS augmenting paths over split in/out states, which is
 fast for the small values (a handful of routes) a district has.
+
+The searches run compiled (:mod:`mapping.analysis.flow_kernels`, on the integer
+form of :mod:`mapping.analysis.network_arrays`), many groups per call. Their order
+of search is fixed (reachers in order, then each organisation's collaborations in
+the order of its adjacency dict), and it decides which routes are reported: the
+kernels replay the former pure-Python search state for state (kept as the oracle
+in ``tests/analysis/flow_oracle.py``), so reports stay byte-identical.
+
+Call :func:`warm` at application start: it compiles the kernels (once per
+machine; numba caches them in ``__pycache__``) or loads them from that cache.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from itertools import chain
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from mapping.analysis.network_arrays import (
+    Ids,
+    NetworkArrays,
+    arrays_of,
+    drop_scratch,
+    kernels,
+    scratch,
+)
 
 if TYPE_CHECKING:
     from mapping.analysis.coverage import Network
@@ -21,8 +41,8 @@ if TYPE_CHECKING:
 _SRC = ("source",)  # sentinels: tuples never collide with string org ids
 _SNK = ("sink",)
 
-
-# --- routes (max flow with unit vertex capacities) ---------------------------
+Paths = list[list[str]]
+"""Routes of one group, each from a reacher to a formal organisation."""
 
 
 @dataclass
@@ -47,89 +67,110 @@ class Flow:
         return sorted(result, key=lambda p: (len(p), p))
 
 
-def augmenting_path(
-    net: Network,
-    reachers: Iterable[str],
-    flow: Flow,
-    alive: dict[str, int] | set[str],
-    blocked: frozenset[str] = frozenset(),
-) -> tuple[list[tuple[str, int]] | None, set[str]]:
-    """BFS for one augmenting path in the residual graph of ``flow``.
+def flow_from_paths(paths: Iterable[list[str]]) -> Flow:
+    """A :class:`Flow` carrying exactly ``paths``."""
+    flow = Flow()
+    for path in paths:
+        before: Any = _SRC
+        for org in path:
+            flow.prv[org] = before
+            if before is not _SRC:
+                flow.nxt[before] = org
+            before = org
+        flow.nxt[path[-1]] = _SNK
+        flow.value += 1
+    return flow
 
-    States are ``(org, 0)`` (entering the org) and ``(org, 1)`` (leaving it);
-    node splitting is implicit. The search stops at the first formal
-    organisation whose outgoing side is free.
+
+def _run(arrays: NetworkArrays, kernel: Any, *args: Any) -> Any:
+    """Call ``kernel`` on the network's arrays with this thread's scratch arrays."""
+    work, marks, clock = scratch(arrays.n)
+    try:
+        return kernel(arrays.start, arrays.stop, arrays.nbr, arrays.formal, *args,
+                      work, marks, clock)
+    except BaseException:
+        drop_scratch()  # its flow rows may not be clear any more
+        raise
+
+
+def _flatten(arrays: NetworkArrays, lists: Sequence[Sequence[str]]) -> tuple[np.ndarray,
+                                                                             np.ndarray]:
+    """Lists of ids as one int32 array of numbers and the int64 offsets of the lists."""
+    ptr = np.zeros(len(lists) + 1, np.int64)
+    np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)), out=ptr[1:])
+    return ptr, arrays.numbers(lambda: chain.from_iterable(lists), int(ptr[-1]))
+
+
+class Numbers(NamedTuple):
+    """A group's reachers and routes in the integers of one id numbering.
+
+    Kept with its coverage (``GroupCoverage._numbers``) so that the broker
+    search does not look the ids up again.
+    """
+
+    ids: Ids
+    reachers: np.ndarray
+    """Numbers of the reachers, in order (-1: an id the network lacks)."""
+    nodes: np.ndarray
+    """Numbers of the organisations on the routes, one route after the other."""
+    lengths: np.ndarray
+    """Length of each route."""
+
+
+class GroupFlow(NamedTuple):
+    """One group's max flow (see :func:`group_flows`)."""
+
+    routes: int
+    paths: Paths
+    residual: frozenset[str] | None
+    numbers: Numbers
+
+
+def group_flows(net: Network, reachers: Sequence[Sequence[str]], alive: Any) -> list[GroupFlow]:
+    """Max flows of several groups at once, from each one's reachers.
+
+    Parameters
+    ----------
+    net
+        The network.
+    reachers
+        Per group, the organisations that reach it (in order).
+    alive
+        The organisations a route may use (those with a chain to a formal one:
+        the keys of the distances).
 
     Returns
     -------
-    path, reached_out
-        The states from the first reacher to the formal organisation, or
-        ``None``; and the organisations whose leaving side was reached (the
-        residual-reachable set, complete only when no path was found).
+    list of GroupFlow
+        Per group: the number of vertex-disjoint routes; the routes, shortest
+        first, then by id; the organisations whose leaving side the final
+        failing search reached (``None`` when the flow met its upper bound, the
+        number of reachers, so that search was skipped); and all that in numbers.
     """
-    prv, nxt, formal, adj = flow.prv, flow.nxt, net.formal, net.adj
-    par_in: dict[str, Any] = {}
-    par_out: dict[str, Any] = {}
-    queue: deque[tuple[str, int]] = deque()
-    for r in reachers:
-        if r in alive and r not in blocked and r not in par_in and prv.get(r) is not _SRC:
-            par_in[r] = _SRC
-            queue.append((r, 0))
-    # Hot loop (every group, every broker test): bound methods and the state tuple
-    # of ``v`` are made once, the order of the search is exactly as written.
-    pop, push, nxt_get, prv_get = queue.popleft, queue.append, nxt.get, prv.get
-    while queue:
-        v, side = pop()
-        if side == 0:
-            before = prv_get(v)
-            # Unused: cross the vertex. Used: the only residual arc goes back
-            # along the flow to its predecessor's leaving side.
-            target = v if before is None else (None if before is _SRC else before)
-            if target is None or target in par_out:
-                continue
-            par_out[target] = (v, 0)
-            if target in formal and nxt_get(target) is not _SNK:
-                return _trace((target, 1), par_in, par_out), set(par_out)
-            push((target, 1))
-            continue
-        after = nxt_get(v)
-        out = (v, 1)
-        if v not in par_in and prv_get(v) is not None:
-            par_in[v] = out  # undo this vertex's own crossing
-            push((v, 0))
-        for w in adj[v]:
-            if w in par_in or w == after or w not in alive or w in blocked or nxt_get(w) == v:
-                continue
-            par_in[w] = out
-            push((w, 0))
-    return None, set(par_out)
-
-
-def _trace(end: tuple[str, int], par_in: dict, par_out: dict) -> list[tuple[str, int]]:
-    states = []
-    state: Any = end
-    while state is not _SRC:
-        states.append(state)
-        state = par_out[state[0]] if state[1] else par_in[state[0]]
-    states.reverse()
-    return states
-
-
-def augment(flow: Flow, states: list[tuple[str, int]]) -> None:
-    """Push one unit along ``states``: cancellations first, then new arcs."""
-    prv, nxt = flow.prv, flow.nxt
-    pairs = list(pairwise(states))
-    for (a, sa), (b, sb) in pairs:
-        if sa == 0 and sb == 1 and a != b:  # backward over flow b -> a
-            nxt.pop(b, None)
-            prv.pop(a, None)
-    prv[states[0][0]] = _SRC
-    for (a, sa), (b, sb) in pairs:
-        if sa == 1 and sb == 0 and a != b:
-            nxt[a] = b
-            prv[b] = a
-    nxt[states[-1][0]] = _SNK
-    flow.value += 1
+    arrays = arrays_of(net)
+    gptr, flat = _flatten(arrays, reachers)
+    values, nodes, plens, rlens, rnodes = _run(
+        arrays, kernels().group_flows, arrays.mask(alive), gptr, flat)
+    ids = arrays.ids
+    names, res_names = ids.objects[nodes].tolist(), ids.objects[rnodes].tolist()
+    lengths = plens.tolist()
+    bounds = gptr.tolist()
+    results: list[GroupFlow] = []
+    pos = res = path = 0
+    for g, (value, rlen) in enumerate(zip(values.tolist(), rlens.tolist(), strict=True)):
+        paths, first = [], pos
+        for length in lengths[path:path + value]:
+            paths.append(names[pos:pos + length])
+            pos += length
+        residual = None
+        if rlen >= 0:
+            residual = frozenset(res_names[res:res + rlen])
+            res += rlen
+        numbers = Numbers(ids, flat[bounds[g]:bounds[g + 1]], nodes[first:pos],
+                          plens[path:path + value])
+        path += value
+        results.append(GroupFlow(value, paths, residual, numbers))
+    return results
 
 
 def max_flow(
@@ -140,17 +181,106 @@ def max_flow(
 ) -> tuple[Flow, frozenset[str] | None]:
     """Maximum number of vertex-disjoint routes from ``reachers`` to formal orgs.
 
-    Returns the flow and, when the final failing search ran, the set of
-    organisations whose leaving side it reached.
+    Organisations not in ``alive``, or in ``blocked``, carry no route. Returns the
+    flow and, when the final failing search ran, the set of organisations whose
+    leaving side it reached.
     """
-    flow = Flow()
-    limit = sum(1 for r in reachers if r in alive and r not in blocked)
-    while flow.value < limit:
-        states, reached = augmenting_path(net, reachers, flow, alive, blocked)
-        if states is None:
-            return flow, frozenset(reached)
-        augment(flow, states)
-    return flow, None
+    if blocked:
+        alive = {o for o in alive if o not in blocked}
+    found = group_flows(net, [reachers], alive)[0]
+    flow = flow_from_paths(found.paths)
+    assert flow.value == found.routes
+    return flow, found.residual
 
 
-# --- coverage ---------------------------------------------------------------
+def route_loss_flags(net: Network, alive: Any, groups: Sequence[Any]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """The organisations on the groups' routes, and whether losing each costs a route.
+
+    Parameters as :func:`route_losses`. Returns ``(nodes, flags)``: the numbers
+    (:mod:`mapping.analysis.network_arrays`) of the organisations on every route
+    of every group, one after the other, and per entry 1 (a route is lost), 0
+    (it is not) or -1 (the organisation was already decided for the group).
+    """
+    arrays = arrays_of(net)
+    parts = [_numbers_of(arrays, gc) for gc in groups]
+    gptr = np.zeros(len(groups) + 1, np.int64)
+    np.cumsum(np.fromiter((len(p.reachers) for p in parts), np.int64, len(parts)), out=gptr[1:])
+    pptr = np.zeros(len(groups) + 1, np.int64)
+    np.cumsum(np.fromiter((len(p.lengths) for p in parts), np.int64, len(parts)), out=pptr[1:])
+    routes = np.fromiter((gc.routes for gc in groups), np.int64, len(groups))
+    flat, nodes, plens = (_joined([getattr(p, name) for p in parts])
+                          for name in ("reachers", "nodes", "lengths"))
+    # A copy: the kernel blocks organisations in it one at a time, and the cached
+    # mask may be read by another session's thread meanwhile.
+    mask = arrays.mask(alive).copy()
+    flags = _run(arrays, kernels().route_losses, mask, gptr, flat, routes, pptr, plens, nodes)
+    return nodes, flags
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts).astype(np.int32, copy=False) if parts else np.empty(0, np.int32)
+
+
+def _numbers_of(arrays: NetworkArrays, gc: Any) -> Numbers:
+    """The group's :class:`Numbers` in the network's numbering (kept, or looked up)."""
+    kept = getattr(gc, "_numbers", None)
+    if kept is not None and kept.ids is arrays.ids:
+        return kept
+    ids = arrays.ids
+    return Numbers(ids, ids.numbers(lambda: gc.reachers, len(gc.reachers), strict=False),
+                   ids.numbers(lambda: chain.from_iterable(gc.paths),
+                               sum(map(len, gc.paths)), strict=True),
+                   np.fromiter(map(len, gc.paths), np.int32, len(gc.paths)))
+
+
+def route_losses(net: Network, alive: Any, groups: Sequence[Any]) -> list[dict[str, bool]]:
+    """For several groups: does the loss of each organisation on its routes cost a route?
+
+    Parameters
+    ----------
+    net
+        The network.
+    alive
+        The organisations a route may use (the keys of the distances).
+    groups
+        Coverages of groups (:class:`~mapping.analysis.coverage.GroupCoverage`):
+        their ``reachers``, ``routes`` and ``paths`` (as :func:`group_flows`
+        found them) are read.
+
+    Returns
+    -------
+    list of dict
+        Per group, organisation -> whether removing it lowers the group's routes,
+        in the order of the routes. Removing one organisation lowers a max flow
+        by at most one, and only an organisation on the flow can lower it: each
+        is tested by dropping its own route and searching for one augmenting path
+        that avoids it.
+    """
+    flags = route_loss_flags(net, alive, groups)[1].tolist()
+    result: list[dict[str, bool]] = []
+    pos = 0
+    for gc in groups:
+        losses: dict[str, bool] = {}
+        for path in gc.paths:
+            for org in path:
+                flag = flags[pos]
+                pos += 1
+                if flag >= 0:
+                    losses[org] = flag == 1
+        result.append(losses)
+    return result
+
+
+def warm() -> None:
+    """Compile the route kernels, or load them from numba's cache, on a tiny network.
+
+    For application start: the first coverage a user asks for then runs at once
+    (compiling takes seconds, loading the cache a fraction of one).
+    """
+    from mapping.analysis.brokers import brokers
+    from mapping.analysis.coverage import Network, compute
+
+    adj = {"a": {"b": None}, "b": {"a": None, "c": None}, "c": {"b": None}}
+    net = Network(adj, {"a"}, {"g": ("c", "b"), "h": ("a",)})
+    brokers(compute(net))

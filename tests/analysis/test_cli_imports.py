@@ -19,8 +19,10 @@ import contextlib, io, json, sys
 from mapping.cli import main
 with contextlib.redirect_stdout(io.StringIO()) as out:
     code = main(["report", sys.argv[1]])
-heavy = ["sqlalchemy", "psycopg", "psycopg2", "reportlab", "streamlit", "igraph", "scipy",
-         "pyproj"]
+# (numba, which the route search uses, imports scipy's top package to check its version:
+# that costs 20 ms; scipy.sparse, the heavy part, must stay out.)
+heavy = ["sqlalchemy", "psycopg", "psycopg2", "reportlab", "streamlit", "igraph",
+         "scipy.sparse", "pyproj"]
 print(json.dumps({"code": code, "text": out.getvalue(),
                   "imported": [m for m in heavy if m in sys.modules]}))
 """
