@@ -38,9 +38,11 @@ def load_folder(path: str, lang: str) -> Any:
     researcher who saves a corrected spreadsheet sees it on the next rerun.
     Read in the bounded parse worker (:mod:`mapping.io.sandbox`), like uploads.
     """
+    from mapping.analysis import kernels
     from mapping.io import sandbox
 
     sandbox.warm_up()  # the first upload then finds a worker with the readers imported
+    kernels.warm_in_background()  # routes and betweenness compiled before they are asked for
     return _load_folder(path, _disk_signature(path), lang)
 
 
