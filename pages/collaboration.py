@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -77,14 +79,13 @@ def link_tables(key: str, lang: str, _dataset) -> tuple[pd.DataFrame, pd.DataFra
     return ordered, collab_tables.links_table(ordered, lang)
 
 
-def links_section(ctx: shared.Context, ordered: pd.DataFrame, rows: int) -> None:
-    """Per link heatmap: the four conditions, the ``rows`` weakest links on top."""
+def links_section(ctx: shared.Context, chart: tuple[dict | None, int, int]) -> None:
+    """Per link heatmap: the four conditions, the weakest links on top."""
     st.subheader(t("per_link", ctx.lang))
-    frame = ordered.head(rows)
-    st.caption(t("charted_links", ctx.lang, shown=number(len(frame), ctx.lang),
-                 total=number(len(ordered), ctx.lang)))
-    st.altair_chart(heatmap(frame, t("col_link", ctx.lang), ctx.lang, ctx.present),
-                    width="stretch")
+    spec, shown, total = chart
+    st.caption(t("charted_links", ctx.lang, shown=number(shown, ctx.lang),
+                 total=number(total, ctx.lang)))
+    draw(spec, width="stretch")
 
 
 def paged_table(lang: str, table: pd.DataFrame, name: str, shown_key: str,
@@ -111,29 +112,27 @@ def paged_table(lang: str, table: pd.DataFrame, name: str, shown_key: str,
                        key=f"collab_download_{name}.{lang}")
 
 
-def orgs_section(ctx: shared.Context, orgs: pd.DataFrame, rows: int) -> None:
+def draw(spec: dict | None, **options: str) -> None:
+    """A cached Vega-Lite spec on the page (a copy: Streamlit moves its data out)."""
+    if spec is not None:
+        st.vega_lite_chart(copy.deepcopy(spec), **options)
+
+
+def org_chart(orgs: pd.DataFrame, rows: int, lang: str, present: bool
+              ) -> tuple[alt.Chart, int, int]:
     """Per organisation: the mean of each condition over its links, lowest first."""
-    lang = ctx.lang
-    st.subheader(t("per_org", lang))
-    rated = orgs[orgs["rated_links"] > 0].sort_values("quality")
+    rated = orgs[orgs["rated_links"] > 0].sort_values("quality", kind="stable")
     frame = rated.head(rows).assign(row=rated["name"].head(rows).astype(str))
-    st.caption(t("charted_orgs", lang, shown=number(len(frame), lang),
-                 total=number(len(rated), lang)))
-    st.altair_chart(heatmap(frame, t("col_org", lang), lang, ctx.present), width="stretch")
+    return heatmap(frame, t("col_org", lang), lang, present), len(frame), len(rated)
 
 
-def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict,
-                        shown: int) -> None:
+def gap_chart(gaps: pd.DataFrame, names: dict, shown: int, lang: str
+              ) -> tuple[alt.Chart | None, int, int]:
     """Links rated from both sides, the ``shown`` largest differences in perception first."""
-    lang = ctx.lang
-    st.subheader(t("reciprocity", lang))
     if gaps.empty:
-        st.info(t("no_reciprocity", lang))
-        return
+        return None, 0, 0
     largest = gaps[[f"{c}_gap" for c in CONDITIONS]].abs().max(axis=1)
     top = gaps.loc[largest.sort_values(ascending=False, kind="stable").index].head(shown)
-    st.caption(t("charted_gaps", lang, shown=number(len(top), lang),
-                 total=number(len(gaps), lang)))
     rows = []
     for _, r in top.iterrows():
         for c in CONDITIONS:
@@ -142,15 +141,60 @@ def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict,
                              "condition": t(c, lang), "gap": float(r[f"{c}_gap"])})
     long = pd.DataFrame(rows)
     if long.empty:
-        st.info(t("no_reciprocity", lang))
-        return
+        return None, len(top), len(gaps)
     chart = alt.Chart(long).mark_bar().encode(
         x=alt.X("gap:Q", title=t("col_gap", lang), scale=alt.Scale(domain=[-4, 4])),
         y=alt.Y("condition:N", title=None),
         row=alt.Row("row:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
         color=alt.condition("datum.gap >= 0", alt.value("#0072B2"), alt.value("#D55E00")),
         tooltip=["row:N", "condition:N", alt.Tooltip("gap:Q", format="+.1f")])
-    st.altair_chart(chart)
+    return chart, len(top), len(gaps)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def chart_specs(key: str, lang: str, rows: int, present: bool, _dataset
+                ) -> dict[str, tuple[dict | None, int, int]]:
+    """The three charts as Vega-Lite specs with their shown and total rows (cached).
+
+    Building and validating an Altair chart costs tens of milliseconds each;
+    the charts depend only on the data, language, rows and presentation mode.
+    """
+    shared.CALLS["collab_charts"] += 1
+    tables = shared.quality_tables(key, _dataset)
+    ordered, _ = link_tables(key, lang, _dataset)
+    frame = ordered.head(rows)
+    orgs = _dataset.organisations
+    names = dict(zip(orgs["id"].astype(str), orgs["name"], strict=True))
+    org, org_shown, org_total = org_chart(tables["orgs"], rows, lang, present)
+    gap, gap_shown, gap_total = gap_chart(tables["reciprocity"], names, rows, lang)
+    return {"links": (heatmap(frame, t("col_link", lang), lang, present).to_dict(),
+                      len(frame), len(ordered)),
+            "orgs": (org.to_dict(), org_shown, org_total),
+            "gaps": (None if gap is None else gap.to_dict(), gap_shown, gap_total)}
+
+
+def orgs_section(ctx: shared.Context, chart: tuple[dict | None, int, int]) -> None:
+    """Per organisation heatmap, lowest first."""
+    lang = ctx.lang
+    st.subheader(t("per_org", lang))
+    spec, shown, total = chart
+    st.caption(t("charted_orgs", lang, shown=number(shown, lang), total=number(total, lang)))
+    draw(spec, width="stretch")
+
+
+def reciprocity_section(ctx: shared.Context, chart: tuple[dict | None, int, int]) -> None:
+    """Links rated from both sides, the largest differences in perception first."""
+    lang = ctx.lang
+    st.subheader(t("reciprocity", lang))
+    spec, shown, total = chart
+    if total == 0:
+        st.info(t("no_reciprocity", lang))
+        return
+    st.caption(t("charted_gaps", lang, shown=number(shown, lang), total=number(total, lang)))
+    if spec is None:
+        st.info(t("no_reciprocity", lang))
+        return
+    draw(spec)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -203,16 +247,15 @@ def main() -> None:
     if tables["links"].empty:
         st.info(t("no_collaborations", ctx.lang))
         return
-    orgs = ctx.dataset.organisations
-    names = dict(zip(orgs["id"].astype(str), orgs["name"], strict=True))
     # One chart per row: side by side, the long "A – B" row labels left the four
     # condition columns too narrow for their names.
     rows = chart_rows(ctx.lang)
-    ordered, table = link_tables(ctx.key, ctx.lang, ctx.dataset)
-    links_section(ctx, ordered, rows)
+    _, table = link_tables(ctx.key, ctx.lang, ctx.dataset)
+    charts = chart_specs(ctx.key, ctx.lang, rows, ctx.present, ctx.dataset)
+    links_section(ctx, charts["links"])
     paged_table(ctx.lang, table, "samenwerkingen", "table_rows_shown", "download_links_csv")
-    orgs_section(ctx, tables["orgs"], rows)
-    reciprocity_section(ctx, tables["reciprocity"], names, rows)
+    orgs_section(ctx, charts["orgs"])
+    reciprocity_section(ctx, charts["gaps"])
     exchange_section(ctx, rows)
 
 main()
