@@ -88,7 +88,14 @@ def links_section(ctx: shared.Context, chart: tuple[dict | None, int, int]) -> N
     draw(spec, width="stretch")
 
 
-def paged_table(lang: str, table: pd.DataFrame, name: str, shown_key: str,
+@st.cache_resource(show_spinner=False, max_entries=32)
+def csv_bytes(key: str, lang: str, name: str, _table: pd.DataFrame) -> bytes:
+    """The whole table ``name`` as a CSV download, written once per dataset and language."""
+    shared.CALLS["collab_csv"] += 1
+    return write.frame_csv_bytes(_table)
+
+
+def paged_table(key: str, lang: str, table: pd.DataFrame, name: str, shown_key: str,
                 download_key: str) -> None:
     """One page of ``table`` (``TABLE_ROWS`` rows, a page selector) and all of it as CSV.
 
@@ -106,8 +113,7 @@ def paged_table(lang: str, table: pd.DataFrame, name: str, shown_key: str,
     first = (page - 1) * TABLE_ROWS + 1
     st.caption(t(shown_key, lang, first=first, last=first + len(shown) - 1, total=total))
     st.dataframe(shown, hide_index=True, width="stretch")
-    # A callable: the CSV is only written when someone downloads it.
-    st.download_button(t(download_key, lang), lambda: write.frame_csv_bytes(table),
+    st.download_button(t(download_key, lang), csv_bytes(key, lang, name, table),
                        file_name=f"{name}.csv", mime="text/csv", on_click="ignore",
                        key=f"collab_download_{name}.{lang}")
 
@@ -225,7 +231,8 @@ def exchange_section(ctx: shared.Context, rows: int) -> None:
         st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences[:rows]))
     else:
         st.success(t("no_one_way", lang))
-    paged_table(lang, table, "uitwisseling", "exchange_rows_shown", "download_exchange_csv")
+    paged_table(ctx.key, lang, table, "uitwisseling", "exchange_rows_shown",
+                "download_exchange_csv")
 
 
 def chart_rows(lang: str) -> int:
@@ -253,7 +260,8 @@ def main() -> None:
     _, table = link_tables(ctx.key, ctx.lang, ctx.dataset)
     charts = chart_specs(ctx.key, ctx.lang, rows, ctx.present, ctx.dataset)
     links_section(ctx, charts["links"])
-    paged_table(ctx.lang, table, "samenwerkingen", "table_rows_shown", "download_links_csv")
+    paged_table(ctx.key, ctx.lang, table, "samenwerkingen", "table_rows_shown",
+                "download_links_csv")
     orgs_section(ctx, charts["orgs"])
     reciprocity_section(ctx, charts["gaps"])
     exchange_section(ctx, rows)
