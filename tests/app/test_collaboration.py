@@ -16,7 +16,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from mapping.analysis.quality import link_quality
 from mapping.io import demo
 from mapping.ui_text import t
-from tests.app.conftest import load, open_page
+from tests.app.conftest import load
 
 TABLE_ROWS = 100  # pages/collaboration.py (a page script: importing it would run it)
 
@@ -122,6 +122,6 @@ def test_page_and_view_changes_recompute_nothing(city_page):
 
 def test_english_table_has_english_headers_and_decimal_points(city_page):
     at = city_page("en")
-    table = [f.value for f in at.dataframe if t("col_link", "en") in f.value.columns][0]
+    table = next(f.value for f in at.dataframe if t("col_link", "en") in f.value.columns)
     scores = [v for v in table[t("trust", "en")] if v]
     assert scores and all("." in v and "," not in v for v in scores)
