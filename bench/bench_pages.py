@@ -10,7 +10,12 @@
    "cold" includes the first analysis and layout of the district on the
    server; "warm" is a new visitor once the server has it cached.
 
+3. With ``--collab FOLDER`` (e.g. ``/tmp/city1x``): wall and CPU time of a
+   Collaboration page rerun from cache (AppTest, the rows-per-chart value
+   changed between runs; target < 300 ms), and the load average.
+
     .venv/bin/python -m bench.bench_pages [--runs 10] [--nodes 2000] [--no-browser]
+    .venv/bin/python -m bench.bench_pages --collab /tmp/city1x [--runs 10]
 
 Run it from the checkout root with ``-m``: it reuses the test helpers in ``tests/``
 (the Streamlit server and Chromium settings), which are not part of the installed package.
