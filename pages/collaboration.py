@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from mapping.analysis.forms import exchange, form_label, one_way_sentences
+from mapping.analysis.forms import exchange, one_way_sentences
 from mapping.domain.dataset import CONDITIONS
+from mapping.io import write
 from mapping.session import md_escape
 from mapping.ui_text import number, t
+from mapping.views import collab_tables
 from pages import _shared as shared
 
 ROW_PX = 32  # heatmap row height: readable names, and 25 links still fit on one screen
@@ -17,6 +21,8 @@ ROW_PX = 32  # heatmap row height: readable names, and 25 links still fit on one
 # draws (a canvas tens of thousands of pixels tall). The tables below the charts hold all.
 # (A comment, not a docstring: Streamlit's magic would show a bare string on the page.)
 CHART_ROWS = (10, 25, 50, 100)
+# Rows per page of the tables: the grid stays instant at any size (the download holds all).
+TABLE_ROWS = 100
 LABEL_PAD = 8  # px between a row name and its first cell
 # The row title ("Samenwerking") as a column header above the names, right-aligned with
 # them, instead of rotated beside them: Vega-Lite's automatic offset for a rotated title
@@ -62,68 +68,77 @@ def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> al
     return (cells + text).properties(height=height)
 
 
-def _link_rows(links: pd.DataFrame) -> pd.DataFrame:
-    """Links weakest first, each labelled "A – B" (with ⚠ when raters are few)."""
-    frame = links.assign(row=[f"{a} – {b}" + (" ⚠" if few else "") for a, b, few in zip(
-        links["source_name"], links["target_name"], links["few_raters"], strict=True)])
-    return frame.sort_values("quality", na_position="last")
+@st.cache_resource(show_spinner=False, max_entries=16)
+def link_tables(key: str, lang: str, _dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Links weakest first and their formatted table (cached per dataset and language).
+
+    Shared by every session and only read (pages slice them, never change them).
+    """
+    shared.CALLS["collab_links"] += 1
+    ordered = collab_tables.link_rows(shared.quality_tables(key, _dataset)["links"])
+    return ordered, collab_tables.links_table(ordered, lang)
 
 
-def links_section(ctx: shared.Context, links: pd.DataFrame, rows: int) -> None:
-    """Per link heatmap: the four conditions, the ``rows`` weakest links on top."""
+def links_section(ctx: shared.Context, chart: tuple[dict | None, int, int]) -> None:
+    """Per link heatmap: the four conditions, the weakest links on top."""
     st.subheader(t("per_link", ctx.lang))
-    frame = _link_rows(links).head(rows)
-    st.caption(t("charted_links", ctx.lang, shown=number(len(frame), ctx.lang),
-                 total=number(len(links), ctx.lang)))
-    st.altair_chart(heatmap(frame, t("col_link", ctx.lang), ctx.lang, ctx.present),
-                    width="stretch")
+    spec, shown, total = chart
+    st.caption(t("charted_links", ctx.lang, shown=number(shown, ctx.lang),
+                 total=number(total, ctx.lang)))
+    draw(spec, width="stretch")
 
 
-def links_table(ctx: shared.Context, links: pd.DataFrame) -> None:
-    """Per link table: scores, raters, weakest condition, the fewer-than-3-raters flag."""
-    lang = ctx.lang
-    frame = _link_rows(links)
-    flag = t("few_raters_flag", lang)
-
-    def scores(values: pd.Series) -> list[str]:
-        # As text in the page's language ("3,5" in Dutch); scores run 1-5 with one
-        # decimal, so sorting the text still sorts the numbers.
-        return [number(v, lang, 1) if pd.notna(v) else "" for v in values]
-
-    st.dataframe(pd.DataFrame({
-        t("col_link", lang): frame["row"],
-        **{t(c, lang): scores(frame[c]) for c in CONDITIONS},
-        t("col_quality", lang): scores(frame["quality"]),
-        t("col_weakest", lang): [t(w, lang) if isinstance(w, str) else "–"
-                                 for w in frame["weakest"]],
-        t("col_raters", lang): frame["raters"],
-        t("col_few_raters", lang): [flag if few else "" for few in frame["few_raters"]],
-    }), hide_index=True, width="stretch")
+@st.cache_resource(show_spinner=False, max_entries=32)
+def csv_bytes(key: str, lang: str, name: str, _table: pd.DataFrame) -> bytes:
+    """The whole table ``name`` as a CSV download, written once per dataset and language."""
+    shared.CALLS["collab_csv"] += 1
+    return write.frame_csv_bytes(_table)
 
 
-def orgs_section(ctx: shared.Context, orgs: pd.DataFrame, rows: int) -> None:
+def paged_table(key: str, lang: str, table: pd.DataFrame, name: str, shown_key: str,
+                download_key: str) -> None:
+    """One page of ``table`` (``TABLE_ROWS`` rows, a page selector) and all of it as CSV.
+
+    A city's 20,000 rows as one grid cost seconds per rerun to send; a page
+    of them is instant, and the download holds every row.
+    """
+    total = len(table)
+    count = collab_tables.pages(total, TABLE_ROWS)
+    page = 1
+    if count > 1:
+        page = int(st.number_input(t("table_page", lang), min_value=1, max_value=count, value=1,
+                                   step=1, key=f"collab_page_{name}.{lang}",
+                                   help=t("table_page_help", lang, size=TABLE_ROWS)))
+    shown = collab_tables.page_of(table, page - 1, TABLE_ROWS)
+    first = (page - 1) * TABLE_ROWS + 1
+    st.caption(t(shown_key, lang, first=first, last=first + len(shown) - 1, total=total))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(t(download_key, lang), csv_bytes(key, lang, name, table),
+                       file_name=f"{name}.csv", mime="text/csv", on_click="ignore",
+                       key=f"collab_download_{name}.{lang}")
+
+
+def draw(spec: dict | None, **options: str) -> None:
+    """A cached Vega-Lite spec on the page (a copy: Streamlit moves its data out)."""
+    if spec is not None:
+        st.vega_lite_chart(copy.deepcopy(spec), **options)
+
+
+def org_chart(orgs: pd.DataFrame, rows: int, lang: str, present: bool
+              ) -> tuple[alt.Chart, int, int]:
     """Per organisation: the mean of each condition over its links, lowest first."""
-    lang = ctx.lang
-    st.subheader(t("per_org", lang))
-    rated = orgs[orgs["rated_links"] > 0].sort_values("quality")
+    rated = orgs[orgs["rated_links"] > 0].sort_values("quality", kind="stable")
     frame = rated.head(rows).assign(row=rated["name"].head(rows).astype(str))
-    st.caption(t("charted_orgs", lang, shown=number(len(frame), lang),
-                 total=number(len(rated), lang)))
-    st.altair_chart(heatmap(frame, t("col_org", lang), lang, ctx.present), width="stretch")
+    return heatmap(frame, t("col_org", lang), lang, present), len(frame), len(rated)
 
 
-def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict,
-                        shown: int) -> None:
+def gap_chart(gaps: pd.DataFrame, names: dict, shown: int, lang: str
+              ) -> tuple[alt.Chart | None, int, int]:
     """Links rated from both sides, the ``shown`` largest differences in perception first."""
-    lang = ctx.lang
-    st.subheader(t("reciprocity", lang))
     if gaps.empty:
-        st.info(t("no_reciprocity", lang))
-        return
+        return None, 0, 0
     largest = gaps[[f"{c}_gap" for c in CONDITIONS]].abs().max(axis=1)
     top = gaps.loc[largest.sort_values(ascending=False, kind="stable").index].head(shown)
-    st.caption(t("charted_gaps", lang, shown=number(len(top), lang),
-                 total=number(len(gaps), lang)))
     rows = []
     for _, r in top.iterrows():
         for c in CONDITIONS:
@@ -132,15 +147,60 @@ def reciprocity_section(ctx: shared.Context, gaps: pd.DataFrame, names: dict,
                              "condition": t(c, lang), "gap": float(r[f"{c}_gap"])})
     long = pd.DataFrame(rows)
     if long.empty:
-        st.info(t("no_reciprocity", lang))
-        return
+        return None, len(top), len(gaps)
     chart = alt.Chart(long).mark_bar().encode(
         x=alt.X("gap:Q", title=t("col_gap", lang), scale=alt.Scale(domain=[-4, 4])),
         y=alt.Y("condition:N", title=None),
         row=alt.Row("row:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
         color=alt.condition("datum.gap >= 0", alt.value("#0072B2"), alt.value("#D55E00")),
         tooltip=["row:N", "condition:N", alt.Tooltip("gap:Q", format="+.1f")])
-    st.altair_chart(chart)
+    return chart, len(top), len(gaps)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def chart_specs(key: str, lang: str, rows: int, present: bool, _dataset
+                ) -> dict[str, tuple[dict | None, int, int]]:
+    """The three charts as Vega-Lite specs with their shown and total rows (cached).
+
+    Building and validating an Altair chart costs tens of milliseconds each;
+    the charts depend only on the data, language, rows and presentation mode.
+    """
+    shared.CALLS["collab_charts"] += 1
+    tables = shared.quality_tables(key, _dataset)
+    ordered, _ = link_tables(key, lang, _dataset)
+    frame = ordered.head(rows)
+    orgs = _dataset.organisations
+    names = dict(zip(orgs["id"].astype(str), orgs["name"], strict=True))
+    org, org_shown, org_total = org_chart(tables["orgs"], rows, lang, present)
+    gap, gap_shown, gap_total = gap_chart(tables["reciprocity"], names, rows, lang)
+    return {"links": (heatmap(frame, t("col_link", lang), lang, present).to_dict(),
+                      len(frame), len(ordered)),
+            "orgs": (org.to_dict(), org_shown, org_total),
+            "gaps": (None if gap is None else gap.to_dict(), gap_shown, gap_total)}
+
+
+def orgs_section(ctx: shared.Context, chart: tuple[dict | None, int, int]) -> None:
+    """Per organisation heatmap, lowest first."""
+    lang = ctx.lang
+    st.subheader(t("per_org", lang))
+    spec, shown, total = chart
+    st.caption(t("charted_orgs", lang, shown=number(shown, lang), total=number(total, lang)))
+    draw(spec, width="stretch")
+
+
+def reciprocity_section(ctx: shared.Context, chart: tuple[dict | None, int, int]) -> None:
+    """Links rated from both sides, the largest differences in perception first."""
+    lang = ctx.lang
+    st.subheader(t("reciprocity", lang))
+    spec, shown, total = chart
+    if total == 0:
+        st.info(t("no_reciprocity", lang))
+        return
+    st.caption(t("charted_gaps", lang, shown=number(shown, lang), total=number(total, lang)))
+    if spec is None:
+        st.info(t("no_reciprocity", lang))
+        return
+    draw(spec)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -151,33 +211,28 @@ def exchange_table(key: str, _dataset) -> pd.DataFrame:
     return exchange(graph)
 
 
-def exchange_section(ctx: shared.Context, links: pd.DataFrame, rows: int) -> None:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def exchange_texts(key: str, lang: str, _dataset) -> tuple[list[str], pd.DataFrame]:
+    """The one-way sentences and the formatted exchange table (per dataset and language)."""
+    shared.CALLS["collab_exchange"] += 1
+    links = exchange_table(key, _dataset)
+    return one_way_sentences(links, lang), collab_tables.exchange_table(links, lang)
+
+
+def exchange_section(ctx: shared.Context, rows: int) -> None:
     """Who brings what across the formal–informal line; one-way relations beside equality."""
     lang = ctx.lang
     st.subheader(t("exchange", lang), help=t("exchange_help", lang))
-    if links.empty:
+    sentences, table = exchange_texts(ctx.key, lang, ctx.dataset)
+    if table.empty:
         st.info(t("no_exchange", lang))
         return
-    sentences = one_way_sentences(links, lang)
     if sentences:
         st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences[:rows]))
     else:
         st.success(t("no_one_way", lang))
-    st.dataframe(pd.DataFrame({
-        t("col_formal", lang): links["formal_name"],
-        t("col_informal", lang): links["informal_name"],
-        t("col_forms", lang): [", ".join(form_label(f, lang) for f in (*fs, *other)) or "–"
-                               for fs, other in zip(links["forms"], links["unknown_forms"],
-                                                    strict=True)],
-        t("col_direction", lang): [t(f"dir_{d}", lang) if isinstance(d, str) else
-                                   (t("dir_both", lang) if tf or ti or j else "–")
-                                   for d, tf, ti, j in zip(links["one_way"], links["to_formal"],
-                                                           links["to_informal"], links["joint"],
-                                                           strict=True)],
-        t("col_groups_reached", lang): links["groups_reached"],
-        t("equality", lang): [number(v, lang, 1) if pd.notna(v) else "–"
-                              for v in links["equality"]],
-    }), hide_index=True, width="stretch")
+    paged_table(ctx.key, lang, table, "uitwisseling", "exchange_rows_shown",
+                "download_exchange_csv")
 
 
 def chart_rows(lang: str) -> int:
@@ -199,15 +254,16 @@ def main() -> None:
     if tables["links"].empty:
         st.info(t("no_collaborations", ctx.lang))
         return
-    orgs = ctx.dataset.organisations
-    names = dict(zip(orgs["id"].astype(str), orgs["name"], strict=True))
     # One chart per row: side by side, the long "A – B" row labels left the four
     # condition columns too narrow for their names.
     rows = chart_rows(ctx.lang)
-    links_section(ctx, tables["links"], rows)
-    links_table(ctx, tables["links"])
-    orgs_section(ctx, tables["orgs"], rows)
-    reciprocity_section(ctx, tables["reciprocity"], names, rows)
-    exchange_section(ctx, exchange_table(ctx.key, ctx.dataset), rows)
+    _, table = link_tables(ctx.key, ctx.lang, ctx.dataset)
+    charts = chart_specs(ctx.key, ctx.lang, rows, ctx.present, ctx.dataset)
+    links_section(ctx, charts["links"])
+    paged_table(ctx.key, ctx.lang, table, "samenwerkingen", "table_rows_shown",
+                "download_links_csv")
+    orgs_section(ctx, charts["orgs"])
+    reciprocity_section(ctx, charts["gaps"])
+    exchange_section(ctx, rows)
 
 main()

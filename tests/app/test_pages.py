@@ -196,7 +196,8 @@ def test_map_and_collaboration_view_changes_recompute_no_analysis(app):
     at.switch_page("pages/map.py")
     at.run()
     # Only the collaboration page's own tables were new; nothing was recomputed.
-    own = ("quality", "exchange")
+    own = ("quality", "exchange", "collab_links", "collab_exchange", "collab_charts",
+           "collab_csv")
     assert {k: v for k, v in _shared.CALLS.items() if k not in own} == \
         {k: v for k, v in before.items() if k not in own}
     assert at.query_params["lines"] in ("1", ["1"])
