@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import random
@@ -50,6 +51,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAM = "/_stcore/stream"
@@ -392,6 +394,17 @@ from streamlit.web.cli import main
 sys.argv[0] = "streamlit"
 main()
 """
+
+
+def run_detached(coroutine: Any) -> Any:
+    """``asyncio.run(coroutine)`` on a thread of its own, and its result.
+
+    The tests call the clients from pytest's main thread, where a browser test that
+    ran before in the same worker may have left Playwright's event loop running;
+    ``asyncio.run`` refuses to start inside a running loop, a new thread has none.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="crowd") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @contextlib.contextmanager

@@ -28,6 +28,20 @@ CALLS: Counter[str] = Counter()
 """Uncached computations per kind (``load``, ``graph``, ``coverage``, ``report``...)."""
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def graph(key: str, _dataset: Dataset) -> nx.Graph:
+    """The full networkx graph of the dataset, without a layout.
+
+    For the pages that only read the graph (map, roles, collaboration, measures):
+    at city size the layout costs several times the graph, so they do not wait
+    for it. The network and overview pages get this same object with positions.
+    """
+    CALLS["graph"] += 1
+    from mapping.analysis.graph import build_graph
+
+    return build_graph(_dataset)
+
+
 def graph_and_positions(key: str, dataset: Dataset) -> tuple[nx.Graph, dict]:
     """The full graph and its stable positions (filters only hide nodes later).
 
@@ -37,20 +51,17 @@ def graph_and_positions(key: str, dataset: Dataset) -> tuple[nx.Graph, dict]:
     and only the new ones find a place, so the room does not lose its bearings.
     """
     previous = st.session_state.get("_positions", {}).get(dataset.name)
-    graph, placed = _graph_and_positions(key, dataset, previous)
+    placed = _positions(key, dataset, previous)
     st.session_state["_positions"] = {dataset.name: placed}
-    return graph, placed
+    return graph(key, dataset), placed
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _graph_and_positions(key: str, _dataset: Dataset, _previous: dict | None
-                         ) -> tuple[nx.Graph, dict]:
-    CALLS["graph"] += 1
-    from mapping.analysis.graph import build_graph
+def _positions(key: str, _dataset: Dataset, _previous: dict | None) -> dict:
+    CALLS["layout"] += 1
     from mapping.views.layout import positions
 
-    graph = build_graph(_dataset)
-    return graph, positions(graph, previous=_previous)
+    return positions(graph(key, _dataset), previous=_previous)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -93,5 +104,4 @@ def measures(key: str, min_quality: float | None, _dataset: Dataset) -> dict:
     from mapping.analysis.graph import collaboration_graph
     from mapping.analysis.measures import all_measures
 
-    graph, _ = graph_and_positions(key, _dataset)
-    return all_measures(collaboration_graph(graph, min_quality))
+    return all_measures(collaboration_graph(graph(key, _dataset), min_quality))

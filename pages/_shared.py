@@ -30,6 +30,7 @@ from mapping.ui_text import t
 from pages._analysis import (  # noqa: F401  (re-exported: callers import them from here)
     CALLS,
     coverage,
+    graph,
     graph_and_positions,
     measures,
     quality_tables,

@@ -207,8 +207,7 @@ def reciprocity_section(ctx: shared.Context, chart: tuple[dict | None, int, int]
 def exchange_table(key: str, _dataset) -> pd.DataFrame:
     """Formal–informal links with the forms that run each way (cached per dataset)."""
     shared.CALLS["exchange"] += 1
-    graph, _ = shared.graph_and_positions(key, _dataset)
-    return exchange(graph)
+    return exchange(shared.graph(key, _dataset))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -47,7 +47,7 @@ def main() -> None:
     ctx = shared.page_header("map_title")
     if ctx is None:
         return
-    graph, _ = shared.graph_and_positions(ctx.key, ctx.dataset)
+    graph = shared.graph(ctx.key, ctx.dataset)
     cov = shared.coverage(ctx.key, ctx.min_quality, ctx.dataset)
     report = shared.report(ctx.key, ctx.min_quality, ctx.lang, ctx.dataset)
     # Families in the known groups beside the CBS households with children, when the

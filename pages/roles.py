@@ -19,8 +19,7 @@ SHOWN = 10  # rows per measure table: the top of the list is what a meeting disc
 def brokerage_table(key: str, min_quality: float | None, _dataset) -> pd.DataFrame:
     """Brokerage counts of the collaborations that count (cached per dataset and threshold)."""
     shared.CALLS["brokerage"] += 1
-    graph, _ = shared.graph_and_positions(key, _dataset)
-    return brokerage(collaboration_graph(graph, min_quality))
+    return brokerage(collaboration_graph(shared.graph(key, _dataset), min_quality))
 
 
 def brokers_section(ctx: shared.Context, report: dict, cov) -> None:

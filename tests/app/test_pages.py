@@ -201,3 +201,26 @@ def test_map_and_collaboration_view_changes_recompute_no_analysis(app):
     assert {k: v for k, v in _shared.CALLS.items() if k not in own} == \
         {k: v for k, v in before.items() if k not in own}
     assert at.query_params["lines"] in ("1", ["1"])
+
+
+
+def test_what_only_reads_the_graph_does_not_wait_for_a_layout(app):
+    """At city size the layout costs several times the graph: measures, roles, map and the
+    collaboration exchange read the graph alone, and the network page lays out that same object."""
+    import streamlit as st
+
+    from mapping.io.load import load_path
+    from pages import _analysis, _shared
+
+    dataset = load_path(DEMO).dataset
+    before = dict(_shared.CALLS)
+    _shared.measures("k", None, dataset)
+    _shared.graph("k", dataset)
+    assert _shared.CALLS["graph"] - before.get("graph", 0) == 1
+    assert _shared.CALLS["layout"] == before.get("layout", 0)
+    st.session_state.clear()
+    built, placed = _analysis.graph_and_positions("k", dataset)
+    assert built is _shared.graph("k", dataset)  # one graph in memory, not a second copy
+    assert set(placed) == set(built.nodes)
+    assert _shared.CALLS["layout"] - before.get("layout", 0) == 1
+    assert _shared.CALLS["graph"] - before.get("graph", 0) == 1

@@ -7,8 +7,6 @@ arrives, and and the answer is stored once.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -47,7 +45,7 @@ def test_a_tap_reruns_only_the_form_and_is_stored_once(tmp_path):
     db_url = f"sqlite:///{tmp_path}/crowd.db"
     code = crowd.prepare(db_url)
     with crowd.servers(1, db_url, tmp_path, None) as bases:
-        result = asyncio.run(_answer(bases[0], code, "Protocol Telefoon"))
+        result = crowd.run_detached(_answer(bases[0], code, "Protocol Telefoon"))
     first, chose, sent = result["first"], result["chose"], result["sent"]
     assert first.status == ForwardMsg.FINISHED_SUCCESSFULLY and not first.exceptions
     assert result["fragment"], "the answer form is drawn inside a fragment"
@@ -91,7 +89,7 @@ def test_a_code_closed_meanwhile_is_refused_in_the_form(tmp_path):
     db_url = f"sqlite:///{tmp_path}/crowd.db"
     code = crowd.prepare(db_url)
     with crowd.servers(1, db_url, tmp_path, None) as bases:
-        result = asyncio.run(_closed_meanwhile(bases[0], code, db_url))
+        result = crowd.run_detached(_closed_meanwhile(bases[0], code, db_url))
     refused = md_escape(JoinCodeError("join_invalid").message("nl"))  # drawn as Markdown
     sent, other = result["sent"], result["other"]
     assert sent.status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY and not sent.exceptions

@@ -104,7 +104,7 @@ def test_an_answer_reruns_only_the_live_part_and_the_page_catches_up(tmp_path):
     db_url = f"sqlite:///{tmp_path}/live.db"
     crowd.prepare(db_url)
     with crowd.servers(1, db_url, tmp_path, None) as bases:
-        result = asyncio.run(_room(bases[0], db_url))
+        result = crowd.run_detached(_room(bases[0], db_url))
     first, idle, answered = result["first"], result["idle"], result["answered"]
     assert first.status == FULL and not first.exceptions
     history = t("ws_diff_from", "nl")  # a menu of the history panel, drawn by full runs only
