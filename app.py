@@ -40,10 +40,38 @@ PAGES = (
     ("workshop", "pages/workshop.py"),
 )
 JOIN = ("join", "pages/join.py")
+# The default page's own url_path. Streamlit serves the default page only at "/" and
+# answers its url_path with a "Page not found" dialog, so that name is never an address;
+# the first page's name ("overview") is a hidden page of its own that leads to "/"
+# (see _navigate). A comment, not a docstring: Streamlit's magic would print a bare
+# string of the entry script on every page.
+HOME = "home"
 
 
 def _page(name: str, path: str, lang: str, default: bool = False) -> st.Page:
-    return st.Page(path, title=t(f"page_{name}", lang), url_path=name, default=default)
+    return st.Page(path, title=t(f"page_{name}", lang), url_path=HOME if default else name,
+                   default=default)
+
+
+def _to_home() -> None:
+    """Never runs: :func:`_navigate` sends the first page's own address to ``/`` first."""
+
+
+def _navigate(pages: list[st.Page], position: str) -> st.Page:
+    """``st.navigation`` over ``pages`` plus the first page's own address, which leads home.
+
+    ``/overview`` (a bookmark, a pasted link) then opens the overview at ``/``,
+    with its query (``?lang=en&present=1``) kept, instead of Streamlit's "Page
+    not found" dialog. The switch happens before any widget is drawn.
+    """
+    home = pages[0]
+    alias = st.Page(_to_home, title=home.title, url_path=PAGES[0][0], visibility="hidden")
+    chosen = st.navigation([*pages, alias], position=position)
+    if chosen is alias:
+        query = [(key, value) for key in st.query_params
+                 for value in st.query_params.get_all(key)]
+        st.switch_page(home, query_params=query)
+    return chosen
 
 
 def main() -> None:
@@ -92,7 +120,7 @@ def navigation(lang: str) -> st.Page:
         return _gate_navigation(lang)
     pages = [_page(*spec, lang, default=(i == 0)) for i, spec in enumerate(PAGES)]
     pages.append(_page(*JOIN, lang))
-    return st.navigation(pages, position="sidebar")
+    return _navigate(pages, "sidebar")
 
 
 def _no_data_context(lang: str) -> shared.Context:
@@ -106,7 +134,8 @@ def _run_gate(lang: str) -> None:
 
     The sign-in form is registered under every page's address (same ``url_path``,
     hence the same page id), so ``/workshop`` shows the form without a "page not
-    found" notice and, after signing in, the same run continues on the workshop.
+    found" notice and, after signing in, the same run continues on the workshop
+    (``/overview`` leads to ``/``, as in the app).
     """
     st.session_state["_ctx"] = _no_data_context(lang)
     _run_in_app(_gate_navigation(lang))
@@ -115,9 +144,10 @@ def _run_gate(lang: str) -> None:
 def _gate_navigation(lang: str) -> st.Page:
     """Sign-in form under every page address, and the join page; nothing else."""
     pages = [st.Page(auth.signin_page, title=access.message("signin_title", lang),
-                     url_path=name, default=(i == 0)) for i, (name, _) in enumerate(PAGES)]
+                     url_path=HOME if i == 0 else name, default=(i == 0))
+             for i, (name, _) in enumerate(PAGES)]
     pages.append(_page(*JOIN, lang))
-    return st.navigation(pages, position="hidden")
+    return _navigate(pages, "hidden")
 
 
 def _run_join() -> None:
