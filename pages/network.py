@@ -21,6 +21,7 @@ from mapping.analysis.topics import topic_label
 from mapping.ui_text import t
 from mapping.views.aggregate import CITY_ABOVE, NO_HOOD, aggregate, city_positions, drill_down
 from mapping.views.layout import positions as layout_positions
+from mapping.views.lines import LINE_CAP, link_strength, strongest
 from mapping.views.palette import COVERAGE_CLASSES, label
 from mapping.views.render_city import render_city
 from mapping.views.render_network import (
@@ -211,9 +212,12 @@ def _city_html(key: tuple, _ctx: shared.Context, _view: dict, _graph, _cov,
                            lang=ctx.lang, presentation=ctx.present, height="100vh",
                            title=ctx.dataset.name)
         return page, city.number_of_nodes(), city.number_of_edges(), total, True
+    # Up to CITY_ABOVE real nodes may still hold many more lines: the strongest are
+    # drawn, as in the aggregate (the highlighted routes always among them).
+    lines = strongest(shown, LINE_CAP, link_strength(), keep=highlight.edges if highlight else ())
     page = render_network(
         shown, layout_positions(shown), coverage=cov, size_by=_sizes,
-        size_label=t(f"size_{view['size']}", ctx.lang), highlight=highlight,
+        size_label=t(f"size_{view['size']}", ctx.lang), highlight=highlight, lines=lines,
         physics=bool(view["phys"]), hide_personal=ctx.hide_names, lang=ctx.lang,
         presentation=ctx.present, height="100vh", title=ctx.dataset.name)
     return page, shown.number_of_nodes(), shown.number_of_edges(), total, False

@@ -26,17 +26,18 @@ import networkx as nx
 
 from mapping.analysis.graph import COLLABORATION, GROUP, ORG
 from mapping.views.layout import grouped_positions
+from mapping.views.lines import (  # noqa: F401  (re-exported: callers import them from here)
+    LINE_CAP,
+    Strength,
+    link_strength,
+    strongest,
+)
 from mapping.views.network_select import coverage_by_node
 from mapping.views.palette import COVERAGE_CLASSES
 
 CITY_ABOVE = 2000
 """Above this many visible nodes the network page starts aggregated."""
 
-LINE_CAP = 2000
-"""Most lines the city view sends to the browser (the strongest; see :func:`strongest_lines`).
-
-vis-network builds every edge as an object with its own options: 13,871 lines
-of a 4x city cost Chromium about 2 of its 4 seconds before the first frame."""
 
 SIDES: tuple[str, ...] = ("formal", "informal", "groups")
 """The sides of a neighbourhood, one aggregate node each."""
@@ -280,49 +281,44 @@ def _merged_node(parts: list[dict[str, Any]], hoods: int) -> dict[str, Any]:
     return attrs
 
 
-def strongest_lines(city: nx.Graph, cap: int = LINE_CAP) -> list[tuple[str, str]]:
+def strongest_lines(city: nx.Graph, cap: int = LINE_CAP,
+                    strength: Strength | None = None) -> list[tuple[Hashable, Hashable]]:
     """The aggregate edges the city view draws: at most ``cap``, the strongest.
 
     Most lines of a city stand for one link (at 4x, 12,447 of 13,871: a
     city-wide service in a group elsewhere), and each costs the browser as much
-    as the thickest. Every node keeps its strongest line, so none looks
-    unconnected; the rest go by number of links, ties by the members the two
-    ends stand for, then by key (the same data always draws the same lines).
+    as the thickest. :func:`mapping.views.lines.strongest` keeps every node's
+    strongest line and then the strongest others, by :func:`city_strength`
+    (number of links, ties by the members the two ends stand for, then by key:
+    the same data always draws the same lines) unless ``strength`` is given
+    (a neighbourhood's real nodes use :func:`mapping.views.lines.link_strength`).
 
     Parameters
     ----------
     city
-        Graph from :func:`aggregate`.
+        Graph from :func:`aggregate`, or (with ``strength``) any graph.
     cap
         Most lines to keep.
+    strength
+        Sort key of an edge ``(u, v, data)``, strongest first.
 
     Returns
     -------
     list of tuple
         The kept edges ``(u, v)`` in ``city``'s own edge order.
     """
-    if city.number_of_edges() <= cap:
-        return list(city.edges)
+    return strongest(city, cap, strength if strength is not None else city_strength(city))
+
+
+def city_strength(city: nx.Graph) -> Strength:
+    """Strength of an aggregate edge: its links, then the members of its ends, then keys."""
     count = {n: d["count"] for n, d in city.nodes(data=True)}
 
-    def strength(edge: tuple[str, str, int]) -> tuple[int, int, tuple, tuple]:
-        u, v, links = edge
-        return (-links, -(count[u] + count[v]), _order(u), _order(v))
+    def strength(edge: tuple[Hashable, Hashable, Mapping[str, Any]]) -> tuple:
+        u, v, data = edge
+        return (-data["links"], -(count[u] + count[v]), _order(str(u)), _order(str(v)))
 
-    ranked = [(u, v) for u, v, _ in sorted(city.edges(data="links"), key=strength)]
-    # A node first appears in this order on its strongest line.
-    seen: set[str] = set()
-    first: list[tuple[str, str]] = []
-    for u, v in ranked:
-        if u not in seen or v not in seen:
-            first.append((u, v))
-            seen.update((u, v))
-    chosen = set(first[:cap])
-    for edge in ranked:
-        if len(chosen) >= cap:
-            break
-        chosen.add(edge)
-    return [(u, v) for u, v in city.edges if (u, v) in chosen or (v, u) in chosen]
+    return strength
 
 
 def city_positions(city: nx.Graph) -> dict[Hashable, tuple[float, float]]:

@@ -45,11 +45,12 @@ frame is drawn.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 
+from mapping.i18n import format_number
 from mapping.views.legend import network_legend
 from mapping.views.network_select import (
     GroupCoverage,
@@ -104,6 +105,7 @@ def render_network(
     size_label: str | None = None,
     highlight: Highlight | None = None,
     weak_threshold: float = WEAK_QUALITY,
+    lines: Sequence[tuple[Hashable, Hashable]] | None = None,
     physics: bool = False,
     # Who sees it, and how: the same settings as the map's (see render_map).
     hide_personal: bool = True, lang: str = "nl", presentation: bool = False,
@@ -133,6 +135,10 @@ def render_network(
         Nodes/edges shown in full colour; the rest is dimmed.
     weak_threshold
         Collaborations with mean quality below this are dashed and coloured weak.
+    lines
+        The edges to draw (default: all), e.g.
+        :func:`mapping.views.lines.strongest` for a crowded neighbourhood; the
+        legend says how many weaker ones are hidden.
     physics
         Let vis-network's physics move the nodes. Ignored (off) above
         :data:`PHYSICS_LIMIT` nodes so large networks draw at once.
@@ -176,9 +182,11 @@ def render_network(
         focus = [str(n) for n in graph.nodes if n in highlight.nodes]
         chosen = set(focus)
         nodes.sort(key=lambda node: node["id"] in chosen)
+    drawn = graph.edges(data=True) if lines is None else [(u, v, graph.edges[u, v])
+                                                           for u, v in lines]
     edges = [
         _edge(graph, u, v, d, pal, highlight, weak_threshold, lang, presentation)
-        for u, v, d in graph.edges(data=True)
+        for u, v, d in drawn
     ]
     options = _options(pal, use_physics, presentation, graph.number_of_nodes())
     order = label_order(graph, sizes, highlight)
@@ -187,6 +195,8 @@ def render_network(
                 highlight, cov, presentation)
         if show_legend else None
     )
+    if legend is not None and len(edges) < graph.number_of_edges():
+        legend["blocks"].insert(1, hidden_lines_note(len(edges), graph.number_of_edges(), lang))
     if legend is not None and legend_folded:
         legend["open"] = False  # folded in the HTML already, not only once the script runs
     page_title = title if title is not None else TEXT[lang]["title"]
@@ -212,6 +222,14 @@ def render_network(
                            "found": TEXT[lang]["found"], "notFound": TEXT[lang]["not_found"],
                            "fileName": _file_name(str(page_title))}),
     )
+
+
+def hidden_lines_note(shown: int, total: int, lang: str) -> dict[str, str]:
+    """The legend line saying that only the ``shown`` strongest of ``total`` links are drawn."""
+    text = TEXT[lang]["lines_hidden"].format(shown=format_number(shown, lang),
+                                             m=format_number(total, lang),
+                                             hidden=format_number(total - shown, lang))
+    return {"kind": "p", "text": text, "cls": "muted"}
 
 
 def _file_name(title: str) -> str:
