@@ -29,12 +29,14 @@ def controls(ctx: shared.Context, with_cbs: bool) -> dict:
     base = shared.bind("map_base", shared.read_str("base", list(BASE_MAPS)), DEFAULTS["base"])
     lines = shared.bind("map_lines", shared.read_bool("lines"), DEFAULTS["lines"])
     cbs = shared.bind("map_cbs", shared.read_bool("cbs"), DEFAULTS["cbs"])
-    left, middle, right = st.columns([2, 1, 2], vertical_alignment="bottom")
-    left.segmented_control(t("base_map", ctx.lang), BASE_MAPS, key=base,
-                           format_func=lambda b: t(f"base_{b}", ctx.lang))
-    middle.toggle(t("show_collaborations", ctx.lang), key=lines)
+    # One row that wraps: fixed columns cut the base-map names and the switch labels
+    # off ("PDOK BRT Achterg…") at 1400 px and in presentation mode.
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    row.segmented_control(t("base_map", ctx.lang), BASE_MAPS, key=base,
+                          format_func=lambda b: t(f"base_{b}", ctx.lang))
+    row.toggle(t("show_collaborations", ctx.lang), key=lines)
     if with_cbs:
-        right.toggle(population_message("toggle", ctx.lang), key=cbs)
+        row.toggle(population_message("toggle", ctx.lang), key=cbs)
     # segmented_control can be cleared by clicking the chosen option; fall back.
     values = {"base": st.session_state[base] or DEFAULTS["base"],
               "lines": bool(st.session_state[lines]),

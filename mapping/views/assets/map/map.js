@@ -131,15 +131,18 @@
     control(notes, "bottomright");
   }
 
-  // Fit the district into the part of the frame the open layer list leaves free
-  // (on a wide frame), so no neighbourhood or name hides behind it; fit again
+  // Fit the district into the part of the frame the open layer list leaves free:
+  // beside it on a wide frame, below it on a narrower one (a 1400 px screen, the
+  // presentation mode), so no neighbourhood or name hides behind it; fit again
   // when the host page resizes the frame, until the viewer zooms or drags.
   function fit() {
     if (!data.bounds) { map.setView(data.centre, 13); return; }
     var width = map.getSize().x;
-    var side = layers.getContainer().offsetWidth;
-    var right = width > 3 * side ? side + 20 : 30;
-    map.fitBounds(data.bounds, {paddingTopLeft: [30, 30], paddingBottomRight: [right, 30],
+    var box = layers.getContainer();
+    var beside = width > 3 * box.offsetWidth;
+    var right = beside ? box.offsetWidth + 20 : 30;
+    var top = beside ? 30 : box.offsetTop + box.offsetHeight + 20;
+    map.fitBounds(data.bounds, {paddingTopLeft: [30, top], paddingBottomRight: [right, 30],
                                 maxZoom: 17, animate: false});
   }
   var touched = false, fitting = false;
