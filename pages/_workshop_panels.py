@@ -103,9 +103,10 @@ def join_panel(store: Store, name: str, lang: str) -> None:
         return
     code, expires = info
     url = ws.join_url(st.context.url, code)
-    left, right = st.columns([1, 2])
-    left.image(ws.qr_png(url), width=240)  # big enough to scan from the back of the room
-    with right:
+    # One above the other: beside the QR code, the narrow column broke the code over
+    # two lines ("RA68-" / "7P6X-PC"), which participants then type wrong.
+    st.image(ws.qr_png(url), width=240)  # big enough to scan from the back of the room
+    with st.container():
         st.subheader(t("join_code", lang, code=format_code(code)))
         st.caption(access.message("expires_at", lang, time=ws.clock_time(expires)))
         st.caption(t("ws_join_help", lang))

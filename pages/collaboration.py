@@ -32,12 +32,24 @@ ROW_TITLE = {"titleAngle": 0, "titleAlign": "right", "titleBaseline": "bottom",
              "titleX": -LABEL_PAD, "titleY": -LABEL_PAD}
 
 
+FLAG = " \u26a0"
+"""The few-raters mark :func:`mapping.views.collab_tables.link_rows` appends to a link's name."""
+
+
+def flag_first(row: str) -> str:
+    """``"A – B ⚠"`` as ``"⚠ A – B"``: the mark survives a row name cut off at its end."""
+    return f"{FLAG.strip()} {row[:-len(FLAG)]}" if row.endswith(FLAG) else row
+
+
 def heatmap(frame: pd.DataFrame, row_title: str, lang: str, present: bool) -> alt.Chart:
     """Rows x the four conditions, coloured 1 (red-brown) to 5 (blue): readable at a glance.
 
     The colour scheme is diverging and colour-blind safe; every cell also shows
     its score as text, so colour is never the only carrier of the value.
     """
+    # The few-raters mark goes in front of the name: Vega cuts a long name off at the
+    # end ("…"), and with it the mark, on the shared screen's larger type.
+    frame = frame.assign(row=[flag_first(str(r)) for r in frame["row"]])
     long = frame.melt(id_vars=["row"], value_vars=list(CONDITIONS), var_name="condition",
                       value_name="score").dropna(subset=["score"])
     long["condition"] = [t(c, lang) for c in long["condition"]]

@@ -193,11 +193,11 @@ def tools(store: Store, name: str, lang: str, hide: bool) -> None:
     today = ws.today()  # the room's date, also just after midnight UTC
     default = t("ws_snapshot_default", lang,
                 date=date(today, lang, "d MMMM"))
-    label_col, snap_col = st.columns([2, 1], vertical_alignment="bottom")
-    label_col.text_input(t("snapshot_label", lang), value=default, key="ws_snap_label",
-                         max_chars=200)
-    snap_col.button(t("snapshot", lang), key="ws_snapshot", on_click=_snapshot,
-                    args=(store, name, lang), width="stretch")
+    # The button under its name, not beside it: a third of the tools column cut its
+    # label off ("Momentop…").
+    st.text_input(t("snapshot_label", lang), value=default, key="ws_snap_label", max_chars=200)
+    st.button(t("snapshot", lang), key="ws_snapshot", on_click=_snapshot,
+              args=(store, name, lang), width="stretch")
     with st.expander(t("edit", lang)):
         edit_forms(store, name, lang, hide)
 

@@ -79,3 +79,64 @@ def test_the_layer_list_covers_no_neighbourhood_name(server, screen, query):
     assert boxes["names"], "no neighbourhood names drawn"
     covered = [n["text"] for n in boxes["names"] if _overlap(n, boxes["layers"])]
     assert covered == []
+
+
+# --------------------------------------------------------------------------- collaboration
+
+_ROW_LABELS = """() => { const svg = document.querySelector('.vega-embed svg');
+  const axes = svg ? Array.from(svg.querySelectorAll('g.role-axis')) : [];
+  // The row axis is the one whose labels are right-aligned beside the cells.
+  return axes.map(a => Array.from(a.querySelectorAll('g.role-axis-label text'))
+                      .map(t => t.textContent)); }"""
+
+
+def _flags(screen: Any, server: Any, query: str) -> int:
+    open_app(screen, server.page_url("collaboration", query), timeout=90_000)
+    screen.wait_for_function(
+        "() => document.querySelectorAll('.vega-embed svg g.role-axis-label text').length > 8",
+        timeout=30_000)
+    screen.wait_for_timeout(800)
+    return sum(label.count("\u26a0") for axis in screen.evaluate(_ROW_LABELS) for label in axis)
+
+
+def test_the_few_raters_mark_survives_the_presentation_type(server, screen):
+    """In presentation mode long link names are cut off; their ⚠ must not go with them."""
+    normal = _flags(screen, server, "")
+    assert normal > 0
+    assert _flags(screen, server, "present=1") == normal
+
+
+# --------------------------------------------------------------------------- workshop
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory) -> Iterator[Any]:
+    """A server whose store holds dataset ``wijk`` with an open join code."""
+    from mapping.store.repository import open_store
+    from mapping.workshop.live import create_dataset
+    from tests.browser_support import streamlit_server
+
+    tmp = tmp_path_factory.mktemp("shared-screen-workshop")
+    db = tmp / "workshop.sqlite"
+    with open_store(str(db)) as store:
+        create_dataset(store, "wijk", "empty")
+        store.add_organisation("wijk", {"id": "W1", "name": "Wijkteam Zuid", "kind": "formal"})
+        store.add_group("wijk", {"id": "G1", "name": "Somalische moeders", "families": 30})
+        store.open_join("wijk")
+    with streamlit_server(tmp, env_extra={"MAPPING_DB": f"sqlite:///{db}"}) as running:
+        yield running
+
+
+def test_the_join_code_stays_on_one_line_and_no_button_is_cut_off(workshop, screen):
+    open_app(screen, workshop.page_url("workshop", "ds=wijk"), timeout=90_000)
+    heading = screen.locator("[data-testid='stMain'] h3", has_text="Code:").first
+    heading.wait_for(timeout=30_000)
+    # Line boxes of the heading's text (the small anchor icon Streamlit adds is left out).
+    lines = heading.evaluate("""h => { const r = document.createRange(); r.selectNodeContents(h);
+      const boxes = Array.from(r.getClientRects()).filter(b => b.width > 1);
+      const tall = Math.max(...boxes.map(b => b.height));
+      return new Set(boxes.filter(b => b.height > 0.6 * tall).map(b => Math.round(b.top))).size;
+    }""")
+    assert lines == 1, heading.inner_text()
+    snapshot = screen.locator(".st-key-ws_snapshot").first
+    assert snapshot.evaluate(TRUNCATED) == []
