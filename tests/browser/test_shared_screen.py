@@ -140,3 +140,34 @@ def test_the_join_code_stays_on_one_line_and_no_button_is_cut_off(workshop, scre
     assert lines == 1, heading.inner_text()
     snapshot = screen.locator(".st-key-ws_snapshot").first
     assert snapshot.evaluate(TRUNCATED) == []
+
+
+# --------------------------------------------------------------------------- network toolbar
+
+_LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+  return new Set(Array.from(r.getClientRects()).filter(b => b.width > 1)
+                 .map(b => Math.round(b.top))).size; }"""
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_toolbar_buttons_keep_their_text_on_one_line_in_a_narrow_frame(browser, presentation):
+    """The workshop's live network is a 480 px frame on a 1400 px screen."""
+    from mapping.analysis.graph import build_graph
+    from mapping.views.layout import positions
+    from mapping.views.render_network import render_network
+    from tests.browser.conftest import served_dataset
+
+    graph = build_graph(served_dataset())
+    html = render_network(graph, positions(graph), presentation=presentation, lang="nl",
+                          height="600px")
+    context = browser.new_context(viewport={"width": 480, "height": 700})
+    block_external(context)
+    try:
+        page = context.new_page()
+        page.set_content(html)
+        for button in ("#wk-png", "#wk-svg", "#wk-fullscreen"):
+            assert page.locator(button).evaluate(_LINES) == 1, button
+        search = page.locator("#wk-search").bounding_box()
+        assert search["width"] > 60  # still there to type in
+    finally:
+        context.close()
