@@ -35,9 +35,10 @@ from pages import _shared as shared
 
 SIZES = ("families", "degree", "betweenness")
 # Frame heights: the network and its toolbar fit a 1920x1080 screen below the page
-# title; in presentation mode the title is larger, so the frame is smaller.
+# title; in presentation mode the title is larger, so the frame is smaller, and it
+# fits a 1400x1000 shared screen too (700 px left its lower part out of sight).
 HEIGHT = 780
-HEIGHT_PRESENT = 700
+HEIGHT_PRESENT = 600
 DEFAULTS = {"hood": [], "cat": [], "topic": [], "cls": [], "grp": "", "org": "", "steps": 1,
             "size": "families", "phys": False, "open": ""}
 
@@ -114,7 +115,8 @@ def is_city(ctx: shared.Context) -> bool:
     return len(ctx.dataset.organisations) + len(ctx.dataset.parent_groups) > CITY_ABOVE
 
 
-def open_control(ctx: shared.Context, options: dict[str, list[str]]) -> None:
+def open_control(ctx: shared.Context, options: dict[str, list[str]],
+                 label_visibility: str = "visible") -> None:
     """The drill-down choice above a city's network: the whole city or one neighbourhood."""
     lang, names = ctx.lang, hood_names(ctx)
 
@@ -124,7 +126,7 @@ def open_control(ctx: shared.Context, options: dict[str, list[str]]) -> None:
         return t("city_no_hood", lang) if h == NO_HOOD else names.get(h, h)
 
     st.selectbox(t("city_open", lang), options["open"], key=shared.wkey("net_open"),
-                 format_func=name)
+                 format_func=name, label_visibility=label_visibility)
 
 
 def _cells(per_row: int):
@@ -259,18 +261,25 @@ def main() -> None:
     # in use (and always folded on the shared screen), so the network fits the screen.
     active = any(shared.view(f"net_{k}") != v for k, v in DEFAULTS.items()
                  if k not in ("size", "open"))
-    controls_area = st.expander(t("filters", ctx.lang), expanded=active and not ctx.present)
+    city = is_city(ctx)
+    # On the shared screen a city's neighbourhood choice sits beside the (folded)
+    # filters, so the network keeps the height of the screen.
+    beside = city and ctx.present
+    top = st.columns(2, vertical_alignment="center") if beside else (st.container(),)
+    controls_area = top[0].expander(t("filters", ctx.lang), expanded=active and not ctx.present)
+    if beside:
+        with top[1]:
+            open_control(ctx, options, label_visibility="collapsed")
     network_area = st.container()
     with controls_area:
         view = controls(ctx, options)
-    city = is_city(ctx)
     if city:
         page, n, m, total, aggregated = city_html(ctx, view)
     else:
         page, n, m, total = view_html(ctx, view)
         aggregated = False
     with network_area:
-        if city:
+        if city and not beside:
             open_control(ctx, options)
         st.iframe(page, height=HEIGHT_PRESENT if ctx.present else HEIGHT)
         st.caption(t("city_counts" if aggregated else "network_counts", ctx.lang,

@@ -171,3 +171,13 @@ def test_toolbar_buttons_keep_their_text_on_one_line_in_a_narrow_frame(browser, 
         assert search["width"] > 60  # still there to type in
     finally:
         context.close()
+
+
+def test_the_presented_network_fits_the_shared_screen(server, screen):
+    """Presentation mode on 1400x1000: the whole network frame is in sight, no scrolling."""
+    open_app(screen, server.page_url("network", "present=1"), timeout=90_000)
+    frame = screen.locator("[data-testid='stMain'] iframe").first
+    frame.wait_for()
+    box = frame.bounding_box()
+    assert box["height"] > 500
+    assert box["y"] + box["height"] <= SCREEN["height"], box
