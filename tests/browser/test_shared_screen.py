@@ -16,6 +16,7 @@ import pytest
 
 from tests.browser.conftest import MAP_DRAWN, frame_where, open_app
 from tests.browser_support import block_external
+from tests.workshop.test_browser import workshop_server  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -109,26 +110,9 @@ def test_the_few_raters_mark_survives_the_presentation_type(server, screen):
 # --------------------------------------------------------------------------- workshop
 
 
-@pytest.fixture(scope="module")
-def workshop(tmp_path_factory) -> Iterator[Any]:
-    """A server whose store holds dataset ``wijk`` with an open join code."""
-    from mapping.store.repository import open_store
-    from mapping.workshop.live import create_dataset
-    from tests.browser_support import streamlit_server
-
-    tmp = tmp_path_factory.mktemp("shared-screen-workshop")
-    db = tmp / "workshop.sqlite"
-    with open_store(str(db)) as store:
-        create_dataset(store, "wijk", "empty")
-        store.add_organisation("wijk", {"id": "W1", "name": "Wijkteam Zuid", "kind": "formal"})
-        store.add_group("wijk", {"id": "G1", "name": "Somalische moeders", "families": 30})
-        store.open_join("wijk")
-    with streamlit_server(tmp, env_extra={"MAPPING_DB": f"sqlite:///{db}"}) as running:
-        yield running
-
-
-def test_the_join_code_stays_on_one_line_and_no_button_is_cut_off(workshop, screen):
-    open_app(screen, workshop.page_url("workshop", "ds=wijk"), timeout=90_000)
+def test_join_code_on_one_line_no_button_cut_off(workshop_server, screen):  # noqa: F811
+    server = workshop_server[0]  # dataset "wijk" with an open join code
+    open_app(screen, server.page_url("workshop", "ds=wijk"), timeout=90_000)
     heading = screen.locator("[data-testid='stMain'] h3", has_text="Code:").first
     heading.wait_for(timeout=30_000)
     # Line boxes of the heading's text (the small anchor icon Streamlit adds is left out).
