@@ -152,3 +152,19 @@ def test_a_tight_cap_keeps_the_strongest_and_collaborations_rank_by_quality():
     assert sorted(score(star.edges[e]) for e in kept) == [4.5, 5.0, 5.0]
     # An unrated collaboration counts as the weakest.
     assert ("leaf2", "leaf3") not in strongest(star, 11, link_strength())
+
+
+def test_the_city_legend_counts_lines_as_lines():
+    """The legend's first line counted the aggregate's lines as "links" (13,853 "links" for a
+    4x city of 140,350 links), beside "2,000 of 13,853 lines drawn" just under it."""
+    from mapping.analysis.report import analyse as coverage_of
+    from mapping.views.aggregate import aggregate, city_positions
+    from mapping.views.render_city import render_city
+
+    dataset = demo.generate(300, 90, seed=3)
+    city = aggregate(build_graph(dataset), coverage_of(dataset))
+    m = format_number(city.number_of_edges(), "en")
+    page = render_city(city, city_positions(city), lang="en")
+    assert f"{m} lines" in page and f"{m} links" not in page
+    page = render_city(city, city_positions(city), lang="nl")
+    assert f"{format_number(city.number_of_edges(), 'nl')} lijnen" in page
