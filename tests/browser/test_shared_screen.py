@@ -93,10 +93,12 @@ _ROW_LABELS = """() => { const svg = document.querySelector('.vega-embed svg');
 
 def _flags(screen: Any, server: Any, query: str) -> int:
     open_app(screen, server.page_url("collaboration", query), timeout=90_000)
+    # The first heatmap (links) with all its rows: 25 by default, and the 4 conditions.
     screen.wait_for_function(
-        "() => document.querySelectorAll('.vega-embed svg g.role-axis-label text').length > 8",
-        timeout=30_000)
-    screen.wait_for_timeout(800)
+        "() => { const svg = document.querySelector('.vega-embed svg');"
+        " return svg && svg.querySelectorAll('g.role-axis-label text').length >= 29; }",
+        timeout=60_000)
+    screen.wait_for_timeout(1500)  # Vega lays the axes out once more after the fonts load
     return sum(label.count("\u26a0") for axis in screen.evaluate(_ROW_LABELS) for label in axis)
 
 
