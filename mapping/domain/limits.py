@@ -59,6 +59,11 @@ class Limits:
     (a file with a bad value on each of 200,000 rows must not build 200,000 messages)."""
     sheet_head_bytes: int = 64 * 1024
     """Bytes read from the start of each worksheet XML to find its ``<dimension>``."""
+    answer_header_bytes: int = 128 * 1024 * 1024
+    """JSON header of the parse worker's answer (:mod:`mapping.io.worker_answer`), checked
+    before it is parsed. The header repeats at most what the files said (issues, a
+    GeoJSON, survey cells, graph nodes: bounded by :attr:`upload_bytes`), quoted; tables
+    travel as buffers beside it. Parsed JSON can take twenty times its size in memory."""
 
 
 MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("limits")
