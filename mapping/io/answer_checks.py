@@ -95,18 +95,45 @@ def check_dataset(dataset: Dataset, facts: Facts | None = None) -> None:
             if not texts[(table, key)].unique():
                 raise fail(table, f"{key} not unique")
     refs: dict[tuple[str, str], np.ndarray] = {}
-    for table in TABLES:
-        for column in SCHEMAS[table].columns:
-            if column.refers_to is not None:
-                refs[(table, column.name)] = texts[(table, column.name)].positions_in(
-                    texts[(column.refers_to, "id")], f"{table}.{column.name}",
-                    column.refers_to)
-    source, target = refs[("collaborations", "source")], refs[("collaborations", "target")]
-    if bool((source == target).any()):
+    for target in TABLES:
+        referring = [(table, column.name) for table in TABLES for column in SCHEMAS[table].columns
+                     if column.refers_to == target]
+        if referring:
+            refs.update(_resolve(texts[(target, "id")], target,
+                                 {key: texts[key] for key in referring}))
+    if bool((refs[("collaborations", "source")] == refs[("collaborations", "target")]).any()):
         raise fail("collaborations", "an organisation linked to itself")
     _neighbourhoods(dataset.neighbourhoods)
     if type(dataset.name) is not str or len(dataset.name) > LIMITS.cell_chars:
         raise fail("Dataset.name", "bad name")
+
+
+def _resolve(ids: _Text, table: str,
+             referring: dict[tuple[str, str], _Text]) -> dict[tuple[str, str], np.ndarray]:
+    """Per referring column, each cell's position among ``ids``' distinct values (-1: empty).
+
+    One dictionary encoding of the ids' distinct values followed by every referring
+    column's: the ids come first, so (being unique) they get the numbers ``0..k-1`` in
+    order, and a reference resolves exactly when its number is below ``k``. Raises
+    when the ids' distinct values repeat or a used reference does not resolve.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc  # late, as answer_tables imports pyarrow
+
+    pieces = [ids.distinct, *(text.distinct for text in referring.values())]
+    numbers = pc.dictionary_encode(pa.concat_arrays(pieces)).indices.to_numpy(
+        zero_copy_only=False)
+    k = len(ids.distinct)
+    if not np.array_equal(numbers[:k], np.arange(k)):
+        raise fail(f"{table}.id", "not unique")
+    out, start = {}, k
+    for key, text in referring.items():
+        positions = numbers[start:start + len(text.distinct)].astype(np.int32)
+        start += len(text.distinct)
+        if bool((positions[text.used()] >= k).any()):
+            raise fail(f"{key[0]}.{key[1]}", f"refers to no {table}")
+        out[key] = np.append(positions, np.int32(-1))[text.codes]  # code -1 -> -1
+    return out
 
 
 class _Text:
@@ -136,24 +163,9 @@ class _Text:
         """No two cells hold the same text (nor two empty cells)."""
         if not len(self.codes):
             return True
-        if self.missing() or int(np.bincount(self.codes).max()) > 1:
-            return False
-        import pyarrow.compute as pc  # late, as answer_tables imports pyarrow
-
-        return len(pc.unique(self.distinct)) == len(self.distinct)
-
-    def positions_in(self, ids: _Text, where: str, table: str) -> np.ndarray:
-        """Per cell, the position of its text among ``ids``' distinct values (-1: empty).
-
-        Raises when a used value is not among them: a reference that does not resolve.
-        """
-        import pyarrow.compute as pc
-
-        found = pc.fill_null(pc.index_in(self.distinct, value_set=ids.distinct), -1)
-        positions = found.to_numpy(zero_copy_only=False).astype(np.int32)
-        if bool((positions[self.used()] < 0).any()):
-            raise fail(where, f"refers to no {table}")
-        return np.append(positions, np.int32(-1))[self.codes]  # code -1 -> the -1 appended
+        # Distinct codes; that the distinct values do not repeat either is checked where
+        # the references are resolved against them (_resolve: every keyed table is referred to).
+        return not (self.missing() or int(np.bincount(self.codes).max()) > 1)
 
     def within(self, allowed: tuple[str, ...]) -> bool:
         """Every used value is one of ``allowed``."""
