@@ -174,3 +174,27 @@ def test_missing_orjson_is_a_sentence_not_a_traceback(tmp_path, capsys, monkeypa
         captured = capsys.readouterr()
         assert words in captured.err and "requirements.txt" in captured.err
         assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_cli_compare_json_is_the_old_text(tmp_path, capsys):
+    from mapping.analysis.waves import compare
+
+    before = _hostile_district()
+    after = before.replace(collaborations=before.collaborations.iloc[:0])
+    a = DatasetBuilder.write_csv_of(before, tmp_path / "a")
+    b = DatasetBuilder.write_csv_of(after, tmp_path / "b")
+    assert cli.main(["compare", str(a), str(b), "--json", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    result = compare(before.replace(name="a"), after.replace(name="b"), "en", None)
+    assert out == json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n"
+    assert '"before": "a"' in out
+
+
+def test_compare_without_orjson_is_a_sentence(tmp_path, capsys, monkeypatch):
+    folder = DatasetBuilder.write_csv_of(_hostile_district(), tmp_path / "wijk")
+    monkeypatch.setitem(sys.modules, "orjson", None)
+    for lang, words in (("en", "comparison cannot be written as JSON"),
+                        ("nl", "vergelijking kan niet als JSON")):
+        assert cli.main(["compare", str(folder), str(folder), "--json", "--lang", lang]) == 1
+        captured = capsys.readouterr()
+        assert words in captured.err and "Traceback" not in captured.err
