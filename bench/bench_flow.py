@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.processes import run_each
 
 
 def timed(label: str, fn: Any, *args: Any) -> Any:
@@ -73,14 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         bench(args.folders[0], args.warm)
         return 0
-    for folder in args.folders:
-        cmd = [sys.executable, "-m", "bench.bench_flow", "--one", str(folder)]
-        cmd += ["--warm"] if args.warm else []
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        print(done.stdout, end="", flush=True)
-        if done.returncode != 0:
-            print(f"{folder} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
-            return 1
+    warm = ["--warm"] if args.warm else []
+    if run_each("bench.bench_flow", ((str(f), ["--one", str(f), *warm]) for f in args.folders)):
+        return 1
     print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 

@@ -19,12 +19,16 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from mapping.domain.dataset import Dataset
+
+try:
+    from bench.processes import run_each
+except ImportError:  # run as a script (bench/bench_report.py): bench/ itself is on sys.path
+    from processes import run_each  # type: ignore[no-redef]
 
 
 def city(scale: float) -> Dataset:
@@ -118,15 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         bench(args.one, data, args.graph)
         return 0
-    for size in args.sizes:
-        cmd = [sys.executable, "-m", "bench.bench_report", "--one", size]
-        cmd += ["--data", str(data)] if data else []
-        cmd += ["--graph"] if args.graph else []
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        print(done.stdout, end="", flush=True)
-        if done.returncode != 0:
-            print(f"size {size} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
-            return 1
+    extra = [*(["--data", str(data)] if data else []), *(["--graph"] if args.graph else [])]
+    if run_each("bench.bench_report",
+                ((f"size {size}", ["--one", size, *extra]) for size in args.sizes)):
+        return 1
     print(json.dumps({"load_average": Path("/proc/loadavg").read_text().split()[:3]})
           if Path("/proc/loadavg").exists() else "")
     return 0

@@ -23,7 +23,8 @@ seconds, shared by two threads, against about a minute in networkx.
 - Compilation (about 7 s) happens once per machine: ``cache=True`` keeps the
   machine code in ``__pycache__`` (or numba's user cache). Where neither can be
   written it compiles in memory once per process, and without numba at all the
-  same kernel runs as plain Python (slow, but the same numbers). :func:`warm`
+  same kernel runs as plain Python (slow, but the same numbers): the one mechanism
+  of :mod:`mapping.analysis.kernels`, shared with the route kernels. :func:`warm`
   loads or compiles the kernel on a tiny graph, for an app to call at start in
   a background thread. numba is imported only then (the import alone costs
   about 0.4 s).
@@ -31,7 +32,6 @@ seconds, shared by two threads, against about a minute in networkx.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Callable
@@ -47,7 +47,6 @@ _SMALL_WORK = 200_000
 
 _SIGNATURE = "float64[::1](int64[::1], int32[::1], int64[::1])"
 
-_LOG = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _COMPILED: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
 _MODE = ""
@@ -134,22 +133,10 @@ def _kernel() -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
 
 
 def _compile() -> tuple[Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray], str]:
-    """Try the cached build, then an in-memory one, then plain Python; say which it got."""
-    try:
-        import numba
-    except Exception as problem:  # pinned; a broken install (say llvmlite) must not stop a page
-        _LOG.warning("numba is not importable (%s): betweenness runs as plain Python (slow)",
-                     problem)
-        return _dependencies, "python"
-    try:
-        return numba.njit(_SIGNATURE, cache=True, nogil=True)(_dependencies), "cached"
-    except Exception as problem:  # no cache directory to write, a stale index...
-        _LOG.warning("betweenness kernel not cached (%s): compiling in memory", problem)
-    try:
-        return numba.njit(_SIGNATURE, cache=False, nogil=True)(_dependencies), "memory"
-    except Exception as problem:  # a compiler failure must not stop a page
-        _LOG.warning("betweenness kernel does not compile (%s): plain Python", problem)
-        return _dependencies, "python"
+    """Cached build, else in memory, else plain Python (:func:`mapping.analysis.kernels.build`)."""
+    from mapping.analysis.kernels import build
+
+    return build(_dependencies, _SIGNATURE, cache=True, nogil=True)
 
 
 def warm() -> str:

@@ -30,7 +30,10 @@ both the same way.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+# numba's njit through the one compile mechanism of mapping.analysis.kernels: cached,
+# else in memory (no cache directory can be written), else plain Python (no numba).
+from mapping.analysis.kernels import njit
 
 NONE = -1  # prv / nxt: no flow through this organisation
 SRC = -2  # prv: the route starts here (source end); par_in: reached from the source

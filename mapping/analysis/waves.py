@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
-import json
 import math
 import sys
 from typing import Any
@@ -304,8 +303,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     result = compare(a, b, args.lang, args.min_quality)
     if args.json:
-        json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        print()
+        from mapping.json_text import print_indented  # json.dump's text, via orjson
+
+        try:
+            print_indented(result, default=str)
+        except ImportError as exc:  # orjson is pinned; a broken install is a sentence
+            print(translate(MESSAGES, "json_missing", args.lang, error=exc), file=sys.stderr)
+            return 1
     else:
         print(format_compare(result, args.lang))
     return 0

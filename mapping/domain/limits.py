@@ -9,12 +9,17 @@ numbers (a test keeps them in sync).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
 import os
 import re
 import sys
+import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from mapping.locales import catalog
 
@@ -59,6 +64,11 @@ class Limits:
     (a file with a bad value on each of 200,000 rows must not build 200,000 messages)."""
     sheet_head_bytes: int = 64 * 1024
     """Bytes read from the start of each worksheet XML to find its ``<dimension>``."""
+    answer_header_bytes: int = 128 * 1024 * 1024
+    """JSON header of the parse worker's answer (:mod:`mapping.io.worker_answer`), checked
+    before it is parsed. The header repeats at most what the files said (issues, a
+    GeoJSON, survey cells, graph nodes: bounded by :attr:`upload_bytes`), quoted; tables
+    travel as buffers beside it. Parsed JSON can take twenty times its size in memory."""
 
 
 MESSAGES: dict[str, tuple[str, str]] = catalog.pairs("limits")
@@ -151,22 +161,99 @@ def _for_rows(rows: int) -> dict[str, float | int]:
             "parse_memory_bytes": int(Limits.parse_memory_bytes * factor)}
 
 
-LIMITS = Limits(**_for_rows(_rows_at_start()))
-"""The limits in force."""
+class CurrentLimits:
+    """The limits in force, read as ``LIMITS.rows``: a read-only view of one frozen :class:`Limits`.
+
+    Every module reads the bounds through the one :data:`LIMITS` object, imported once
+    (``from mapping.domain.limits import LIMITS``), so what is in force must be able to
+    change behind it (the CLI's ``--max-rows`` comes after those imports). The frozen
+    value itself never changes: :func:`put_in_force` replaces which value the view reads
+    (each field is a property of this class), under a lock; nothing else can, since the
+    view has no attributes of its own to set. ``dataclasses.replace(LIMITS, rows=1)``
+    still gives a frozen :class:`Limits` (tests build lowered limits that way).
+    """
+
+    __slots__ = ()
+    __dataclass_fields__ = Limits.__dataclass_fields__  # type: ignore[assignment]
+
+    def __new__(cls, **fields: float | int) -> Any:
+        """The view (no arguments), or, as :func:`dataclasses.replace` calls it, a Limits."""
+        return Limits(**fields) if fields else super().__new__(cls)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}: "
+                                              "use allow_rows() or limits_in_force()")
+
+    def __repr__(self) -> str:
+        return f"LIMITS -> {current()!r}"
+
+
+def _field(name: str) -> property:
+    return property(lambda _self: getattr(_current, name), doc=f"``{name}`` in force.")
+
+
+for _f in dataclasses.fields(Limits):
+    setattr(CurrentLimits, _f.name, _field(_f.name))
+
+_current: Limits = Limits(**_for_rows(_rows_at_start()))
+_SETTING = threading.Lock()
+
+LIMITS: Limits = CurrentLimits()  # type: ignore[assignment]  # reads like a Limits
+"""The limits in force (:class:`CurrentLimits`)."""
+
+
+def current() -> Limits:
+    """The frozen :class:`Limits` in force now (a value: it never changes afterwards)."""
+    return _current
+
+
+def put_in_force(limits: Limits) -> Limits:
+    """Make ``limits`` the limits in force in this process; return the ones it replaces.
+
+    The one place that changes what :data:`LIMITS` reads. It does not tell the parse
+    workers: :func:`allow_rows` does that for the row limit.
+    """
+    global _current
+    if type(limits) is not Limits:
+        raise TypeError(f"expected Limits, got {type(limits).__name__}")
+    with _SETTING:
+        before, _current = _current, limits
+    return before
 
 
 def allow_rows(rows: int) -> None:
     """Make ``rows`` the row limit of this process and of the parse workers it starts.
 
-    The one place that changes the effective row limit after start (the CLI's
-    ``--max-rows``). The parse worker (:mod:`mapping.io.sandbox`) is a child
-    process that reads :data:`ROWS_ENV` when it starts, so the variable is set
-    too. The parse worker's time and memory grow with the rows (:func:`_for_rows`);
-    columns, cells, cell size and byte sizes stay.
+    The CLI's ``--max-rows``. The parse worker (:mod:`mapping.io.sandbox`) is a child
+    process that reads :data:`ROWS_ENV` when it starts, so the variable is set too. The
+    parse worker's time and memory grow with the rows (:func:`_for_rows`); columns,
+    cells, cell size and byte sizes stay.
     """
-    for name, value in _for_rows(rows).items():
-        object.__setattr__(LIMITS, name, value)  # frozen for everyone else; see the docstring
+    put_in_force(dataclasses.replace(_current, **_for_rows(rows)))
     os.environ[ROWS_ENV] = str(rows)
+
+
+@contextlib.contextmanager
+def limits_in_force(rows: int | None = None, **changes: float | int) -> Iterator[Limits]:
+    """Within the block, ``rows`` (as :func:`allow_rows`) and ``changes`` are in force.
+
+    Afterwards the limits and :data:`ROWS_ENV` are as before (for tests and benchmarks;
+    a spare parse worker started inside the block keeps what it read at its start).
+    """
+    env = os.environ.get(ROWS_ENV)
+    limits = dataclasses.replace(_current, **(_for_rows(rows) if rows is not None else {}),
+                                 **changes)
+    before = put_in_force(limits)
+    if rows is not None:
+        os.environ[ROWS_ENV] = str(rows)
+    try:
+        yield limits
+    finally:
+        put_in_force(before)
+        if env is None:
+            os.environ.pop(ROWS_ENV, None)
+        else:
+            os.environ[ROWS_ENV] = env
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ else.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -217,13 +217,33 @@ def _tagged(value: Any, depth: int, where: str) -> Any:
 
 
 
+class ColumnFacts(NamedTuple):
+    """How a table column was sent (for :mod:`mapping.io.answer_checks`, which checks
+    the invariants of a dataset on these codes and distinct values, not per cell)."""
+
+    kind: str
+    """The column spec's type: ``text``, ``string``, ``tuples``, ``np``, ``masked``..."""
+    codes: np.ndarray | None = None
+    """Text columns: ``int32`` code of each cell into ``distinct`` (-1: empty)."""
+    distinct: Any = None
+    """Text columns: the distinct values, a validated Arrow ``large_string`` array."""
+
+
 class TableReader:
     """Builds tables from their column specs, checking each against its buffers."""
 
-    def __init__(self, buffers: list[memoryview], max_rows: int) -> None:
+    def __init__(self, buffers: list[memoryview], max_rows: int,
+                 max_chars: int | None = None) -> None:
         self.buffers = buffers
         self.used = [False] * len(buffers)
         self.max_rows = max_rows
+        self.max_chars = max_chars
+        """Longest text cell accepted (``None``: any); checked on the distinct values."""
+        self.facts: dict[int, tuple[pd.DataFrame, list[ColumnFacts]]] = {}
+        """``id(frame)`` -> the frame (kept alive, so the id stays its own) and its columns'
+        :class:`ColumnFacts`, for every table read."""
+        self._text: tuple[np.ndarray, Any] | None = None
+        self._arrow: Any = None
 
     def buffer(self, ref: Any, where: str) -> memoryview:
         """Buffer number ``ref``, which no other spec may use."""
@@ -244,7 +264,13 @@ class TableReader:
             raise fail(where, f"bad row count {n!r}")
         if type(data["data"]) is not list:
             raise fail(where, "bad columns")
-        arrays = [self.column(c, n, f"{where} column {i}") for i, c in enumerate(data["data"])]
+        arrays, facts = [], []
+        for i, spec in enumerate(data["data"]):
+            self._text = None
+            arrays.append(self.column(spec, n, f"{where} column {i}"))
+            kind = spec["t"]  # column() refused a spec without one
+            text = self._text if kind in ("text", "string") else None
+            facts.append(ColumnFacts(kind, *(text or (None, None))))
         columns = self.index(data["columns"], len(arrays), f"{where} header")
         index = self.index(data["index"], n, f"{where} index")
         # dtype given: pandas 3 would take an object array of text for its string dtype.
@@ -256,6 +282,7 @@ class TableReader:
             if type(attrs) is not dict:
                 raise fail(where, "bad attrs")
             frame.attrs = attrs
+        self.facts[id(frame)] = (frame, facts)
         return frame
 
     def index(self, data: Any, n: int, where: str) -> pd.Index:
@@ -331,6 +358,9 @@ class TableReader:
                 raise fail(where, "bad values")
             out = np.empty(n, dtype=object)
             out[:] = [_untag(v, 0, where) for v in data["v"]] if n else []
+            if self.max_chars is not None and any(  # per cell: this path is per cell anyway
+                    type(v) is str and len(v) > self.max_chars for v in out):
+                raise fail(where, f"a text of more than {self.max_chars} characters")
             return out
         raise fail(where, f"unknown column type {kind!r}"[:80])
 
@@ -368,9 +398,18 @@ class TableReader:
             array.validate(full=True)  # offsets ascending and within the bytes, valid UTF-8
         except pa.ArrowInvalid as exc:
             raise fail(where, f"invalid text ({exc})") from None
-        if int(np.frombuffer(ends, dtype="<i8")[-1]) != len(text):
+        offsets = np.frombuffer(ends, dtype="<i8")
+        if int(offsets[-1]) != len(text):
             raise fail(where, "text bytes beyond the last offset")
-        return array.to_numpy(zero_copy_only=False)
+        values = array.to_numpy(zero_copy_only=False)
+        self._arrow = array
+        if self.max_chars is not None and k:
+            # A character is at least one UTF-8 byte: only values with more bytes than
+            # the limit can have more characters, and those are counted one by one.
+            for i in np.flatnonzero(np.diff(offsets) > self.max_chars):
+                if len(values[i]) > self.max_chars:
+                    raise fail(where, f"a text of more than {self.max_chars} characters")
+        return values
 
     def _codes(self, data: Any, n: int, k: int, lowest: int, where: str) -> np.ndarray:
         codes = self.numbers(data, n, where, "int32")
@@ -384,6 +423,7 @@ class TableReader:
             raise fail(where, "bad text column")
         distinct = self.strings(data, where)
         codes = self._codes(data["codes"], n, len(distinct), -1, where)
+        self._text = (codes, self._arrow)
         table = np.empty(len(distinct) + 1, dtype=object)
         table[:-1] = distinct
         return table[codes]  # code -1 (an empty cell) is the last entry, None

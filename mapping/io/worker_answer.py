@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mapping.domain.limits import LIMITS
+from mapping.io.answer_checks import check_answer_datasets
 from mapping.io.answer_tables import (
     DETAIL,
     AnswerError,
@@ -324,7 +326,8 @@ class _Reader(TableReader):
 
 
 def decode_answer(kind: str, data: bytes | bytearray | memoryview, max_bytes: int,
-                  max_rows: int) -> tuple[str, Any]:
+                  max_rows: int, *, header_bytes: int | None = None,
+                  check: bool = True) -> tuple[str, Any]:
     """Read a worker's answer to a job of ``kind`` (the parent's side): ``(status, value)``.
 
     Parameters
@@ -337,6 +340,13 @@ def decode_answer(kind: str, data: bytes | bytearray | memoryview, max_bytes: in
         Largest answer accepted.
     max_rows
         Largest row count of a table (and number of distinct values) accepted.
+    header_bytes
+        Largest JSON header accepted, checked before it is parsed (JSON of many small
+        lists grows about twentyfold in memory); default :attr:`Limits.answer_header_bytes`.
+    check
+        Also refuse text cells over :attr:`Limits.cell_chars` and datasets that break what
+        validation guarantees (:mod:`mapping.io.answer_checks`). Off only for tests of
+        the transport itself with tables no validation would make.
 
     Returns
     -------
@@ -353,8 +363,13 @@ def decode_answer(kind: str, data: bytes | bytearray | memoryview, max_bytes: in
     view = memoryview(data).cast("B")
     if len(view) > max_bytes:
         raise AnswerError(f"answer of {len(view)} bytes, at most {max_bytes}")
+    limit = LIMITS.answer_header_bytes if header_bytes is None else header_bytes
     try:
-        return _decode(kind, view, max_rows)
+        status, value, reader = _decode(kind, view, max_rows, limit,
+                                        LIMITS.cell_chars if check else None)
+        if check and status == "ok":
+            check_answer_datasets(value, reader.facts if reader is not None else {})
+        return status, value
     except AnswerError:
         raise
     except RecursionError:
@@ -365,7 +380,8 @@ def decode_answer(kind: str, data: bytes | bytearray | memoryview, max_bytes: in
         raise AnswerError(f"malformed answer ({type(exc).__name__})") from None
 
 
-def _decode(kind: str, view: memoryview, max_rows: int) -> tuple[str, Any]:
+def _decode(kind: str, view: memoryview, max_rows: int, header_bytes: int,
+            max_chars: int | None) -> tuple[str, Any, _Reader | None]:
     if bytes(view[:4]) != MAGIC:
         raise AnswerError("not an answer (no magic)")
     at = 4
@@ -375,6 +391,8 @@ def _decode(kind: str, view: memoryview, max_rows: int) -> tuple[str, Any]:
     at += 8
     if size > len(view) - at - 4:
         raise AnswerError("truncated answer")
+    if size > header_bytes:  # before parsing: the parsed header may be far larger
+        raise AnswerError(f"header of {size} bytes, at most {header_bytes}")
     header = json.loads(bytes(view[at:at + size]).decode("ascii"))
     at += size
     (count,) = _U32.unpack_from(view, at)
@@ -403,12 +421,12 @@ def _decode(kind: str, view: memoryview, max_rows: int) -> tuple[str, Any]:
     if status != "ok":
         if type(header["value"]) is not str or count:
             raise AnswerError("bad detail")
-        return status, _printable(header["value"])
-    reader = _Reader(buffers, max_rows)
+        return status, _printable(header["value"]), None
+    reader = _Reader(buffers, max_rows, max_chars)
     value = reader.value(ANSWERS[kind], header["value"], kind)
     if not all(reader.used):
         raise AnswerError("buffers no table uses")
-    return status, value
+    return status, value, reader
 
 
 def _printable(text: str) -> str:

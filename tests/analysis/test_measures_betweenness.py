@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import types
@@ -24,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapping.analysis import brandes, measures
+from mapping.analysis import brandes, kernels, measures
 from mapping.analysis import graph as g
 from mapping.io.demo import generate
 
@@ -177,6 +176,7 @@ def _fake_numba(cache_fails: bool, compile_fails: bool) -> types.ModuleType:
 def test_the_kernel_falls_back_without_a_cache_or_a_compiler(
         monkeypatch, caplog, cache_fails: bool, compile_fails: bool, mode: str) -> None:
     monkeypatch.setitem(sys.modules, "numba", _fake_numba(cache_fails, compile_fails))
+    monkeypatch.setattr(kernels, "_WARNED", set())  # each case warns afresh
     monkeypatch.setattr(brandes, "_COMPILED", None)
     monkeypatch.setattr(brandes, "_MODE", "")
     assert brandes.warm() == mode
@@ -190,31 +190,8 @@ def test_warm_reports_how_the_kernel_runs() -> None:
     assert brandes.warm() == brandes._MODE
 
 
-@pytest.mark.slow
-def test_unwritable_cache_compiles_in_memory_without_a_traceback(tmp_path: Path) -> None:
-    """No ``__pycache__``, no ``NUMBA_CACHE_DIR``, no home cache can be made: it still answers.
-
-    The tests run as root, for whom permissions do not stop a write, so each
-    place numba could cache in is blocked by a file where a directory must go.
-    """
-    package = tmp_path / "copy"
-    package.mkdir()
-    shutil.copy(ROOT / "mapping" / "analysis" / "brandes.py", package / "brandes.py")
-    (package / "__pycache__").write_text("a file, not a directory")
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".cache").write_text("a file, not a directory")
-    script = ("import numpy as np, brandes; print(brandes.warm()); "
-              "print(brandes.exact(4, np.array([[0, 1], [1, 2], [2, 3]])).tolist())")
-    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
-           "NUMBA_CACHE_DIR": str(home / ".cache" / "numba"), "PYTHONPATH": str(package)}
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    mode, values = done.stdout.splitlines()
-    assert mode == "memory"
-    assert json.loads(values) == pytest.approx([0.0, 2 / 3, 2 / 3, 0.0])
-    assert "Traceback" not in done.stderr and "not cached" in done.stderr
+# The unwritable-cache case (compiled in memory, no traceback, one warning) runs for both
+# kernel families in tests/analysis/test_kernels_fallback.py, on a copy of the package.
 
 
 SCRIPT = """

@@ -32,8 +32,7 @@ def row_limit():
     variable through ``os.environ`` (a ``monkeypatch.setenv`` would put back the
     value this fixture's setter wrote, after this fixture restored it).
     """
-    fields = ("rows", "parse_seconds", "parse_memory_bytes")
-    before = {name: getattr(limits.LIMITS, name) for name in fields}
+    before = limits.current()
     env = os.environ.get(limits.ROWS_ENV)
 
     def set_rows(rows: int) -> None:
@@ -41,8 +40,7 @@ def row_limit():
         _drop_spare()  # a spare worker started earlier read the limit of its own start
 
     yield set_rows
-    for name, value in before.items():
-        object.__setattr__(limits.LIMITS, name, value)
+    limits.put_in_force(before)
     if env is None:
         os.environ.pop(limits.ROWS_ENV, None)
     else:

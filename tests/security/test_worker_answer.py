@@ -99,8 +99,9 @@ def same(a: Any, b: Any, where: str = "answer") -> None:
         assert a == b, where
 
 
-def round_trip(kind: str, value: Any) -> Any:
-    status, back = wa.decode_answer(kind, wa.encode_answer(kind, "ok", value), BIG, ROWS)
+def round_trip(kind: str, value: Any, check: bool = True) -> Any:
+    status, back = wa.decode_answer(kind, wa.encode_answer(kind, "ok", value), BIG, ROWS,
+                                    check=check)
     assert status == "ok"
     same(value, back, kind)
     return back
@@ -232,7 +233,8 @@ def test_every_dtype_round_trips():
     no_columns = pd.DataFrame(index=pd.RangeIndex(3, 13, 5))
     for table in (frame, empty, twice, ranged, no_columns):
         dataset = work("path", str(DEMO)).dataset.replace(reach=table)
-        round_trip("path", LoadResult(dataset, [], [], {"reach": len(table)}))
+        # The transport alone: no validation makes these tables (answer_checks refuses them).
+        round_trip("path", LoadResult(dataset, [], [], {"reach": len(table)}), check=False)
 
 
 def test_a_value_no_schema_declares_is_not_sent():
@@ -496,3 +498,129 @@ def test_every_reader_refuses_a_pickle_in_the_shape_its_caller_expects(monkeypat
     imported = isolated.import_graph_isolated([("wijk.gexf", samples.gexf())], None, "en")
     assert imported.errors[0].code == "parse_answer"
     assert not corpus.canary_tripped()
+
+
+# ------------------------------------------------------------- what validation guarantees
+
+# A taken-over worker can send a *well-formed* answer whose dataset validation would have
+# refused. The server checks the invariants again (mapping.io.answer_checks) and refuses.
+
+
+def _cell(table: str, column: str, value: Any, row: int = 0):
+    """A tamper: one cell of ``table`` set to ``value``."""
+    def change(dataset):
+        frame = getattr(dataset, table).copy()
+        cells = frame[column].astype(object) if isinstance(value, (str, tuple)) \
+            or value is None else frame[column]
+        cells = cells.copy()
+        cells.iloc[row] = value
+        frame[column] = cells
+        return dataset.replace(**{table: frame})
+    return change
+
+
+def _frame_change(table: str, how):
+    return lambda dataset: dataset.replace(**{table: how(getattr(dataset, table).copy())})
+
+
+def _copy_cell(table: str, column: str, source: tuple[str, str]):
+    def change(dataset):
+        frame = getattr(dataset, table).copy()
+        frame.loc[0, column] = getattr(dataset, source[0])[source[1]].iloc[
+            1 if (source[0], source[1]) == (table, column) else 0]
+        return dataset.replace(**{table: frame})
+    return change
+
+
+LONG = "x" * 10_001  # one character over Limits.cell_chars
+TAMPERS = {
+    "duplicate id": (_copy_cell("organisations", "id", ("organisations", "id")), "not unique"),
+    "unknown organisation": (_cell("reach", "organisation", "NOBODY"), "refers to no"),
+    "unknown group": (_cell("reach", "group", "NO GROUP"), "refers to no"),
+    "unknown partner": (_cell("collaborations", "target", "NOBODY"), "refers to no"),
+    "self link": (_copy_cell("collaborations", "target", ("collaborations", "source")),
+                  "refers to no|linked to itself"),
+    "number as a name": (_cell("organisations", "name", 12), "not text"),
+    "missing name": (_cell("organisations", "name", None), "required"),
+    "bad kind": (_cell("organisations", "kind", "boss"), "neither formal"),
+    "score out of range": (_cell("collaborations", "trust", 9.0), "range"),
+    "infinite coordinate": (_cell("organisations", "lat", float("inf")), "beyond"),
+    "negative families": (_cell("parent_groups", "families", -1), "range|count"),
+    "long text": (_cell("organisations", "notes", LONG), "more than 10000 characters"),
+    "long text among mixed values": (_cell("organisations", "notes", (LONG,)),
+                                     "more than 10000|not text"),
+    "long list item": (_cell("organisations", "languages", (LONG,)), "more than 10000"),
+    "list that is text": (_cell("organisations", "languages", "Somalisch"), "not a list of text"),
+    "list of numbers": (_cell("organisations", "languages", (1, 2)), "not a list of text"),
+    "missing column": (_frame_change("organisations", lambda f: f.drop(columns="name")),
+                       "missing"),
+    "text coordinates": (_frame_change("organisations", lambda f: f.assign(
+        lat=f["lat"].astype(str).astype(object))), "expected lat"),
+    "float families": (_frame_change("parent_groups", lambda f: f.assign(
+        families=f["families"].astype("float64") + 0.5)), "count"),
+    "bad neighbourhoods": (lambda d: d.replace(neighbourhoods={"features": "all of them"}),
+                           "neighbourhoods"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_load() -> LoadResult:
+    result = work("path", str(DEMO))
+    assert result.ok
+    return result
+
+
+def test_the_demo_passes_every_check(demo_load):
+    round_trip("path", demo_load)  # checked: the real thing is never refused
+
+
+@pytest.mark.parametrize("name", sorted(TAMPERS))
+def test_a_dataset_validation_would_refuse_is_refused(demo_load, name):
+    tamper, match = TAMPERS[name]
+    hostile = dataclasses.replace(demo_load, dataset=tamper(demo_load.dataset))
+    answer = wa.encode_answer("path", "ok", hostile)  # well formed: the worker's side agrees
+    assert wa.decode_answer("path", answer, BIG, ROWS, check=False)[0] == "ok"
+    refused("path", answer, match=match)
+
+
+def test_more_rows_than_the_limit_are_refused(demo_load, monkeypatch):
+    from mapping.io import answer_checks
+
+    answer = wa.encode_answer("path", "ok", demo_load)
+    monkeypatch.setattr(answer_checks, "_row_limit", lambda: 10)
+    refused("path", answer, match="rows, at most 10")
+
+
+def test_an_oversized_header_is_refused_before_it_is_parsed(demo_load, monkeypatch):
+    answer = wa.encode_answer("path", "ok", demo_load)
+    size = struct.unpack_from("<Q", answer, 4)[0]
+    assert wa.decode_answer("path", answer, BIG, ROWS, header_bytes=size)[0] == "ok"
+    with pytest.raises(wa.AnswerError, match=f"header of {size} bytes, at most {size - 1}"):
+        wa.decode_answer("path", answer, BIG, ROWS, header_bytes=size - 1)
+    # The default is the declared limit: a header of a GB of empty lists is never parsed.
+    header = b'{"kind":"path","status":"ok","value":[' + b"[]," * 400 + b"[]]}"
+    bloated = wa.MAGIC + struct.pack("<Q", len(header)) + header + struct.pack("<I", 0)
+    parsed = []
+    monkeypatch.setattr(wa.json, "loads", lambda *a, **k: parsed.append(1))
+    with pytest.raises(wa.AnswerError, match="header of"):
+        wa.decode_answer("path", bloated, BIG, ROWS, header_bytes=1000)
+    assert parsed == []
+    assert wa.LIMITS.answer_header_bytes == 128 * 1024 * 1024
+
+
+def invalid_dataset_child(job):
+    """A taken-over worker: a well-formed answer whose organisations share one id."""
+    result = sandbox.work(job)
+    tamper, _match = TAMPERS["duplicate id"]
+    return dataclasses.replace(result, dataset=tamper(result.dataset))
+
+
+@linux_only
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_worker_sending_an_invalid_dataset_gives_one_error(lang):
+    result = _hostile("invalid_dataset_child", lang)
+    assert [i.code for i in result.errors] == ["parse_answer"] and result.dataset is None
+    message = result.errors[0].message
+    assert ("refused" if lang == "en" else "geweigerd") in message, message
+    assert "not unique" in message and "Traceback" not in message
+    assert sandbox.load_files_isolated(district(), lang).ok
