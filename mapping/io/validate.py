@@ -31,6 +31,7 @@ from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS
 from mapping.io import column_scan as scan
 from mapping.io import geo
+from mapping.io.arrow_csv import Encoded
 from mapping.io.issues import (  # noqa: F401  (re-exported: callers import them from here)
     ERROR,
     ISSUE_COLUMNS,
@@ -62,14 +63,19 @@ class RawTable:
         Spreadsheet row number of each data row (header = 1).
     decimal_comma
         Numbers may use a decimal comma (``;``-separated CSV, as Dutch Excel writes).
+    encoded
+        The same cells column by column, dictionary-encoded, when the fast CSV reader
+        read the file (:mod:`mapping.io.arrow_csv`; ``rows`` then rebuilds rows on
+        demand): every column is as wide as the header, no row is ragged.
     """
 
     table: str
     file: str
     header: list[str]
-    rows: list[list[str]]
-    numbers: list[int]
+    rows: Sequence[list[str]]
+    numbers: Sequence[int]
     decimal_comma: bool = False
+    encoded: list[Encoded] | None = None
 
 
 @dataclass
@@ -106,7 +112,7 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
                 known[name] = position
             continue
         if not header.strip():
-            if any(position < len(r) and r[position].strip() for r in raw.rows):
+            if _filled(raw, position):
                 name = f"kolom_{position + 1}"
                 col.warning("column_unnamed", raw.file, 1, None, None, position=position + 1,
                             name=name)
@@ -117,6 +123,13 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
             name += "_"
         extra[name] = position
     return known, extra
+
+
+def _filled(raw: RawTable, position: int) -> bool:
+    """Whether any row holds a non-blank cell at ``position``."""
+    if raw.encoded is not None:  # every distinct text occurs in some row
+        return any(text.strip() for text in raw.encoded[position].distinct)
+    return any(position < len(r) and r[position].strip() for r in raw.rows)
 
 
 def _strip(cell: str) -> str | None:
@@ -149,12 +162,18 @@ class Cells:
     unusual
         Rows holding anything but printable ASCII or an apostrophe: the only
         cells the repairs of :func:`_cells` and the text rule need to look at.
+    codes, distinct
+        For a column of an encoded table (:attr:`RawTable.encoded`): per row, the
+        index of its cell in ``distinct``, the :class:`Cells` of the distinct texts
+        (a rule of one cell then runs once per distinct text).
     """
 
     values: pd.Series
     blank: np.ndarray
     lengths: np.ndarray
     unusual: np.ndarray
+    codes: np.ndarray | None = None
+    distinct: Cells | None = None
 
 
 # Anything but printable ASCII, and the apostrophe of a neutralised formula ("'=1+1").
@@ -169,7 +188,25 @@ def _cells(raw: RawTable, position: int, columns: Sequence[Sequence[str]] = ()) 
     passes, and the per-cell rules (:func:`_strip`, :func:`unneutralise`) run
     only on the cells those passes point at.
     """
+    if raw.encoded is not None:
+        return _encoded_cells(raw.encoded[position])
     column = columns[position] if position < len(columns) else scan.take(raw.rows, position)
+    return _repaired(column)
+
+
+def _encoded_cells(encoded: Encoded) -> Cells:
+    """:func:`_cells` of an encoded column: each distinct text repaired once, spread to the rows."""
+    distinct = _repaired(encoded.distinct)
+    codes = encoded.codes
+    mask = np.zeros(len(encoded.distinct), dtype=bool)
+    mask[distinct.unusual] = True
+    values = distinct.values.to_numpy()[codes]
+    return Cells(pd.Series(values, dtype=object), distinct.blank[codes], distinct.lengths[codes],
+                 np.flatnonzero(mask[codes]), codes, distinct)
+
+
+def _repaired(column: Sequence[str]) -> Cells:
+    """The cells of ``column`` stripped and repaired (see :func:`_cells`)."""
     stripped = list(map(str.strip, column))
     size = scan.lengths(stripped)
     # str.strip returns the cell itself when there is nothing to strip: compare identities.
@@ -207,13 +244,10 @@ def _check_text(raw: RawTable, header: str, cells: Cells, is_id: bool,
     that hold something other than printable ASCII or are long (found by the
     column-wide scans of :func:`_cells`), so a city's clean cells cost nothing here.
     """
-    suspect = cells.lengths > LIMITS.cell_chars
+    suspect = _suspects(cells if cells.distinct is None else cells.distinct, is_id)
+    if cells.codes is not None:  # found per distinct text, spread over the rows
+        suspect = suspect[cells.codes]
     values = cells.values.to_numpy()
-    # Free text: only the characters the two rules below look at (an "é" is no suspect).
-    pattern = _SUSPECT if is_id else lim.FREE_TEXT_FLAGS
-    for index in cells.unusual.tolist():
-        if pattern.search(values[index]):
-            suspect[index] = True
     for index in np.flatnonzero(suspect).tolist():
         value = values[index]
         code = lim.text_problem(value, is_id=is_id)
@@ -222,6 +256,18 @@ def _check_text(raw: RawTable, header: str, cells: Cells, is_id: bool,
             col.error(code, raw.file, row, header, value)
         elif lim.has_invisible(value):
             col.warning("text_invisible_free", raw.file, row, header, value)
+
+
+def _suspects(cells: Cells, is_id: bool) -> np.ndarray:
+    """Where the text rule must look: long cells, and cells holding what the rule objects to."""
+    suspect = cells.lengths > LIMITS.cell_chars
+    values = cells.values.to_numpy()
+    # Free text: only the characters the two rules below look at (an "é" is no suspect).
+    pattern = _SUSPECT if is_id else lim.FREE_TEXT_FLAGS
+    for index in cells.unusual.tolist():
+        if pattern.search(values[index]):
+            suspect[index] = True
+    return suspect
 
 
 def _report(col: Collector, severity: str, code: str, raw: RawTable, header: str,
@@ -290,9 +336,10 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
             aliases = ", ".join(column.headers()[1:])
             col.error("column_missing", raw.file, 1, column.name, None, name=column.name,
                       aliases=aliases)
-    widths = scan.lengths(raw.rows)
-    _check_ragged(raw, widths, col)
-    columns = scan.columns(raw.rows)
+    columns: Sequence[Sequence[str]] = ()
+    if raw.encoded is None:  # an encoded table is never ragged (see RawTable.encoded)
+        _check_ragged(raw, scan.lengths(raw.rows), col)
+        columns = scan.columns(raw.rows)
     headers = {name: raw.header[pos] for name, pos in known.items()}
     typed: dict[str, pd.Series] = {}
     blank: dict[str, np.ndarray] = {}
