@@ -26,6 +26,7 @@ spread back over the rows (:func:`mapping.io.validate._cells`).
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -107,9 +108,10 @@ def _plain(data: bytes, delimiter: str) -> list[str] | None:
             data.decode("utf-8")  # exactly what the Python reader's decode accepts
         except UnicodeDecodeError:
             return None
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None  # a lone CR ends a record for Python's csv module: leave it to that
-    if b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n")):
+    if (b"\n\n" in data or (b"\r" in data and b"\n\r\n" in data)
+            or data.startswith((b"\n", b"\r\n"))):
         return None  # an empty line is skipped but counted by the Python reader
     end = data.find(b"\n")
     first = data if end < 0 else data[:end]
@@ -195,11 +197,11 @@ def read(data: bytes, delimiter: str) -> tuple[list[str], list[Encoded]] | None:
     rows = len(columns[0])
     blank = np.ones(rows, dtype=bool)
     for column in columns:
-        empty = np.fromiter((not s.strip() for s in column.distinct), dtype=bool,
+        empty = np.fromiter(map(operator.not_, map(str.strip, column.distinct)), dtype=bool,
                             count=len(column.distinct))
+        if not empty.any():
+            return header, columns
         blank &= empty[column.codes]
-        if not blank.any():
-            break
     if blank.any():
         return None
     return header, columns

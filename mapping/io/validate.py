@@ -18,7 +18,7 @@ import itertools
 import operator
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,10 @@ class Typed:
     headers: dict[str, str]  # canonical column -> header as written
     blank: dict[str, np.ndarray]  # canonical column -> cell was empty (absent column: all)
     pair: tuple[list[Any], list[Any], np.ndarray] | None = None  # collaborations: see _pair
+    same: np.ndarray | None = None  # collaborations, encoded: see _same_ends
+    encoded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Text columns of an encoded table: per row the index of its value among the column's
+    distinct values (``None`` for empty), and those values (see :attr:`RawTable.encoded`)."""
 
     def empty(self, column: str) -> np.ndarray:
         """Rows whose ``column`` cell was left empty (not: filled in wrongly)."""
@@ -280,8 +284,11 @@ def _report(col: Collector, severity: str, code: str, raw: RawTable, header: str
 def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: Cells,
                     col: Collector) -> pd.Series:
     """Typed values by the shared rules (:mod:`mapping.domain.rules`), findings reported."""
-    values, findings = rules.convert(column, cells.values, raw.decimal_comma,
-                                     given=~cells.blank)
+    if cells.codes is not None and cells.distinct is not None:
+        values, findings = _spread(column, cells.distinct, cells.codes, raw.decimal_comma)
+    else:
+        values, findings = rules.convert(column, cells.values, raw.decimal_comma,
+                                         given=~cells.blank)
     cells = cells.values
     for finding in findings:
         params = dict(finding.params)
@@ -292,6 +299,21 @@ def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: Cells,
             params["hint"] = ""
         _report(col, finding.severity, finding.code, raw, header, cells, finding.mask, **params)
     return values
+
+
+def _spread(column: sc.Column, distinct: Cells, codes: np.ndarray, decimal_comma: bool
+            ) -> tuple[pd.Series, list[rules.Finding]]:
+    """:func:`rules.convert` of an encoded column: run on its distinct texts, spread to the rows.
+
+    Every rule of :func:`rules.convert` is a function of one cell, so its values
+    and findings per distinct text, taken per row, are its values and findings per row.
+    """
+    values, findings = rules.convert(column, distinct.values, decimal_comma,
+                                     given=~distinct.blank)
+    spread = [rules.Finding(f.code, f.mask[codes], f.severity, f.params) for f in findings]
+    rows = values.take(codes)  # keeps the dtype (float, object)
+    rows.index = pd.RangeIndex(len(codes))
+    return rows, spread
 
 
 def _check_ragged(raw: RawTable, widths: np.ndarray, col: Collector) -> None:
@@ -343,6 +365,7 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
     headers = {name: raw.header[pos] for name, pos in known.items()}
     typed: dict[str, pd.Series] = {}
     blank: dict[str, np.ndarray] = {}
+    encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for header in raw.header:
         code = lim.text_problem(header)
         if code is not None:
@@ -353,6 +376,8 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
             if column.dtype not in rules.NUMERIC:  # a bad number cell is already number_invalid
                 _check_text(raw, headers[column.name], cells, column.dtype in ("id", "ref"), col)
             blank[column.name] = cells.blank
+            if cells.codes is not None and cells.distinct is not None and column.dtype in _AS_READ:
+                encoded[column.name] = (cells.codes, cells.distinct.values.to_numpy())
             typed[column.name] = _convert_column(raw, column, headers[column.name], cells, col)
     frame = pd.DataFrame(index=pd.RangeIndex(len(raw.rows)))
     for column in schema.columns:
@@ -371,7 +396,11 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
     numbers = np.asarray(raw.numbers, dtype=int)
     for key in schema.key:
         _check_unique(raw, frame, key, headers.get(key, key), numbers, col)
-    return Typed(frame, raw.file, numbers, headers, blank)
+    return Typed(frame, raw.file, numbers, headers, blank, encoded=encoded)
+
+
+_AS_READ = ("id", "ref", "text")
+"""Column types whose typed values are the text cells themselves (:func:`rules.convert`)."""
 
 
 def _families(values: pd.Series) -> pd.Series:
@@ -415,8 +444,27 @@ def _within(values: pd.Series, known: set[Any]) -> np.ndarray:
                        count=len(values))
 
 
+def _distinct_ids(t: Typed, column: str) -> set[Any]:
+    """:func:`_ids` of a column, from its distinct values when the table is encoded."""
+    if column in t.encoded:  # every distinct value occurs in some row
+        found = set(t.encoded[column][1].tolist())
+        found.discard(None)
+        return found
+    return _ids(t.frame[column])
+
+
+def _member(t: Typed, column: str, known: set[Any]) -> np.ndarray:
+    """:func:`_within` of a column, once per distinct value when the table is encoded."""
+    if column not in t.encoded:
+        return _within(t.frame[column], known)
+    codes, distinct = t.encoded[column]
+    inside = np.fromiter(map(known.__contains__, distinct.tolist()), dtype=bool,
+                         count=len(distinct))
+    return inside[codes]
+
+
 def _check_refs(typed: dict[str, Typed], col: Collector) -> None:
-    ids = {t: _ids(typed[t].frame["id"]) for t in ("organisations", "parent_groups")
+    ids = {t: _distinct_ids(typed[t], "id") for t in ("organisations", "parent_groups")
            if t in typed}
     for table in ("reach", "collaborations"):
         if table not in typed:
@@ -426,7 +474,7 @@ def _check_refs(typed: dict[str, Typed], col: Collector) -> None:
             if column.dtype != "ref" or column.refers_to not in ids:
                 continue
             values = t.frame[column.name]
-            bad = ~t.empty(column.name) & ~_within(values, ids[column.refers_to])
+            bad = ~t.empty(column.name) & ~_member(t, column.name, ids[column.refers_to])
             code = ("unknown_organisation" if column.refers_to == "organisations"
                     else "unknown_group")
             for index in np.flatnonzero(bad):
@@ -458,6 +506,42 @@ def _pair(collabs: Typed) -> tuple[list[Any], list[Any], np.ndarray]:
     return collabs.pair
 
 
+def _same_ends(collabs: Typed) -> np.ndarray:
+    """Where source and target are both given and equal (the third part of :func:`_pair`).
+
+    For an encoded table the two columns' distinct values are numbered together
+    once, and the numbers compared per row.
+    """
+    if "source" not in collabs.encoded or "target" not in collabs.encoded:
+        return _pair(collabs)[2]
+    if collabs.same is None:
+        (source, sources), (target, targets) = (collabs.encoded["source"],
+                                                collabs.encoded["target"])
+        # One number per distinct value (equal values, equal numbers), -1: no source has it.
+        keys = dict(zip(sources.tolist(), range(len(sources)), strict=True))
+        source_keys = np.fromiter(map(keys.__getitem__, sources.tolist()), dtype=np.int64,
+                                  count=len(sources))
+        target_keys = np.fromiter(map(keys.get, targets.tolist(), itertools.repeat(-1)),
+                                  dtype=np.int64, count=len(targets))
+        same = source_keys[source] == target_keys[target]
+        collabs.same = same & ~collabs.empty("source") & ~collabs.empty("target")
+    return collabs.same
+
+
+def _linked(collabs: Typed, real: np.ndarray) -> set[Any]:
+    """Source and target values of the rows where ``real`` holds (``None`` for an empty end)."""
+    if "source" not in collabs.encoded or "target" not in collabs.encoded:
+        source, target, _ = _pair(collabs)
+        return set(itertools.compress(source, real)) | set(itertools.compress(target, real))
+    found: set[Any] = set()
+    for end in ("source", "target"):
+        codes, distinct = collabs.encoded[end]
+        occurs = np.zeros(len(distinct), dtype=bool)
+        occurs[codes[real]] = True
+        found |= set(distinct[occurs].tolist())
+    return found
+
+
 def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
                     col: Collector) -> None:
     orgs, groups = typed.get("organisations"), typed.get("parent_groups")
@@ -467,23 +551,28 @@ def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
         _warn_rows(col, "org_no_location", orgs, "lat", unplaced, show_value=False)
         linked: set[Any] = set()
         if reach is not None:
-            linked |= set(reach.frame["organisation"].to_numpy().tolist())
+            if "organisation" in reach.encoded:  # every distinct value occurs in some row
+                linked |= set(reach.encoded["organisation"][1].tolist())
+            else:
+                linked |= set(reach.frame["organisation"].to_numpy().tolist())
         if collabs is not None:
-            source, target, same = _pair(collabs)
-            real = ~same  # pandas' != : a missing end never equals the other
-            linked |= set(itertools.compress(source, real)) | set(itertools.compress(target, real))
-        _warn_rows(col, "org_isolated", orgs, "name", ~_within(orgs.frame["id"], linked))
+            real = ~_same_ends(collabs)  # pandas' != : a missing end never equals the other
+            linked |= _linked(collabs, real)
+        _warn_rows(col, "org_isolated", orgs, "name", ~_member(orgs, "id", linked))
     if groups is not None:
         _warn_rows(col, "group_no_families", groups, "families", groups.empty("families"),
                    show_value=False)
     if collabs is not None:
-        _warn_rows(col, "self_collaboration", collabs, "target", _pair(collabs)[2])
+        _warn_rows(col, "self_collaboration", collabs, "target", _same_ends(collabs))
     if hoods is not None:
         keys = geo.neighbourhood_keys(hoods)
         for t in (orgs, groups):
             if t is None:
                 continue
-            cells = t.frame["neighbourhood"]
+            cells, codes = t.frame["neighbourhood"], None
+            if "neighbourhood" in t.encoded:  # the same, per distinct value, spread to the rows
+                codes, values = t.encoded["neighbourhood"]
+                cells = pd.Series(values, dtype=object)
             # The pandas expression, once per distinct cell (a city names a few hundred).
             distinct = pd.Series(list(dict.fromkeys(cells.dropna().tolist())), dtype=object)
             found = distinct.astype("string").str.strip().str.lower().isin(keys)
@@ -491,6 +580,8 @@ def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
             lookup[None] = True  # an empty cell names no neighbourhood: nothing to warn about
             known = np.fromiter(map(lookup.__getitem__, cells.tolist()), dtype=bool,
                                 count=len(cells))
+            if codes is not None:
+                known = known[codes]
             _warn_rows(col, "neighbourhood_unknown", t, "neighbourhood", ~known)
 
 
