@@ -30,7 +30,7 @@ def _python(data: bytes) -> tuple[list[str], list[list[str]], list[int], str] | 
 
 
 def _fast(data: bytes) -> tuple[list[str], list[list[str]], list[int], str] | None:
-    fast = text_files._fast_rows(data)
+    fast = text_files._fast_rows("t.csv", data, Collector("en"))
     if fast is None:
         return None
     header, rows, numbers, delimiter, _ = fast
@@ -100,7 +100,8 @@ QUOTED = ('id,naam\nF01,"Huis, tuin"\nF02,"zeg ""hoi"""\nF03,"twee\r\nregels"\n'
     (b"id\tnaam\nF01\t 'x \n", True),
     (b"id,naam\n", True),
     (b"id,naam", True),
-    (b"id,naam\nF01,caf\xe9\n", False),  # Windows-1252
+    (b"id,naam\nF01,caf\xe9\n", True),  # Windows-1252, decoded as the Python reader does
+    (b"id,naam\nF01,caf\xe9\x81\n", False),  # neither Windows-1252 nor UTF-8
     (b"id,naam\nF01,A\n\nF02,B\n", False),  # an empty line
     (b"id,naam\nF01,A\n,\nF02,B\n", False),  # a row of blanks
     (b"id,naam\nF01,A\n \t, \nF02,B\n", False),  # a row of blanks
