@@ -188,7 +188,9 @@ def read(data: bytes, delimiter: str) -> tuple[list[str], list[Encoded]] | None:
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(width)}, check_utf8=True,
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except pa.ArrowInvalid:
+    except pa.ArrowMemoryError:
+        raise  # a MemoryError: the parse worker reports its memory limit (mapping.io.sandbox)
+    except pa.ArrowException:
         return None  # a row of another width, a record beyond a block: the Python reader says
     if table.num_columns != width or any(t != pa.string() for t in table.schema.types):
         return None

@@ -202,11 +202,14 @@ def _encoded_cells(encoded: Encoded) -> Cells:
     """:func:`_cells` of an encoded column: each distinct text repaired once, spread to the rows."""
     distinct = _repaired(encoded.distinct)
     codes = encoded.codes
-    mask = np.zeros(len(encoded.distinct), dtype=bool)
-    mask[distinct.unusual] = True
+    unusual = np.zeros(0, dtype=np.int64)
+    if len(distinct.unusual):  # most columns of a city are plain ASCII: nothing to spread
+        mask = np.zeros(len(encoded.distinct), dtype=bool)
+        mask[distinct.unusual] = True
+        unusual = np.flatnonzero(mask[codes])
     values = distinct.values.to_numpy()[codes]
     return Cells(pd.Series(values, dtype=object), distinct.blank[codes], distinct.lengths[codes],
-                 np.flatnonzero(mask[codes]), codes, distinct)
+                 unusual, codes, distinct)
 
 
 def _repaired(column: Sequence[str]) -> Cells:
