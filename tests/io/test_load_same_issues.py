@@ -120,6 +120,16 @@ def _outcome(files: list[tuple[str, bytes]], lang: str):
     return issues, result.counts, frames
 
 
+def _assert_equal(fast, slow) -> None:
+    """Two :func:`_outcome` results agree: issues, counts, every table cell and dtype."""
+    assert fast[0] == slow[0]
+    assert fast[1] == slow[1]
+    assert fast[2].keys() == slow[2].keys()
+    for table in fast[2]:
+        pd.testing.assert_frame_equal(fast[2][table], slow[2][table], check_exact=True)
+        assert [str(t) for t in fast[2][table].dtypes] == [str(t) for t in slow[2][table].dtypes]
+
+
 def assert_same(files: list[tuple[str, bytes]], langs=("nl", "en")) -> list:
     """Both paths give the same issues and tables; returns the issues (for further checks)."""
     issues = []
@@ -127,13 +137,7 @@ def assert_same(files: list[tuple[str, bytes]], langs=("nl", "en")) -> list:
         fast = _outcome(files, lang)
         with per_cell():
             slow = _outcome(files, lang)
-        assert fast[0] == slow[0]
-        assert fast[1] == slow[1]
-        assert fast[2].keys() == slow[2].keys()
-        for table in fast[2]:
-            pd.testing.assert_frame_equal(fast[2][table], slow[2][table], check_exact=True)
-            assert [str(t) for t in fast[2][table].dtypes] == \
-                [str(t) for t in slow[2][table].dtypes]
+        _assert_equal(fast, slow)
         issues = fast[0]
     return issues
 
@@ -166,13 +170,7 @@ def assert_same_readers(files: list[tuple[str, bytes]], langs=("nl", "en")) -> l
         taken = reads
         with mock.patch.object(text_files, "FAST", False):
             slow = _outcome(files, lang)
-        assert fast[0] == slow[0]
-        assert fast[1] == slow[1]
-        assert fast[2].keys() == slow[2].keys()
-        for table in fast[2]:
-            pd.testing.assert_frame_equal(fast[2][table], slow[2][table], check_exact=True)
-            assert [str(t) for t in fast[2][table].dtypes] == \
-                [str(t) for t in slow[2][table].dtypes]
+        _assert_equal(fast, slow)
     return taken
 
 
