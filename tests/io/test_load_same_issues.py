@@ -35,7 +35,7 @@ from mapping.domain import rules
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS
-from mapping.io import demo, load, text_files, validate, write
+from mapping.io import demo, load, table_checks, text_files, validate, write
 from mapping.io.validate import Cells, Collector
 from mapping.io.write import unneutralise
 from tests.security import corpus
@@ -95,8 +95,8 @@ def per_cell() -> Iterator[None]:
         for target, name, replacement in (
             (validate, "_cells", _reference_cells),
             (validate, "_check_text", _reference_check_text),
-            (validate, "_within", _reference_within),
-            (validate, "_pair", _reference_pair),
+            (table_checks, "_within", _reference_within),
+            (table_checks, "_pair", _reference_pair),
             (rules, "per_distinct", lambda function, values: [function(v) for v in values]),
             (rules, "_numbers_once", lambda cells, given, comma: rules.numbers(cells, comma)),
             (text_files, "_CHUNK", 1),
