@@ -12,6 +12,9 @@ CSV as Excel and other tools write it: UTF-8 with or without BOM or
 Windows-1252; ``,`` ``;`` or tab as delimiter (a decimal comma is read in
 ``;`` and tab files, as Dutch Excel writes them); CRLF or LF; quoted fields with
 line breaks. A file whose name says nothing is recognised by its columns.
+A plain UTF-8 or Windows-1252 CSV file is parsed by pyarrow and validated once
+per distinct cell text (:mod:`mapping.io.arrow_csv`); any other file by Python's
+:mod:`csv` module, with the same issues and tables either way.
 
 Every outcome is a :class:`LoadResult`: a dataset, or the list of problems
 that kept it from loading, each naming file, row and column (see

@@ -16,6 +16,8 @@ from mapping import i18n
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS, Amount
+from mapping.io import arrow_csv
+from mapping.io.arrow_csv import Encoded, EncodedRows
 from mapping.io.validate import (
     Collector,
     RawTable,
@@ -185,11 +187,63 @@ def read_csv_rows(name: str, data: bytes, col: Collector
     return header, rows, numbers, delimiter
 
 
-def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
-    read = read_csv_rows(name, data, col)
+def _fast_rows(name: str, data: bytes, col: Collector
+               ) -> tuple[list[str], EncodedRows, range, str, list[Encoded]] | None:
+    """What :func:`read_csv_rows` gives, read by pyarrow (:mod:`mapping.io.arrow_csv`), or None.
+
+    ``None`` whenever the fast reader cannot prove it sees the cells the Python
+    reader sees, and for what the Python reader refuses (empty, binary, bytes
+    that are neither UTF-8 nor Windows-1252): that reader then runs and gives
+    its messages. A Windows-1252 file (as Dutch Excel writes) is decoded as the
+    Python reader decodes it and handed over as UTF-8; the warning the Python
+    reader gives for it (:func:`_decode`) is given once the fast reader took it.
+    """
+    if not FAST or not data or data.isspace() or _looks_binary(data):
+        return None
+    if data.isascii() or _is_utf8(data):
+        head = data[:_HEAD_BYTES].decode("utf-8", errors="ignore").removeprefix("\ufeff")
+        utf8, recoded = data, False
+    else:
+        head, escaped = _decode(name, data, Collector(col.lang))  # a trial: nothing said yet
+        if escaped:
+            return None
+        utf8, recoded = head.encode("utf-8"), True
+    delimiter = _delimiter(head)  # reads at most 65,536 characters, all within the head
+    read = arrow_csv.read(utf8, delimiter)
     if read is None:
         return None
-    header, rows, numbers, delimiter = read
+    if recoded:
+        _decode(name, data, col)  # its warning, as the Python reader gives it
+    header, columns = read
+    length = len(columns[0]) if columns else 0
+    return header, EncodedRows(columns, length), range(2, length + 2), delimiter, columns
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+FAST = True
+"""Whether plain CSV files are read by pyarrow (:func:`_fast_rows`); tests turn it off."""
+
+_HEAD_BYTES = 4 * 65_536
+"""Bytes decoded to find the delimiter: at least the 65,536 characters :func:`_delimiter` reads."""
+
+
+def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
+    fast = _fast_rows(name, data, col)
+    encoded: list[Encoded] | None = None
+    if fast is not None:
+        header, rows, numbers, delimiter, encoded = fast
+    else:
+        read = read_csv_rows(name, data, col)
+        if read is None:
+            return None
+        header, rows, numbers, delimiter = read
     if not header:
         col.error("file_empty", name)
         return None
@@ -198,7 +252,8 @@ def _csv_table(name: str, data: bytes, col: Collector) -> RawTable | None:
     if table is None:
         col.warning("file_unknown", name, expected=_expected(col.lang))
         return None
-    return RawTable(table, name, header, rows, numbers, decimal_comma=delimiter in ";\t")
+    return RawTable(table, name, header, rows, numbers, decimal_comma=delimiter in ";\t",
+                    encoded=encoded)
 
 
 def _report_undecodable(name: str, header: list[str], rows: list[list[str]],

@@ -14,8 +14,6 @@ of a second; per-cell Python only runs for cells that are wrong.
 
 from __future__ import annotations
 
-import itertools
-import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS
 from mapping.io import column_scan as scan
 from mapping.io import geo
+from mapping.io.arrow_csv import Encoded
 from mapping.io.issues import (  # noqa: F401  (re-exported: callers import them from here)
     ERROR,
     ISSUE_COLUMNS,
@@ -40,6 +39,15 @@ from mapping.io.issues import (  # noqa: F401  (re-exported: callers import them
     Issue,
     issues_frame,
     table_label,
+)
+from mapping.io.table_checks import (  # noqa: F401  (re-exported: callers import them from here)
+    Typed,
+    _check_refs,
+    _check_warnings,
+    _ids,
+    _pair,
+    _warn_rows,
+    _within,
 )
 from mapping.io.write import unneutralise
 
@@ -62,30 +70,19 @@ class RawTable:
         Spreadsheet row number of each data row (header = 1).
     decimal_comma
         Numbers may use a decimal comma (``;``-separated CSV, as Dutch Excel writes).
+    encoded
+        The same cells column by column, dictionary-encoded, when the fast CSV reader
+        read the file (:mod:`mapping.io.arrow_csv`; ``rows`` then rebuilds rows on
+        demand): every column is as wide as the header, no row is ragged.
     """
 
     table: str
     file: str
     header: list[str]
-    rows: list[list[str]]
-    numbers: list[int]
+    rows: Sequence[list[str]]
+    numbers: Sequence[int]
     decimal_comma: bool = False
-
-
-@dataclass
-class Typed:
-    """A validated table plus what later cross-table checks need."""
-
-    frame: pd.DataFrame
-    file: str
-    numbers: np.ndarray
-    headers: dict[str, str]  # canonical column -> header as written
-    blank: dict[str, np.ndarray]  # canonical column -> cell was empty (absent column: all)
-    pair: tuple[list[Any], list[Any], np.ndarray] | None = None  # collaborations: see _pair
-
-    def empty(self, column: str) -> np.ndarray:
-        """Rows whose ``column`` cell was left empty (not: filled in wrongly)."""
-        return self.blank.get(column, np.ones(len(self.frame), dtype=bool))
+    encoded: list[Encoded] | None = None
 
 
 # --- single table -------------------------------------------------------------------------
@@ -106,7 +103,7 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
                 known[name] = position
             continue
         if not header.strip():
-            if any(position < len(r) and r[position].strip() for r in raw.rows):
+            if _filled(raw, position):
                 name = f"kolom_{position + 1}"
                 col.warning("column_unnamed", raw.file, 1, None, None, position=position + 1,
                             name=name)
@@ -117,6 +114,13 @@ def _map_headers(raw: RawTable, col: Collector) -> tuple[dict[str, int], dict[st
             name += "_"
         extra[name] = position
     return known, extra
+
+
+def _filled(raw: RawTable, position: int) -> bool:
+    """Whether any row holds a non-blank cell at ``position``."""
+    if raw.encoded is not None:  # every distinct text occurs in some row
+        return any(text.strip() for text in raw.encoded[position].distinct)
+    return any(position < len(r) and r[position].strip() for r in raw.rows)
 
 
 def _strip(cell: str) -> str | None:
@@ -149,12 +153,18 @@ class Cells:
     unusual
         Rows holding anything but printable ASCII or an apostrophe: the only
         cells the repairs of :func:`_cells` and the text rule need to look at.
+    codes, distinct
+        For a column of an encoded table (:attr:`RawTable.encoded`): per row, the
+        index of its cell in ``distinct``, the :class:`Cells` of the distinct texts
+        (a rule of one cell then runs once per distinct text).
     """
 
     values: pd.Series
     blank: np.ndarray
     lengths: np.ndarray
     unusual: np.ndarray
+    codes: np.ndarray | None = None
+    distinct: Cells | None = None
 
 
 # Anything but printable ASCII, and the apostrophe of a neutralised formula ("'=1+1").
@@ -169,7 +179,28 @@ def _cells(raw: RawTable, position: int, columns: Sequence[Sequence[str]] = ()) 
     passes, and the per-cell rules (:func:`_strip`, :func:`unneutralise`) run
     only on the cells those passes point at.
     """
+    if raw.encoded is not None:
+        return _encoded_cells(raw.encoded[position])
     column = columns[position] if position < len(columns) else scan.take(raw.rows, position)
+    return _repaired(column)
+
+
+def _encoded_cells(encoded: Encoded) -> Cells:
+    """:func:`_cells` of an encoded column: each distinct text repaired once, spread to the rows."""
+    distinct = _repaired(encoded.distinct)
+    codes = encoded.codes
+    unusual = np.zeros(0, dtype=np.int64)
+    if len(distinct.unusual):  # most columns of a city are plain ASCII: nothing to spread
+        mask = np.zeros(len(encoded.distinct), dtype=bool)
+        mask[distinct.unusual] = True
+        unusual = np.flatnonzero(mask[codes])
+    values = distinct.values.to_numpy()[codes]
+    return Cells(pd.Series(values, dtype=object), distinct.blank[codes], distinct.lengths[codes],
+                 unusual, codes, distinct)
+
+
+def _repaired(column: Sequence[str]) -> Cells:
+    """The cells of ``column`` stripped and repaired (see :func:`_cells`)."""
     stripped = list(map(str.strip, column))
     size = scan.lengths(stripped)
     # str.strip returns the cell itself when there is nothing to strip: compare identities.
@@ -207,13 +238,10 @@ def _check_text(raw: RawTable, header: str, cells: Cells, is_id: bool,
     that hold something other than printable ASCII or are long (found by the
     column-wide scans of :func:`_cells`), so a city's clean cells cost nothing here.
     """
-    suspect = cells.lengths > LIMITS.cell_chars
+    suspect = _suspects(cells if cells.distinct is None else cells.distinct, is_id)
+    if cells.codes is not None:  # found per distinct text, spread over the rows
+        suspect = suspect[cells.codes]
     values = cells.values.to_numpy()
-    # Free text: only the characters the two rules below look at (an "é" is no suspect).
-    pattern = _SUSPECT if is_id else lim.FREE_TEXT_FLAGS
-    for index in cells.unusual.tolist():
-        if pattern.search(values[index]):
-            suspect[index] = True
     for index in np.flatnonzero(suspect).tolist():
         value = values[index]
         code = lim.text_problem(value, is_id=is_id)
@@ -222,6 +250,18 @@ def _check_text(raw: RawTable, header: str, cells: Cells, is_id: bool,
             col.error(code, raw.file, row, header, value)
         elif lim.has_invisible(value):
             col.warning("text_invisible_free", raw.file, row, header, value)
+
+
+def _suspects(cells: Cells, is_id: bool) -> np.ndarray:
+    """Where the text rule must look: long cells, and cells holding what the rule objects to."""
+    suspect = cells.lengths > LIMITS.cell_chars
+    values = cells.values.to_numpy()
+    # Free text: only the characters the two rules below look at (an "é" is no suspect).
+    pattern = _SUSPECT if is_id else lim.FREE_TEXT_FLAGS
+    for index in cells.unusual.tolist():
+        if pattern.search(values[index]):
+            suspect[index] = True
+    return suspect
 
 
 def _report(col: Collector, severity: str, code: str, raw: RawTable, header: str,
@@ -234,8 +274,11 @@ def _report(col: Collector, severity: str, code: str, raw: RawTable, header: str
 def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: Cells,
                     col: Collector) -> pd.Series:
     """Typed values by the shared rules (:mod:`mapping.domain.rules`), findings reported."""
-    values, findings = rules.convert(column, cells.values, raw.decimal_comma,
-                                     given=~cells.blank)
+    if cells.codes is not None and cells.distinct is not None:
+        values, findings = _spread(column, cells.distinct, cells.codes, raw.decimal_comma)
+    else:
+        values, findings = rules.convert(column, cells.values, raw.decimal_comma,
+                                         given=~cells.blank)
     cells = cells.values
     for finding in findings:
         params = dict(finding.params)
@@ -246,6 +289,21 @@ def _convert_column(raw: RawTable, column: sc.Column, header: str, cells: Cells,
             params["hint"] = ""
         _report(col, finding.severity, finding.code, raw, header, cells, finding.mask, **params)
     return values
+
+
+def _spread(column: sc.Column, distinct: Cells, codes: np.ndarray, decimal_comma: bool
+            ) -> tuple[pd.Series, list[rules.Finding]]:
+    """:func:`rules.convert` of an encoded column: run on its distinct texts, spread to the rows.
+
+    Every rule of :func:`rules.convert` is a function of one cell, so its values
+    and findings per distinct text, taken per row, are its values and findings per row.
+    """
+    values, findings = rules.convert(column, distinct.values, decimal_comma,
+                                     given=~distinct.blank)
+    spread = [rules.Finding(f.code, f.mask[codes], f.severity, f.params) for f in findings]
+    rows = values.take(codes)  # keeps the dtype (float, object)
+    rows.index = pd.RangeIndex(len(codes))
+    return rows, spread
 
 
 def _check_ragged(raw: RawTable, widths: np.ndarray, col: Collector) -> None:
@@ -290,12 +348,14 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
             aliases = ", ".join(column.headers()[1:])
             col.error("column_missing", raw.file, 1, column.name, None, name=column.name,
                       aliases=aliases)
-    widths = scan.lengths(raw.rows)
-    _check_ragged(raw, widths, col)
-    columns = scan.columns(raw.rows)
+    columns: Sequence[Sequence[str]] = ()
+    if raw.encoded is None:  # an encoded table is never ragged (see RawTable.encoded)
+        _check_ragged(raw, scan.lengths(raw.rows), col)
+        columns = scan.columns(raw.rows)
     headers = {name: raw.header[pos] for name, pos in known.items()}
     typed: dict[str, pd.Series] = {}
     blank: dict[str, np.ndarray] = {}
+    encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for header in raw.header:
         code = lim.text_problem(header)
         if code is not None:
@@ -306,6 +366,8 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
             if column.dtype not in rules.NUMERIC:  # a bad number cell is already number_invalid
                 _check_text(raw, headers[column.name], cells, column.dtype in ("id", "ref"), col)
             blank[column.name] = cells.blank
+            if cells.codes is not None and cells.distinct is not None and column.dtype in _AS_READ:
+                encoded[column.name] = (cells.codes, cells.distinct.values.to_numpy())
             typed[column.name] = _convert_column(raw, column, headers[column.name], cells, col)
     frame = pd.DataFrame(index=pd.RangeIndex(len(raw.rows)))
     for column in schema.columns:
@@ -324,7 +386,11 @@ def validate_table(raw: RawTable, col: Collector) -> Typed:
     numbers = np.asarray(raw.numbers, dtype=int)
     for key in schema.key:
         _check_unique(raw, frame, key, headers.get(key, key), numbers, col)
-    return Typed(frame, raw.file, numbers, headers, blank)
+    return Typed(frame, raw.file, numbers, headers, blank, encoded=encoded)
+
+
+_AS_READ = ("id", "ref", "text")
+"""Column types whose typed values are the text cells themselves (:func:`rules.convert`)."""
 
 
 def _families(values: pd.Series) -> pd.Series:
@@ -350,101 +416,6 @@ def _check_unique(raw: RawTable, frame: pd.DataFrame, key: str, header: str,
     for index in np.flatnonzero(dup.to_numpy()):
         value = values.iloc[index]
         col.error("id_duplicate", raw.file, int(numbers[index]), header, value, first=first[value])
-
-
-# --- across tables ------------------------------------------------------------------------
-
-
-def _ids(values: pd.Series) -> set[Any]:
-    """The distinct filled-in values of a text column (``None`` left out)."""
-    found = set(values.to_numpy().tolist())
-    found.discard(None)
-    return found
-
-
-def _within(values: pd.Series, known: set[Any]) -> np.ndarray:
-    """Per value, whether it is in ``known`` (:meth:`pandas.Series.isin` for text and ``None``)."""
-    return np.fromiter(map(known.__contains__, values.to_numpy().tolist()), dtype=bool,
-                       count=len(values))
-
-
-def _check_refs(typed: dict[str, Typed], col: Collector) -> None:
-    ids = {t: _ids(typed[t].frame["id"]) for t in ("organisations", "parent_groups")
-           if t in typed}
-    for table in ("reach", "collaborations"):
-        if table not in typed:
-            continue
-        t = typed[table]
-        for column in sc.SCHEMAS[table].columns:
-            if column.dtype != "ref" or column.refers_to not in ids:
-                continue
-            values = t.frame[column.name]
-            bad = ~t.empty(column.name) & ~_within(values, ids[column.refers_to])
-            code = ("unknown_organisation" if column.refers_to == "organisations"
-                    else "unknown_group")
-            for index in np.flatnonzero(bad):
-                col.error(code, t.file, int(t.numbers[index]), t.headers.get(column.name),
-                          values.iloc[index])
-
-
-def _warn_rows(col: Collector, code: str, t: Typed, column: str,
-               mask: pd.Series | np.ndarray, show_value: bool = True) -> None:
-    values = t.frame[column] if column in t.frame else pd.Series([None] * len(t.frame))
-    for index in np.flatnonzero(np.asarray(mask, dtype=bool)):
-        value = values.iloc[index] if show_value else None
-        col.warning(code, t.file, int(t.numbers[index]), t.headers.get(column, column),
-                    None if value is None or pd.isna(value) else value)
-
-
-def _pair(collabs: Typed) -> tuple[list[Any], list[Any], np.ndarray]:
-    """Source and target cells of the collaborations, and where both are given and equal.
-
-    Equal as pandas compares (``frame.source == frame.target``): a missing end
-    equals nothing. Computed once and kept: a national file has 540,000 rows.
-    """
-    if collabs.pair is None:
-        frame = collabs.frame
-        source, target = frame["source"].to_numpy().tolist(), frame["target"].to_numpy().tolist()
-        same = np.fromiter(map(operator.eq, source, target), dtype=bool, count=len(source))
-        same &= ~collabs.empty("source") & ~collabs.empty("target")
-        collabs.pair = (source, target, same)
-    return collabs.pair
-
-
-def _check_warnings(typed: dict[str, Typed], hoods: dict[str, Any] | None,
-                    col: Collector) -> None:
-    orgs, groups = typed.get("organisations"), typed.get("parent_groups")
-    reach, collabs = typed.get("reach"), typed.get("collaborations")
-    if orgs is not None:
-        unplaced = orgs.empty("lat") & orgs.empty("lon") & orgs.empty("x") & orgs.empty("y")
-        _warn_rows(col, "org_no_location", orgs, "lat", unplaced, show_value=False)
-        linked: set[Any] = set()
-        if reach is not None:
-            linked |= set(reach.frame["organisation"].to_numpy().tolist())
-        if collabs is not None:
-            source, target, same = _pair(collabs)
-            real = ~same  # pandas' != : a missing end never equals the other
-            linked |= set(itertools.compress(source, real)) | set(itertools.compress(target, real))
-        _warn_rows(col, "org_isolated", orgs, "name", ~_within(orgs.frame["id"], linked))
-    if groups is not None:
-        _warn_rows(col, "group_no_families", groups, "families", groups.empty("families"),
-                   show_value=False)
-    if collabs is not None:
-        _warn_rows(col, "self_collaboration", collabs, "target", _pair(collabs)[2])
-    if hoods is not None:
-        keys = geo.neighbourhood_keys(hoods)
-        for t in (orgs, groups):
-            if t is None:
-                continue
-            cells = t.frame["neighbourhood"]
-            # The pandas expression, once per distinct cell (a city names a few hundred).
-            distinct = pd.Series(list(dict.fromkeys(cells.dropna().tolist())), dtype=object)
-            found = distinct.astype("string").str.strip().str.lower().isin(keys)
-            lookup = dict(zip(distinct.tolist(), found.fillna(False).tolist(), strict=True))
-            lookup[None] = True  # an empty cell names no neighbourhood: nothing to warn about
-            known = np.fromiter(map(lookup.__getitem__, cells.tolist()), dtype=bool,
-                                count=len(cells))
-            _warn_rows(col, "neighbourhood_unknown", t, "neighbourhood", ~known)
 
 
 def validate_tables(raws: dict[str, RawTable], hoods: dict[str, Any] | None,

@@ -8,6 +8,12 @@ repaired and text-checked on its own, every rule applied to every cell, pandas
 ``isin`` and comparisons across tables, CSV records one at a time), and the two
 must agree on every issue (code, Dutch and English message, file, row, column,
 value, order, which issues the cap leaves out) and on every table cell and dtype.
+
+Plain UTF-8 CSV files are read by pyarrow (:mod:`mapping.io.arrow_csv`) and
+validated per distinct text; the per-cell path reads them with Python's
+:mod:`csv` module, so every comparison here is also fast reader against Python
+reader. :func:`assert_same_readers` compares the two readers alone (same
+scans), and checks which files took the fast path and which were left to Python.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from mapping.domain import rules
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES
 from mapping.domain.limits import LIMITS
-from mapping.io import demo, load, text_files, validate, write
+from mapping.io import demo, load, table_checks, text_files, validate, write
 from mapping.io.validate import Cells, Collector
 from mapping.io.write import unneutralise
 from tests.security import corpus
@@ -89,11 +95,12 @@ def per_cell() -> Iterator[None]:
         for target, name, replacement in (
             (validate, "_cells", _reference_cells),
             (validate, "_check_text", _reference_check_text),
-            (validate, "_within", _reference_within),
-            (validate, "_pair", _reference_pair),
+            (table_checks, "_within", _reference_within),
+            (table_checks, "_pair", _reference_pair),
             (rules, "per_distinct", lambda function, values: [function(v) for v in values]),
             (rules, "_numbers_once", lambda cells, given, comma: rules.numbers(cells, comma)),
             (text_files, "_CHUNK", 1),
+            (text_files, "FAST", False),
         ):
             stack.enter_context(mock.patch.object(target, name, replacement))
         yield
@@ -113,6 +120,16 @@ def _outcome(files: list[tuple[str, bytes]], lang: str):
     return issues, result.counts, frames
 
 
+def _assert_equal(fast, slow) -> None:
+    """Two :func:`_outcome` results agree: issues, counts, every table cell and dtype."""
+    assert fast[0] == slow[0]
+    assert fast[1] == slow[1]
+    assert fast[2].keys() == slow[2].keys()
+    for table in fast[2]:
+        pd.testing.assert_frame_equal(fast[2][table], slow[2][table], check_exact=True)
+        assert [str(t) for t in fast[2][table].dtypes] == [str(t) for t in slow[2][table].dtypes]
+
+
 def assert_same(files: list[tuple[str, bytes]], langs=("nl", "en")) -> list:
     """Both paths give the same issues and tables; returns the issues (for further checks)."""
     issues = []
@@ -120,15 +137,41 @@ def assert_same(files: list[tuple[str, bytes]], langs=("nl", "en")) -> list:
         fast = _outcome(files, lang)
         with per_cell():
             slow = _outcome(files, lang)
-        assert fast[0] == slow[0]
-        assert fast[1] == slow[1]
-        assert fast[2].keys() == slow[2].keys()
-        for table in fast[2]:
-            pd.testing.assert_frame_equal(fast[2][table], slow[2][table], check_exact=True)
-            assert [str(t) for t in fast[2][table].dtypes] == \
-                [str(t) for t in slow[2][table].dtypes]
+        _assert_equal(fast, slow)
         issues = fast[0]
     return issues
+
+
+@contextlib.contextmanager
+def fast_reads() -> Iterator[list[bool]]:
+    """Record, per CSV file read, whether the fast reader took it (in reading order)."""
+    taken: list[bool] = []
+    original = text_files._fast_rows
+
+    def spy(name: str, data: bytes, col: Collector):
+        fast = original(name, data, col)
+        taken.append(fast is not None)
+        return fast
+
+    with mock.patch.object(text_files, "_fast_rows", spy):
+        yield taken
+
+
+def assert_same_readers(files: list[tuple[str, bytes]], langs=("nl", "en")) -> list[bool]:
+    """The fast and the Python CSV reader give the same issues and tables; which files were fast.
+
+    :func:`_outcome` reads the files twice: the list holds each file's answer twice,
+    in reading order (of the last language).
+    """
+    taken: list[bool] = []
+    for lang in langs:
+        with fast_reads() as reads:
+            fast = _outcome(files, lang)
+        taken = reads
+        with mock.patch.object(text_files, "FAST", False):
+            slow = _outcome(files, lang)
+        _assert_equal(fast, slow)
+    return taken
 
 
 def _folder(path: Path) -> list[tuple[str, bytes]]:
@@ -203,10 +246,11 @@ def test_demo_district_csv_dutch_csv_and_workbook(tmp_path):
     assert_same([("wijk.xlsx", (tmp_path / "wijk.xlsx").read_bytes())])
 
 
-def _spoiled(files: list[tuple[str, bytes]], seed: int, per_table: int) -> list[tuple[str, bytes]]:
+def _spoiled(files: list[tuple[str, bytes]], seed: int, per_table: int,
+             pool: list[str] | None = None, ragged: bool = True) -> list[tuple[str, bytes]]:
     """Random cells of every table replaced by hostile and wrong values, some rows ragged."""
     rnd = np.random.default_rng(seed)
-    pool = [*HOSTILE, *WORDS, *IDS]
+    pool = pool or [*HOSTILE, *WORDS, *IDS]
     out = []
     for name, data in files:
         if not name.endswith(".csv"):
@@ -217,7 +261,7 @@ def _spoiled(files: list[tuple[str, bytes]], seed: int, per_table: int) -> list[
             r = int(rnd.integers(1, len(rows)))
             c = int(rnd.integers(0, len(rows[0])))
             pick = rnd.random()
-            if pick < 0.05:
+            if pick < 0.05 and ragged:
                 rows[r] = rows[r][:-1]
             elif pick < 0.1:
                 rows[r][0] = rows[int(rnd.integers(1, len(rows)))][0]
@@ -256,3 +300,86 @@ def test_every_corpus_string_in_every_column():
         files.append((f"{table}.csv", _table(table, rows, ",", True)))
     issues = assert_same(files)
     assert {"text_control", "text_invisible", "number_huge"} <= {i[-1] for i in issues}
+
+
+# --------------------------------------------------------------------------- fast reader vs Python
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(districts())
+def test_random_districts_fast_reader_against_python_reader(files):
+    assert_same_readers(files, langs=("nl",))
+
+
+def _utf8(files: list[tuple[str, bytes]], change) -> list[tuple[str, bytes]]:
+    return [(n, change(n, d) if n.endswith(".csv") else d) for n, d in files]
+
+
+def test_fast_reader_on_demo_city_and_spoiled_city(tmp_path):
+    """Clean and spoiled files take the fast path; the same issues and tables as Python's."""
+    assert all(assert_same_readers(_folder(DEMO)))
+    dataset = demo.generate(organisations=600, groups=200, seed=3)
+    write.write_csv(dataset, tmp_path)
+    files = _folder(tmp_path)
+    assert all(assert_same_readers(files))
+    assert not any(assert_same_readers(_spoiled(files, 3, per_table=400), langs=("en",)))
+    # Bad cells that leave the file plain (no NUL byte, lone CR or ragged row): still fast.
+    pool = [w for w in (*HOSTILE, *WORDS, *IDS) if "\x00" not in w and "\r" not in w]
+    spoiled = _spoiled(files, 3, per_table=400, pool=pool, ragged=False)
+    assert all(assert_same_readers(spoiled, langs=("en",)))
+    assert_same(spoiled, langs=("nl",))
+    # Excel's UTF-8 CSV: a byte-order mark, CRLF and every field quoted.
+    excel = _utf8(spoiled, lambda n, d: b"\xef\xbb\xbf" + _requoted(d, "\r\n", csv.QUOTE_ALL))
+    assert all(assert_same_readers(excel, langs=("nl",)))
+    # Dutch Excel's CSV: ";", CRLF, Windows-1252.
+    write.write_csv(dataset, tmp_path / "nl", dialect="excel-nl", headers="nl")
+    dutch = _folder(tmp_path / "nl")
+    assert not all(d.isascii() for _, d in dutch)
+    assert all(assert_same_readers(dutch, langs=("nl",)))
+
+
+def _requoted(data: bytes, newline: str, quoting: int) -> bytes:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    header, body = rows[0], rows[1:]
+    buffer = io.StringIO()
+    buffer.write(",".join(header) + newline)
+    csv.writer(buffer, lineterminator=newline, quoting=quoting).writerows(body)
+    return buffer.getvalue().encode()
+
+
+FALLBACKS = {
+    "not UTF-8, not Windows-1252": lambda d: d.replace(b"fictief", b"fict\x81ef", 1),
+    "mostly UTF-8, some bytes not": lambda d: d.replace(b"fictief", b"fict\xe9f", 1)
+    .replace(b"fictief", b"fict\xc3\xa9f"),
+    "empty line": lambda d: d.replace(b"\n", b"\n\n", 2),
+    "blank row": lambda d: d + b"," * d.split(b"\n", 1)[0].count(b",") + b"\n",
+    "lone CR": lambda d: d.replace(b"\n", b"\r", 3),
+    "quote in a field": lambda d: d.replace(b"fictief", b'fic"tief', 1),
+    "NUL byte": lambda d: d.replace(b"fictief", b"fict\x00ef", 1),
+    "quoted header": lambda d: b'"' + d.replace(b",", b'",', 1),
+    "ragged row": lambda d: d + b"X1\n",
+}
+
+
+@pytest.mark.parametrize("change", sorted(FALLBACKS))
+def test_files_the_fast_reader_leaves_to_python_give_the_same(tmp_path, change):
+    dataset = demo.generate(organisations=80, groups=30, seed=5)
+    write.write_csv(dataset, tmp_path)
+    files = _folder(tmp_path)
+    spoiled = _utf8(files, lambda n, d: FALLBACKS[change](d) if n == "organisations.csv" else d)
+    taken = assert_same_readers(spoiled)
+    names = [n for n, _ in spoiled if n.endswith(".csv")]
+    assert taken == [n != "organisations.csv" for n in names] * 2
+    assert_same(spoiled, langs=("en",))
+
+
+def test_windows_1252_takes_the_fast_path_with_the_python_readers_warning(tmp_path):
+    """More stray bytes than UTF-8 sequences: read as Windows-1252, the row of the first said."""
+    dataset = demo.generate(organisations=80, groups=30, seed=5)
+    write.write_csv(dataset, tmp_path)
+    files = _utf8(_folder(tmp_path), lambda n, d: d.replace(b"fictief", b"fict\xe9f")
+                  .replace(b"fict\xe9f", b"fict\xc3\xa9f", 2) if n == "organisations.csv" else d)
+    assert all(assert_same_readers(files))
+    issues = assert_same(files, langs=("en",))
+    assert "cp1252_assumed" in {i[-1] for i in issues}
