@@ -11,7 +11,6 @@ check which files take which path.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -122,16 +121,8 @@ def test_which_files_take_the_fast_path(data, fast):
     assert _python(data) is not None or not fast
 
 
-@contextlib.contextmanager
-def _limits(**values: int) -> Iterator[None]:
-    before = {name: getattr(limits.LIMITS, name) for name in values}
-    for name, value in values.items():
-        object.__setattr__(limits.LIMITS, name, value)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            object.__setattr__(limits.LIMITS, name, value)
+def _limits(**values: int) -> contextlib.AbstractContextManager:
+    return limits.limits_in_force(**values)
 
 
 @pytest.mark.parametrize("bound", [{"rows": 2}, {"columns": 2}, {"cells": 5}])
