@@ -221,7 +221,7 @@ def _records(frame: pd.DataFrame, kind: str | None = None) -> list[dict[str, Any
     values = [_column_values(frame[c]) for c in columns]
     if kind is not None:
         columns.append("type")
-        values.append(repeat(kind))  # zip stops at the rows' end
+        values.append(repeat(kind, len(frame)))
     return list(map(dict, map(zip, repeat(columns), zip(*values, strict=False))))
 
 
