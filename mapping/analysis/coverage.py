@@ -33,6 +33,7 @@ organisation id); :func:`network_from_graph` reads it off the graph of
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +50,7 @@ from mapping.analysis.flow import (  # noqa: F401  (public names kept here)
     group_flows,
     max_flow,
 )
-from mapping.analysis.network_arrays import arrays_of, kernels, numbering_of
+from mapping.analysis.network_arrays import NetworkArrays, arrays_of, kernels, numbering_of
 from mapping.domain.dataset import Dataset
 
 CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
@@ -95,15 +96,29 @@ class Network:
 
     def copy(self) -> Network:
         """A copy whose adjacency and reach can be changed without touching this one."""
-        new = Network(
-            adj={k: dict.fromkeys(v) for k, v in self.adj.items()},
-            formal=set(self.formal),
-            reach=dict(self.reach),
-            orgs=self.orgs,
-            groups=self.groups,
-            hood_names=self.hood_names,
-        )
-        new._arrays = numbering_of(self)  # only the id numbering: the copy's links may change
+        return self.derive({k: dict.fromkeys(v) for k, v in self.adj.items()}, set(self.formal),
+                           dict(self.reach))
+
+    def derive(self, adj: dict[str, dict[str, None]], formal: set[str],
+               reach: dict[str, tuple[str, ...]], changed: Iterable[str] | None = None
+               ) -> Network:
+        """A network of the same organisations and groups with other links.
+
+        The one way a changed network is made (:meth:`copy`, and the copy on write
+        of :func:`mapping.analysis.whatif.apply`). With ``changed``, the
+        organisations whose neighbour dicts differ from this network's, ``adj`` is
+        final and the integer form is updated for them at once
+        (:meth:`~mapping.analysis.network_arrays.NetworkArrays.derived`); without,
+        the copy may still be changed before its first analysis, and only keeps
+        the id numbering (its arrays are built on first use).
+        """
+        new = Network(adj=adj, formal=formal, reach=reach, orgs=self.orgs, groups=self.groups,
+                      hood_names=self.hood_names)
+        arrays = self._arrays
+        new._arrays = numbering_of(self)  # only the numbering: the copy's links may change
+        if changed is not None and isinstance(arrays, NetworkArrays) and arrays.fits(self):
+            with contextlib.suppress(KeyError):  # a partner the numbering lacks: built on use
+                new._arrays = arrays.derived(new, changed)
         return new
 
     def changed(self) -> None:
@@ -300,20 +315,30 @@ def _chain(start: str, toward: dict[str, str]) -> list[str]:
     return route
 
 
-def compute(net: Network, only: Iterable[str] | None = None) -> Coverage:
-    """Coverage of every group of ``net`` (or only of the groups in ``only``).
+def group_coverages(net: Network, groups: Iterable[str], dist: dict[str, int],
+                    toward: dict[str, str]) -> dict[str, GroupCoverage]:
+    """Coverage of several groups given the organisations' distances, in one search call.
 
-    The routes of all groups are found in one call of the compiled search.
+    The same coverages as :func:`group_coverage` group by group (each group's
+    flow starts empty), for the price of one call of the compiled search.
     """
-    dist, toward = distances(net)
-    ids = list(net.groups) if only is None else list(only)
-    found = {gid: _classify(net, gid, dist, toward) for gid in ids}
+    found = {gid: _classify(net, gid, dist, toward) for gid in groups}
     flowing = [gid for gid, f in found.items() if not isinstance(f, GroupCoverage)]
     flows = group_flows(net, [net.reach.get(gid, ()) for gid in flowing], dist)
     for gid, flow in zip(flowing, flows, strict=True):
         cls, distance, route = found[gid]
         found[gid] = GroupCoverage(gid, cls, distance, flow.routes, route, flow.paths,
                                    net.reach.get(gid, ()), flow.residual, flow.numbers)
+    return found
+
+
+def compute(net: Network, only: Iterable[str] | None = None) -> Coverage:
+    """Coverage of every group of ``net`` (or only of the groups in ``only``).
+
+    The routes of all groups are found in one call of the compiled search.
+    """
+    dist, toward = distances(net)
+    found = group_coverages(net, list(net.groups) if only is None else list(only), dist, toward)
     return Coverage(net, found, dist, toward)
 
 

@@ -123,6 +123,39 @@ class NetworkArrays:
         self.alive = None
         return self
 
+    def derived(self, net: Network, changed: Iterable[Any]) -> NetworkArrays:
+        """The arrays of ``net``, a changed copy of this network (a what-if, a suggestion).
+
+        ``net`` may differ from the network of these arrays only in the neighbour
+        dicts of the organisations in ``changed`` (an organisation that left has
+        none), and in fewer formal organisations; no new organisation appears. Each
+        changed organisation's partners are appended to a copy of ``nbr`` and its
+        slice pointed there, so a new link costs a few milliseconds instead of
+        numbering a city's million neighbour entries again. These arrays are left
+        as they are (another session may be searching them).
+        """
+        known = self.ids.index
+        changed = [org for org in dict.fromkeys(changed) if org in known]
+        adj = net.adj
+        keys = self.ids.numbers(lambda: changed, len(changed), strict=True)
+        lists = [adj.get(org, {}) for org in changed]
+        counts = np.fromiter(map(len, lists), np.int64, len(lists))
+        added = self.ids.numbers(lambda: chain.from_iterable(lists), int(counts.sum()),
+                                 strict=True)
+        stop = len(self.nbr) + np.cumsum(counts)
+        start, finish = self.start.copy(), self.stop.copy()
+        start[keys] = stop - counts
+        finish[keys] = stop
+        formal = self.formal
+        if net.formal != self.formal_set:
+            gone = [org for org in self.formal_set if org not in net.formal]
+            new = [org for org in net.formal if org not in self.formal_set]
+            formal = formal.copy()
+            formal[self.ids.numbers(lambda: gone, len(gone), strict=True)] = False
+            formal[self.ids.numbers(lambda: new, len(new), strict=True)] = True
+        return NetworkArrays.assemble(net, self.ids, start, finish,
+                                      np.concatenate((self.nbr, added)), formal)
+
     @property
     def n(self) -> int:
         """Number of organisations."""
