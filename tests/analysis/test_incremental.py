@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mapping.analysis import graph as g
+from mapping.analysis import topics
 from mapping.analysis.coverage import Network, compute, network_from_dataset
 from mapping.analysis.network_arrays import Ids, NetworkArrays, addresses, arrays_of
 from mapping.analysis.suggest import CATEGORY_PREFERENCE, suggest
@@ -150,3 +151,31 @@ def test_rows_cleaned_by_type_equal_rows_cleaned_by_cell(cells, kind):
         for key in a:
             assert type(a[key]) is type(b[key]) and (a[key] == b[key] or a[key] is b[key]
                                                      or (a[key] != a[key] and b[key] != b[key]))
+
+
+SHARED = ((), ("a",), ("a", "b"), "x", "y", None, math.nan)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SHARED), st.booleans()), max_size=20))
+def test_factorising_by_identity_equals_pandas(cells):
+    # Some cells are other objects of an equal value (as after a copy), some shared.
+    values = np.empty(len(cells), dtype=object)
+    values[:] = [tuple(list(v)) if copy and isinstance(v, tuple) and v
+                 else ("".join(list(v)) + "" if copy and isinstance(v, str) else v)
+                 for v, copy in cells]
+    codes, distinct = topics._factorize(values)
+    want_codes, want_distinct = pd.factorize(values)
+    assert codes.tolist() == want_codes.tolist()
+    assert list(distinct) == list(want_distinct)
+
+
+@SETTINGS
+@given(networks())
+def test_topics_through_the_numbering_equal_those_hashed(net):
+    for org, info in sorted(net.orgs.items()):
+        info["topics"] = ("school",) if len(org) % 2 else ("honour_violence", "x_y")
+    hashed = topics.topic_reach(net, {})  # no numbering yet: ids hashed
+    compute(net)
+    assert topics.topic_reach(net, {}) == hashed
+    assert list(topics.topic_reach(net, {})) == list(hashed)
