@@ -47,6 +47,7 @@ from mapping.analysis.flow import (  # noqa: F401  (public names kept here)
     _SNK,
     _SRC,
     Flow,
+    flatten,
     group_flows,
     max_flow,
 )
@@ -273,7 +274,7 @@ def distances(net: Network) -> tuple[dict[str, int], dict[str, str]]:
     dist = dict.fromkeys(net.formal, 0)
     dist.update(zip(names, step[found].tolist(), strict=True))
     toward = dict(zip(names, objects[via[found]].tolist(), strict=True))
-    arrays.remember_alive(dist, step >= 0)  # the route searches' mask of these distances
+    arrays.remember_alive(dist, step >= 0, step)  # the route searches' mask of these distances
     return dist, toward
 
 
@@ -320,16 +321,75 @@ def group_coverages(net: Network, groups: Iterable[str], dist: dict[str, int],
     """Coverage of several groups given the organisations' distances, in one search call.
 
     The same coverages as :func:`group_coverage` group by group (each group's
-    flow starts empty), for the price of one call of the compiled search.
+    flow starts empty), for the price of one call of the compiled search; the
+    classes are found for all groups at once on the reachers' numbers.
     """
-    found = {gid: _classify(net, gid, dist, toward) for gid in groups}
-    flowing = [gid for gid, f in found.items() if not isinstance(f, GroupCoverage)]
-    flows = group_flows(net, [net.reach.get(gid, ()) for gid in flowing], dist)
-    for gid, flow in zip(flowing, flows, strict=True):
+    gids = list(groups)
+    reach = net.reach
+    tuples = [reach.get(gid, ()) for gid in gids]
+    arrays = arrays_of(net)
+    gptr, flat = flatten(arrays, tuples)
+    first_formal, best_linked = _choices(arrays, dist, gptr, flat)
+    found: dict[str, Any] = {}
+    flowing: list[int] = []
+    starts = gptr.tolist()
+    for k, (gid, reachers, ff, bl) in enumerate(zip(gids, tuples, first_formal.tolist(),
+                                                    best_linked.tolist(), strict=True)):
+        if not reachers:
+            found[gid] = GroupCoverage(gid, "unreached", None, 0, [], [], reachers)
+        elif ff >= 0:
+            found[gid] = ("direct", 0, [reachers[ff - starts[k]]])
+            flowing.append(k)
+        elif bl >= 0:
+            best = reachers[bl - starts[k]]
+            found[gid] = ("bridged", dist[best], _chain(best, toward))
+            flowing.append(k)
+        else:
+            found[gid] = GroupCoverage(gid, "informal_only", None, 0, [], [], reachers)
+    flows = group_flows(net, [tuples[g] for g in flowing], dist,
+                        numbered=_segments(gptr, flat, flowing))
+    for k, flow in zip(flowing, flows, strict=True):
+        gid = gids[k]
         cls, distance, route = found[gid]
         found[gid] = GroupCoverage(gid, cls, distance, flow.routes, route, flow.paths,
-                                   net.reach.get(gid, ()), flow.residual, flow.numbers)
+                                   tuples[k], flow.residual, flow.numbers)
     return found
+
+
+def _choices(arrays: Any, dist: dict[str, int], gptr: np.ndarray, flat: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: its first formal reacher, and its first reacher of least distance.
+
+    Both as positions in ``flat`` (-1: none), as :func:`_classify` picks them
+    (``min`` keeps the first of equal distances).
+    """
+    n = len(gptr) - 1
+    seg = np.repeat(np.arange(n), np.diff(gptr))
+    known = flat >= 0
+    number = np.where(known, flat, 0)
+    positions = np.arange(len(flat), dtype=np.int64)
+    first_formal = np.full(n, len(flat), np.int64)
+    formal = np.flatnonzero(known & arrays.formal[number])
+    np.minimum.at(first_formal, seg[formal], positions[formal])
+    steps = np.where(known, arrays.steps(dist)[number], -1)
+    linked = np.flatnonzero(steps >= 0)
+    width = len(flat) + 1
+    best = np.full(n, np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(best, seg[linked], steps[linked] * width + positions[linked])
+    first_formal[first_formal == len(flat)] = -1
+    best_linked = np.where(best == np.iinfo(np.int64).max, -1, best % width)
+    return first_formal, best_linked
+
+
+def _segments(gptr: np.ndarray, flat: np.ndarray, chosen: list[int]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The reacher numbers of the ``chosen`` groups only, as ``(gptr, flat)``."""
+    sizes = np.diff(gptr)
+    keep = np.zeros(len(sizes), np.bool_)
+    keep[chosen] = True
+    ptr = np.zeros(len(chosen) + 1, np.int64)
+    np.cumsum(sizes[keep], out=ptr[1:])
+    return ptr, flat[np.repeat(keep, sizes)]
 
 
 def compute(net: Network, only: Iterable[str] | None = None) -> Coverage:

@@ -109,7 +109,7 @@ class NetworkArrays:
         self.ids = ids
         self.adj, self.formal_set = adj, net.formal
         self.n_keys, self.n_formal = len(adj), len(net.formal)
-        self.alive: tuple[Any, np.ndarray] | None = None
+        self.alive: tuple[Any, np.ndarray, np.ndarray | None] | None = None
 
     @classmethod
     def assemble(cls, net: Network, ids: Ids, start: np.ndarray, stop: np.ndarray,
@@ -180,9 +180,24 @@ class NetworkArrays:
         result[found[found >= 0]] = True
         return result
 
-    def remember_alive(self, alive: Any, mask: np.ndarray) -> None:
-        """Keep ``mask`` as the array of ``alive`` (the distances just computed)."""
-        self.alive = (alive, mask)
+    def remember_alive(self, alive: Any, mask: np.ndarray, steps: np.ndarray | None = None
+                       ) -> None:
+        """Keep ``mask`` as the array of ``alive`` (the distances just computed).
+
+        ``steps``, when given, holds the distances themselves (-1: none).
+        """
+        self.alive = (alive, mask, steps)  # one tuple: a reading thread sees all or nothing
+
+    def steps(self, dist: dict[Any, int]) -> np.ndarray:
+        """The distances ``dist`` as an array over the numbers (-1: no chain; not to be changed)."""
+        cached = self.alive
+        if cached is not None and cached[0] is dist and cached[2] is not None:
+            return cached[2]
+        result = np.full(self.n, -1, np.int64)
+        found = self.numbers(lambda: dist, len(dist))
+        values = np.fromiter(dist.values(), np.int64, len(dist))
+        result[found[found >= 0]] = values[found >= 0]
+        return result
 
 
 def _all_ids(net: Network) -> list[Any]:
