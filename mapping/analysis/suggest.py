@@ -38,6 +38,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from mapping.analysis.coverage import Coverage, GroupCoverage, Network, group_coverages
 from mapping.analysis.coverage_summary import join_names
 from mapping.analysis.network_arrays import arrays_of
@@ -324,8 +326,8 @@ def _add_link(state: _State, formal: str, informal: str) -> _State:
     before = state.network
     net = apply(before, Scenario(add_links=((formal, informal),)))
     region = state.dead.get(informal, frozenset()) | state.dead.get(formal, frozenset())
-    dist, grown = _shortened(state.distance, net.adj, formal, informal)
-    _carry_alive(before, state.distance, net, dist, grown)
+    dist, shorter = _shortened(state.distance, net.adj, formal, informal)
+    _carry_alive(before, state.distance, net, dist, shorter)
     dead = ({o: c for o, c in state.dead.items() if o not in region} if region
             else state.dead)
     groups = state.groups
@@ -350,15 +352,22 @@ def _add_link(state: _State, formal: str, informal: str) -> _State:
 
 
 def _carry_alive(before: Network, old: dict[str, int], net: Network, dist: dict[str, int],
-                 grown: list[str]) -> None:
-    """Give ``net``'s arrays the mask of ``dist`` from the one of ``old`` (a few more set)."""
-    mask = arrays_of(before).mask(old)
+                 changed: list[str]) -> None:
+    """Give ``net``'s arrays the mask and steps of ``dist`` from those of ``old``.
+
+    ``changed`` are the organisations whose distance is new or shorter.
+    """
+    arrays_before = arrays_of(before)
+    mask, steps = arrays_before.mask(old), arrays_before.steps(old)
     arrays = arrays_of(net)
-    if grown:
-        mask = mask.copy()
-        numbers = arrays.numbers(lambda: grown, len(grown))
-        mask[numbers[numbers >= 0]] = True
-    arrays.remember_alive(dist, mask)
+    if changed:
+        mask, steps = mask.copy(), steps.copy()
+        numbers = arrays.numbers(lambda: changed, len(changed))
+        known = numbers >= 0
+        mask[numbers[known]] = True
+        steps[numbers[known]] = np.fromiter(map(dist.__getitem__, changed), np.int64,
+                                            len(changed))[known]
+    arrays.remember_alive(dist, mask, steps)
 
 
 def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str
@@ -367,14 +376,14 @@ def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str
 
     Only chains through the new link get shorter: a search from its far end,
     spreading only where it shortens a distance, finds every change. Also
-    returns the organisations that had no chain before.
+    returns the organisations whose distance is new or shorter.
     """
     far = float("inf")
     if dist.get(a, far) > dist.get(b, far):
         a, b = b, a
     if a not in dist or dist[a] + 1 >= dist.get(b, far):
         return dist, []
-    grown = [] if b in dist else [b]
+    changed = [b]
     dist = dict(dist)
     dist[b] = dist[a] + 1
     queue = deque([b])
@@ -383,11 +392,10 @@ def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str
         step = dist[u] + 1
         for w in adj[u]:
             if step < dist.get(w, far):
-                if w not in dist:
-                    grown.append(w)
+                changed.append(w)
                 dist[w] = step
                 queue.append(w)
-    return dist, grown
+    return dist, changed
 
 
 def _describe(cov: Coverage | _State, formal: str, cand: _Candidate, lang: str
