@@ -5,10 +5,14 @@ comparing numbers compares ids), and the adjacency dicts become one flat array o
 neighbours, each organisation's slice in the order of its dict. The form is built
 lazily, once per :class:`Network` object, and kept on it.
 
-Changing a network: what-if and suggestions change a :meth:`Network.copy` right
-after making it, before any analysis; the copy starts without arrays (it only
+:func:`mapping.analysis.network_tables.network_from_tables` makes the form
+together with the network, from the same link codes.
+
+Changing a network: a :meth:`Network.copy` starts without arrays (it only
 inherits the id numbering, which stays valid while no new organisation appears)
-and builds its own on first use. A network's ``adj`` and ``formal`` must not be
+and builds its own on first use; what-if and suggestions make their copies with
+:meth:`Network.derive`, which knows the changed organisations and updates the
+arrays for them only (:meth:`NetworkArrays.derived`). A network's ``adj`` and ``formal`` must not be
 changed in place after its first analysis: the arrays would no longer match (a
 change of their sizes, or new ``adj``/``formal`` objects, is noticed and rebuilds
 them).
