@@ -94,6 +94,10 @@ class Network:
     # The integer form the route kernels read (mapping.analysis.network_arrays), built
     # on first use. Change ``adj`` or ``formal`` only on a fresh copy, before analysing it.
     _arrays: Any = field(default=None, init=False, repr=False, compare=False)
+    # Families per group, counted once per groups dict (read for every group by the
+    # summary, the shares, brokers and suggestions). ``groups`` is read-only, as
+    # copies share it.
+    _families: Any = field(default=None, init=False, repr=False, compare=False)
 
     def copy(self) -> Network:
         """A copy whose adjacency and reach can be changed without touching this one."""
@@ -115,6 +119,7 @@ class Network:
         """
         new = Network(adj=adj, formal=formal, reach=reach, orgs=self.orgs, groups=self.groups,
                       hood_names=self.hood_names)
+        new._families = self._families  # the same groups
         arrays = self._arrays
         new._arrays = numbering_of(self)  # only the numbering: the copy's links may change
         if changed is not None and isinstance(arrays, NetworkArrays) and arrays.fits(self):
@@ -138,7 +143,11 @@ class Network:
 
     def families(self, group: str) -> int:
         """Estimated families of ``group``; 0 when unknown."""
-        return family_count(self.groups.get(group, {}).get("families"))
+        counted = self._families
+        if counted is None or counted[0] is not self.groups:
+            counted = self._families = (self.groups, {
+                gid: family_count(info.get("families")) for gid, info in self.groups.items()})
+        return counted[1].get(group, 0)
 
     def name(self, org_or_group: str, is_group: bool = False) -> str:
         """Display name of an organisation (or group), falling back to the id."""
