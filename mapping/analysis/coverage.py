@@ -199,7 +199,7 @@ def family_count(value: Any) -> int:
         if value is None or pd.isna(value):
             return 0
         return max(int(value), 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
         return 0
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from mapping.analysis import graph as g
 from mapping.analysis import topics
-from mapping.analysis.coverage import Network, compute, network_from_dataset
+from mapping.analysis.coverage import Network, compute, family_count, network_from_dataset
 from mapping.analysis.network_arrays import Ids, NetworkArrays, addresses, arrays_of
 from mapping.analysis.suggest import CATEGORY_PREFERENCE, suggest
 from mapping.analysis.whatif import Scenario, apply
@@ -179,3 +179,18 @@ def test_topics_through_the_numbering_equal_those_hashed(net):
     compute(net)
     assert topics.topic_reach(net, {}) == hashed
     assert list(topics.topic_reach(net, {})) == list(hashed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-5, 50), st.floats(allow_nan=True),
+                          st.text(max_size=2), st.just(pd.NA)), min_size=1, max_size=6))
+def test_counted_families_equal_family_count(values):
+    groups = {f"g{i}": {"id": f"g{i}", "families": v} for i, v in enumerate(values)}
+    net = Network({}, set(), {gid: () for gid in groups}, {}, groups)
+    for gid, info in groups.items():
+        assert net.families(gid) == family_count(info["families"])
+    assert net.families("unknown") == 0
+    copy = net.copy()
+    assert [copy.families(gid) for gid in groups] == [net.families(gid) for gid in groups]
+    other = Network({}, set(), {}, {}, {"g0": {"families": 7}})
+    assert other.families("g0") == 7  # its own groups, not a neighbour's counts
