@@ -1,321 +1,72 @@
-"""Suggested collaborations: which formal-informal pairs would close the most gaps.
+"""The suggestions as they were computed before they were kept up to date pick by pick.
 
-Ranking measure (the same as :func:`mapping.analysis.whatif.gain`): the families of the
-groups that a new collaboration would move to a better class
-(``informal_only`` -> ``bridged``) or out of fragility (routes 1 -> 2 or more).
-
-Incremental, exact gains without evaluating every pair:
-
-* An ``informal_only`` group (or a fragile group with a reacher that has no
-  chain to professional help) gains from a link to *any* formal organisation
-  from the collaboration component of one of its reachers, since that
-  component holds no formal organisation at all.
-* A fragile group gains from a new link ``i - f`` exactly when the residual
-  graph of its max flow lets an augmenting path use the new link. The final
-  failing flow search already found the organisations whose leaving side is
-  residual-reachable; if ``i`` is among them and ``f`` is a formal
-  organisation that the group's flow does not use, ``i -> f -> sink`` is an
-  augmenting path. Groups with a single reacher can never have two routes.
-
-So each candidate informal organisation ``i`` has a gain that holds for every
-"plain" formal partner ``f``: one that is unused by, and not residual-reachable
-for, any group counted (those few, whose effect needs a flow search, are
-skipped). Greedy: take the best ``i`` with an allowed plain partner, add the
-link, recompute the affected groups only, repeat.
-
-Between two picks nothing is redone for the whole city (100,000 organisations at
-national size): the network after the new link shares every neighbour dict but
-two with the one before (:func:`mapping.analysis.whatif.apply` copies on write),
-the distances are shortened outward from the new link only, the components
-without a chain to help lose the one that just got connected, and the partner
-order is sorted once.
+Reference for ``tests/analysis/test_incremental.py``: after every pick each
+group of the city is looked at again (which gains, which changed), each
+changed group's coverage is found on its own, and the distances are computed
+afresh. The leaves (partner order and choice, the sentences, the dead
+components) are the module's own.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.analysis.coverage import Coverage, GroupCoverage, Network, group_coverage
-from mapping.analysis.coverage_summary import join_names
+from mapping.analysis import suggest as fast
+from mapping.analysis.coverage import Coverage, distances, group_coverage
 from mapping.analysis.whatif import Scenario, apply
-from mapping.i18n import Catalog, translate
-from mapping.locales import catalog
-
-CATEGORY_PREFERENCE: tuple[str, ...] = (
-    "wijkteam", "jeugdteam", "cjg", "jgz", "ggd", "school", "huisarts", "veilig_thuis",
-)
-"""Formal partners proposed first: the first points of contact for families."""
-
-MESSAGES: Catalog = catalog.namespace("suggest")
 
 
-@dataclass
-class _Candidate:
-    informal: str
-    groups: set[str]
-    excluded: set[str]  # formal partners whose effect would need a flow search
-
-
-def suggest(
-    cov: Coverage,
-    k: int = 5,
-    same_neighbourhood: bool = False,
-    categories: Iterable[str] | None = None,
-    lang: str = "nl",
-) -> list[dict[str, Any]]:
-    """Greedy top-``k`` new formal-informal collaborations.
-
-    Parameters
-    ----------
-    cov
-        Current coverage.
-    k
-        How many suggestions at most (fewer when nothing more helps).
-    same_neighbourhood
-        Only pair organisations registered in the same neighbourhood.
-    categories
-        Only propose formal organisations of these categories.
-    lang
-        Language of the explanations.
-
-    Returns
-    -------
-    list of dict
-        In pick order: ``formal``, ``informal`` (ids), ``formal_name``,
-        ``informal_name``, ``families`` (the gain, given the earlier picks),
-        ``groups`` (ids of the groups that gain), ``explanation``.
-    """
-    allowed = set(categories) if categories is not None else None
+def suggest(cov: Coverage, k: int = 5, same_neighbourhood: bool = False,
+            categories: Iterable[str] | None = None, lang: str = "nl") -> list[dict[str, Any]]:
+    """:func:`mapping.analysis.suggest.suggest`, every group counted after every pick."""
+    partners = fast._partner_order(cov.network, None if categories is None else set(categories))
+    net, groups, dist = cov.network, dict(cov.groups), cov.distance
+    dead = fast._dead_components(net.adj, dist)
+    memo: dict[int, Any] = {}
     picks: list[dict[str, Any]] = []
-    state = _State.of(cov)
-    partners = _partner_order(cov.network, allowed)  # a new link never changes who is formal
-    for _ in range(k):
-        pick = _best_pair(state, partners, same_neighbourhood)
-        if pick is None:
-            break
-        formal, cand = pick
-        picks.append(_describe(state, formal, cand, lang))
-        if len(picks) < k:  # the state after the last pick is never read
-            state = _add_link(state, formal, cand.informal)
+    while len(picks) < k:
+        found = _best(net, groups, dead, memo, partners, same_neighbourhood)
+        if found is None:
+            return picks
+        formal, cand = found
+        view = fast._State(net, groups, dist, dead)
+        picks.append(fast._describe(view, formal, cand, lang))
+        region = dead.get(cand.informal, frozenset()) | dead.get(formal, frozenset())
+        net = apply(net, Scenario(add_links=((formal, cand.informal),)))
+        dist = distances(net)[0]
+        dead = {o: c for o, c in dead.items() if o not in region}
+        for gid, gc in list(groups.items()):
+            if (not region.isdisjoint(net.reach.get(gid, ()))
+                    or (gc.residual is not None
+                        and (formal in gc.residual or cand.informal in gc.residual))):
+                groups[gid] = group_coverage(net, gid, dist, {})
     return picks
 
 
-@dataclass
-class _State:
-    """The greedy's view of the network after the picks so far.
-
-    What the gains are read from, kept up to date one new link at a time instead
-    of recomputed over the whole city: each group's coverage (class, routes,
-    flow paths and residual exactly as :func:`group_coverage` finds them), the
-    distances (exact; the chains behind them, ``toward``, are not kept, so the
-    ``route`` of a recomputed group is its first organisation only: suggestions
-    never read it), and the organisations without a chain to professional help,
-    each mapped to its collaboration component.
-    """
-
-    network: Network
-    groups: dict[str, GroupCoverage]
-    distance: dict[str, int]
-    dead: dict[str, frozenset[str]]
-    memo: dict[int, Any] = field(default_factory=dict)  # per coverage object, see _used_formal
-
-    @classmethod
-    def of(cls, cov: Coverage) -> _State:
-        """The state of ``cov`` before any pick."""
-        return cls(cov.network, cov.groups, cov.distance,
-                   _dead_components(cov.network.adj, cov.distance))
-
-
-def _best_pair(
-    state: _State, partners: list[str], same_hood: bool,
-) -> tuple[str, _Candidate] | None:
-    net = state.network
-    ranked = sorted(_candidates(state).values(),
-                    key=lambda c: (-sum(net.families(gid) for gid in c.groups),
-                                   -len(c.groups), c.informal))
-    for cand in ranked:
-        formal = _partner(net, cand, partners, same_hood)
-        if formal is not None:
-            return formal, cand
-    return None
-
-
-def _candidates(state: _State) -> dict[str, _Candidate]:
-    """Every informal organisation with a non-empty, exactly known gain."""
-    net, dead_comp, memo = state.network, state.dead, state.memo
+def _best(net: Any, groups: dict[str, Any], dead: dict[str, frozenset[str]],
+          memo: dict[int, Any], partners: list[str], same_hood: bool) -> Any:
+    """Every candidate counted from all groups, best first, with a plain partner."""
     formal = net.formal
-    residual_formal: set[str] = set()
-    cands: dict[str, _Candidate] = {}
-
-    def add(org: str, gid: str, used: frozenset[str]) -> None:
-        cand = cands.get(org)
-        if cand is None:
-            cand = cands[org] = _Candidate(org, set(), set())
-        cand.groups.add(gid)
-        cand.excluded |= used
-
-    for gid, gc in state.groups.items():
-        fragile = gc.fragile
-        if gc.coverage == "informal_only" or (fragile and len(gc.reachers) > 1):
-            comps = {dead_comp[r] for r in gc.reachers if r in dead_comp}
-            if comps:
-                used = _used_formal(gc, formal, memo)
-                for comp in comps:
-                    for org in comp:
-                        add(org, gid, used)
-        if fragile and gc.residual is not None:
-            residual_formal |= gc.residual & formal
-            others = gc.residual - formal
-            if others:
-                used = _used_formal(gc, formal, memo)
-                for org in others:
-                    add(org, gid, used)
-    for cand in cands.values():
-        cand.excluded |= residual_formal
-    return cands
-
-
-def _used_formal(gc: Any, formal: set[str], memo: dict[int, tuple[Any, frozenset[str]]]
-                 ) -> frozenset[str]:
-    """The formal organisations on the group's flow paths.
-
-    ``memo`` (one per :func:`suggest` call) keeps them per coverage object: a pick
-    recomputes few groups and keeps the others' objects, so their sets are not rebuilt.
-    """
-    hit = memo.get(id(gc))
-    if hit is not None and hit[0] is gc:
-        return hit[1]
-    used = frozenset(o for p in gc.paths for o in p if o in formal)
-    memo[id(gc)] = (gc, used)  # gc itself is kept, so its id is not reused meanwhile
-    return used
-
-
-def _dead_components(adj: dict[str, Any], alive: dict[str, int]) -> dict[str, frozenset[str]]:
-    """Organisations without a chain to professional help -> their component."""
-    result: dict[str, frozenset[str]] = {}
-    for start in adj:
-        if start in alive or start in result:
-            continue
-        comp, queue = {start}, deque([start])
-        while queue:
-            for w in adj[queue.popleft()]:
-                if w not in comp:
-                    comp.add(w)
-                    queue.append(w)
-        frozen = frozenset(comp)
-        result.update(dict.fromkeys(comp, frozen))
-    return result
-
-
-def _partner_order(net: Network, allowed: set[str] | None) -> list[str]:
-    """Formal organisations in the order they are proposed: preferred categories, then id."""
-    rank = {c: i for i, c in enumerate(CATEGORY_PREFERENCE)}
-    last, orgs = len(rank), net.orgs
-    category = {f: orgs.get(f, {}).get("category") for f in net.formal}
-    ids = sorted(f for f, c in category.items() if allowed is None or c in allowed)
-    ids.sort(key=lambda f: rank.get(category[f], last))  # stable: ids stay sorted per rank
-    return ids
-
-
-def _partner(net: Network, cand: _Candidate, partners: list[str], same_hood: bool
-             ) -> str | None:
-    """The preferred plain formal partner for ``cand``: same neighbourhood first."""
-    hood = net.orgs.get(cand.informal, {}).get("neighbourhood")
-    taken = net.adj.get(cand.informal, {})
-    if same_hood and hood is None:  # nobody shares an unknown neighbourhood
-        return None
-    excluded, orgs = cand.excluded, net.orgs
-    fallback = None
-    for f in partners:
-        if f in excluded or f in taken:
-            continue
-        if hood is not None and orgs[f].get("neighbourhood") == hood:
-            return f
-        if fallback is None and not same_hood:
-            fallback = f
-    return fallback
-
-
-def _add_link(state: _State, formal: str, informal: str) -> _State:
-    """The state after adding one link, recomputing only groups that can change.
-
-    A group's flow can only grow if the new link's tail was residual-reachable, or
-    one of its reachers sits in a component that just got connected (the one
-    ``informal`` is in, when it had no chain to professional help).
-    """
-    net = apply(state.network, Scenario(add_links=((formal, informal),)))
-    region = state.dead.get(informal, frozenset()) | state.dead.get(formal, frozenset())
-    dist = _shortened(state.distance, net.adj, formal, informal)
-    dead = ({o: c for o, c in state.dead.items() if o not in region} if region
-            else state.dead)
-    reach = net.reach
-    changed = [gid for gid, gc in state.groups.items()
-               if (region and not region.isdisjoint(reach.get(gid, ())))
-               or (gc.residual is not None
-                   and (formal in gc.residual or informal in gc.residual))]
-    groups = dict(state.groups)
-    for gid in changed:
-        groups[gid] = group_coverage(net, gid, dist, {})
-    return _State(net, groups, dist, dead, state.memo)
-
-
-def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str) -> dict[str, int]:
-    """:func:`distances` after the new link ``a - b``, from those before it.
-
-    Only chains through the new link get shorter: a search from its far end,
-    spreading only where it shortens a distance, finds every change.
-    """
-    far = float("inf")
-    if dist.get(a, far) > dist.get(b, far):
-        a, b = b, a
-    if a not in dist or dist[a] + 1 >= dist.get(b, far):
-        return dist
-    dist = dict(dist)
-    dist[b] = dist[a] + 1
-    queue = deque([b])
-    while queue:
-        u = queue.popleft()
-        step = dist[u] + 1
-        for w in adj[u]:
-            if step < dist.get(w, far):
-                dist[w] = step
-                queue.append(w)
-    return dist
-
-
-def _describe(cov: Coverage | _State, formal: str, cand: _Candidate, lang: str
-              ) -> dict[str, Any]:
-    net = cov.network
-    groups = sorted(cand.groups)
-    new = [g for g in groups if cov.groups[g].routes == 0]
-    second = [g for g in groups if g not in new]
-    key = "new" if not second else ("second" if not new else "both")
-    families = sum(net.families(g) for g in groups)
-    text = translate(
-        MESSAGES, key, lang, formal=net.name(formal), informal=net.name(cand.informal),
-        groups=_names(cov, groups, lang), new=_names(cov, new, lang),
-        second=_names(cov, second, lang), families=families,
-    )
-    return {
-        "formal": formal,
-        "informal": cand.informal,
-        "formal_name": net.name(formal),
-        "informal_name": net.name(cand.informal),
-        "families": families,
-        "groups": groups,
-        "explanation": text,
-    }
-
-
-def _names(cov: Coverage | _State, groups: list[str], lang: str, shown: int = 3) -> str:
-    """Group names for a sentence, largest first, the rest counted."""
-    net = cov.network
-    ordered = sorted(groups, key=lambda g: (-net.families(g), g))
-    names = [net.name(g, is_group=True) for g in ordered[:shown]]
-    if len(ordered) > shown:
-        rest = len(ordered) - shown
-        names.append(translate(MESSAGES, "more_count", lang, n=rest))
-    return join_names(names, lang)
+    cands: dict[str, fast._Candidate] = {}
+    everywhere: set[str] = set()
+    for gid, gc in groups.items():
+        orgs: set[str] = set()
+        if gc.coverage == "informal_only" or (gc.fragile and len(gc.reachers) > 1):
+            for comp in {dead[r] for r in gc.reachers if r in dead}:
+                orgs.update(comp)
+        if gc.fragile and gc.residual is not None:
+            everywhere |= gc.residual & formal
+            orgs.update(gc.residual - formal)
+        for org in orgs:
+            cand = cands.setdefault(org, fast._Candidate(org, set(), set()))
+            cand.groups.add(gid)
+            cand.excluded |= fast._used_formal(gc, formal, memo)
+    ranked = sorted(cands.values(), key=lambda c: (
+        -sum(net.families(g) for g in c.groups), -len(c.groups), c.informal))
+    for cand in ranked:
+        cand.excluded |= everywhere
+        partner = fast._partner(net, cand, partners, same_hood)
+        if partner is not None:
+            return partner, cand
+    return None
