@@ -107,32 +107,49 @@ def brokers(cov: Coverage) -> list[dict[str, Any]]:
     worse_count = np.add.reduceat(worse.astype(np.int64), starts)
     # Most families first; org numbers follow the ids' sorted order, so they break ties.
     ranked = np.lexsort((org_ix[starts], -worse_count, -route_families, -worse_families))
-    ends = np.r_[starts[1:], len(org_ix)]
-    gids = list(cov.groups)
-    groups = [gids[x] for x in group_ix.tolist()]
-    worse_l, route_l, sole_l = worse.tolist(), route.tolist(), sole.tolist()
-    names = arrays.ids.objects[org_ix[starts]].tolist()
+    # The table column by column: each broker's groups are slices of three flat
+    # lists (its records are contiguous), so no per-broker filtering is needed.
+    gids = _objects(list(cov.groups))
+    worse_groups = _slices(gids, group_ix, worse, starts, ranked)
+    route_groups = _slices(gids, group_ix, route, starts, ranked)
+    sole_for = _slices(gids, group_ix, sole, starts, ranked)
+    orgs = arrays.ids.objects[org_ix[starts[ranked]]].tolist()
     infos = net.orgs
-    table = []
-    for k, a, b, wf, rf in zip(ranked.tolist(), starts[ranked].tolist(), ends[ranked].tolist(),
-                               worse_families[ranked].tolist(), route_families[ranked].tolist(),
-                               strict=True):
-        org = names[k]
-        info = infos.get(org) or {}
-        here = groups[a:b]
-        sole_for = [gid for gid, s in zip(here, sole_l[a:b], strict=True) if s]
-        table.append({
-            "id": org,
-            "name": str(info.get("name") or org),
-            "kind": info.get("kind"),
-            "worse_groups": [gid for gid, w in zip(here, worse_l[a:b], strict=True) if w],
-            "worse_families": wf,
-            "route_groups": [gid for gid, r in zip(here, route_l[a:b], strict=True) if r],
-            "route_families": rf,
-            "sole_bridge_for": sole_for,
-            "sole_bridge": bool(sole_for),
-        })
-    return table
+    empty: dict[str, Any] = {}
+    rows = [infos.get(org) or empty for org in orgs]
+    return [{
+        "id": org,
+        "name": str(info.get("name") or org),
+        "kind": info.get("kind"),
+        "worse_groups": wg,
+        "worse_families": wf,
+        "route_groups": rg,
+        "route_families": rf,
+        "sole_bridge_for": sf,
+        "sole_bridge": bool(sf),
+    } for org, info, wg, wf, rg, rf, sf in zip(
+        orgs, rows, worse_groups, worse_families[ranked].tolist(), route_groups,
+        route_families[ranked].tolist(), sole_for, strict=True)]
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _slices(gids: np.ndarray, group_ix: np.ndarray, flag: np.ndarray, starts: np.ndarray,
+            ranked: np.ndarray) -> list[list[Any]]:
+    """Per broker in ``ranked`` order, the ids of its groups whose ``flag`` is set.
+
+    Broker ``k``'s records are ``starts[k]`` up to the next start (groups in order).
+    """
+    chosen = np.flatnonzero(flag)
+    flat = gids[group_ix[chosen]].tolist()
+    # Where each broker's flagged records begin and end in ``flat``.
+    bounds = np.searchsorted(chosen, np.r_[starts, len(flag)])
+    lo, hi = bounds[:-1][ranked].tolist(), bounds[1:][ranked].tolist()
+    return [flat[a:b] for a, b in zip(lo, hi, strict=True)]
 
 
 def _class_losses(cov: Coverage, gcs: list[GroupCoverage]) -> tuple[list[int], list[str]]:

@@ -33,6 +33,7 @@ organisation id); :func:`network_from_graph` reads it off the graph of
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,10 +47,11 @@ from mapping.analysis.flow import (  # noqa: F401  (public names kept here)
     _SNK,
     _SRC,
     Flow,
+    flatten,
     group_flows,
     max_flow,
 )
-from mapping.analysis.network_arrays import arrays_of, kernels, numbering_of
+from mapping.analysis.network_arrays import NetworkArrays, arrays_of, kernels, numbering_of
 from mapping.domain.dataset import Dataset
 
 CLASSES: tuple[str, ...] = ("direct", "bridged", "informal_only", "unreached")
@@ -92,18 +94,37 @@ class Network:
     # The integer form the route kernels read (mapping.analysis.network_arrays), built
     # on first use. Change ``adj`` or ``formal`` only on a fresh copy, before analysing it.
     _arrays: Any = field(default=None, init=False, repr=False, compare=False)
+    # Families per group, counted once per groups dict (read for every group by the
+    # summary, the shares, brokers and suggestions). ``groups`` is read-only, as
+    # copies share it.
+    _families: Any = field(default=None, init=False, repr=False, compare=False)
 
     def copy(self) -> Network:
         """A copy whose adjacency and reach can be changed without touching this one."""
-        new = Network(
-            adj={k: dict.fromkeys(v) for k, v in self.adj.items()},
-            formal=set(self.formal),
-            reach=dict(self.reach),
-            orgs=self.orgs,
-            groups=self.groups,
-            hood_names=self.hood_names,
-        )
-        new._arrays = numbering_of(self)  # only the id numbering: the copy's links may change
+        return self.derive({k: dict.fromkeys(v) for k, v in self.adj.items()}, set(self.formal),
+                           dict(self.reach))
+
+    def derive(self, adj: dict[str, dict[str, None]], formal: set[str],
+               reach: dict[str, tuple[str, ...]], changed: Iterable[str] | None = None
+               ) -> Network:
+        """A network of the same organisations and groups with other links.
+
+        The one way a changed network is made (:meth:`copy`, and the copy on write
+        of :func:`mapping.analysis.whatif.apply`). With ``changed``, the
+        organisations whose neighbour dicts differ from this network's, ``adj`` is
+        final and the integer form is updated for them at once
+        (:meth:`~mapping.analysis.network_arrays.NetworkArrays.derived`); without,
+        the copy may still be changed before its first analysis, and only keeps
+        the id numbering (its arrays are built on first use).
+        """
+        new = Network(adj=adj, formal=formal, reach=reach, orgs=self.orgs, groups=self.groups,
+                      hood_names=self.hood_names)
+        new._families = self._families  # the same groups
+        arrays = self._arrays
+        new._arrays = numbering_of(self)  # only the numbering: the copy's links may change
+        if changed is not None and isinstance(arrays, NetworkArrays) and arrays.fits(self):
+            with contextlib.suppress(KeyError):  # a partner the numbering lacks: built on use
+                new._arrays = arrays.derived(new, changed)
         return new
 
     def changed(self) -> None:
@@ -122,7 +143,11 @@ class Network:
 
     def families(self, group: str) -> int:
         """Estimated families of ``group``; 0 when unknown."""
-        return family_count(self.groups.get(group, {}).get("families"))
+        counted = self._families
+        if counted is None or counted[0] is not self.groups:
+            counted = self._families = (self.groups, {
+                gid: family_count(info.get("families")) for gid, info in self.groups.items()})
+        return counted[1].get(group, 0)
 
     def name(self, org_or_group: str, is_group: bool = False) -> str:
         """Display name of an organisation (or group), falling back to the id."""
@@ -174,7 +199,7 @@ def family_count(value: Any) -> int:
         if value is None or pd.isna(value):
             return 0
         return max(int(value), 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
         return 0
 
 
@@ -258,7 +283,7 @@ def distances(net: Network) -> tuple[dict[str, int], dict[str, str]]:
     dist = dict.fromkeys(net.formal, 0)
     dist.update(zip(names, step[found].tolist(), strict=True))
     toward = dict(zip(names, objects[via[found]].tolist(), strict=True))
-    arrays.remember_alive(dist, step >= 0)  # the route searches' mask of these distances
+    arrays.remember_alive(dist, step >= 0, step)  # the route searches' mask of these distances
     return dist, toward
 
 
@@ -300,20 +325,89 @@ def _chain(start: str, toward: dict[str, str]) -> list[str]:
     return route
 
 
+def group_coverages(net: Network, groups: Iterable[str], dist: dict[str, int],
+                    toward: dict[str, str]) -> dict[str, GroupCoverage]:
+    """Coverage of several groups given the organisations' distances, in one search call.
+
+    The same coverages as :func:`group_coverage` group by group (each group's
+    flow starts empty), for the price of one call of the compiled search; the
+    classes are found for all groups at once on the reachers' numbers.
+    """
+    gids = list(groups)
+    reach = net.reach
+    tuples = [reach.get(gid, ()) for gid in gids]
+    arrays = arrays_of(net)
+    gptr, flat = flatten(arrays, tuples)
+    first_formal, best_linked = _choices(arrays, dist, gptr, flat)
+    found: dict[str, Any] = {}
+    flowing: list[int] = []
+    starts = gptr.tolist()
+    for k, (gid, reachers, ff, bl) in enumerate(zip(gids, tuples, first_formal.tolist(),
+                                                    best_linked.tolist(), strict=True)):
+        if not reachers:
+            found[gid] = GroupCoverage(gid, "unreached", None, 0, [], [], reachers)
+        elif ff >= 0:
+            found[gid] = ("direct", 0, [reachers[ff - starts[k]]])
+            flowing.append(k)
+        elif bl >= 0:
+            best = reachers[bl - starts[k]]
+            found[gid] = ("bridged", dist[best], _chain(best, toward))
+            flowing.append(k)
+        else:
+            found[gid] = GroupCoverage(gid, "informal_only", None, 0, [], [], reachers)
+    flows = group_flows(net, [tuples[g] for g in flowing], dist,
+                        numbered=_segments(gptr, flat, flowing))
+    for k, flow in zip(flowing, flows, strict=True):
+        gid = gids[k]
+        cls, distance, route = found[gid]
+        found[gid] = GroupCoverage(gid, cls, distance, flow.routes, route, flow.paths,
+                                   tuples[k], flow.residual, flow.numbers)
+    return found
+
+
+def _choices(arrays: Any, dist: dict[str, int], gptr: np.ndarray, flat: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: its first formal reacher, and its first reacher of least distance.
+
+    Both as positions in ``flat`` (-1: none), as :func:`_classify` picks them
+    (``min`` keeps the first of equal distances).
+    """
+    n = len(gptr) - 1
+    seg = np.repeat(np.arange(n), np.diff(gptr))
+    known = flat >= 0
+    number = np.where(known, flat, 0)
+    positions = np.arange(len(flat), dtype=np.int64)
+    first_formal = np.full(n, len(flat), np.int64)
+    formal = np.flatnonzero(known & arrays.formal[number])
+    np.minimum.at(first_formal, seg[formal], positions[formal])
+    steps = np.where(known, arrays.steps(dist)[number], -1)
+    linked = np.flatnonzero(steps >= 0)
+    width = len(flat) + 1
+    best = np.full(n, np.iinfo(np.int64).max, np.int64)
+    np.minimum.at(best, seg[linked], steps[linked] * width + positions[linked])
+    first_formal[first_formal == len(flat)] = -1
+    best_linked = np.where(best == np.iinfo(np.int64).max, -1, best % width)
+    return first_formal, best_linked
+
+
+def _segments(gptr: np.ndarray, flat: np.ndarray, chosen: list[int]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The reacher numbers of the ``chosen`` groups only, as ``(gptr, flat)``."""
+    sizes = np.diff(gptr)
+    keep = np.zeros(len(sizes), np.bool_)
+    keep[chosen] = True
+    ptr = np.zeros(len(chosen) + 1, np.int64)
+    np.cumsum(sizes[keep], out=ptr[1:])
+    return ptr, flat[np.repeat(keep, sizes)]
+
+
 def compute(net: Network, only: Iterable[str] | None = None) -> Coverage:
     """Coverage of every group of ``net`` (or only of the groups in ``only``).
 
     The routes of all groups are found in one call of the compiled search.
     """
     dist, toward = distances(net)
-    ids = list(net.groups) if only is None else list(only)
-    found = {gid: _classify(net, gid, dist, toward) for gid in ids}
-    flowing = [gid for gid, f in found.items() if not isinstance(f, GroupCoverage)]
-    flows = group_flows(net, [net.reach.get(gid, ()) for gid in flowing], dist)
-    for gid, flow in zip(flowing, flows, strict=True):
-        cls, distance, route = found[gid]
-        found[gid] = GroupCoverage(gid, cls, distance, flow.routes, route, flow.paths,
-                                   net.reach.get(gid, ()), flow.residual, flow.numbers)
+    found = group_coverages(net, list(net.groups) if only is None else list(only), dist, toward)
     return Coverage(net, found, dist, toward)
 
 

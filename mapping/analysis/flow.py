@@ -93,7 +93,7 @@ def _run(arrays: NetworkArrays, kernel: Any, *args: Any) -> Any:
         raise
 
 
-def _flatten(arrays: NetworkArrays, lists: Sequence[Sequence[str]]) -> tuple[np.ndarray,
+def flatten(arrays: NetworkArrays, lists: Sequence[Sequence[str]]) -> tuple[np.ndarray,
                                                                              np.ndarray]:
     """Lists of ids as one int32 array of numbers and the int64 offsets of the lists."""
     ptr = np.zeros(len(lists) + 1, np.int64)
@@ -126,7 +126,8 @@ class GroupFlow(NamedTuple):
     numbers: Numbers
 
 
-def group_flows(net: Network, reachers: Sequence[Sequence[str]], alive: Any) -> list[GroupFlow]:
+def group_flows(net: Network, reachers: Sequence[Sequence[str]], alive: Any,
+                numbered: tuple[np.ndarray, np.ndarray] | None = None) -> list[GroupFlow]:
     """Max flows of several groups at once, from each one's reachers.
 
     Parameters
@@ -138,6 +139,8 @@ def group_flows(net: Network, reachers: Sequence[Sequence[str]], alive: Any) -> 
     alive
         The organisations a route may use (those with a chain to a formal one:
         the keys of the distances).
+    numbered
+        The reachers already as :func:`flatten` gives them (the caller had them).
 
     Returns
     -------
@@ -148,7 +151,7 @@ def group_flows(net: Network, reachers: Sequence[Sequence[str]], alive: Any) -> 
         number of reachers, so that search was skipped); and all that in numbers.
     """
     arrays = arrays_of(net)
-    gptr, flat = _flatten(arrays, reachers)
+    gptr, flat = flatten(arrays, reachers) if numbered is None else numbered
     values, nodes, plens, rlens, rnodes = _run(
         arrays, kernels().group_flows, arrays.mask(alive), gptr, flat)
     ids = arrays.ids

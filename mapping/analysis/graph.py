@@ -33,6 +33,7 @@ import contextlib
 import gc
 import math
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Any
 
 import networkx as nx
@@ -208,15 +209,20 @@ def is_formal(graph: nx.Graph, node: str) -> bool:
     return graph.nodes[node].get("kind") == "formal"
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _records(frame: pd.DataFrame, kind: str | None = None) -> list[dict[str, Any]]:
     """Rows as dicts with pandas' missing values turned into ``None``.
 
     Cleaned column by column (numbers and nullable integers without a
-    per-cell type check), which is several times faster than per cell.
+    per-cell type check), which is several times faster than per cell. With
+    ``kind``, every row also gets ``"type": kind`` (as ``{**row, "type": kind}``
+    would: last, or in the place of a ``type`` column of the table).
     """
     columns = list(frame.columns)
     values = [_column_values(frame[c]) for c in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+    if kind is not None:
+        columns.append("type")
+        values.append(repeat(kind, len(frame)))
+    return list(map(dict, map(zip, repeat(columns), zip(*values, strict=False))))
 
 
 def _column_values(series: pd.Series) -> list[Any]:
@@ -228,7 +234,21 @@ def _column_values(series: pd.Series) -> list[Any]:
         return [None if v is pd.NA else v for v in series.tolist()]
     if dtype.kind in "iu":  # plain integers cannot be missing
         return series.tolist()
-    return [_clean(v) for v in series.tolist()]
+    values = series.tolist()
+    # Text, tuples and missing cells need no per-cell call: only floats (NaN) and
+    # cells of other types (numpy scalars, pd.NA...) do. A set of the cells' types
+    # is made in C; any other type takes the general path.
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        return values
+    if kinds <= _PLAIN_OR_FLOAT:
+        return [None if v != v else v for v in values]  # only a float can be unequal to itself
+    return [_clean(v) for v in values]
+
+
+_PLAIN = frozenset({str, tuple, type(None), int, bool})
+"""Cell types that :func:`_clean` returns unchanged."""
+_PLAIN_OR_FLOAT = _PLAIN | {float}
 
 
 def _clean(value: Any) -> Any:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from mapping.analysis import graph as g
+from mapping.analysis.network_arrays import Ids, NetworkArrays, addresses
 from mapping.domain.dataset import CONDITIONS, Dataset
 
 if TYPE_CHECKING:
@@ -43,7 +44,9 @@ def network_from_tables(dataset: Dataset, min_quality: float | None = None,
     ``min_quality`` and ``include_unrated`` say which collaborations count as
     links (:func:`mapping.analysis.graph.counts_as_link`). The result equals
     ``network_from_graph(build_graph(dataset), ...)``, with the same iteration
-    order of every neighbour dict and tuple in it.
+    order of every neighbour dict and tuple in it. Its integer form for the
+    compiled searches (:mod:`mapping.analysis.network_arrays`) comes with it,
+    made from the same link codes rather than read back off the dicts.
     """
     from mapping.analysis.coverage import Network  # late: coverage imports this module's caller
 
@@ -52,19 +55,20 @@ def network_from_tables(dataset: Dataset, min_quality: float | None = None,
         groups = _rows(dataset.parent_groups, g.GROUP)
         formal = {oid for oid, row in orgs.items() if row.get("kind") == "formal"}
         ids = list(orgs)
-        index = pd.Index(_objects(ids))
-        early, late = _links(dataset.collaborations, index, min_quality, include_unrated)
-        adj = _adjacency(ids, early, late)
-        reach = _reachers(dataset.reach, index, ids, groups)
-    return Network(adj, formal, reach, orgs, groups, g.neighbourhood_names(dataset))
+        objects = _objects(ids)
+        positions = _Positions(objects)
+        early, late = _links(dataset.collaborations, positions, min_quality, include_unrated)
+        others, counts = _ends(len(ids), early, late)
+        adj = _adjacency(objects, others, counts)
+        reach = _reachers(dataset.reach, positions, objects, groups)
+        net = Network(adj, formal, reach, orgs, groups, g.neighbourhood_names(dataset))
+        net._arrays = _arrays(net, objects, others, counts)
+    return net
 
 
 def _rows(frame: pd.DataFrame, kind: str) -> dict[Any, dict[str, Any]]:
     """Id -> the row as a dict with its node ``type`` (as the graph's node attributes)."""
-    rows = g._records(frame)
-    for row in rows:  # fresh dicts: setting the key keeps its place, like {**row, "type": kind}
-        row["type"] = kind
-    return {row["id"]: row for row in rows}
+    return {row["id"]: row for row in g._records(frame, kind)}
 
 
 def _objects(values: list[Any]) -> np.ndarray:
@@ -74,34 +78,90 @@ def _objects(values: list[Any]) -> np.ndarray:
     return array
 
 
-def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Table positions of the organisation ids in ``values`` (-1 for an unknown id)."""
-    return index.get_indexer(values.to_numpy(dtype=object)).astype(np.int64, copy=False)
+class _Positions:
+    """Table positions of ids (-1 for an unknown id), each distinct id object looked up once.
+
+    A column of 540,000 references names 100,000 organisations, and the CSV
+    reader hands out one string object per distinct value: numbering the
+    objects by identity (in C, no string is read) leaves one hash lookup per
+    distinct object instead of one per row, which at national size is most of
+    the time of building the network (each lookup of a fresh string costs
+    cache misses). Equal objects have equal values, so the result is the same.
+    """
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.index = pd.Index(ids)
+        self.size = len(ids)
+
+    def __call__(self, values: pd.Series) -> np.ndarray:
+        column = values.to_numpy(dtype=object)
+        if not len(column):
+            return np.zeros(0, np.int64)
+        codes, distinct = pd.factorize(addresses(column))
+        some = np.empty(len(distinct), dtype=object)
+        some[codes] = column  # one object of each identity (any: they are the same object)
+        found = self.index.get_indexer(some).astype(np.int64, copy=False)
+        return found[codes]
 
 
-def _adjacency(ids: list[str], early: np.ndarray, late: np.ndarray) -> dict[str, dict[str, None]]:
-    """Neighbour dicts from the links in edge order, each filled in that order.
+def _ends(n: int, early: np.ndarray, late: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The links' partners, grouped by organisation, each one's links in link order.
 
-    The same dicts as adding ``adj[early][late]`` and ``adj[late][early]`` link
-    after link: a stable sort of both ends by organisation keeps, per
-    organisation, its links in edge order.
+    Returns ``(others, counts)``: the partners (table positions) of organisation
+    0, then of organisation 1...; ``counts`` how many each has.
     """
     # Link k sits at 2k (by its early end) and 2k + 1 (by its late end), so the
     # stable sort by organisation keeps each organisation's links in link order.
     ends = np.column_stack((early, late)).ravel()
     others = np.column_stack((late, early)).ravel()
     order = np.argsort(ends, kind="stable")
-    neighbours = _objects(ids)[others[order]].tolist()
-    counts = np.bincount(ends, minlength=len(ids)).tolist()
+    return others[order], np.bincount(ends, minlength=n)
+
+
+def _adjacency(objects: np.ndarray, others: np.ndarray, counts: np.ndarray
+               ) -> dict[str, dict[str, None]]:
+    """Neighbour dicts (see :func:`_ends`), each filled in link order.
+
+    The same dicts as adding ``adj[early][late]`` and ``adj[late][early]`` link
+    after link.
+    """
+    neighbours = objects[others].tolist()
     adj: dict[str, dict[str, None]] = {}
     start = 0
-    for oid, count in zip(ids, counts, strict=True):
+    for oid, count in zip(objects.tolist(), counts.tolist(), strict=True):
         adj[oid] = dict.fromkeys(neighbours[start:start + count])
         start += count
     return adj
 
 
-def _reachers(reach: pd.DataFrame, index: pd.Index, ids: list[str],
+def _arrays(net: Network, objects: np.ndarray, others: np.ndarray, counts: np.ndarray
+            ) -> NetworkArrays | None:
+    """The integer form of ``net`` from its links, as :func:`arrays_of` would build it.
+
+    Organisations are numbered in the sorted order of their ids; each one's
+    slice of ``nbr`` holds its partners in the order of its neighbour dict.
+    ``None`` when the ids cannot be sorted (the searches then say so themselves).
+    """
+    try:
+        order = np.asarray(sorted(range(len(objects)), key=objects.__getitem__), np.int64)
+    except TypeError:
+        return None
+    rank = np.empty(len(objects), np.int64)
+    rank[order] = np.arange(len(objects))
+    ids = Ids(objects[order].tolist())
+    stop = np.cumsum(counts)
+    start = np.zeros(len(objects), np.int64)
+    finish = np.zeros(len(objects), np.int64)
+    start[rank] = stop - counts
+    finish[rank] = stop
+    formal = np.zeros(len(objects), np.bool_)
+    is_formal = net.formal.__contains__
+    formal[rank[np.fromiter(map(is_formal, objects.tolist()), np.bool_, len(objects))]] = True
+    return NetworkArrays.assemble(net, ids, start, finish, rank[others].astype(np.int32),
+                                  formal)
+
+
+def _reachers(reach: pd.DataFrame, positions: _Positions, objects: np.ndarray,
               groups: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
     """Group id -> ids of its reachers, unique, in the organisations' table order.
 
@@ -111,13 +171,15 @@ def _reachers(reach: pd.DataFrame, index: pd.Index, ids: list[str],
     if reach.empty or not groups:
         return {gid: () for gid in groups}
     gids = list(groups)
-    org = _codes(reach["organisation"], index)
-    grp = pd.Index(_objects(gids)).get_indexer(reach["group"].to_numpy(dtype=object))
+    org = positions(reach["organisation"])
+    grp = _Positions(_objects(gids))(reach["group"])
     keep = (org >= 0) & (grp >= 0)
     # Unique (group, organisation) pairs, sorted by group and then table position.
-    width = max(len(ids), 1)
-    pairs = np.unique(grp[keep].astype(np.int64) * width + org[keep])
-    members = _objects(ids)[pairs % width].tolist()
+    width = max(len(objects), 1)
+    pairs = np.sort(grp[keep] * width + org[keep])
+    # Sorted, then unique (np.unique without return_index hashes, ten times slower here).
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+    members = objects[pairs % width].tolist()
     counts = np.bincount(pairs // width, minlength=len(gids)).tolist()
     result: dict[str, tuple[str, ...]] = {}
     start = 0
@@ -127,7 +189,7 @@ def _reachers(reach: pd.DataFrame, index: pd.Index, ids: list[str],
     return result
 
 
-def _links(collaborations: pd.DataFrame, index: pd.Index, min_quality: float | None,
+def _links(collaborations: pd.DataFrame, positions: _Positions, min_quality: float | None,
            include_unrated: bool) -> tuple[np.ndarray, np.ndarray]:
     """The collaborations that count as links, in the graph's edge order.
 
@@ -138,12 +200,12 @@ def _links(collaborations: pd.DataFrame, index: pd.Index, min_quality: float | N
     none = np.zeros(0, dtype=np.int64)
     if collaborations.empty:
         return none, none
-    a = _codes(collaborations["source"], index)
-    b = _codes(collaborations["target"], index)
+    a = positions(collaborations["source"])
+    b = positions(collaborations["target"])
     keep = (a >= 0) & (b >= 0) & (a != b)  # self-collaborations are not edges
     a, b = a[keep], b[keep]
     early, late = np.minimum(a, b), np.maximum(a, b)
-    key = early * len(index) + late
+    key = early * positions.size + late
     # First-row order of each unordered pair, as the graph's edge dict has it.
     unique, first, pair_of_row = np.unique(key, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # pair codes by first row

@@ -34,12 +34,15 @@ order is sorted once.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from mapping.analysis.coverage import Coverage, GroupCoverage, Network, group_coverage
+import numpy as np
+
+from mapping.analysis.coverage import Coverage, GroupCoverage, Network, group_coverages
 from mapping.analysis.coverage_summary import join_names
+from mapping.analysis.network_arrays import arrays_of
 from mapping.analysis.whatif import Scenario, apply
 from mapping.i18n import Catalog, translate
 from mapping.locales import catalog
@@ -104,6 +107,87 @@ def suggest(
 
 
 @dataclass
+class _Gains:
+    """Which informal organisations would gain which groups: the candidates, kept up to date.
+
+    ``of_group[gid]`` holds the organisations a link to a plain formal partner
+    would help group ``gid`` through (see the module docstring);
+    ``groups_of[org]`` the groups it would help, ``families[org]`` their
+    families; ``residual_formal`` counts, per formal organisation, the fragile
+    groups whose residual reaches it (no plain partner for anyone). A pick
+    changes a few groups, and only their entries are redone.
+    """
+
+    of_group: dict[str, frozenset[str]] = field(default_factory=dict)
+    groups_of: dict[str, dict[str, None]] = field(default_factory=dict)
+    families: dict[str, int] = field(default_factory=dict)
+    residual_formal: dict[str, int] = field(default_factory=dict)
+
+    def add(self, net: Network, gid: str, gc: GroupCoverage,
+            dead: dict[str, frozenset[str]]) -> None:
+        """Count the gains of group ``gid`` (coverage ``gc``)."""
+        formal = net.formal
+        orgs: set[str] = set()
+        fragile = gc.fragile
+        if gc.coverage == "informal_only" or (fragile and len(gc.reachers) > 1):
+            for r in gc.reachers:
+                comp = dead.get(r)
+                if comp is not None:
+                    orgs |= comp
+        if fragile and gc.residual is not None:
+            for org in gc.residual:
+                if org in formal:
+                    self.residual_formal[org] = self.residual_formal.get(org, 0) + 1
+                else:
+                    orgs.add(org)
+        if not orgs:
+            return
+        self.of_group[gid] = frozenset(orgs)
+        families = net.families(gid)
+        for org in orgs:
+            groups = self.groups_of.get(org)
+            if groups is None:
+                self.groups_of[org] = {gid: None}
+                self.families[org] = families
+            else:
+                groups[gid] = None
+                self.families[org] += families
+
+    def drop(self, net: Network, gid: str, gc: GroupCoverage) -> None:
+        """Forget what :meth:`add` counted for group ``gid`` (coverage ``gc``)."""
+        if gc.fragile and gc.residual is not None:
+            for org in gc.residual & net.formal:
+                left = self.residual_formal[org] - 1
+                if left:
+                    self.residual_formal[org] = left
+                else:
+                    del self.residual_formal[org]
+        families = net.families(gid)
+        for org in self.of_group.pop(gid, ()):
+            groups = self.groups_of[org]
+            del groups[gid]
+            if groups:
+                self.families[org] -= families
+            else:
+                del self.groups_of[org], self.families[org]
+
+    def ranked(self) -> Iterator[str]:
+        """Candidates best first: most families, then most groups, then by id."""
+        groups_of, families = self.groups_of, self.families
+        if not groups_of:
+            return
+
+        def key(org: str) -> tuple[int, int, str]:
+            return -families[org], -len(groups_of[org]), org
+
+        best = min(groups_of, key=key)  # it almost always has a partner: skip sorting
+        yield best
+        for org in sorted(groups_of, key=key):
+            if org != best:
+                yield org
+
+
+@dataclass
 class _State:
     """The greedy's view of the network after the picks so far.
 
@@ -112,70 +196,60 @@ class _State:
     flow paths and residual exactly as :func:`group_coverage` finds them), the
     distances (exact; the chains behind them, ``toward``, are not kept, so the
     ``route`` of a recomputed group is its first organisation only: suggestions
-    never read it), and the organisations without a chain to professional help,
-    each mapped to its collaboration component.
+    never read it), the organisations without a chain to professional help,
+    each mapped to its collaboration component, and the candidates
+    (:class:`_Gains`, changed in place by :func:`_add_link`: the states of one
+    :func:`suggest` call follow each other, and only the latest is read).
     """
 
     network: Network
     groups: dict[str, GroupCoverage]
     distance: dict[str, int]
     dead: dict[str, frozenset[str]]
+    gains: _Gains = field(default_factory=_Gains)
     memo: dict[int, Any] = field(default_factory=dict)  # per coverage object, see _used_formal
+    residual_of: dict[str, list[str]] = field(default_factory=dict)
+    """Organisation -> groups whose residual held it (some since recomputed: check)."""
 
     @classmethod
     def of(cls, cov: Coverage) -> _State:
         """The state of ``cov`` before any pick."""
-        return cls(cov.network, cov.groups, cov.distance,
-                   _dead_components(cov.network.adj, cov.distance))
+        net = cov.network
+        state = cls(net, cov.groups, cov.distance, _dead_components(net.adj, cov.distance))
+        for gid, gc in cov.groups.items():
+            state.gains.add(net, gid, gc, state.dead)
+            state.index_residual(gid, gc)
+        return state
+
+    def index_residual(self, gid: str, gc: GroupCoverage) -> None:
+        """Note the organisations of the group's residual (see :func:`_add_link`)."""
+        if gc.residual:
+            for org in gc.residual:
+                self.residual_of.setdefault(org, []).append(gid)
 
 
 def _best_pair(
     state: _State, partners: list[str], same_hood: bool,
 ) -> tuple[str, _Candidate] | None:
-    net = state.network
-    ranked = sorted(_candidates(state).values(),
-                    key=lambda c: (-sum(net.families(gid) for gid in c.groups),
-                                   -len(c.groups), c.informal))
-    for cand in ranked:
+    net, gains = state.network, state.gains
+    for org in gains.ranked():
+        cand = _candidate(state, org)
         formal = _partner(net, cand, partners, same_hood)
         if formal is not None:
             return formal, cand
     return None
 
 
-def _candidates(state: _State) -> dict[str, _Candidate]:
-    """Every informal organisation with a non-empty, exactly known gain."""
-    net, dead_comp, memo = state.network, state.dead, state.memo
-    formal = net.formal
-    residual_formal: set[str] = set()
-    cands: dict[str, _Candidate] = {}
-
-    def add(org: str, gid: str, used: frozenset[str]) -> None:
-        cand = cands.get(org)
-        if cand is None:
-            cand = cands[org] = _Candidate(org, set(), set())
-        cand.groups.add(gid)
-        cand.excluded |= used
-
-    for gid, gc in state.groups.items():
-        fragile = gc.fragile
-        if gc.coverage == "informal_only" or (fragile and len(gc.reachers) > 1):
-            comps = {dead_comp[r] for r in gc.reachers if r in dead_comp}
-            if comps:
-                used = _used_formal(gc, formal, memo)
-                for comp in comps:
-                    for org in comp:
-                        add(org, gid, used)
-        if fragile and gc.residual is not None:
-            residual_formal |= gc.residual & formal
-            others = gc.residual - formal
-            if others:
-                used = _used_formal(gc, formal, memo)
-                for org in others:
-                    add(org, gid, used)
-    for cand in cands.values():
-        cand.excluded |= residual_formal
-    return cands
+def _candidate(state: _State, org: str) -> _Candidate:
+    """The candidate ``org`` with its excluded partners: the formal organisations on
+    the flow paths of the groups it would help, and those some fragile group's
+    residual reaches."""
+    groups = state.gains.groups_of[org]
+    formal, memo = state.network.formal, state.memo
+    excluded = set(state.gains.residual_formal)
+    for gid in groups:
+        excluded |= _used_formal(state.groups[gid], formal, memo)
+    return _Candidate(org, set(groups), excluded)
 
 
 def _used_formal(gc: Any, formal: set[str], memo: dict[int, tuple[Any, frozenset[str]]]
@@ -244,35 +318,72 @@ def _add_link(state: _State, formal: str, informal: str) -> _State:
 
     A group's flow can only grow if the new link's tail was residual-reachable, or
     one of its reachers sits in a component that just got connected (the one
-    ``informal`` is in, when it had no chain to professional help).
+    ``informal`` is in, when it had no chain to professional help). Those groups
+    are found through indexes (the residual index of the state, the reach of the
+    connected component), not by looking at every group of the city, and their
+    routes are searched in one call.
     """
-    net = apply(state.network, Scenario(add_links=((formal, informal),)))
+    before = state.network
+    net = apply(before, Scenario(add_links=((formal, informal),)))
     region = state.dead.get(informal, frozenset()) | state.dead.get(formal, frozenset())
-    dist = _shortened(state.distance, net.adj, formal, informal)
+    dist, shorter = _shortened(state.distance, net.adj, formal, informal)
+    _carry_alive(before, state.distance, net, dist, shorter)
     dead = ({o: c for o, c in state.dead.items() if o not in region} if region
             else state.dead)
-    reach = net.reach
-    changed = [gid for gid, gc in state.groups.items()
-               if (region and not region.isdisjoint(reach.get(gid, ())))
-               or (gc.residual is not None
-                   and (formal in gc.residual or informal in gc.residual))]
-    groups = dict(state.groups)
+    groups = state.groups
+    touched: set[str] = set()
+    if region:
+        touched.update(gid for gid, orgs in net.reach.items() if not region.isdisjoint(orgs))
+    for org in (formal, informal):
+        touched.update(gid for gid in state.residual_of.get(org, ())
+                       if org in (groups[gid].residual or ()))
+    changed = [gid for gid in groups if gid in touched] if touched else []
+    fresh = group_coverages(net, changed, dist, {})
+    gains = state.gains
     for gid in changed:
-        groups[gid] = group_coverage(net, gid, dist, {})
-    return _State(net, groups, dist, dead, state.memo)
+        gains.drop(before, gid, groups[gid])
+    for gid in changed:
+        gains.add(net, gid, fresh[gid], dead)
+    new = _State(net, {**groups, **fresh} if fresh else groups, dist, dead, gains, state.memo,
+                 state.residual_of)
+    for gid in changed:
+        new.index_residual(gid, fresh[gid])
+    return new
 
 
-def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str) -> dict[str, int]:
+def _carry_alive(before: Network, old: dict[str, int], net: Network, dist: dict[str, int],
+                 changed: list[str]) -> None:
+    """Give ``net``'s arrays the mask and steps of ``dist`` from those of ``old``.
+
+    ``changed`` are the organisations whose distance is new or shorter.
+    """
+    arrays_before = arrays_of(before)
+    mask, steps = arrays_before.mask(old), arrays_before.steps(old)
+    arrays = arrays_of(net)
+    if changed:
+        mask, steps = mask.copy(), steps.copy()
+        numbers = arrays.numbers(lambda: changed, len(changed))
+        known = numbers >= 0
+        mask[numbers[known]] = True
+        steps[numbers[known]] = np.fromiter(map(dist.__getitem__, changed), np.int64,
+                                            len(changed))[known]
+    arrays.remember_alive(dist, mask, steps)
+
+
+def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str
+               ) -> tuple[dict[str, int], list[str]]:
     """:func:`distances` after the new link ``a - b``, from those before it.
 
     Only chains through the new link get shorter: a search from its far end,
-    spreading only where it shortens a distance, finds every change.
+    spreading only where it shortens a distance, finds every change. Also
+    returns the organisations whose distance is new or shorter.
     """
     far = float("inf")
     if dist.get(a, far) > dist.get(b, far):
         a, b = b, a
     if a not in dist or dist[a] + 1 >= dist.get(b, far):
-        return dist
+        return dist, []
+    changed = [b]
     dist = dict(dist)
     dist[b] = dist[a] + 1
     queue = deque([b])
@@ -281,9 +392,10 @@ def _shortened(dist: dict[str, int], adj: dict[str, Any], a: str, b: str) -> dic
         step = dist[u] + 1
         for w in adj[u]:
             if step < dist.get(w, far):
+                changed.append(w)
                 dist[w] = step
                 queue.append(w)
-    return dist
+    return dist, changed
 
 
 def _describe(cov: Coverage | _State, formal: str, cand: _Candidate, lang: str

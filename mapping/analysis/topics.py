@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mapping.analysis.coverage import Network
+from mapping.analysis.network_arrays import addresses, numbering_of
 from mapping.i18n import Catalog, translate
 
 TOPICS: tuple[str, ...] = (
@@ -136,12 +137,55 @@ def _distinct(cells: np.ndarray, value: Any, dtype: Any) -> np.ndarray:
     call per cell.
     """
     try:
-        codes, distinct = pd.factorize(cells)
+        codes, distinct = _factorize(cells)
     except TypeError:
         return np.fromiter(map(value, cells.tolist()), dtype=dtype, count=len(cells))
     values = np.fromiter(map(value, [*distinct.tolist(), None]), dtype=dtype,
                          count=len(distinct) + 1)
     return values[codes]  # code -1 (an empty cell) takes the last value, that of None
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values)``, each distinct object hashed once.
+
+    The loader hands out one object per distinct cell (every organisation's
+    ``topics`` tuple is one of a few dozen objects, every empty cell the one
+    empty tuple) and the reachers are the id objects of the organisations, so
+    numbering the objects by identity first (in C, see
+    :func:`~mapping.analysis.network_arrays.addresses`) leaves the hashing of
+    tuples and strings to a few distinct ones. The codes come out the same: the
+    first object of each value comes first among the objects.
+    """
+    codes, _ = pd.factorize(addresses(values))
+    some = np.empty(len(_), dtype=object)
+    some[codes] = values  # one object of each identity (any: they are the same object)
+    inner, distinct = pd.factorize(some)
+    return inner[codes], distinct
+
+
+def _reacher_codes(net: Network, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The reachers of every link, coded by their rank among the distinct reachers' ids.
+
+    Returns the codes and those ids, sorted. The network's id numbering (sorted
+    ids; the analysis made it) finds them by identity when it has them all;
+    otherwise they are hashed, then the distinct ones sorted.
+    """
+    links = lambda: chain.from_iterable(net.reach.values())  # noqa: E731
+    ids = numbering_of(net)
+    numbers = ids.numbers(links, count, strict=False) if ids is not None else None
+    if numbers is not None and (not len(numbers) or numbers.min() >= 0):
+        present = np.zeros(len(ids.names), np.bool_)
+        present[numbers] = True
+        rank = np.cumsum(present) - 1
+        return rank[numbers].astype(np.int64), ids.objects[present]
+    reachers = np.array(list(links()), dtype=object)
+    org, seen = _factorize(reachers)
+    seen = seen.tolist()
+    by_id = sorted(range(len(seen)), key=seen.__getitem__)
+    org_rank = np.empty(len(seen), dtype=np.int64)
+    org_rank[by_id] = np.arange(len(seen))
+    codes = org_rank[org] if len(seen) else np.zeros(0, dtype=np.int64)
+    return codes, np.array([seen[i] for i in by_id] + [""], dtype=object)[:len(seen)]
 
 
 def _present(codes: np.ndarray, size: int) -> np.ndarray:
@@ -169,14 +213,7 @@ class _Links:
         group_rank[by_id] = np.arange(len(gids))
         self.group_ids = np.array([gids[i] for i in by_id] + [""], dtype=object)[:len(gids)]
         self.group = np.repeat(group_rank, sizes)
-        reachers = np.array(list(chain.from_iterable(net.reach.values())), dtype=object)
-        org, seen = pd.factorize(reachers)  # hashing, then the few distinct ids sorted
-        seen = seen.tolist()
-        by_id = sorted(range(len(seen)), key=seen.__getitem__)
-        org_rank = np.empty(len(seen), dtype=np.int64)
-        org_rank[by_id] = np.arange(len(seen))
-        self.org = org_rank[org] if len(seen) else np.zeros(0, dtype=np.int64)
-        self.org_ids = np.array([seen[i] for i in by_id] + [""], dtype=object)[:len(seen)]
+        self.org, self.org_ids = _reacher_codes(net, int(sizes.sum()))
         # Topic tuples: the organisations' first, then the links' own cells.
         code: dict[tuple[str, ...], int] = {(): 0}
         orgs = net.orgs

@@ -15,7 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mapping.analysis.coverage import RANK, Coverage, Network, compute, distances, group_coverage
+from mapping.analysis.coverage import (
+    RANK,
+    Coverage,
+    Network,
+    compute,
+    distances,
+    group_coverages,
+)
 from mapping.analysis.coverage_summary import helped_share
 from mapping.i18n import Catalog, format_percent, translate
 from mapping.locales import catalog
@@ -85,8 +92,7 @@ def apply(net: Network, scenario: Scenario) -> Network:
     gone = set(scenario.remove_orgs)
     if gone:
         reach = {k: tuple(o for o in v if o not in gone) for k, v in reach.items()}
-    return Network(adj=adj, formal=formal, reach=reach, orgs=net.orgs, groups=net.groups,
-                   hood_names=net.hood_names)
+    return net.derive(adj, formal, reach, changed=owned | gone)
 
 
 def _component(adj: dict[str, dict[str, None]], starts: Iterable[str]) -> set[str]:
@@ -112,10 +118,8 @@ def recompute(cov: Coverage, scenario: Scenario) -> Coverage:
     after = apply(cov.network, scenario)
     dist, toward = distances(after)
     affected = affected_groups(cov.network, after, scenario)
-    groups = {
-        gid: group_coverage(after, gid, dist, toward) if gid in affected else gc
-        for gid, gc in cov.groups.items()
-    }
+    fresh = group_coverages(after, [gid for gid in cov.groups if gid in affected], dist, toward)
+    groups = {gid: fresh.get(gid, gc) for gid, gc in cov.groups.items()}
     return Coverage(after, groups, dist, toward)
 
 
