@@ -136,8 +136,13 @@ def _warn(family: str, reason: str, text: str, problem: Exception) -> None:
     _LOG.warning(text, {"name": FAMILIES.get(family, family), "problem": problem})
 
 
-def warm() -> dict[str, str]:
+def warm(betweenness: bool = True) -> dict[str, str]:
     """Compile or load every kernel now, in this thread (both are safe to repeat).
+
+    Parameters
+    ----------
+    betweenness
+        Also the betweenness kernel (the ``report`` command needs only the routes').
 
     Returns
     -------
@@ -147,22 +152,24 @@ def warm() -> dict[str, str]:
     from mapping.analysis import brandes, flow
 
     flow.warm()
-    brandes.warm()
+    if betweenness:
+        brandes.warm()
     return modes()
 
 
-def _warm_quietly() -> None:
+def _warm_quietly(betweenness: bool) -> None:
     try:
-        warm()
+        warm(betweenness)
     except Exception:  # a kernel that cannot warm compiles on first use instead
         _LOG.warning("warming the compiled kernels failed", exc_info=True)
 
 
-def warm_in_background() -> threading.Thread:
+def warm_in_background(betweenness: bool = True) -> threading.Thread:
     """Start :func:`warm` on a daemon thread, once per process; return that thread."""
     global _THREAD
     with _STARTED:
         if _THREAD is None:
-            _THREAD = threading.Thread(target=_warm_quietly, name="warm-kernels", daemon=True)
+            _THREAD = threading.Thread(target=_warm_quietly, args=(betweenness,),
+                                       name="warm-kernels", daemon=True)
             _THREAD.start()
         return _THREAD

@@ -170,11 +170,15 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``report``: exit 1 (with the error report) when the data is invalid."""
+    from mapping.analysis import kernels
     from mapping.io.load import apply_max_rows, load_for_command  # late: only this command
 
     lang = normalise_lang(args.lang)
     if not apply_max_rows(args, lang):
         return 2
+    # numba's import and the route kernels' cache load (about 0.8 s) overlap the parse worker's
+    # reading instead of following it.
+    kernels.warm_in_background(betweenness=False)
     dataset = load_for_command(args.path, lang)
     if dataset is None:
         return 1
@@ -182,10 +186,13 @@ def run(args: argparse.Namespace) -> int:
         return _write_pdf(dataset, args, lang)
     if args.json and not _json_writer_present(lang):
         return 1
-    report = build_report(dataset, min_quality=args.min_quality, lang=lang)
-    if args.json:
-        return _print_json(report, lang)
-    print(format_report(report, lang), end="")
+    # One command, one report: the collector stays off until the process ends, so it never
+    # walks the millions of objects the report holds (0.3-0.4 s at national size).
+    with g.gc_paused():
+        report = build_report(dataset, min_quality=args.min_quality, lang=lang)
+        if args.json:
+            return _print_json(report, lang)
+        print(format_report(report, lang), end="")
     return 0
 
 

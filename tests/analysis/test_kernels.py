@@ -34,3 +34,12 @@ def test_a_kernel_that_fails_to_warm_is_logged_not_raised(monkeypatch, caplog):
 def test_the_real_kernels_warm():
     kernels.warm()  # compiles or loads from the cache; raises if either kernel is broken
     assert brandes.warm() in {"cached", "memory", "python"}
+
+
+def test_the_report_command_warms_only_the_route_kernels(monkeypatch):
+    monkeypatch.setattr(kernels, "_THREAD", None)
+    calls = []
+    monkeypatch.setattr(flow, "warm", lambda: calls.append("flow"))
+    monkeypatch.setattr(brandes, "warm", lambda: calls.append("brandes"))
+    kernels.warm_in_background(betweenness=False).join(timeout=30)
+    assert calls == ["flow"]
