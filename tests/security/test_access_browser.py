@@ -123,7 +123,9 @@ def _open_gated(tab: Any, server: Server, path: str, query: str, code: str,
     """
     if not opened:
         tab.goto(server.page_url(path, query))
-    _settle(tab)
+    # The title, then the form this address must show, then one settled idle moment (the
+    # form's elements are the condition; an idle wait before them only added a pause).
+    tab.wait_for_selector("[data-testid='stMain'] h1", timeout=30_000)
     if f"code={code}" in query:
         tab.get_by_role("button", name="Versturen").wait_for(timeout=30_000)
     elif "code=" in query:
