@@ -7,8 +7,9 @@ dataset ``wijk`` with an open join code. A fresh context opens every page
 address, with and without ``?code=`` and with ``?src=store&sds=demo&names=1``,
 each a new page load (a new session), and must see only the sign-in form or
 the join form and nothing of any dataset. After signing in the pages work; a
-participant with a valid code reaches nothing else. A second server without a password shows that
-a one-time password is printed on its console (once) and works.
+participant with a valid code reaches nothing else. A second server without a
+password shows that a one-time password is printed on its console (once) and
+works.
 """
 
 from __future__ import annotations
