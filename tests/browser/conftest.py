@@ -88,31 +88,15 @@ def open_app(page: Any, url: str, timeout: float = 30_000) -> None:
     wait_idle(page, timeout)
 
 
-SETTLED = ("() => new Promise(resolve => { let quiet; const cap = setTimeout(done, 300);"
-           " const observer = new MutationObserver(() => {"
-           " clearTimeout(quiet); quiet = setTimeout(done, 100); });"
-           " function done() { observer.disconnect(); clearTimeout(quiet); clearTimeout(cap);"
-           " resolve(); }"
-           " observer.observe(document, {subtree: true, childList: true, attributes: true,"
-           " characterData: true}); quiet = setTimeout(done, 100); })")
-"""Resolves once the page's DOM has not changed for 100 ms, or after 300 ms at the latest."""
-
-
 def wait_idle(page: Any, timeout: float = 30_000) -> None:
-    """Wait until Streamlit reports the script as not running and nothing is stale.
-
-    Then let React mount the last elements of the run: until the document has
-    had no change for 100 ms (at most 300 ms, the fixed pause this replaces;
-    a page whose DOM keeps changing waits exactly as long as before).
-    """
+    """Wait until Streamlit reports the script as not running and nothing is stale."""
     page.wait_for_function(
         "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
         " return app && app.dataset.testScriptState === 'notRunning'"
         " && !document.querySelector('[data-stale=\"true\"]'); }", timeout=timeout)
-    try:
-        page.evaluate(SETTLED)
-    except Exception:  # the page navigated meanwhile: the plain pause, as before
-        page.wait_for_timeout(300)
+    # Let React mount the last elements of the run and the layout settle. (A wait for 100 ms
+    # without DOM changes instead was not enough: the what-if results moved after it.)
+    page.wait_for_timeout(300)
 
 
 def find_frame(page: Any, expression: str, timeout: float = 20.0) -> Any | None:
