@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -100,40 +98,47 @@ def test_same_data_has_no_changes():
     assert not any(g["changed"] for g in result["groups"])
 
 
-def test_cli_compare_json_and_text(tmp_path, pair):
+# The CLI is called in-process (``mapping.cli.main``, what ``python -m mapping`` runs and
+# exits with): five subprocesses each paid the imports (numba, pandas) for a few lines of
+# output. The ``python -m mapping`` entry point itself runs as a subprocess in
+# tests/views/test_report_pdf.py and tests/io/test_graph_export.py.
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """``python -m mapping *argv`` in this process: (exit code, stdout, stderr)."""
+    from mapping.cli import main
+
+    capsys.readouterr()  # drop what came before
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_compare_json_and_text(tmp_path, pair, capsys):
     from mapping.io.write import write_csv_folder
 
     a, b = tmp_path / "a", tmp_path / "b"
     write_csv_folder(pair[0], a)
     write_csv_folder(pair[1], b)
-    done = subprocess.run([sys.executable, "-m", "mapping", "compare", str(a), str(b), "--json",
-                           "--lang", "en"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    code, out, err = _cli(capsys, "compare", str(a), str(b), "--json", "--lang", "en")
+    assert code == 0, err
+    data = json.loads(out)
     assert data["collaborations_ended"][0]["a_name"] == "Moskee Nuur"
-    text = subprocess.run([sys.executable, "-m", "mapping", "compare", str(a), str(b)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert text.returncode == 0 and "verloor de route" in text.stdout
-    bad = subprocess.run([sys.executable, "-m", "mapping", "compare", str(a),
-                          str(tmp_path / "nope")], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    code, out, _ = _cli(capsys, "compare", str(a), str(b))
+    assert code == 0 and "verloor de route" in out
+    code, _, err = _cli(capsys, "compare", str(a), str(tmp_path / "nope"))
+    assert code == 1 and "Traceback" not in err
 
 
-def test_cli_compares_two_saved_versions(tmp_path, pair):
+def test_cli_compares_two_saved_versions(tmp_path, pair, capsys):
     from mapping.store.repository import open_store
 
     url = f"sqlite:///{tmp_path / 'waves.sqlite'}"
     with open_store(url, seed_demo=False) as db:
         db.create_dataset("wijk", pair[0], author="test")
         db.save("wijk", pair[1], author="test")
-    done = subprocess.run([sys.executable, "-m", "mapping", "compare", "store:wijk@1",
-                           "store:wijk", "--db", url, "--json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert [p["a"] for p in json.loads(done.stdout)["collaborations_ended"]] == ["M"]
-    missing = subprocess.run([sys.executable, "-m", "mapping", "compare", "store:wijk@9",
-                              "store:nope", "--db", url], cwd=ROOT, capture_output=True,
-                             text=True, timeout=120)
-    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    code, out, err = _cli(capsys, "compare", "store:wijk@1", "store:wijk", "--db", url, "--json")
+    assert code == 0, err
+    assert [p["a"] for p in json.loads(out)["collaborations_ended"]] == ["M"]
+    code, _, err = _cli(capsys, "compare", "store:wijk@9", "store:nope", "--db", url)
+    assert code == 1 and "Traceback" not in err

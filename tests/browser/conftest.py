@@ -94,7 +94,9 @@ def wait_idle(page: Any, timeout: float = 30_000) -> None:
         "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
         " return app && app.dataset.testScriptState === 'notRunning'"
         " && !document.querySelector('[data-stale=\"true\"]'); }", timeout=timeout)
-    page.wait_for_timeout(300)  # let React mount the last elements of the run
+    # Let React mount the last elements of the run and the layout settle. (A wait for 100 ms
+    # without DOM changes instead was not enough: the what-if results moved after it.)
+    page.wait_for_timeout(300)
 
 
 def find_frame(page: Any, expression: str, timeout: float = 20.0) -> Any | None:

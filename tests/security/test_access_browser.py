@@ -5,10 +5,11 @@ sign-in is required) with ``WIJKNETWERK_PASSWORD`` set; the browser connects
 through 127.0.0.1. Its store holds the seeded demo district (``demo``) and a
 dataset ``wijk`` with an open join code. A fresh context opens every page
 address, with and without ``?code=`` and with ``?src=store&sds=demo&names=1``,
-each in a new tab, and must see only the sign-in form or the join form and
-nothing of any dataset. After signing in the pages work; a participant with a
-valid code reaches nothing else. A second server without a password shows that
-a one-time password is printed on its console (once) and works.
+each a new page load (a new session), and must see only the sign-in form or
+the join form and nothing of any dataset. After signing in the pages work; a
+participant with a valid code reaches nothing else. A second server without a
+password shows that a one-time password is printed on its console (once) and
+works.
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ def _open_gated(tab: Any, server: Server, path: str, query: str, code: str,
     """
     if not opened:
         tab.goto(server.page_url(path, query))
-    _settle(tab)
+    # The title, then the form this address must show, then one settled idle moment (the
+    # form's elements are the condition; an idle wait before them only added a pause).
+    tab.wait_for_selector("[data-testid='stMain'] h1", timeout=30_000)
     if f"code={code}" in query:
         tab.get_by_role("button", name="Versturen").wait_for(timeout=30_000)
     elif "code=" in query:
@@ -145,10 +148,13 @@ def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
     queries = ("", "src=store&sds=demo&names=1", f"code={code}", "code=ZZZZ-ZZZZ-ZZ")
     seen: dict[str, str] = {}
     try:
+        # One tab per query, all loading side by side: the server answers the four sessions
+        # at once, as it would a room. Each address is a new page load in its tab, hence a
+        # new Streamlit session that has not signed in (nothing carries over a load: the
+        # participant test below relies on that too); reusing the tab spares Chromium a
+        # new renderer process and the scripts' compilation per address.
+        tabs = {query: context.new_page() for query in queries}
         for path in PAGES:
-            # One new tab (a new Streamlit session) per query, all loading side by side:
-            # the server answers the four sessions at once, as it would a room.
-            tabs = {query: context.new_page() for query in queries}
             for query, tab in tabs.items():
                 tab.goto(server.page_url(path, query), wait_until="commit")
             for query, tab in tabs.items():
@@ -165,7 +171,6 @@ def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
                 else:
                     assert role == "signin", (path, query, role)
                     assert tab.locator("input[type='password']").count() == 1
-                tab.close()
         assert not blocked, blocked
     finally:
         context.close()
