@@ -32,8 +32,8 @@ ROW_TITLE = {"titleAngle": 0, "titleAlign": "right", "titleBaseline": "bottom",
              "titleX": -LABEL_PAD, "titleY": -LABEL_PAD}
 
 
+# The few-raters mark mapping.views.collab_tables.link_rows appends to a link's name.
 FLAG = " \u26a0"
-"""The few-raters mark :func:`mapping.views.collab_tables.link_rows` appends to a link's name."""
 
 
 def flag_first(row: str) -> str:

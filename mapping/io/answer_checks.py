@@ -17,8 +17,8 @@ of 922,000 rows):
   value in a required column, numbers within the column's range and
   :attr:`Limits.largest_number`, ``kind`` ``formal`` or ``informal``;
 * ids unique; every reference resolves (reach to organisations and parent groups,
-  collaborations to organisations), and a collaboration never joins an organisation to
-  itself;
+  collaborations to organisations; an organisation linked to itself is a warning in
+  validation, not a refusal, so it passes here too);
 * the neighbourhoods a GeoJSON dict with at most :attr:`Limits.geojson_features` features.
 
 Text cells within :attr:`Limits.cell_chars` are checked while the tables are read
@@ -94,23 +94,19 @@ def check_dataset(dataset: Dataset, facts: Facts | None = None) -> None:
         for key in schema.key:
             if not texts[(table, key)].unique():
                 raise fail(table, f"{key} not unique")
-    refs: dict[tuple[str, str], np.ndarray] = {}
     for target in TABLES:
         referring = [(table, column.name) for table in TABLES for column in SCHEMAS[table].columns
                      if column.refers_to == target]
         if referring:
-            refs.update(_resolve(texts[(target, "id")], target,
-                                 {key: texts[key] for key in referring}))
-    if bool((refs[("collaborations", "source")] == refs[("collaborations", "target")]).any()):
-        raise fail("collaborations", "an organisation linked to itself")
+            _resolve(texts[(target, "id")], target, {key: texts[key] for key in referring})
     _neighbourhoods(dataset.neighbourhoods)
     if type(dataset.name) is not str or len(dataset.name) > LIMITS.cell_chars:
         raise fail("Dataset.name", "bad name")
 
 
 def _resolve(ids: _Text, table: str,
-             referring: dict[tuple[str, str], _Text]) -> dict[tuple[str, str], np.ndarray]:
-    """Per referring column, each cell's position among ``ids``' distinct values (-1: empty).
+             referring: dict[tuple[str, str], _Text]) -> None:
+    """Raise unless every used value of each referring column is one of ``ids``.
 
     One dictionary encoding of the ids' distinct values followed by every referring
     column's: the ids come first, so (being unique) they get the numbers ``0..k-1`` in
@@ -126,14 +122,12 @@ def _resolve(ids: _Text, table: str,
     k = len(ids.distinct)
     if not np.array_equal(numbers[:k], np.arange(k)):
         raise fail(f"{table}.id", "not unique")
-    out, start = {}, k
+    start = k
     for key, text in referring.items():
         positions = numbers[start:start + len(text.distinct)].astype(np.int32)
         start += len(text.distinct)
         if bool((positions[text.used()] >= k).any()):
             raise fail(f"{key[0]}.{key[1]}", f"refers to no {table}")
-        out[key] = np.append(positions, np.int32(-1))[text.codes]  # code -1 -> -1
-    return out
 
 
 class _Text:

@@ -538,8 +538,6 @@ TAMPERS = {
     "unknown organisation": (_cell("reach", "organisation", "NOBODY"), "refers to no"),
     "unknown group": (_cell("reach", "group", "NO GROUP"), "refers to no"),
     "unknown partner": (_cell("collaborations", "target", "NOBODY"), "refers to no"),
-    "self link": (_copy_cell("collaborations", "target", ("collaborations", "source")),
-                  "refers to no|linked to itself"),
     "number as a name": (_cell("organisations", "name", 12), "not text"),
     "missing name": (_cell("organisations", "name", None), "required"),
     "bad kind": (_cell("organisations", "kind", "boss"), "neither formal"),
