@@ -159,7 +159,11 @@ def _run_join() -> None:
     # The QR link points at /join?code=...; a default page lives at "/", so the join
     # page is registered at its own path too (else Streamlit says "page not found").
     start = st.Page(_join_start, title=t("page_join", lang), url_path="start", default=True)
-    _run_in_app(st.navigation([start, _page(*JOIN, lang)], position="hidden"))
+    # Every other page's address with a code (a link pasted from the shared screen) shows
+    # the join form too, without Streamlit's "Page not found" dialog over it.
+    aliases = [st.Page(_join_start, title=t("page_join", lang), url_path=name,
+                       visibility="hidden") for name, _ in PAGES]
+    _run_in_app(st.navigation([start, _page(*JOIN, lang), *aliases], position="hidden"))
 
 
 def _join_start() -> None:

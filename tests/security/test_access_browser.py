@@ -23,11 +23,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from mapping.ui_text import t
 from tests.browser.conftest import (
     NETWORK_DRAWN,
     find_frame,
     wait_idle,
 )
+from tests.browser.test_pages_addresses import HEADINGS, assert_no_not_found
 from tests.browser_support import (
     VIEWPORT,
     Server,
@@ -160,6 +162,7 @@ def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
             for query, tab in tabs.items():
                 role = _open_gated(tab, server, path, query, code, opened=True)
                 seen[f"/{path}?{query}"] = role
+                assert_no_not_found(tab, f"{path}?{query}", settled=True)  # Streamlit dialog
                 html = _visible_text_and_html(tab)
                 leaked = [s for s in secrets if s in html]
                 assert not leaked, (path, query, leaked[:5])
@@ -222,6 +225,24 @@ def test_after_sign_in_the_pages_work(secured, browser):
     log = server.log.read_text(errors="replace")
     assert "failed sign-in" in log and "facilitator signed in" in log
     assert WRONG not in log and PASSWORD not in log  # typed passwords are never logged
+
+
+@pytest.mark.parametrize("path", ["overview", "network"])
+def test_signing_in_opens_the_asked_page(secured, browser, path):
+    """After signing in at ``/overview`` or ``/network`` that page opens, with no dialog."""
+    server, _ = secured
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        tab = context.new_page()
+        tab.goto(server.page_url(path))
+        _settle(tab)
+        _sign_in(tab, PASSWORD)
+        tab.wait_for_function(
+            "t => document.querySelector(\"[data-testid='stMain'] h1\")?.innerText === t",
+            arg=t(HEADINGS[path], "nl"), timeout=90_000)
+        assert_no_not_found(tab, path)
+    finally:
+        context.close()
 
 
 def test_participant_reaches_nothing_else(secured, browser):
