@@ -75,6 +75,28 @@ def test_import_is_saved_as_a_dataset(store_db):
     assert len(dataset.collaborations) == 5
 
 
+EVERY_PAGE = ("overview", "network", "map", "gaps", "collaboration", "roles", "topics",
+              "compare", "data", "survey", "workshop")
+
+
+def test_a_saved_survey_opens_on_every_page(store_db):
+    """A Google Forms export, saved, then every page on it: no traceback, no error.
+
+    (The browser test `tests/browser/test_survey_upload.py` takes the same export
+    through the Data page and opens the pages only a browser can judge.)
+    """
+    at = _confirm(_upload("google_forms.csv"))
+    at.text_input(key="survey_save_name").set_value("enquete-forms").run()
+    at.button(key="survey_save").click().run()
+    assert [s.value for s in at.success][-1] == md_escape(
+        t("survey_saved", "nl", name="enquete-forms", v=1))
+    for page in EVERY_PAGE:
+        at = open_page(page, {"src": "store", "sds": "enquete-forms"})
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.selectbox(key="store_name.nl").value == "enquete-forms", page
+
+
 def test_unreadable_upload_is_a_report_not_a_traceback():
     at = open_page("survey")
     at.file_uploader[0].set_value([("leeg.csv", b"", "text/csv")]).run()

@@ -4,12 +4,12 @@ One ``streamlit run app.py`` server bound to ``0.0.0.0`` (every interface, so
 sign-in is required) with ``WIJKNETWERK_PASSWORD`` set; the browser connects
 through 127.0.0.1. Its store holds the seeded demo district (``demo``) and a
 dataset ``wijk`` with an open join code. A fresh context opens every page
-address, with and without ``?code=`` and with ``?src=store&sds=demo&names=1``,
-each a new page load (a new session), and must see only the sign-in form or
-the join form and nothing of any dataset. After signing in the pages work; a
-participant with a valid code reaches nothing else. A second server without a
-password shows that a one-time password is printed on its console (once) and
-works.
+address, with and without ``?code=`` (a valid and a wrong one), and with
+``?src=store&sds=demo&names=1``, each a new page load (a new session), and must
+see only the sign-in form or the join form and nothing of any dataset. After
+signing in the pages work; a participant with a valid code reaches nothing
+else. A second server without a password shows that a one-time password is
+printed on its console (once) and works.
 """
 
 from __future__ import annotations
@@ -147,19 +147,27 @@ def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
     blocked: list[str] = []
     context = browser.new_context(viewport=VIEWPORT)
     block_external(context, blocked)
-    queries = ("", "src=store&sds=demo&names=1", f"code={code}", "code=ZZZZ-ZZZZ-ZZ")
+    # What a query holds is judged on the server before any page runs, and the AppTest
+    # `test_without_sign_in_only_the_form_is_rendered` runs every such query on every page.
+    # What only a browser shows (Streamlit's "Page not found" dialog, a frame, the
+    # sidebar) depends on the address and on which form answers it, so every address is
+    # opened once asking for sign-in and once with a code, the two queries of each kind
+    # taking turns over the addresses.
+    without_code = ("", "src=store&sds=demo&names=1")
+    with_code = (f"code={code}", "code=ZZZZ-ZZZZ-ZZ")
     seen: dict[str, str] = {}
     try:
-        # One tab per query, all loading side by side: the server answers the four sessions
-        # at once, as it would a room. Each address is a new page load in its tab, hence a
-        # new Streamlit session that has not signed in (nothing carries over a load: the
-        # participant test below relies on that too); reusing the tab spares Chromium a
-        # new renderer process and the scripts' compilation per address.
-        tabs = {query: context.new_page() for query in queries}
-        for path in PAGES:
-            for query, tab in tabs.items():
+        # Two tabs loading side by side: the server answers both sessions at once, as it
+        # would a room. Each address is a new page load in its tab, hence a new Streamlit
+        # session that has not signed in (nothing carries over a load: the participant
+        # test below relies on that too); reusing the tab spares Chromium a new renderer
+        # process and the scripts' compilation per address.
+        tabs = [context.new_page(), context.new_page()]
+        for number, path in enumerate(PAGES):
+            queries = (without_code[number % 2], with_code[number // 2 % 2])
+            for query, tab in zip(queries, tabs, strict=True):
                 tab.goto(server.page_url(path, query), wait_until="commit")
-            for query, tab in tabs.items():
+            for query, tab in zip(queries, tabs, strict=True):
                 role = _open_gated(tab, server, path, query, code, opened=True)
                 seen[f"/{path}?{query}"] = role
                 assert_no_not_found(tab, f"{path}?{query}", settled=True)  # Streamlit dialog
@@ -177,7 +185,8 @@ def test_every_address_without_sign_in_shows_only_a_form(secured, browser):
         assert not blocked, blocked
     finally:
         context.close()
-    assert len(seen) == len(PAGES) * len(queries)
+    assert len(seen) == len(PAGES) * 2
+    assert {address.split("?", 1)[1] for address in seen} == {*without_code, *with_code}
 
 
 def _sign_in(tab: Any, password: str) -> None:
