@@ -4,7 +4,10 @@ vis-network builds every edge as an object with its own options: 13,871 lines
 of a 4x city cost Chromium about 2 of its 4 seconds before the first frame.
 The city view (:mod:`mapping.views.aggregate`) and a neighbourhood's real
 nodes opened from it both draw at most :data:`LINE_CAP` lines, chosen by
-:func:`strongest`; the legend says how many weaker ones are hidden.
+:func:`strongest`; the city view splits them between the lines inside a
+neighbourhood and those between two (:func:`strongest_split`, so at city
+zoom one sees how neighbourhoods connect). The legend says how many weaker
+ones are hidden.
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ def split_budget(cap: int, inside: int, between: int, share: float = BETWEEN_SHA
 def strongest_split(graph: nx.Graph, cap: int, strength: Strength,
                     between: Callable[[Hashable, Hashable], bool],
                     share: float = BETWEEN_SHARE) -> list[tuple[Hashable, Hashable]]:
-    """At most ``cap`` edges of ``graph``, the lines ``between`` neighbourhoods with their own share.
+    """At most ``cap`` edges of ``graph``; the lines ``between`` neighbourhoods get a share.
 
     A city's lines inside a neighbourhood (its formal organisations to its own
     parent groups) are its strongest: chosen by strength alone they filled the
@@ -140,8 +143,9 @@ def strongest_split(graph: nx.Graph, cap: int, strength: Strength,
                          (len(chosen) - drawn_cross, drawn_cross))
     # Each kind by strongest()'s rule among its own lines, the ones already kept first.
     kept = {frozenset(e) for e in chosen}
-    picked = [_choose(edges, room, keep=kept) for edges, room in zip((inside, cross), quota)]
-    return _in_graph_order(graph, picked[0] | picked[1])
+    inner, across = (_choose(edges, room, keep=kept)
+                     for edges, room in zip((inside, cross), quota, strict=True))
+    return _in_graph_order(graph, inner | across)
 
 
 def _ranked(graph: nx.Graph, strength: Strength) -> list[tuple[Hashable, Hashable]]:

@@ -9,9 +9,9 @@ their families; lines as wide as the number of links they stand for.
 
 The page gets at most :data:`mapping.views.aggregate.NODE_CAP` nodes (the
 smallest neighbourhoods merged into one node per side; the legend says how
-many) and :data:`mapping.views.aggregate.LINE_CAP` lines (the strongest, half of
-them between neighbourhoods when there are that many; the legend says how many
-weaker ones of each kind are hidden) and, per node and
+many) and :data:`mapping.views.aggregate.LINE_CAP` lines (the strongest, up to
+half of them between neighbourhoods; the legend says how many weaker ones of
+each kind are hidden) and, per node and
 line, numbers instead of tooltip text: ``city/city.js`` builds the tooltips in
 the page from the numbers and the catalog's words before ``network.js`` draws.
 A 4x city's page went from 4.1 MB (13,871 lines, each with its tooltip) to
