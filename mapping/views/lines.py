@@ -116,9 +116,9 @@ def strongest_split(graph: nx.Graph, cap: int, strength: Strength,
     Parameters
     ----------
     graph
-        Any graph; only read.
+        Any graph whose edges ``between`` can tell apart; only read.
     cap
-        Most lines to keep.
+        Most lines to keep, of both kinds together.
     strength
         Sort key of an edge ``(u, v, data)``, as for :func:`strongest`.
     between
@@ -129,16 +129,21 @@ def strongest_split(graph: nx.Graph, cap: int, strength: Strength,
     Returns
     -------
     list of tuple
-        The kept edges ``(u, v)`` in ``graph``'s own edge order (all of them
-        when there are at most ``cap``).
+        As :func:`strongest`: the kept edges in ``graph``'s edge order.
     """
     if graph.number_of_edges() <= cap:
         return list(graph.edges)
     ranked = _ranked(graph, strength)
     chosen = _choose(ranked, cap, best_only=True)
-    inside = [e for e in ranked if not between(*e)]
-    cross = [e for e in ranked if between(*e)]
-    drawn_cross = sum(1 for e in chosen if between(*e))
+    inside: list[tuple[Hashable, Hashable]] = []
+    cross: list[tuple[Hashable, Hashable]] = []
+    drawn_cross = 0
+    for edge in ranked:
+        if between(*edge):
+            cross.append(edge)
+            drawn_cross += edge in chosen
+        else:
+            inside.append(edge)
     quota = split_budget(cap, len(inside), len(cross), share,
                          (len(chosen) - drawn_cross, drawn_cross))
     # Each kind by strongest()'s rule among its own lines, the ones already kept first.
