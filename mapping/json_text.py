@@ -15,10 +15,14 @@ Where orjson's output differs, and what this module does about it:
 * orjson refuses what Python accepts: integers beyond 64 bits, strings with lone
   surrogates, dict keys that are not strings. It raises, and then :mod:`json` writes the
   value (slow, but identical by definition).
-* orjson writes ``null`` for NaN and infinity, where Python writes ``NaN``/``Infinity``.
-  A non-finite float at the top level of a dict, or returned by ``default``, falls back
-  to :mod:`json`; floats nested deeper must be finite (the report's are ratios of counts
-  with a zero guard, the one float a user passes, ``min_quality``, is at the top).
+* orjson writes ``null`` for NaN and infinity, where Python writes ``NaN``/``Infinity``
+  (it has no option to refuse them). A value holding one at any depth, or a ``default``
+  returning one, falls back to :mod:`json` (:func:`_finite` finds them in 0.015 s at 4x,
+  0.08 s at 20x, where a Python walk over the report took 0.09 s and 0.5 s).
+* Why not orjson's own hooks for the float notation: orjson has no float-format option
+  and never calls ``default`` for a float; the one way in is to replace every float by an
+  ``orjson.Fragment`` of its ``repr`` beforehand, a Python walk over the whole value that
+  made the JSON step of a 4x report five times slower (0.155 s instead of 0.03 s).
 * orjson serialises dataclasses, datetimes and enums itself; the first two are passed
   through to ``default`` as :mod:`json` does. (Enums: not in any output here.)
 """
@@ -26,6 +30,7 @@ Where orjson's output differs, and what this module does about it:
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import re
 import sys
@@ -102,15 +107,14 @@ def _dumps(value: Any, default: Default | None) -> str | bytes:
     """orjson's UTF-8 with Python's float notation, or :mod:`json`'s text where it must."""
     import orjson  # late: only the commands that write JSON pay for it
 
-    if isinstance(value, dict) and any(
-            isinstance(v, float) and not math.isfinite(v) for v in value.values()):
+    if not _finite(value):
         return _json(value, default)
 
     def hook(item: Any) -> Any:
         if default is None:
             raise TypeError(f"Object of type {type(item).__name__} is not JSON serializable")
         out = default(item)
-        if isinstance(out, float) and not math.isfinite(out):
+        if not _finite(out):
             raise _NotFinite
         return out
 
@@ -121,6 +125,49 @@ def _dumps(value: Any, default: Default | None) -> str | bytes:
     except orjson.JSONEncodeError:  # what only json can write, or json's own error
         return _json(value, default)
     return _python_floats(text)
+
+
+def _finite(value: Any) -> bool:
+    """Whether ``value`` holds no NaN or infinity at any depth (orjson would write ``null``).
+
+    ``marshal`` writes the whole value in C, every float object once as ``g`` (``\\xe7``
+    when it is referenced again) and its eight bytes little-endian; a non-finite one has
+    all exponent bits set, so its last byte is ``\\x7f`` or ``\\xff`` after one of
+    ``\\xf0`` or more. Those two bytes are rare (``\\xff`` never occurs in UTF-8 text,
+    ``\\x7f`` only as DEL), so ``bytes.find`` visits few places (1,121 in a 20x report);
+    a place that only looks like one, or a value ``marshal`` cannot write (a date, a
+    numpy scalar), is decided by a walk over the value.
+    """
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)
+    if kind in (str, int, bool, type(None)):
+        return True
+    try:
+        data = marshal.dumps(value)
+    except (ValueError, RecursionError):
+        return _walk_finite(value)
+    for last in (0x7F, 0xFF):
+        at = data.find(last, 8)
+        while at != -1:
+            if data[at - 8] in (0x67, 0xE7) and data[at - 1] >= 0xF0:
+                return _walk_finite(value)
+            at = data.find(last, at + 1)
+    return True
+
+
+def _walk_finite(value: Any) -> bool:
+    """:func:`_finite` the slow, plain way: every float in every dict, list, tuple or set."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            return False
+    return True
 
 
 def _json(value: Any, default: Default | None) -> str:

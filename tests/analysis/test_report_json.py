@@ -101,6 +101,45 @@ def test_what_only_json_writes_falls_back_to_json(value):
     _same(value)
 
 
+class _Reading:
+    """An object ``default`` turns into a list holding a NaN."""
+
+
+def _nan_default(value):
+    return [1.5, [math.nan]] if isinstance(value, _Reading) else _json_default(value)
+
+
+@pytest.mark.parametrize("value", [
+    {"deep": [{"v": math.nan}]}, {"a": {"b": {"c": -math.inf}}}, [[math.inf]], math.nan,
+    -math.inf, {"tuple": (1.0, (2.0, math.nan))}, {"set": {math.nan}},
+    {"numpy": [[np.float64("nan")]]}, [1e-7, {"x": [0.5, math.nan]}, "NaN"],
+    {"returned": [_Reading()]},  # ``default`` returns a list holding a NaN
+])
+def test_a_non_finite_float_at_any_depth_is_written_as_json_does(value):
+    """orjson wrote ``null`` for a NaN or infinity below the top level; json writes NaN."""
+    _same(value, default=_nan_default)
+    assert "null" not in dumps_indented(value, default=_nan_default)
+
+
+@pytest.mark.parametrize("value", [
+    {"ints": [-1, -2, -(2**31), 2**31 - 1, -(2**63), 2**63 - 1, 127, 255, 65535]},
+    {"text": ["\x7f", "g\x7f\x7f", "\x7f" * 127, "ÿ" * 300, "x" * 127, "x" * 255]},
+    {"edges": [1.7976931348623157e308, -1.7976931348623157e308, 5e-324, -0.0, 1e308]},
+    [float(i) * -1.5 for i in range(2000)], {"f": 1.5, "again": [1.5, 1.5]},
+])
+def test_finite_values_stay_on_orjson(value, monkeypatch):
+    """Bytes that look like a non-finite float's in the scan are checked, not trusted."""
+    from mapping import json_text
+
+    expected = json.dumps(value, ensure_ascii=False, indent=2)
+
+    def no_fallback(*_args):
+        raise AssertionError("fell back to json")
+
+    monkeypatch.setattr(json_text, "_json", no_fallback)
+    assert dumps_indented(value) == expected
+
+
 def test_json_errors_stay_json_errors():
     with pytest.raises(TypeError):
         dumps_indented({"x": object()})  # no default: json's TypeError

@@ -26,7 +26,9 @@ from mapping.views.aggregate import (
     SIDES,
     aggregate,
     aggregate_node,
+    between_neighbourhoods,
     city_positions,
+    city_strength,
     dominant_class,
     drill_down,
     hood_of,
@@ -169,22 +171,28 @@ def test_all_lines_below_the_cap(city):
     assert strongest_lines(city) == list(city.edges)
 
 
-def test_the_weakest_lines_are_hidden_and_every_node_keeps_its_strongest(city):
-    cap = city.number_of_edges() // 4
-    kept = strongest_lines(city, cap)
-    assert len(kept) == cap
-    chosen = _pairs(kept)
-    assert len(chosen) == cap and chosen <= _pairs(city.edges)
-    hidden = [d["links"] for u, v, d in city.edges(data=True) if frozenset((u, v)) not in chosen]
-    strongest_hidden = max(hidden)
-    # Every line stronger than the strongest hidden one is drawn.
-    assert all(frozenset((u, v)) in chosen for u, v, d in city.edges(data=True)
-               if d["links"] > strongest_hidden)
-    for node in city:
-        links = [d["links"] for *_, d in city.edges(node, data=True)]
-        if links:
-            drawn = [city.edges[e]["links"] for e in kept if node in e]
-            assert drawn and max(drawn) == max(links), node
+def test_the_weakest_lines_of_each_kind_are_hidden_and_every_node_keeps_its_strongest(city):
+    """Updated for the split budget: the rule "every line stronger than the strongest hidden
+    one is drawn" now holds within each kind (inside one neighbourhood, between two); over
+    both kinds it drew 1,997 inside lines of 2,000 at 9x."""
+    crosses = between_neighbourhoods(city)
+    strength = city_strength(city)
+    for cap in (city.number_of_edges() // 4, city.number_of_edges() // 2):
+        kept = strongest_lines(city, cap)
+        assert len(kept) == cap
+        chosen = _pairs(kept)
+        assert len(chosen) == cap and chosen <= _pairs(city.edges)
+        for kind in (True, False):
+            edges = [(u, v, d) for u, v, d in city.edges(data=True) if crosses(u, v) == kind]
+            hidden = [strength(e) for e in edges if frozenset(e[:2]) not in chosen]
+            assert hidden, kind
+            # Every line of this kind stronger than its strongest hidden one is drawn.
+            assert all(frozenset(e[:2]) in chosen for e in edges if strength(e) < min(hidden))
+        for node in city:
+            links = [d["links"] for *_, d in city.edges(node, data=True)]
+            if links:
+                drawn = [city.edges[e]["links"] for e in kept if node in e]
+                assert drawn and max(drawn) == max(links), node
 
 
 def test_lines_do_not_depend_on_the_order_the_data_came_in():
@@ -221,7 +229,7 @@ def test_one_neighbourhood_city_is_placed():
 
 
 def test_page_sends_numbers_not_tooltips_and_says_what_is_hidden(city):
-    cap = 40
+    cap = 20  # 15 nodes, 54 lines (39 between neighbourhoods): both kinds partly hidden
     lines = strongest_lines(city, cap)
     page = render_city(city, city_positions(city), lines=lines, lang="en")
     data = network_data(page)
@@ -235,10 +243,17 @@ def test_page_sends_numbers_not_tooltips_and_says_what_is_hidden(city):
     hidden_links = sum(d["links"] for u, v, d in city.edges(data=True)
                        if frozenset((u, v)) not in _pairs(lines))
     assert sum(n["tip"]["hidden"] for n in data["nodes"]) == 2 * hidden_links
-    note = TEXT["en"]["city_hidden"].format(
-        shown=cap, m=format_number(city.number_of_edges(), "en"),
-        hidden=format_number(city.number_of_edges() - cap, "en"),
-        links=format_number(hidden_links, "en"))
+    crosses = between_neighbourhoods(city)
+    m_between = sum(1 for e in city.edges if crosses(*e))
+    between = sum(1 for e in lines if crosses(*e))
+    m = city.number_of_edges()
+    counts = {"shown": cap, "m": m, "between": between, "m_between": m_between,
+              "inside": cap - between, "m_inside": m - m_between,
+              "hidden_between": m_between - between,
+              "hidden_inside": m - m_between - cap + between, "links": hidden_links}
+    assert all(counts.values())  # both kinds drawn and hidden: every number says something
+    note = TEXT["en"]["city_hidden"].format(**{k: format_number(v, "en")
+                                               for k, v in counts.items()})
     assert note in html.unescape(page)
     full = render_city(city, {}, lang="en")
     assert "weakest" not in full  # nothing hidden, nothing said
