@@ -144,7 +144,7 @@ def _finite(value: Any) -> bool:
     if kind in (str, int, bool, type(None)):
         return True
     try:
-        data = marshal.dumps(value)
+        data = marshal.dumps(value, 4)  # the format whose float layout is read below
     except (ValueError, RecursionError):
         return _walk_finite(value)
     for last in (0x7F, 0xFF):
