@@ -109,6 +109,20 @@ def test_the_few_raters_mark_survives_the_presentation_type(server, screen):
     assert _flags(screen, server, "present=1") == normal
 
 
+# How far a Streamlit grid scrolls sideways (its columns wider than the grid), per grid.
+_GRID_OVERFLOW = """grid => { const s = grid.querySelector('.dvn-scroller');
+  return s ? Math.max(0, s.scrollWidth - s.clientWidth) : -1; }"""
+
+
+@pytest.mark.parametrize("query", ["", "present=1"])
+def test_every_collaboration_table_column_is_in_sight(server, screen, query):
+    """Both tables (links, formal–informal exchange) show every column without scrolling."""
+    open_app(screen, server.page_url("collaboration", query), timeout=90_000)
+    grids = screen.locator("[data-testid='stMain'] [data-testid='stDataFrame']")
+    grids.nth(1).locator(".dvn-scroller").wait_for(timeout=30_000)
+    assert [grids.nth(i).evaluate(_GRID_OVERFLOW) for i in range(grids.count())] == [0, 0]
+
+
 # --------------------------------------------------------------------------- workshop
 
 
