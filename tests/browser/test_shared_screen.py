@@ -142,6 +142,18 @@ def test_join_code_on_one_line_no_button_cut_off(workshop_server, screen):  # no
     assert snapshot.evaluate(TRUNCATED) == []
 
 
+@pytest.mark.parametrize("query", ["ds=wijk", "ds=wijk&present=1"])
+def test_the_join_address_is_shown_whole(workshop_server, screen, query):  # noqa: F811
+    """The address participants type: all of it in sight, no scrolling inside its box."""
+    server = workshop_server[0]
+    open_app(screen, server.page_url("workshop", query), timeout=90_000)
+    box = screen.locator("[data-testid='stMain'] [data-testid='stCode']",
+                         has_text="join?code=").first
+    box.wait_for(timeout=30_000)
+    assert box.evaluate(TRUNCATED) == []
+    assert "join?code=" in box.inner_text()
+
+
 # --------------------------------------------------------------------------- network toolbar
 
 _LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
