@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import MAP_DRAWN, frame_where, open_app
+from tests.browser.conftest import MAP_DRAWN, NETWORK_DRAWN, frame_where, open_app
 from tests.browser_support import block_external
 from tests.workshop.test_browser import workshop_server  # noqa: F401  (a fixture)
 
@@ -181,6 +181,42 @@ def test_toolbar_buttons_keep_their_text_on_one_line_in_a_narrow_frame(browser, 
             assert page.locator(button).evaluate(_LINES) == 1, button
         search = page.locator("#wk-search").bounding_box()
         assert search["width"] > 60  # still there to type in
+    finally:
+        context.close()
+
+
+# Drawn (non-transparent) canvas pixels in a band of ``m`` CSS px along each edge.
+_EDGE_INK = """m => { const c = document.querySelector('#network canvas');
+  const g = c.getContext('2d'), k = c.width / c.clientWidth, w = c.width, h = c.height;
+  const ink = (x, y, bw, bh) => { const d = g.getImageData(x, y, bw, bh).data; let n = 0;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } } return n; };
+  const b = Math.round(m * k);
+  return {top: ink(0, 0, w, b), bottom: ink(0, h - b, w, b), left: ink(0, 0, b, h),
+          right: ink(w - b, 0, b, h)}; }"""
+
+
+def test_the_presented_live_network_keeps_a_margin(browser, tmp_path):
+    """The workshop's live network on the shared screen: no node touches the frame's edge
+    (the largest group's apex met the top edge: its radius was guessed from a smaller scale)."""
+    from mapping.store.repository import open_store
+    from mapping.workshop.live import create_dataset, live_network
+
+    with open_store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+        create_dataset(store, "wijk", "empty")
+        store.add_organisation("wijk", {"id": "W1", "name": "Wijkteam Zuid", "kind": "formal"})
+        store.add_organisation("wijk", {"id": "W2", "name": "Moskee", "kind": "informal"})
+        store.add_group("wijk", {"id": "G1", "name": "Somalische moeders", "families": 30})
+        store.add_group("wijk", {"id": "G2", "name": "Poolse vaders", "families": 12})
+        store.add_reach("wijk", {"organisation": "W1", "group": "G1"})
+        number, data = store.latest("wijk")
+    html = live_network(data, number, presentation=True, height="100vh").html
+    context = browser.new_context(viewport={"width": 1360, "height": 800})
+    block_external(context)
+    try:
+        page = context.new_page()
+        page.set_content(html)
+        page.wait_for_function(NETWORK_DRAWN)
+        assert page.evaluate(_EDGE_INK, 12) == {"top": 0, "bottom": 0, "left": 0, "right": 0}
     finally:
         context.close()
 
