@@ -82,6 +82,17 @@ def test_the_layer_list_covers_no_neighbourhood_name(server, screen, query):
     assert covered == []
 
 
+def test_the_presented_map_keeps_its_legend_on_screen(server, screen):
+    """Presentation mode on 1400x1000: the map, with its legend in the lower corner, is in
+    sight as the page opens (below the controls and notes, the legend was off screen)."""
+    open_app(screen, server.page_url("map", "present=1"), timeout=90_000)
+    frame = frame_where(screen, MAP_DRAWN, timeout=30)
+    outer = screen.locator("[data-testid='stMain'] iframe").first.bounding_box()
+    legend = frame.evaluate("() => { const r = document.getElementById('legend')"
+                            ".getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
+    assert 0 <= outer["y"] + legend["top"] and outer["y"] + legend["bottom"] <= SCREEN["height"]
+
+
 # --------------------------------------------------------------------------- collaboration
 
 _ROW_LABELS = """() => { const svg = document.querySelector('.vega-embed svg');
