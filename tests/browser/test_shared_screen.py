@@ -90,7 +90,7 @@ def test_the_presented_map_keeps_its_legend_on_screen(server, screen):
     outer = screen.locator("[data-testid='stMain'] iframe").first.bounding_box()
     legend = frame.evaluate("() => { const r = document.getElementById('legend')"
                             ".getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
-    assert 0 <= outer["y"] + legend["top"] and outer["y"] + legend["bottom"] <= SCREEN["height"]
+    assert outer["y"] + legend["top"] >= 0 and outer["y"] + legend["bottom"] <= SCREEN["height"]
 
 
 # --------------------------------------------------------------------------- collaboration
