@@ -13,8 +13,9 @@ server B and a participant on server A:
 * a participant answering through server A appears in the live network of the
   facilitator's screen, served by server B, without a reload (the time from
   the click to the screen is printed; ``bench/bench_two_servers.py`` reports it);
-* A room of participants (12 in CI, 30 with WIJKNETWERK_TEST_CROWD=30) sending at once lose nothing:
-  one new version and organisation per answer, each once, all on the facilitator's screen;
+* A room of participants (8 in CI, four per server; 30 with WIJKNETWERK_TEST_CROWD=30)
+  sending at once lose nothing: one new version and organisation per answer, each once,
+  all on the facilitator's screen;
 * nginx's log shows every websocket reached the server its cookie names.
 """
 
