@@ -40,12 +40,13 @@ PAGES = (
     ("workshop", "pages/workshop.py"),
 )
 JOIN = ("join", "pages/join.py")
-# The default page's own url_path. Streamlit serves the default page only at "/" and
-# answers its url_path with a "Page not found" dialog, so that name is never an address;
-# the first page's name ("overview") is a hidden page of its own that leads to "/"
-# (see _navigate). A comment, not a docstring: Streamlit's magic would print a bare
-# string of the entry script on every page.
-HOME = "home"
+# The default page's own url_path: empty, like its address "/". Streamlit serves the
+# default page only at "/" and answers any name it is given with a "Page not found"
+# dialog; the first page's name ("overview") and "home" (the name it had) are hidden
+# pages of their own that lead to "/" (see _navigate). Comments, not docstrings:
+# Streamlit's magic would print a bare string of the entry script on every page.
+HOME = ""
+HOME_ALIASES = (PAGES[0][0], "home")
 
 
 def _page(name: str, path: str, lang: str, default: bool = False) -> st.Page:
@@ -58,16 +59,17 @@ def _to_home() -> None:
 
 
 def _navigate(pages: list[st.Page], position: str) -> st.Page:
-    """``st.navigation`` over ``pages`` plus the first page's own address, which leads home.
+    """``st.navigation`` over ``pages`` plus the addresses that lead home.
 
-    ``/overview`` (a bookmark, a pasted link) then opens the overview at ``/``,
-    with its query (``?lang=en&present=1``) kept, instead of Streamlit's "Page
-    not found" dialog. The switch happens before any widget is drawn.
+    ``/overview`` or ``/home`` (a bookmark, a pasted link) then opens the overview
+    at ``/``, with its query (``?lang=en&present=1``) kept, instead of Streamlit's
+    "Page not found" dialog. The switch happens before any widget is drawn.
     """
     home = pages[0]
-    alias = st.Page(_to_home, title=home.title, url_path=PAGES[0][0], visibility="hidden")
-    chosen = st.navigation([*pages, alias], position=position)
-    if chosen is alias:
+    aliases = [st.Page(_to_home, title=home.title, url_path=name, visibility="hidden")
+               for name in HOME_ALIASES]
+    chosen = st.navigation([*pages, *aliases], position=position)
+    if any(chosen is alias for alias in aliases):
         query = [(key, value) for key in st.query_params
                  for value in st.query_params.get_all(key)]
         st.switch_page(home, query_params=query)

@@ -110,7 +110,8 @@ def join_panel(store: Store, name: str, lang: str) -> None:
         st.subheader(t("join_code", lang, code=format_code(code)))
         st.caption(access.message("expires_at", lang, time=ws.clock_time(expires)))
         st.caption(t("ws_join_help", lang))
-        st.code(url, language=None)
+        # Wrapped: in the narrow column the box scrolled and hid the code's end.
+        st.code(url, language=None, wrap_lines=True)
         if ws.is_local_link(url):
             st.warning(t("ws_local_link", lang))
         st.button(t("ws_qr_full", lang), key="ws_qr_open", on_click=_show_qr, args=(True,),

@@ -107,13 +107,17 @@ def csv_bytes(key: str, lang: str, name: str, _table: pd.DataFrame) -> bytes:
     return write.frame_csv_bytes(_table)
 
 
-def paged_table(key: str, lang: str, table: pd.DataFrame, name: str, shown_key: str,
-                download_key: str) -> None:
+def paged_table(ctx: shared.Context, table: pd.DataFrame, name: str, shown_key: str,
+                download_key: str, widths: dict[str, tuple[int, int]], hidden: tuple[str, ...] = (),
+                details: tuple[str, ...] = ()) -> None:
     """One page of ``table`` (``TABLE_ROWS`` rows, a page selector) and all of it as CSV.
 
     A city's 20,000 rows as one grid cost seconds per rerun to send; a page
-    of them is instant, and the download holds every row.
+    of them is instant, and the download holds every row. Columns get the
+    fixed ``widths`` (every one in sight on a 1400 px screen); the columns
+    ``hidden`` are left out of the grid, and ``details`` shown for the row one selects.
     """
+    key, lang = ctx.key, ctx.lang
     total = len(table)
     count = collab_tables.pages(total, TABLE_ROWS)
     page = 1
@@ -124,7 +128,21 @@ def paged_table(key: str, lang: str, table: pd.DataFrame, name: str, shown_key: 
     shown = collab_tables.page_of(table, page - 1, TABLE_ROWS)
     first = (page - 1) * TABLE_ROWS + 1
     st.caption(t(shown_key, lang, first=first, last=first + len(shown) - 1, total=total))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    config = collab_tables.column_config(widths, lang, ctx.present,
+                                         hidden=hidden)
+    if not details:
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    else:
+        event = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
+                             on_select="rerun", selection_mode="single-row",
+                             key=f"collab_grid_{name}.{lang}")
+        rows = [r for r in event.selection.rows if r < len(shown)]
+        if rows:
+            row = shown.iloc[rows[0]]
+            st.caption(t("row_details", lang, row=md_escape(row[t("col_link", lang)]),
+                         details=md_escape(collab_tables.row_details(row, details, lang))))
+        else:
+            st.caption(t("row_details_hint", lang))
     st.download_button(t(download_key, lang), csv_bytes(key, lang, name, table),
                        file_name=f"{name}.csv", mime="text/csv", on_click="ignore",
                        key=f"collab_download_{name}.{lang}")
@@ -242,8 +260,8 @@ def exchange_section(ctx: shared.Context, rows: int) -> None:
         st.markdown("\n".join(f"- {md_escape(s)}" for s in sentences[:rows]))
     else:
         st.success(t("no_one_way", lang))
-    paged_table(ctx.key, lang, table, "uitwisseling", "exchange_rows_shown",
-                "download_exchange_csv")
+    paged_table(ctx, table, "uitwisseling", "exchange_rows_shown", "download_exchange_csv",
+                collab_tables.EXCHANGE_WIDTHS)
 
 
 def chart_rows(lang: str) -> int:
@@ -271,8 +289,8 @@ def main() -> None:
     _, table = link_tables(ctx.key, ctx.lang, ctx.dataset)
     charts = chart_specs(ctx.key, ctx.lang, rows, ctx.present, ctx.dataset)
     links_section(ctx, charts["links"])
-    paged_table(ctx.key, ctx.lang, table, "samenwerkingen", "table_rows_shown",
-                "download_links_csv")
+    paged_table(ctx, table, "samenwerkingen", "table_rows_shown", "download_links_csv",
+                collab_tables.LINK_WIDTHS, collab_tables.LINK_HIDDEN, collab_tables.LINK_DETAILS)
     orgs_section(ctx, charts["orgs"])
     reciprocity_section(ctx, charts["gaps"])
     exchange_section(ctx, rows)

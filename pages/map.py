@@ -19,6 +19,10 @@ from pages import _shared as shared
 # Offline by default: OpenStreetMap or PDOK tiles are fetched only when chosen.
 DEFAULTS = {"base": DEFAULT_BASE_MAP, "lines": False, "cbs": False}
 HEIGHT = 820
+# Presentation mode: the map comes straight below the title, and with this height it and
+# its legend (the lower left corner) fit a 1400x1000 shared screen; the controls and the
+# notes follow below it (above it, they pushed the legend off the screen).
+HEIGHT_PRESENT = 700
 
 
 def controls(ctx: shared.Context, with_cbs: bool) -> dict:
@@ -55,24 +59,27 @@ def main() -> None:
     # Families in the known groups beside the CBS households with children, when the
     # neighbourhood polygons carry the CBS key figures.
     population = population_rows(ctx.dataset.neighbourhoods, families_by_hood(report))
-    view = controls(ctx, population is not None)
-    if not ctx.dataset.neighbourhoods:
-        st.info(t("no_polygons", ctx.lang))
-    elif population is None:
-        st.caption(population_sentences(None, ctx.lang)[0])
-    # Say what is not on the map, or not at its own place, and why (counts only).
-    placement = map_placement(graph, ctx.dataset.neighbourhoods)
-    for note in placement_notes(graph, placement, ctx.lang):
-        (st.warning if note.level == "warning" else st.caption)(note.text)
+    # Made in the order shown, filled in the order the data needs (the map needs the view).
+    top = st.container()
+    with st.container() if ctx.present else top:
+        view = controls(ctx, population is not None)
+        if not ctx.dataset.neighbourhoods:
+            st.info(t("no_polygons", ctx.lang))
+        elif population is None:
+            st.caption(population_sentences(None, ctx.lang)[0])
+        # Say what is not on the map, or not at its own place, and why (counts only).
+        placement = map_placement(graph, ctx.dataset.neighbourhoods)
+        for note in placement_notes(graph, placement, ctx.lang):
+            (st.warning if note.level == "warning" else st.caption)(note.text)
     page = render_map(graph, ctx.dataset.neighbourhoods, share=report["neighbourhoods"],
                       coverage=cov, hide_personal=ctx.hide_names, lang=ctx.lang,
                       presentation=ctx.present, base_map=view["base"],
                       show_collaborations=view["lines"], height="100vh",
                       population=population, show_population=view["cbs"])
-    st.iframe(page, height=HEIGHT)
+    top.iframe(page, height=HEIGHT_PRESENT if ctx.present else HEIGHT)
     # Deferred: the page is handed over only on a click, not stored on every rerun.
-    st.download_button(t("download_map", ctx.lang), lambda: page, file_name="kaart.html",
-                       mime="text/html", icon=":material/download:", on_click="ignore")
+    top.download_button(t("download_map", ctx.lang), lambda: page, file_name="kaart.html",
+                        mime="text/html", icon=":material/download:", on_click="ignore")
 
 
 main()

@@ -215,6 +215,53 @@ def module_browser() -> Iterator[Any]:
         yield opened
 
 
+# --------------------------------------------------------------------------- page addresses
+# Shared by the address tests of the open server (tests/browser/test_pages_addresses.py)
+# and of the sign-in gate (tests/security/test_access_browser.py).
+
+HEADINGS = {
+    "": "overview_title",
+    "overview": "overview_title",
+    "network": "network_title",
+    "map": "map_title",
+    "gaps": "gaps_title",
+    "collaboration": "collab_title",
+    "roles": "roles_title",
+    "topics": "topics_title",
+    "compare": "page_compare",
+    "data": "data_title",
+    "survey": "survey_title",
+    "workshop": "workshop_title",
+    "join": "join_title",
+}
+"""Page address -> the text key of the heading that page shows."""
+
+NOT_FOUND = ("Page not found", "Pagina niet gevonden")
+
+
+def dialog_texts(page: Any) -> list[str]:
+    """The texts of every open Streamlit dialog (and Streamlit's page-not-found modal)."""
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll("
+        "'[role=dialog], [data-testid=stDialog], [data-baseweb=modal]'))"
+        ".map(d => d.innerText)")
+
+
+def assert_no_not_found(page: Any, address: str, settled: bool = False) -> None:
+    """No page-not-found dialog or text; ``settled``: the page's form already drew and idled."""
+    if not settled:
+        page.wait_for_timeout(500)  # the dialog follows the page's first message
+    texts = dialog_texts(page)
+    assert not texts, f"/{address}: dialog {texts!r}"
+    body = page.locator("body").inner_text()
+    assert not any(text in body for text in NOT_FOUND), f"/{address}: page-not-found text"
+
+
+def first_heading(page: Any) -> str:
+    """The text of the page's first heading (its title)."""
+    return page.locator("[data-testid='stMain'] h1").first.inner_text().strip()
+
+
 _NODE_POINT = ("id => { const n = window.wijknetwerk.network;"
                " const p = n.canvasToDOM(n.getPositions([id])[id]);"
                " const r = document.getElementById('network').getBoundingClientRect();"

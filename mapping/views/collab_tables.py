@@ -90,6 +90,61 @@ def exchange_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
+# Column widths (px) of the shown grids as ``{column key: (everyday, presentation)}``.
+# Fixed widths keep every column in sight on a 1400 px screen (940 px of grid beside the
+# sidebar, 1,180 px in presentation mode without it, less the links grid's row selection
+# boxes) however long a city's names are: a longer name is cut in its cell (the download
+# holds it whole). Presentation mode's type is about 1.2 times larger; the room it leaves
+# goes to the names.
+LINK_WIDTHS = {"col_link": (355, 472), "trust": (90, 108), "shared_goals": (70, 85),
+               "role_clarity": (70, 85), "equality": (125, 158), "col_quality": (85, 102),
+               "col_raters": (100, 120)}
+EXCHANGE_WIDTHS = {"col_formal": (190, 240), "col_informal": (210, 270), "col_forms": (130, 150),
+                   "col_direction": (150, 185), "col_groups_reached": (80, 95),
+                   "equality": (125, 150)}
+# Shorter headers where the full name is wider than its numbers (the full name is the
+# header's tooltip and the download's column name).
+SHORT = {"shared_goals": "short_shared_goals", "role_clarity": "short_role_clarity",
+         "col_groups_reached": "short_groups_reached"}
+# Left out of the grid: the weakest condition is the row's lowest of the four scores
+# beside it (and shown with the raters on selecting the row), and the few-raters mark is
+# the ⚠ after the link's name.
+LINK_HIDDEN = ("col_weakest", "col_few_raters")
+LINK_DETAILS = ("col_weakest", "col_raters")
+
+
+def column_config(widths: dict[str, tuple[int, int]], lang: str, present: bool,
+                  hidden: Iterable[str] = ()) -> dict[str, dict]:
+    """Streamlit's ``column_config`` (plain dicts) for a grid of these tables.
+
+    Parameters
+    ----------
+    widths
+        Width in px per column key (the text key of its header): everyday, presentation.
+    lang
+        Language of the headers.
+    present
+        Presentation mode (larger type, wider columns).
+    hidden
+        Column keys the grid leaves out (they stay in the data and the download).
+    """
+    config: dict[str, dict] = {}
+    for key, (everyday, presented) in widths.items():
+        entry: dict = {"width": presented if present else everyday}
+        if key in SHORT:
+            entry.update(label=t(SHORT[key], lang), help=t(key, lang))
+        config[t(key, lang)] = entry
+    for key in hidden:
+        config[t(key, lang)] = {"hidden": True}
+    return config
+
+
+def row_details(row: pd.Series, keys: Iterable[str], lang: str) -> str:
+    """``"Header: value; Header: value"`` for the columns ``keys`` of one table row."""
+    shown = [(t(k, lang), row[t(k, lang)]) for k in keys]
+    return "; ".join(f"{name}: {value}" for name, value in shown if str(value).strip())
+
+
 def page_of(frame: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
     """Rows ``page * size`` up to ``(page + 1) * size`` (a view: the frame is not changed)."""
     return frame.iloc[page * size:(page + 1) * size]

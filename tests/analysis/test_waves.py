@@ -142,3 +142,27 @@ def test_cli_compares_two_saved_versions(tmp_path, pair, capsys):
     assert [p["a"] for p in json.loads(out)["collaborations_ended"]] == ["M"]
     code, _, err = _cli(capsys, "compare", "store:wijk@9", "store:nope", "--db", url)
     assert code == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_cli_compare_checks_both_paths_before_loading_either(tmp_path, pair, capsys,
+                                                             monkeypatch, lang):
+    """A missing path ends the command with the loader's own message, and no wave is read
+    (each load starts a parse worker): not the existing one beside it either."""
+    from mapping.io import load
+    from mapping.io.write import write_csv_folder
+
+    a = tmp_path / "a"
+    write_csv_folder(pair[0], a)
+    missing = tmp_path / "nope"
+    expected = load.format_result(load.load_path(missing, lang), lang)
+
+    def no_worker(*args, **kwargs):
+        raise AssertionError("a wave was loaded")
+
+    monkeypatch.setattr(load, "load_for_command", no_worker)
+    code, out, err = _cli(capsys, "compare", str(a), str(missing), "--lang", lang)
+    assert (code, out) == (1, "")
+    assert err == expected + "\n"
+    code, _, err = _cli(capsys, "compare", str(missing), str(missing), "--lang", lang)
+    assert code == 1 and err == 2 * (expected + "\n")

@@ -64,3 +64,24 @@ def test_pages_cover_every_row_once():
     assert ct.pages(250, 100) == 3 and ct.pages(0, 100) == 1 and ct.pages(200, 100) == 2
     seen = pd.concat([ct.page_of(frame, p, 100) for p in range(ct.pages(250, 100))])
     assert seen["n"].tolist() == list(range(250))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_grid_columns_name_real_columns_and_fit_the_shared_screen(dataset, lang):
+    table = ct.links_table(ct.link_rows(link_quality(dataset)), lang)
+    config = ct.column_config(ct.LINK_WIDTHS, lang, present=False, hidden=ct.LINK_HIDDEN)
+    assert set(config) <= set(table.columns)
+    shown = [c for c in table.columns if not config.get(c, {}).get("hidden")]
+    assert len(shown) == len(table.columns) - len(ct.LINK_HIDDEN)
+    assert all("width" in config[c] for c in shown)  # no column left to size itself
+    goals = config[t("shared_goals", lang)]
+    assert goals["help"] == t("shared_goals", lang) and len(goals["label"]) < len(goals["help"])
+    # Everyday 940 px beside the sidebar, presentation 1,180 px; 40 px for the row boxes.
+    for present, room in ((False, 900), (True, 1140)):
+        for widths in (ct.LINK_WIDTHS, ct.EXCHANGE_WIDTHS):
+            assert sum(c["width"] for c in ct.column_config(widths, lang, present).values()) \
+                <= room
+    row = table.iloc[0]
+    assert ct.row_details(row, ct.LINK_DETAILS, lang) == (
+        f"{t('col_weakest', lang)}: {row[t('col_weakest', lang)]}; "
+        f"{t('col_raters', lang)}: {row[t('col_raters', lang)]}")

@@ -5,6 +5,9 @@ names and the switch label were cut off ("PDOK BRT Achterg…", "Samenwerkingen
 to…") and the map's open layer list covered a neighbourhood and its name; on
 the workshop page the join code broke over two lines and the snapshot button
 read "Momentop…". Each is measured in Chromium, normal and in presentation mode.
+Session 6: the Collaboration tables scrolled sideways, the join address scrolled in its
+box, the presented map's legend was off screen and the workshop's largest node met the
+frame's top edge.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import MAP_DRAWN, frame_where, open_app
+from tests.browser.conftest import MAP_DRAWN, NETWORK_DRAWN, frame_where, open_app
 from tests.browser_support import block_external
 from tests.workshop.test_browser import workshop_server  # noqa: F401  (a fixture)
 
@@ -82,6 +85,17 @@ def test_the_layer_list_covers_no_neighbourhood_name(server, screen, query):
     assert covered == []
 
 
+def test_the_presented_map_keeps_its_legend_on_screen(server, screen):
+    """Presentation mode on 1400x1000: the map, with its legend in the lower corner, is in
+    sight as the page opens (below the controls and notes, the legend was off screen)."""
+    open_app(screen, server.page_url("map", "present=1"), timeout=90_000)
+    frame = frame_where(screen, MAP_DRAWN, timeout=30)
+    outer = screen.locator("[data-testid='stMain'] iframe").first.bounding_box()
+    legend = frame.evaluate("() => { const r = document.getElementById('legend')"
+                            ".getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
+    assert outer["y"] + legend["top"] >= 0 and outer["y"] + legend["bottom"] <= SCREEN["height"]
+
+
 # --------------------------------------------------------------------------- collaboration
 
 _ROW_LABELS = """() => { const svg = document.querySelector('.vega-embed svg');
@@ -109,6 +123,20 @@ def test_the_few_raters_mark_survives_the_presentation_type(server, screen):
     assert _flags(screen, server, "present=1") == normal
 
 
+# How far a Streamlit grid scrolls sideways (its columns wider than the grid), per grid.
+_GRID_OVERFLOW = """grid => { const s = grid.querySelector('.dvn-scroller');
+  return s ? Math.max(0, s.scrollWidth - s.clientWidth) : -1; }"""
+
+
+@pytest.mark.parametrize("query", ["", "present=1"])
+def test_every_collaboration_table_column_is_in_sight(server, screen, query):
+    """Both tables (links, formal–informal exchange) show every column without scrolling."""
+    open_app(screen, server.page_url("collaboration", query), timeout=90_000)
+    grids = screen.locator("[data-testid='stMain'] [data-testid='stDataFrame']")
+    grids.nth(1).locator(".dvn-scroller").wait_for(timeout=30_000)
+    assert [grids.nth(i).evaluate(_GRID_OVERFLOW) for i in range(grids.count())] == [0, 0]
+
+
 # --------------------------------------------------------------------------- workshop
 
 
@@ -126,6 +154,22 @@ def test_join_code_on_one_line_no_button_cut_off(workshop_server, screen):  # no
     assert lines == 1, heading.inner_text()
     snapshot = screen.locator(".st-key-ws_snapshot").first
     assert snapshot.evaluate(TRUNCATED) == []
+    _join_address_is_whole(screen)  # it scrolled, hiding the code's end
+
+
+def _join_address_is_whole(screen: Any) -> None:
+    """The address participants type: all of it in sight, no scrolling inside its box."""
+    box = screen.locator("[data-testid='stMain'] [data-testid='stCode']",
+                         has_text="join?code=").first
+    box.wait_for(timeout=30_000)
+    assert box.evaluate(TRUNCATED) == []
+
+
+def test_the_presented_join_address_is_shown_whole(workshop_server, screen):  # noqa: F811
+    """Presentation mode (its larger type); the everyday page: the test above."""
+    open_app(screen, workshop_server[0].page_url("workshop", "ds=wijk&present=1"),
+             timeout=90_000)
+    _join_address_is_whole(screen)
 
 
 # --------------------------------------------------------------------------- network toolbar
@@ -155,6 +199,42 @@ def test_toolbar_buttons_keep_their_text_on_one_line_in_a_narrow_frame(browser, 
             assert page.locator(button).evaluate(_LINES) == 1, button
         search = page.locator("#wk-search").bounding_box()
         assert search["width"] > 60  # still there to type in
+    finally:
+        context.close()
+
+
+# Drawn (non-transparent) canvas pixels in a band of ``m`` CSS px along each edge.
+_EDGE_INK = """m => { const c = document.querySelector('#network canvas');
+  const g = c.getContext('2d'), k = c.width / c.clientWidth, w = c.width, h = c.height;
+  const ink = (x, y, bw, bh) => { const d = g.getImageData(x, y, bw, bh).data; let n = 0;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } } return n; };
+  const b = Math.round(m * k);
+  return {top: ink(0, 0, w, b), bottom: ink(0, h - b, w, b), left: ink(0, 0, b, h),
+          right: ink(w - b, 0, b, h)}; }"""
+
+
+def test_the_presented_live_network_keeps_a_margin(browser, tmp_path):
+    """The workshop's live network on the shared screen: no node touches the frame's edge
+    (the largest group's apex met the top edge: its radius was guessed from a smaller scale)."""
+    from mapping.store.repository import open_store
+    from mapping.workshop.live import create_dataset, live_network
+
+    with open_store(f"sqlite:///{tmp_path / 'store.sqlite'}") as store:
+        create_dataset(store, "wijk", "empty")
+        store.add_organisation("wijk", {"id": "W1", "name": "Wijkteam Zuid", "kind": "formal"})
+        store.add_organisation("wijk", {"id": "W2", "name": "Moskee", "kind": "informal"})
+        store.add_group("wijk", {"id": "G1", "name": "Somalische moeders", "families": 30})
+        store.add_group("wijk", {"id": "G2", "name": "Poolse vaders", "families": 12})
+        store.add_reach("wijk", {"organisation": "W1", "group": "G1"})
+        number, data = store.latest("wijk")
+    html = live_network(data, number, presentation=True, height="100vh").html
+    context = browser.new_context(viewport={"width": 1360, "height": 800})
+    block_external(context)
+    try:
+        page = context.new_page()
+        page.set_content(html)
+        page.wait_for_function(NETWORK_DRAWN)
+        assert page.evaluate(_EDGE_INK, 12) == {"top": 0, "bottom": 0, "left": 0, "right": 0}
     finally:
         context.close()
 

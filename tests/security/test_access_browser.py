@@ -29,10 +29,11 @@ from tests.browser.conftest import (
     find_frame,
     wait_idle,
 )
-from tests.browser.test_pages_addresses import HEADINGS, assert_no_not_found
 from tests.browser_support import (
+    HEADINGS,
     VIEWPORT,
     Server,
+    assert_no_not_found,
     block_external,
     module_browser,
     streamlit_server,

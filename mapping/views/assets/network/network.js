@@ -214,14 +214,18 @@
     var width = container.clientWidth, height = container.clientHeight;
     if (!isFinite(minX) || !width || !height) { network.fit({animation: false}); placeLabels(); return; }
     var px = data.labelPx;
-    var padX = Math.min(110, width / 10), padTop = 12, padBottom = 2.6 * px + 12;
-    var scale = 2.5;
-    for (var i = 0; i < 2; i++) {  // the node radius in pixels depends on the scale
-      var r = big * scale;
-      scale = Math.min((width - 2 * padX - 2 * r) / Math.max(maxX - minX, 1),
-                       (height - padTop - padBottom - 2 * r) / Math.max(maxY - minY, 1), 2.5);
-      scale = Math.max(scale, 0.02);
-    }
+    // A margin all round: nothing drawn touches the frame's edge.
+    var padX = Math.min(110, width / 10), padTop = Math.max(16, 0.8 * px),
+        padBottom = 2.6 * px + 12;
+    // The nodes' radius in pixels grows with the scale: solve span * scale + 2 * r = room
+    // for the scale, with r = 1.2 * big * scale + 4 (vis draws a triangle's apex 1.15 radii
+    // from its centre, and the border outside it). Two rounds of guessing r from the
+    // previous scale came out too large, and the largest group met the frame's top edge.
+    var reach = 2 * 1.2 * big, border = 2 * 4;
+    var scale = Math.min((width - 2 * padX - border) / (Math.max(maxX - minX, 1) + reach),
+                         (height - padTop - padBottom - border) / (Math.max(maxY - minY, 1) + reach),
+                         2.5);
+    scale = Math.max(scale, 0.02);
     var shift = (padBottom - padTop) / 2 / scale;
     network.moveTo({position: {x: (minX + maxX) / 2, y: (minY + maxY) / 2 + shift},
                     scale: scale, animation: false});
