@@ -16,25 +16,10 @@ def upload_folder(tmp_path_factory):
     return write_folder(make_dataset(evil=False), tmp_path_factory.mktemp("upload") / "up")
 
 
-def _open(source: str, page: str, folder):
-    if source == "demo":
-        return open_page(page)
-    at = open_page("data")
-    at.file_uploader[0].set_value(
-        [(p.name, p.read_bytes(), "text/csv") for p in sorted(folder.iterdir())]).run()
-    assert at.session_state["source.nl"] == "upload"
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    return at
-
-
-@pytest.mark.parametrize("source", ["demo", "upload"])
-@pytest.mark.parametrize("page", PAGES)
-def test_page_shows_its_elements(app, upload_folder, source, page):
-    folder = DEMO if source == "demo" else upload_folder
+def _assert_elements(at, page: str, folder) -> None:
+    """The elements ``page`` must show for the dataset of ``folder``."""
+    assert not at.exception, (page, at.exception)
     dataset = load(folder)
-    at = _open(source, page, upload_folder)
-    assert not at.exception, at.exception
     if page == "overview":
         assert len(at.metric) == 7
     elif page == "network":
@@ -52,6 +37,29 @@ def test_page_shows_its_elements(app, upload_folder, source, page):
         assert len(at.tabs) == 4
         # The upload's warnings table comes first, then the preview of the tables.
         assert len(at.dataframe[-4].value) == len(dataset.organisations)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_shows_its_elements(app, page):
+    _assert_elements(open_page(page), page, DEMO)
+
+
+def test_every_page_shows_its_elements_for_an_upload(app, upload_folder):
+    """One upload on the Data page, then every page of that session, as a user goes round.
+
+    (Each page in a session of its own would read the same upload again: 8 uploads
+    through the parse worker for what one shows.)
+    """
+    at = open_page("data")
+    at.file_uploader[0].set_value(
+        [(p.name, p.read_bytes(), "text/csv") for p in sorted(upload_folder.iterdir())]).run()
+    assert at.session_state["source.nl"] == "upload"
+    for page in PAGES:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        _assert_elements(at, page, upload_folder)
+        assert not at.error, (page, [e.value for e in at.error])
+        assert "Geüpload" in " ".join(c.value for c in at.caption), page
 
 
 def test_data_preview_hides_personal_columns_unless_names_are_shown(app):

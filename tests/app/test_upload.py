@@ -9,7 +9,7 @@ import pytest
 from mapping.i18n import format_percent
 from mapping.session import md_escape
 from mapping.ui_text import number, t
-from tests.app.conftest import PAGES, cli_report, load, open_page
+from tests.app.conftest import cli_report, load, open_page
 from tests.render.conftest import make_dataset
 
 BAD = b"id,naam,soort\n1,Wijkteam,formeel\n1,Moskee,misschien\n"
@@ -50,14 +50,9 @@ def test_valid_upload_becomes_the_sessions_dataset(app, upload_folder):
     assert "Geüpload" in captions
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_with_the_upload(app, upload_folder, page):
-    at = _upload(_files(upload_folder))
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
-    assert "Geüpload" in " ".join(c.value for c in at.caption)
+# Every page of a session after an upload: tests/app/test_elements.py
+# (test_every_page_shows_its_elements_for_an_upload: no exception, no error, the
+# "Geüpload" caption and each page's elements).
 
 
 def test_invalid_upload_is_reported_and_never_applied(app):
