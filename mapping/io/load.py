@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from mapping import i18n
@@ -152,8 +153,15 @@ def _neighbourhoods(name: str, data: bytes, col: Collector) -> dict[str, Any] | 
     return collection
 
 
+TextCodes = dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
+"""Table -> text column -> ``(codes, values)``: per row the index of its cell among the
+column's distinct texts as read, and each one's value in the dataset (``None``: empty;
+two texts may repair to one value). Only for the columns of files the fast CSV reader
+read (:attr:`mapping.io.validate.Typed.encoded`)."""
+
+
 def load_files(files: Sequence[tuple[str, bytes]], lang: str = "nl",
-               name: str | None = None) -> LoadResult:
+               name: str | None = None, *, text_codes: TextCodes | None = None) -> LoadResult:
     """Load a district from ``(file name, content)`` pairs, as an upload gives them.
 
     Parameters
@@ -164,6 +172,10 @@ def load_files(files: Sequence[tuple[str, bytes]], lang: str = "nl",
         Language of the messages: ``nl`` (default) or ``en``.
     name
         Label of the dataset; defaults to the file names.
+    text_codes
+        When given, receives the dictionary codes of the text columns the reader
+        already had (:data:`TextCodes`), so the parse worker's answer
+        (:mod:`mapping.io.worker_answer`) need not hash every cell again.
     """
     col = Collector("en" if lang == "en" else "nl")
     label = name or ", ".join(Path(n).name for n, _ in files) or "upload"
@@ -177,7 +189,7 @@ def load_files(files: Sequence[tuple[str, bytes]], lang: str = "nl",
                 return LoadResult(None, col.errors, col.warnings)
             counts = {t: len(raws[t].rows) if t in raws else 0 for t in TABLES}
             counts["neighbourhoods"] = len((hoods or {}).get("features", []))
-            frames = validate_tables(raws, hoods, col, source=label)
+            frames = validate_tables(raws, hoods, col, source=label, encoded=text_codes)
             del raws  # the text cells are garbage now: free them before the frames are used
     except MemoryError:
         raise  # the parse worker reports it as the memory limit (mapping.io.sandbox)
@@ -219,11 +231,13 @@ def _folder_files(folder: Path) -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in _folder_paths(folder)]
 
 
-def load_path(path: str | Path, lang: str = "nl") -> LoadResult:
+def load_path(path: str | Path, lang: str = "nl", *,
+              text_codes: TextCodes | None = None) -> LoadResult:
     """Load a district from a folder, a workbook or a single file.
 
     A workbook is combined with a neighbourhoods GeoJSON lying beside it
-    (``wijken.geojson``, ``neighbourhoods.geojson``...).
+    (``wijken.geojson``, ``neighbourhoods.geojson``...). ``text_codes``: as
+    :func:`load_files`.
     """
     path = Path(path)
     col = Collector("en" if lang == "en" else "nl")
@@ -242,7 +256,8 @@ def load_path(path: str | Path, lang: str = "nl") -> LoadResult:
         # Sizes from the directory first: a 5 GB file is refused without being read.
         if not _within_size(label, sum(p.stat().st_size for p in paths), col):
             return LoadResult(None, col.errors, col.warnings)
-        return load_files([(p.name, p.read_bytes()) for p in paths], lang, name=label)
+        return load_files([(p.name, p.read_bytes()) for p in paths], lang, name=label,
+                          text_codes=text_codes)
     except OSError as exc:
         col.error("file_unreadable", str(path), detail=exc.strerror or type(exc).__name__)
         return LoadResult(None, col.errors, col.warnings)

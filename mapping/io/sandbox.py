@@ -57,6 +57,7 @@ from typing import Any
 
 from mapping.domain.limits import LIMITS
 from mapping.io import worker_answer
+from mapping.io.answer_tables import TextHints
 from mapping.io.load import LoadResult
 from mapping.io.validate import Collector
 
@@ -342,21 +343,28 @@ def _limit_self() -> None:
         os.nice(_NICE)
 
 
-def work(job: Job) -> Any:
+def work(job: Job, hints: TextHints | None = None) -> Any:
     """The child's work: read the files of ``job`` (what the parent would otherwise do).
 
     Every answer is plain data of the shape
     :data:`mapping.io.worker_answer.ANSWERS` declares for the kind: a
     :class:`LoadResult` (its tables and issues), a kind, a survey table and its
-    issues, or a graph (nodes and links).
+    issues, or a graph (nodes and links). ``hints``, when given, receives the
+    dictionary codes the reader had for the loaded tables' text columns, for
+    :func:`mapping.io.worker_answer.encode_answer`.
     """
     from mapping.io import load
 
     kind, payload, lang, name, _hook = job
-    if kind == "path":
-        return load.load_path(payload, lang)
-    if kind == "files":
-        return load.load_files(payload, lang, name=name)
+    if kind in ("path", "files"):
+        codes: load.TextCodes = {}
+        result = (load.load_path(payload, lang, text_codes=codes) if kind == "path"
+                  else load.load_files(payload, lang, name=name, text_codes=codes))
+        if hints is not None and result.dataset is not None:
+            for table, columns in codes.items():
+                frame = result.dataset.table(table)
+                hints[id(frame)] = (frame, columns)
+        return result
     if kind in ("graph", "graph_import"):
         from mapping.io import graph_import as gi
 
@@ -421,13 +429,14 @@ def _serve(warm: bool = True) -> None:
     job: Job = pickle.loads(request)  # from our own parent, which this process trusts
     _limit_self()
     kind, hook = job[0], job[4]
+    hints: TextHints = {}
     try:
         if hook:  # tests only: a child that aborts or allocates without bound
             module, _, function = hook.partition(":")
             result: Any = getattr(importlib.import_module(module), function)(job)
         else:
-            result = work(job)
-        data = worker_answer.encode_answer(kind, "ok", result)
+            result = work(job, hints)
+        data = worker_answer.encode_answer(kind, "ok", result, hints)
     except MemoryError:
         data = worker_answer.encode_answer(kind, "memory", "MemoryError")
     except worker_answer.AnswerError as exc:  # a reader returned what no schema declares
