@@ -82,7 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return 2
-    from mapping.io import sandbox
+    # worker_process, not sandbox: sandbox imports pandas, and a command may start its
+    # parse worker before it imports anything that heavy (see report's run()).
+    from mapping.io import worker_process
 
-    with sandbox.one_shot():  # one command, one read: no spare parse worker kept warm
+    with worker_process.one_shot():  # one command, one read: no spare parse worker kept warm
         return commands[args.command](args)

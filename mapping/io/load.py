@@ -41,7 +41,6 @@ import numpy as np
 import pandas as pd
 
 from mapping import i18n
-from mapping.domain import limits as lim
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.domain.limits import LIMITS, Amount
@@ -72,6 +71,10 @@ from mapping.io.workbooks import (  # noqa: F401  (re-exported: callers import t
     _workbook_tables,
     cell_text,
     read_workbook_sheets,
+)
+from mapping.io.worker_process import (
+    add_max_rows_option,
+    apply_max_rows,
 )
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -276,42 +279,6 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     parser.add_argument("--lang", choices=("nl", "en"), default="nl")
     add_max_rows_option(parser)
     return "validate", run_validate
-
-
-def add_max_rows_option(parser: argparse.ArgumentParser) -> None:
-    """``--max-rows N`` on a command that loads data (read by :func:`apply_max_rows`)."""
-    parser.add_argument(
-        "--max-rows", default=None, metavar="N",
-        help=f"allow up to N data rows per table (default {lim.DEFAULT_ROWS:,}, or "
-             f"{lim.ROWS_ENV}); for trusted national files, every other bound stays")
-
-
-def apply_max_rows(args: argparse.Namespace, lang: str = "nl") -> bool:
-    """Raise the row limit to ``args.max_rows`` when given; ``False`` after a message if invalid.
-
-    The command then exits 2 (a usage error), in the language of ``--lang``.
-    """
-    value = getattr(args, "max_rows", None)
-    if value is None:
-        return True
-    try:
-        lim.allow_rows(lim.parse_rows(value, "--max-rows"))
-    except lim.LimitSettingError as exc:
-        print(exc.message(lang), file=sys.stderr)
-        return False
-    _drop_spare_worker()
-    return True
-
-
-def _drop_spare_worker() -> None:
-    """End a spare parse worker started before the limit changed (it read the old one)."""
-    sandbox = sys.modules.get("mapping.io.sandbox")
-    if sandbox is None:  # a command starts its first worker after this: nothing to drop
-        return
-    with sandbox._lock:
-        spare, sandbox._spare = sandbox._spare, None
-    if spare is not None:
-        sandbox._reap(spare)  # its stdin closes: it exits without a job
 
 
 def load_for_command(path: str | Path, lang: str = "nl") -> Dataset | None:
