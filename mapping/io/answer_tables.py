@@ -31,6 +31,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from mapping.io.column_codes import addresses, remember
+
 DEPTH = 64
 """Deepest nesting of a free value (a GeoJSON polygon is 5 deep)."""
 
@@ -175,8 +177,8 @@ class TableWriter:
             return None
         if not set(map(type, values)) <= {str, type(None)}:
             return None
-        identities = _identities(values)
-        other = np.flatnonzero(_identities(cells) != identities[codes])
+        identities = addresses(values)
+        other = np.flatnonzero(addresses(cells) != identities[codes])
         if len(other) > len(cells) // 4:  # other objects (a rule made them): hashing is cheaper
             return None
         if len(other):
@@ -233,22 +235,6 @@ class TableWriter:
         return {"t": "tuples", "codes": self.numbers(codes.astype(np.int32, copy=False)),
                 "k": len(uniques), "ends": self.buffer(ends), "items": self.strings(flat)}
 
-
-
-def _identities(objects: np.ndarray) -> np.ndarray:
-    """The identities (``id``) of a one-dimensional object array's objects, as intp.
-
-    An object array holds pointers to its objects, and CPython's ``id`` is that
-    pointer: its buffer read as integers gives every identity without touching an
-    object (``map(id, ...)`` would visit each). Copied while ``objects`` is alive.
-    """
-    import ctypes
-
-    objects = np.ascontiguousarray(objects, dtype=object)
-    if not len(objects):
-        return np.zeros(0, np.intp)
-    raw = (ctypes.c_ssize_t * len(objects)).from_address(objects.ctypes.data)
-    return np.frombuffer(raw, np.intp).copy()
 
 
 def _hint(hints: dict[Any, tuple[np.ndarray, np.ndarray]], name: Any
@@ -527,7 +513,9 @@ class TableReader:
         self._text = (codes, self._arrow)
         table = np.empty(len(distinct) + 1, dtype=object)
         table[:-1] = distinct
-        return table[codes]  # code -1 (an empty cell) is the last entry, None
+        cells = table[codes]  # code -1 (an empty cell) is the last entry, None
+        remember(cells, codes, table)  # for those who would hash the cells again
+        return cells
 
     def tuples(self, data: Any, n: int, where: str) -> np.ndarray:
         """``n`` tuples of text from codes into distinct tuples."""
