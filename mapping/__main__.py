@@ -1,7 +1,5 @@
 """``python -m mapping``: see :mod:`mapping.cli`."""
 
-import sys
+from mapping.cli import exit_now, main
 
-from mapping.cli import main
-
-sys.exit(main())
+exit_now(main())
