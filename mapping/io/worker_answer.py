@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 
 from mapping.domain.limits import LIMITS
-from mapping.io.answer_checks import check_answer_datasets
 from mapping.io.answer_tables import (
     DETAIL,
     AnswerError,
@@ -373,6 +372,9 @@ def decode_answer(kind: str, data: bytes | bytearray | memoryview, max_bytes: in
         status, value, reader = _decode(kind, view, max_rows, limit,
                                         LIMITS.cell_chars if check else None)
         if check and status == "ok":
+            # Late: the parse worker, which only encodes, never imports the server's checks.
+            from mapping.io.answer_checks import check_answer_datasets
+
             check_answer_datasets(value, reader.facts if reader is not None else {})
         return status, value
     except AnswerError:
