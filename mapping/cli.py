@@ -71,14 +71,19 @@ def build_parser(
     return parser, commands
 
 
+QUICK_EXIT = frozenset({"report", "validate"})
+"""Commands that only read files and print: their process ends through :func:`exit_now`.
+The others (the store, file writers) end as Python ends, with every exit handler."""
+
+
 def exit_now(code: int) -> NoReturn:
     """End the process of ``python -m mapping`` with ``code``: output flushed, no teardown.
 
     A command holds a district's objects (a national report: millions of them);
     Python's exit would free them one by one (0.4-0.8 s at national size) after the
-    output is complete, for nothing. Called only by :mod:`mapping.__main__`, never
-    by code that goes on. A reader that went away (``| head``) gives 120, as
-    Python's own exit does.
+    output is complete, for nothing. Called only by :mod:`mapping.__main__` after a
+    command of :data:`QUICK_EXIT`, never by code that goes on. A reader that went
+    away (``| head``) gives 120, as Python's own exit does.
     """
     import logging
     import os
