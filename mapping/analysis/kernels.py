@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 _LOG = logging.getLogger(__name__)
@@ -136,40 +136,61 @@ def _warn(family: str, reason: str, text: str, problem: Exception) -> None:
     _LOG.warning(text, {"name": FAMILIES.get(family, family), "problem": problem})
 
 
-def warm(betweenness: bool = True) -> dict[str, str]:
-    """Compile or load every kernel now, in this thread (both are safe to repeat).
+WARMED: dict[str, str] = {
+    "routes": "mapping.analysis.flow",
+    "betweenness": "mapping.analysis.brandes",
+}
+"""The kernel families :func:`warm` knows: name -> the module whose ``warm()`` loads them."""
+
+
+def _families(families: Iterable[str] | None) -> tuple[str, ...]:
+    chosen = tuple(WARMED) if families is None else tuple(dict.fromkeys(families))
+    unknown = [name for name in chosen if name not in WARMED]
+    if unknown:
+        raise ValueError(f"no kernel family {unknown[0]!r} (known: {', '.join(WARMED)})")
+    return chosen
+
+
+def warm(families: Iterable[str] | None = None) -> dict[str, str]:
+    """Compile or load kernels now, in this thread (both are safe to repeat).
 
     Parameters
     ----------
-    betweenness
-        Also the betweenness kernel (the ``report`` command needs only the routes').
+    families
+        Which families of :data:`WARMED` (``"routes"``, ``"betweenness"``), in
+        that order; ``None`` (the default): all. The ``report`` command needs
+        only the routes'. An unknown name raises ``ValueError``.
 
     Returns
     -------
     dict
         :func:`modes` afterwards: module name -> ``"cached"``, ``"memory"`` or ``"python"``.
     """
-    from mapping.analysis import brandes, flow
+    import importlib
 
-    flow.warm()
-    if betweenness:
-        brandes.warm()
+    for name in _families(families):
+        importlib.import_module(WARMED[name]).warm()
     return modes()
 
 
-def _warm_quietly(betweenness: bool) -> None:
+def _warm_quietly(families: tuple[str, ...]) -> None:
     try:
-        warm(betweenness)
+        warm(families)
     except Exception:  # a kernel that cannot warm compiles on first use instead
         _LOG.warning("warming the compiled kernels failed", exc_info=True)
 
 
-def warm_in_background(betweenness: bool = True) -> threading.Thread:
-    """Start :func:`warm` on a daemon thread, once per process; return that thread."""
+def warm_in_background(families: Iterable[str] | None = None) -> threading.Thread:
+    """Start :func:`warm` of ``families`` on a daemon thread, once per process; return it.
+
+    ``families`` as :func:`warm` (checked here, in the caller's thread); a second call
+    returns the thread of the first, whatever it asks for.
+    """
     global _THREAD
+    chosen = _families(families)
     with _STARTED:
         if _THREAD is None:
-            _THREAD = threading.Thread(target=_warm_quietly, args=(betweenness,),
+            _THREAD = threading.Thread(target=_warm_quietly, args=(chosen,),
                                        name="warm-kernels", daemon=True)
             _THREAD.start()
         return _THREAD

@@ -20,7 +20,6 @@ them).
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -29,26 +28,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mapping.io.column_codes import addresses  # noqa: F401  (callers import it from here)
+
 if TYPE_CHECKING:
     from types import ModuleType
 
     from mapping.analysis.coverage import Network
-
-
-def addresses(objects: np.ndarray) -> np.ndarray:
-    """The identities (``id``) of the objects in a one-dimensional object array, as intp.
-
-    An object array holds pointers to its objects, and CPython's ``id`` is that
-    pointer: the buffer read as integers gives every identity without a Python
-    call per element (``map(id, ...)`` costs a quarter of a microsecond each,
-    which adds up at 540,000 collaboration rows). The copy is made while
-    ``objects`` is alive, so no identity can be reused meanwhile.
-    """
-    objects = np.ascontiguousarray(objects, dtype=object)
-    if not len(objects):
-        return np.zeros(0, np.intp)
-    raw = (ctypes.c_ssize_t * len(objects)).from_address(objects.ctypes.data)
-    return np.frombuffer(raw, np.intp).copy()
 
 
 class Ids:

@@ -31,6 +31,7 @@ import pandas as pd
 from mapping.analysis import graph as g
 from mapping.analysis.network_arrays import Ids, NetworkArrays, addresses
 from mapping.domain.dataset import CONDITIONS, Dataset
+from mapping.io.column_codes import codes_of
 
 if TYPE_CHECKING:
     from mapping.analysis.coverage import Network
@@ -79,29 +80,68 @@ def _objects(values: list[Any]) -> np.ndarray:
 
 
 class _Positions:
-    """Table positions of ids (-1 for an unknown id), each distinct id object looked up once.
+    """Table positions of ids (-1 for an unknown id), each distinct reference looked up once.
 
-    A column of 540,000 references names 100,000 organisations, and the CSV
-    reader hands out one string object per distinct value: numbering the
-    objects by identity (in C, no string is read) leaves one hash lookup per
-    distinct object instead of one per row, which at national size is most of
-    the time of building the network (each lookup of a fresh string costs
-    cache misses). Equal objects have equal values, so the result is the same.
+    A column of 540,000 references names 100,000 organisations. A column read
+    from the parse worker's answer comes with its dictionary codes
+    (:func:`mapping.io.column_codes.codes_of`): only its distinct texts are looked
+    up, in Arrow's hash table (``pyarrow.compute.index_in``), and spread to the rows
+    by their codes. Any other column takes the pandas path (:meth:`_by_object`).
+    Both compare by value, so the result is the same.
     """
 
     def __init__(self, ids: np.ndarray) -> None:
-        self.index = pd.Index(ids)
+        self.ids = ids
         self.size = len(ids)
+        self._texts: Any = False  # the ids in Arrow (None: not all text), made on first use
+        self._index: pd.Index | None = None
 
     def __call__(self, values: pd.Series) -> np.ndarray:
         column = values.to_numpy(dtype=object)
         if not len(column):
             return np.zeros(0, np.int64)
+        known = codes_of(column)
+        if known is not None:
+            if self._texts is False:
+                self._texts = _texts(self.ids)
+            distinct = _texts(known[1]) if self._texts is not None else None
+            if distinct is not None:
+                import pyarrow.compute as pc
+
+                found = pc.index_in(distinct, value_set=self._texts)  # null: no such id
+                table = np.append(found.fill_null(-1).to_numpy(zero_copy_only=False), -1)
+                return table.astype(np.int64)[known[0]]  # code -1 (empty cell): no id
+        return self._by_object(column)
+
+    def _by_object(self, column: np.ndarray) -> np.ndarray:
+        """Positions found with pandas, one hash lookup per distinct object (by identity).
+
+        The CSV reader hands out one string object per distinct value: numbering
+        the objects by identity (in C, no string is read) leaves one lookup per
+        distinct object instead of one per row. Equal objects have equal values,
+        so the result is the same.
+        """
+        if self._index is None:
+            self._index = pd.Index(self.ids)
         codes, distinct = pd.factorize(addresses(column))
         some = np.empty(len(distinct), dtype=object)
         some[codes] = column  # one object of each identity (any: they are the same object)
-        found = self.index.get_indexer(some).astype(np.int64, copy=False)
+        found = self._index.get_indexer(some).astype(np.int64, copy=False)
         return found[codes]
+
+
+def _texts(values: np.ndarray) -> Any:
+    """``values`` as an Arrow ``large_string`` array (``None``: null), or ``None`` if not all text.
+
+    Only ``str`` and ``None`` are taken (``from_pandas=False``: a float NaN is not text),
+    so the lookup in Arrow finds exactly what Python's ``==`` would.
+    """
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=pa.large_string(), from_pandas=False)
+    except (pa.ArrowException, ValueError, TypeError, UnicodeError):  # a number, a surrogate
+        return None
 
 
 def _ends(n: int, early: np.ndarray, late: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -206,9 +246,14 @@ def _links(collaborations: pd.DataFrame, positions: _Positions, min_quality: flo
     a, b = a[keep], b[keep]
     early, late = np.minimum(a, b), np.maximum(a, b)
     key = early * positions.size + late
-    # First-row order of each unordered pair, as the graph's edge dict has it.
-    unique, first, pair_of_row = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # pair codes by first row
+    # Pairs numbered in the order of their first rows (factorize numbers values as they
+    # first appear), as the graph's edge dict has them: pair j first occurs where the
+    # running maximum of the numbers first reaches j.
+    pair_of_row, unique = pd.factorize(key)
+    new = np.ones(len(pair_of_row), dtype=bool)
+    np.greater(pair_of_row[1:], np.maximum.accumulate(pair_of_row)[:-1], out=new[1:])
+    first = np.flatnonzero(new)  # the first row of pair 0, 1, 2...
+    order = np.arange(len(unique))
     if min_quality is not None:
         quality, rated = _pair_quality(collaborations.loc[keep], pair_of_row, len(unique))
         passes = np.where(rated, quality >= min_quality, include_unrated)

@@ -8,24 +8,17 @@ that can be pasted into the minutes of a meeting (Dutch by default).
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mapping.analysis import graph as g
-from mapping.analysis.brokers import brokers
-from mapping.analysis.coverage import CLASSES, Coverage, compute, network_from_dataset
-from mapping.analysis.coverage_summary import (
-    gap_sentences,
-    group_rows,
-    helped_share,
-    neighbourhood_shares,
-    summary,
-)
-from mapping.analysis.suggest import suggest
-from mapping.analysis.topics import topic_label, topics_from_dataset
-from mapping.domain.dataset import Dataset
-from mapping.i18n import Catalog, format_percent, normalise_lang, translate
 from mapping.locales import catalog
 
+if TYPE_CHECKING:
+    from mapping.analysis.coverage import Coverage
+    from mapping.domain.dataset import Dataset
+    from mapping.i18n import Catalog
+
+# The analyses, pandas and Babel are imported where they are used, not here: the
+# ``report`` command registers (and starts its parse worker) before it imports them.
 MESSAGES: Catalog = catalog.namespace("report")
 
 
@@ -36,6 +29,8 @@ def analyse(
 
     Built from the tables, not through the networkx graph, which only drawing needs.
     """
+    from mapping.analysis.coverage import compute, network_from_dataset
+
     return compute(network_from_dataset(dataset, min_quality, include_unrated))
 
 
@@ -68,6 +63,8 @@ def build_report(
         route), ``neighbourhoods``, ``brokers``, ``suggestions``, ``gaps``
         (sentences) and ``topics``.
     """
+    from mapping.analysis import graph as g
+
     # The analyses allocate many small objects that all stay alive until the
     # report is done; collector passes over them cost half the time of a city.
     with g.gc_paused():
@@ -76,6 +73,17 @@ def build_report(
 
 def _report(dataset: Dataset, min_quality: float | None, include_unrated: bool, lang: str,
             suggestions: int) -> dict[str, Any]:
+    from mapping.analysis.brokers import brokers
+    from mapping.analysis.coverage_summary import (
+        gap_sentences,
+        group_rows,
+        helped_share,
+        neighbourhood_shares,
+        summary,
+    )
+    from mapping.analysis.suggest import suggest
+    from mapping.analysis.topics import topics_from_dataset
+
     cov = analyse(dataset, min_quality, include_unrated)
     totals = summary(cov)
     return {
@@ -95,6 +103,9 @@ def _report(dataset: Dataset, min_quality: float | None, include_unrated: bool, 
 
 def format_report(report: dict[str, Any], lang: str = "nl", brokers_shown: int = 5) -> str:
     """The report as plain text for the minutes of a meeting."""
+    from mapping.analysis.coverage import CLASSES
+    from mapping.i18n import format_percent
+
     t = _translator(lang)
     lines = [t("title", name=report.get("name", "")), ""]
     if report.get("min_quality") is not None:
@@ -116,10 +127,14 @@ def format_report(report: dict[str, Any], lang: str = "nl", brokers_shown: int =
 
 
 def _translator(lang: str) -> Any:
+    from mapping.i18n import translate
+
     return lambda key, **values: translate(MESSAGES, key, lang, **values)
 
 
 def _hood_lines(report: dict[str, Any], t: Any, lang: str) -> list[str]:
+    from mapping.i18n import format_percent
+
     lines = []
     for entry in report["neighbourhoods"]:
         if entry["share"] is None:
@@ -142,6 +157,8 @@ def _broker_lines(report: dict[str, Any], t: Any, shown: int) -> list[str]:
 
 
 def _topic_lines(report: dict[str, Any], t: Any, lang: str) -> list[str]:
+    from mapping.analysis.topics import topic_label
+
     return [t("topic_line", topic=topic_label(name, lang), groups=len(e["groups"]),
               families=e["families"], taboo=t("taboo") if e["taboo"] else "")
             for name, e in report["topics"].items()] or [t("none")]
@@ -162,23 +179,31 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
                         help="write the printable district report (A4 PDF) to FILE")
     parser.add_argument("--hide-names", action="store_true",
                         help="leave contact persons out of the PDF")
-    from mapping.io.load import add_max_rows_option  # late, as in run()
+    from mapping.io.worker_process import add_max_rows_option  # imports no pandas
 
     add_max_rows_option(parser)
     return "report", run
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``report``: exit 1 (with the error report) when the data is invalid."""
-    from mapping.analysis import kernels
-    from mapping.io.load import apply_max_rows, load_for_command  # late: only this command
+    """Run ``report``: exit 1 (with the error report) when the data is invalid.
 
-    lang = normalise_lang(args.lang)
-    if not apply_max_rows(args, lang):
+    The parse worker starts first, before this process imports pandas and the
+    analyses (about 0.7 s), so the two processes' imports overlap; then numba's
+    import and the route kernels' cache load (about 0.8 s) overlap the worker's
+    reading instead of following it.
+    """
+    from mapping.analysis import kernels
+    from mapping.io import worker_process
+
+    lang = "en" if args.lang == "en" else "nl"  # argparse allows only these two
+    if not worker_process.apply_max_rows(args, lang):
         return 2
-    # numba's import and the route kernels' cache load (about 0.8 s) overlap the parse worker's
-    # reading instead of following it.
-    kernels.warm_in_background(betweenness=False)
+    worker_process.start_job(worker_process.path_job(args.path, lang))
+    kernels.warm_in_background(families=("routes",))
+    from mapping.analysis import graph as g
+    from mapping.io.load import load_for_command  # pandas, the readers: only now
+
     dataset = load_for_command(args.path, lang)
     if dataset is None:
         return 1
@@ -190,10 +215,17 @@ def run(args: argparse.Namespace) -> int:
     # walks the millions of objects the report holds (0.3-0.4 s at national size).
     with g.gc_paused():
         report = build_report(dataset, min_quality=args.min_quality, lang=lang)
+        # Kept until the process ends, which ``python -m mapping`` does without freeing
+        # them (mapping.cli.exit_now): freeing them on return costs 0.3 s at national size.
+        _LAST[:] = [dataset, report]
         if args.json:
             return _print_json(report, lang)
         print(format_report(report, lang), end="")
     return 0
+
+
+_LAST: list[Any] = []
+"""The dataset and report of the last :func:`run` (one command, one report)."""
 
 
 def _json_writer_present(lang: str) -> bool:
@@ -203,6 +235,8 @@ def _json_writer_present(lang: str) -> bool:
     try:
         import orjson  # noqa: F401  (pinned; a broken install is a sentence, not a traceback)
     except ImportError as exc:
+        from mapping.i18n import translate
+
         print(translate(MESSAGES, "json_missing", lang, error=exc), file=sys.stderr)
         return False
     return True

@@ -31,6 +31,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from mapping.io.column_codes import addresses, remember
+
 DEPTH = 64
 """Deepest nesting of a free value (a GeoJSON polygon is 5 deep)."""
 
@@ -47,11 +49,28 @@ def fail(where: str, what: str) -> AnswerError:
     return AnswerError(f"{where}: {what}"[:DETAIL])
 
 
-class TableWriter:
-    """Turns tables into column specs, collecting their buffers (in order)."""
+TextHints = dict[int, tuple[pd.DataFrame, dict[Any, tuple[np.ndarray, np.ndarray]]]]
+"""``id(frame)`` -> the frame (kept, so the id stays its own) and, per text column name,
+``(codes, values)``: the column is ``values[codes]`` (``values``: ``str`` or ``None``,
+possibly repeating). What the loader's reader already knew (:data:`mapping.io.load.TextCodes`),
+so that :meth:`TableWriter.text` need not hash every cell again."""
 
-    def __init__(self) -> None:
+
+class TableWriter:
+    """Turns tables into column specs, collecting their buffers (in order).
+
+    Parameters
+    ----------
+    hints
+        Dictionary codes the text columns of some frames are known to have
+        (:data:`TextHints`). A hint is only a shortcut: it is used for a column
+        only when the column equals ``values[codes]`` cell for cell (checked), else
+        the column is encoded as without it.
+    """
+
+    def __init__(self, hints: TextHints | None = None) -> None:
         self.buffers: list[bytes | memoryview] = []
+        self.hints: TextHints = hints or {}
 
     def buffer(self, data: bytes | memoryview | np.ndarray) -> int:
         """Keep ``data`` (an array as its raw bytes) as the next buffer; its number."""
@@ -65,11 +84,14 @@ class TableWriter:
 
     def frame(self, frame: pd.DataFrame, where: str) -> dict[str, Any]:
         """The spec of ``frame``; ``where`` names it in an :class:`AnswerError`."""
+        held = self.hints.get(id(frame))
+        hints = held[1] if held is not None and held[0] is frame else {}
         out: dict[str, Any] = {
             "n": len(frame),
             "index": self.index(frame.index, f"{where}.index"),
             "columns": self.index(frame.columns, f"{where}.columns"),
-            "data": [self.column(frame.iloc[:, i], f"{where}[{frame.columns[i]!r}]")
+            "data": [self.column(frame.iloc[:, i], f"{where}[{frame.columns[i]!r}]",
+                                 _hint(hints, frame.columns[i]))
                      for i in range(frame.shape[1])],
         }
         if frame.attrs:
@@ -85,8 +107,12 @@ class TableWriter:
             raise AnswerError(f"{where}: a MultiIndex is not supported")
         return {"values": self.column(index, where), "name": name}
 
-    def column(self, values: pd.Series | pd.Index, where: str) -> dict[str, Any]:
-        """The spec of one column (or index) by its dtype; an unsupported dtype raises."""
+    def column(self, values: pd.Series | pd.Index, where: str,
+               hint: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, Any]:
+        """The spec of one column (or index) by its dtype; an unsupported dtype raises.
+
+        ``hint``: the column's known dictionary codes (see :class:`TableWriter`).
+        """
         dtype = values.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             cat = values.array
@@ -105,7 +131,9 @@ class TableWriter:
         if isinstance(dtype, np.dtype) and dtype.str in _NUMPY:
             return {"t": "np", "dtype": dtype.str, "b": self.buffer(np.asarray(values))}
         if dtype == np.dtype(object):
-            return self.objects(values.to_numpy(dtype=object), where)
+            cells = values.to_numpy(dtype=object)
+            known = self.hinted(cells, hint) if hint is not None else None
+            return known if known is not None else self.objects(cells, where)
         raise AnswerError(f"{where}: dtype {dtype} is not supported")
 
     def numbers(self, array: np.ndarray) -> dict[str, Any]:
@@ -125,6 +153,53 @@ class TableWriter:
         except (UnicodeEncodeError, ValueError, TypeError):  # a lone surrogate: not UTF-8
             pass
         return {"t": "values", "v": [_tagged(v, 0, where) for v in values]}
+
+    def hinted(self, cells: np.ndarray, hint: tuple[np.ndarray, np.ndarray]
+               ) -> dict[str, Any] | None:
+        """A text column's spec from its known codes, or ``None`` when they do not fit it.
+
+        The hint's values are checked (``str`` or ``None``; a column has far fewer
+        than cells) and the column is compared with ``values[codes]`` cell for cell:
+        by identity (the loader spread the very same objects over the rows, so no
+        text is read), by ``==`` where an object differs. Nothing is hashed: the
+        values go out as the distinct values, ``None`` taken out (code -1). Two of
+        them may be equal (two texts that differed only in blanks around them): the
+        cells are what they are either way, and a key column with a repeated value
+        is refused by the server's checks (:mod:`mapping.io.answer_checks`) as it
+        would be by validation.
+        """
+        codes, values = hint
+        if (type(codes) is not np.ndarray or type(values) is not np.ndarray
+                or codes.dtype.kind not in "iu" or values.dtype != np.dtype(object)
+                or codes.ndim != 1 or values.ndim != 1 or len(codes) != len(cells)):
+            return None
+        if len(codes) and (int(codes.min()) < 0 or int(codes.max()) >= len(values)):
+            return None
+        if not set(map(type, values)) <= {str, type(None)}:
+            return None
+        identities = addresses(values)
+        other = np.flatnonzero(addresses(cells) != identities[codes])
+        if len(other) > len(cells) // 4:  # other objects (a rule made them): hashing is cheaper
+            return None
+        if len(other):
+            try:
+                if not bool((cells[other] == values[codes[other]]).all()):
+                    return None
+            except Exception:  # a cell whose == raises or answers no truth value: no shortcut
+                return None
+        empty = identities == id(None)
+        numbers = codes.astype(np.int32)
+        if empty.any():
+            renumber = np.cumsum(~empty, dtype=np.int32) - 1
+            renumber[empty] = -1
+            numbers, values = renumber[codes], values[~empty]
+        import pyarrow as pa
+
+        try:
+            texts = pa.array(values, type=pa.large_string(), from_pandas=False)
+        except (ValueError, TypeError, UnicodeError):  # a lone surrogate: as without the hint
+            return None
+        return {"t": "text", "text": {"codes": self.numbers(numbers), **self.strings(texts)}}
 
     def text(self, values: np.ndarray, where: str) -> dict[str, Any]:
         """Text cells (``str`` or ``None``) as codes into their distinct values."""
@@ -162,6 +237,14 @@ class TableWriter:
 
 
 
+def _hint(hints: dict[Any, tuple[np.ndarray, np.ndarray]], name: Any
+          ) -> tuple[np.ndarray, np.ndarray] | None:
+    try:
+        return hints.get(name)
+    except TypeError:  # an unhashable column label
+        return None
+
+
 _NUMPY = frozenset(np.dtype(t).newbyteorder("<").str for t in (
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float32", "float64", *(f"{k}8[{u}]" for k in "Mm" for u in ("s", "ms", "us", "ns"))))
@@ -184,18 +267,22 @@ def free_encode(value: Any, where: str) -> list:
     return ["t", _tagged(value, 0, where)]
 
 
+_SCALARS = frozenset({str, int, bool, float, type(None)})
+"""The types of a JSON scalar, exactly (no subclass: ``json`` would write one otherwise)."""
+
+
 def _is_json(value: Any, depth: int) -> bool:
     kind = type(value)
-    if kind in (str, int, bool) or value is None:
-        return True
-    if kind is float:
+    if kind in _SCALARS:
         return True
     if depth >= DEPTH:
         return False
     if kind is list:
-        return all(_is_json(v, depth + 1) for v in value)
+        # A list of scalars (a GeoJSON position, thousands per file) in one C-level pass.
+        return set(map(type, value)) <= _SCALARS or all(_is_json(v, depth + 1) for v in value)
     if kind is dict:
-        return all(type(k) is str and _is_json(v, depth + 1) for k, v in value.items())
+        return set(map(type, value)) <= {str} and all(
+            _is_json(v, depth + 1) for v in value.values())
     return False
 
 
@@ -426,7 +513,9 @@ class TableReader:
         self._text = (codes, self._arrow)
         table = np.empty(len(distinct) + 1, dtype=object)
         table[:-1] = distinct
-        return table[codes]  # code -1 (an empty cell) is the last entry, None
+        cells = table[codes]  # code -1 (an empty cell) is the last entry, None
+        remember(cells, codes, table)  # for those who would hash the cells again
+        return cells
 
     def tuples(self, data: Any, n: int, where: str) -> np.ndarray:
         """``n`` tuples of text from codes into distinct tuples."""

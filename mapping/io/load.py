@@ -37,10 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from mapping import i18n
-from mapping.domain import limits as lim
 from mapping.domain import schema as sc
 from mapping.domain.dataset import TABLES, Dataset
 from mapping.domain.limits import LIMITS, Amount
@@ -71,6 +71,10 @@ from mapping.io.workbooks import (  # noqa: F401  (re-exported: callers import t
     _workbook_tables,
     cell_text,
     read_workbook_sheets,
+)
+from mapping.io.worker_process import (
+    add_max_rows_option,
+    apply_max_rows,
 )
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -152,8 +156,15 @@ def _neighbourhoods(name: str, data: bytes, col: Collector) -> dict[str, Any] | 
     return collection
 
 
+TextCodes = dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
+"""Table -> text column -> ``(codes, values)``: per row the index of its cell among the
+column's distinct texts as read, and each one's value in the dataset (``None``: empty;
+two texts may repair to one value). Only for the columns of files the fast CSV reader
+read (:attr:`mapping.io.validate.Typed.encoded`)."""
+
+
 def load_files(files: Sequence[tuple[str, bytes]], lang: str = "nl",
-               name: str | None = None) -> LoadResult:
+               name: str | None = None, *, text_codes: TextCodes | None = None) -> LoadResult:
     """Load a district from ``(file name, content)`` pairs, as an upload gives them.
 
     Parameters
@@ -164,6 +175,10 @@ def load_files(files: Sequence[tuple[str, bytes]], lang: str = "nl",
         Language of the messages: ``nl`` (default) or ``en``.
     name
         Label of the dataset; defaults to the file names.
+    text_codes
+        When given, receives the dictionary codes of the text columns the reader
+        already had (:data:`TextCodes`), so the parse worker's answer
+        (:mod:`mapping.io.worker_answer`) need not hash every cell again.
     """
     col = Collector("en" if lang == "en" else "nl")
     label = name or ", ".join(Path(n).name for n, _ in files) or "upload"
@@ -177,7 +192,7 @@ def load_files(files: Sequence[tuple[str, bytes]], lang: str = "nl",
                 return LoadResult(None, col.errors, col.warnings)
             counts = {t: len(raws[t].rows) if t in raws else 0 for t in TABLES}
             counts["neighbourhoods"] = len((hoods or {}).get("features", []))
-            frames = validate_tables(raws, hoods, col, source=label)
+            frames = validate_tables(raws, hoods, col, source=label, encoded=text_codes)
             del raws  # the text cells are garbage now: free them before the frames are used
     except MemoryError:
         raise  # the parse worker reports it as the memory limit (mapping.io.sandbox)
@@ -219,11 +234,13 @@ def _folder_files(folder: Path) -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in _folder_paths(folder)]
 
 
-def load_path(path: str | Path, lang: str = "nl") -> LoadResult:
+def load_path(path: str | Path, lang: str = "nl", *,
+              text_codes: TextCodes | None = None) -> LoadResult:
     """Load a district from a folder, a workbook or a single file.
 
     A workbook is combined with a neighbourhoods GeoJSON lying beside it
-    (``wijken.geojson``, ``neighbourhoods.geojson``...).
+    (``wijken.geojson``, ``neighbourhoods.geojson``...). ``text_codes``: as
+    :func:`load_files`.
     """
     path = Path(path)
     col = Collector("en" if lang == "en" else "nl")
@@ -242,7 +259,8 @@ def load_path(path: str | Path, lang: str = "nl") -> LoadResult:
         # Sizes from the directory first: a 5 GB file is refused without being read.
         if not _within_size(label, sum(p.stat().st_size for p in paths), col):
             return LoadResult(None, col.errors, col.warnings)
-        return load_files([(p.name, p.read_bytes()) for p in paths], lang, name=label)
+        return load_files([(p.name, p.read_bytes()) for p in paths], lang, name=label,
+                          text_codes=text_codes)
     except OSError as exc:
         col.error("file_unreadable", str(path), detail=exc.strerror or type(exc).__name__)
         return LoadResult(None, col.errors, col.warnings)
@@ -261,42 +279,6 @@ def register(sub: argparse._SubParsersAction) -> tuple[str, Any]:
     parser.add_argument("--lang", choices=("nl", "en"), default="nl")
     add_max_rows_option(parser)
     return "validate", run_validate
-
-
-def add_max_rows_option(parser: argparse.ArgumentParser) -> None:
-    """``--max-rows N`` on a command that loads data (read by :func:`apply_max_rows`)."""
-    parser.add_argument(
-        "--max-rows", default=None, metavar="N",
-        help=f"allow up to N data rows per table (default {lim.DEFAULT_ROWS:,}, or "
-             f"{lim.ROWS_ENV}); for trusted national files, every other bound stays")
-
-
-def apply_max_rows(args: argparse.Namespace, lang: str = "nl") -> bool:
-    """Raise the row limit to ``args.max_rows`` when given; ``False`` after a message if invalid.
-
-    The command then exits 2 (a usage error), in the language of ``--lang``.
-    """
-    value = getattr(args, "max_rows", None)
-    if value is None:
-        return True
-    try:
-        lim.allow_rows(lim.parse_rows(value, "--max-rows"))
-    except lim.LimitSettingError as exc:
-        print(exc.message(lang), file=sys.stderr)
-        return False
-    _drop_spare_worker()
-    return True
-
-
-def _drop_spare_worker() -> None:
-    """End a spare parse worker started before the limit changed (it read the old one)."""
-    sandbox = sys.modules.get("mapping.io.sandbox")
-    if sandbox is None:  # a command starts its first worker after this: nothing to drop
-        return
-    with sandbox._lock:
-        spare, sandbox._spare = sandbox._spare, None
-    if spare is not None:
-        sandbox._reap(spare)  # its stdin closes: it exits without a job
 
 
 def load_for_command(path: str | Path, lang: str = "nl") -> Dataset | None:

@@ -19,7 +19,9 @@ the next. Starting Python and importing pandas takes about a second, so in a
 server one *spare* child is always started ahead: it imports the readers and
 waits on its stdin; a job takes the spare and a new spare starts behind it. A
 one-shot command (:mod:`mapping.cli`) runs inside :func:`one_shot`: no spare,
-and the child it starts for its job skips the warm-up and reads the job at once.
+and the child it starts for its job skips the warm-up and reads the job at once;
+``report`` starts that child before it imports pandas and the analyses
+(:func:`mapping.io.worker_process.start_job`), so both processes import at once.
 
 Every reader of an upload goes through here, not only the four tables
 (:func:`load_files_isolated`): what kind of upload a batch is, a survey
@@ -51,25 +53,26 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mapping.domain.limits import LIMITS
-from mapping.io import worker_answer
+from mapping.io import worker_answer, worker_process
+from mapping.io.answer_tables import TextHints
 from mapping.io.load import LoadResult
 from mapping.io.validate import Collector
+from mapping.io.worker_process import one_shot  # noqa: F401  (callers import it from here)
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 """Jobs read at the same time; further uploads wait their turn (within the time limit)."""
 
 _NICE = 10  # the child yields the CPU to page runs of other sessions
-_ROOT = Path(__file__).resolve().parents[2]
+_ROOT = worker_process.ROOT
 _READY = b"ready\n"
 _slots = threading.BoundedSemaphore(WORKERS)
 _lock = threading.Lock()
 _spare: subprocess.Popen | None = None
-_keep_spare = True  # False inside one_shot(): a command that reads once wants no spare
 
 Job = tuple[str, Any, str, "str | None", "str | None"]
 """``(kind, payload, lang, name, hook)``: kind one of :data:`KINDS`; hook for tests only."""
@@ -82,37 +85,29 @@ KINDS: tuple[str, ...] = ("files", "path", "kind", "survey", "apply", "lists", "
 # --------------------------------------------------------------------------- parent side
 
 
-def _start(warm: bool = True) -> subprocess.Popen:
-    """A new child; ``warm``: it imports the readers and reads the demo before saying ready."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
-    # One thread per numeric library: less address space under RLIMIT_AS, and the child
-    # never competes with the server for both cores.
-    env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    command = [sys.executable, "-m", "mapping.io.sandbox", *([] if warm else ["--cold"])]
-    return subprocess.Popen(command, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            cwd=str(_ROOT), close_fds=True)
+_start = worker_process.start
+_reap = worker_process.reap
 
 
-def _take() -> subprocess.Popen:
-    """A child ready for a job: the spare when there is one, else a new one."""
+def _take(request: bytes) -> tuple[subprocess.Popen, bool]:
+    """A child for the job ``request``, and whether the child has the request already.
+
+    The child a command started ahead for this very job
+    (:func:`mapping.io.worker_process.start_job`), else the spare when there is one,
+    else a new one.
+    """
     global _spare
+    started = worker_process.take_started(request)
+    if started is not None:
+        return started, True
     with _lock:
         child, _spare = _spare, None
     if child is not None and child.poll() is None:
-        return child
+        return child, False
     if child is not None:
         _reap(child)
     # A job is waiting: no warm-up (it would read the demo before the job's own files).
-    return _start(warm=False)
-
-
-def _reap(child: subprocess.Popen) -> None:
-    for stream in (child.stdin, child.stdout, child.stderr):
-        if stream is not None:
-            stream.close()
-    child.wait()
+    return _start(warm=False), False
 
 
 def warm_up() -> None:
@@ -122,7 +117,7 @@ def warm_up() -> None:
     """
     global _spare
     with _lock:
-        if _keep_spare and (_spare is None or _spare.poll() is not None):
+        if worker_process.keep_spare() and (_spare is None or _spare.poll() is not None):
             _spare = _start()
 
 
@@ -135,24 +130,6 @@ def shutdown() -> None:
         with contextlib.suppress(OSError):
             child.kill()  # a spare holds no job: nothing is lost
         _reap(child)
-
-
-@contextlib.contextmanager
-def one_shot() -> Iterator[None]:
-    """Within this block no spare child is kept: for commands that read their files once.
-
-    A spare costs a Python start, the readers' imports and a read of the demo
-    district (about a second of CPU) that a one-shot command never uses. The
-    server keeps its spare (the default, outside this block).
-    """
-    global _keep_spare
-    before = _keep_spare
-    _keep_spare = False
-    shutdown()
-    try:
-        yield
-    finally:
-        _keep_spare = before
 
 
 def _failure(label: str, lang: str, code: str, **params: Any) -> LoadResult:
@@ -186,9 +163,11 @@ def _answer_rows() -> int:
     return max(LIMITS.rows, LIMITS.cells)
 
 
-def _exchange(child: subprocess.Popen, request: bytes, timeout: float,
+def _exchange(child: subprocess.Popen, request: bytes | None, timeout: float,
               limit: int) -> tuple[bytearray, str]:
     """Send ``request``, read the child's answer: ``(its stdout, how it ended)``.
+
+    ``request`` ``None``: the child was given its job when it started.
 
     Like :meth:`subprocess.Popen.communicate`, but reading at most ``limit``
     bytes: the end is ``done`` (the child closed its stdout), ``timeout`` or
@@ -199,6 +178,8 @@ def _exchange(child: subprocess.Popen, request: bytes, timeout: float,
     oversized = threading.Event()
 
     def feed() -> None:
+        if request is None:
+            return
         try:
             child.stdin.write(request)
         except OSError:  # the child died before it read the job (a broken pipe)
@@ -251,14 +232,14 @@ def _call(job: Job, label: str) -> tuple[Any, LoadResult | None]:
     if not _slots.acquire(timeout=LIMITS.parse_seconds):
         return None, _failure(label, lang, "parse_timeout")
     try:
+        # The request is a pickle: it goes from the server to its own child, which trusts it.
+        request = worker_process.request(job)
         try:
-            child = _take()
+            child, given = _take(request)
         except OSError as exc:  # no process could be started (out of memory, pid limit)
             return None, _failure(label, lang, "parse_failed", detail=exc.strerror or "OSError")
         left = max(LIMITS.parse_seconds - (time.monotonic() - started), 0.1)
-        # The request is a pickle: it goes from the server to its own child, which trusts it.
-        request = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        out, ended = _exchange(child, request, left, _answer_bytes())
+        out, ended = _exchange(child, None if given else request, left, _answer_bytes())
         if ended == "timeout":
             return None, _failure(label, lang, "parse_timeout")
         if ended == "oversized":
@@ -322,7 +303,7 @@ def load_files_isolated(files: Sequence[tuple[str, bytes]], lang: str = "nl",
 
 def load_path_isolated(path: str | Path, lang: str = "nl") -> LoadResult:
     """:func:`mapping.io.load.load_path` in a bounded child process (the CLI, ``--data``)."""
-    return _run(("path", str(Path(path).resolve()), lang, None, None), str(path))
+    return _run(worker_process.path_job(path, lang), str(path))
 
 
 # --------------------------------------------------------------------------- child side
@@ -342,21 +323,28 @@ def _limit_self() -> None:
         os.nice(_NICE)
 
 
-def work(job: Job) -> Any:
+def work(job: Job, hints: TextHints | None = None) -> Any:
     """The child's work: read the files of ``job`` (what the parent would otherwise do).
 
     Every answer is plain data of the shape
     :data:`mapping.io.worker_answer.ANSWERS` declares for the kind: a
     :class:`LoadResult` (its tables and issues), a kind, a survey table and its
-    issues, or a graph (nodes and links).
+    issues, or a graph (nodes and links). ``hints``, when given, receives the
+    dictionary codes the reader had for the loaded tables' text columns, for
+    :func:`mapping.io.worker_answer.encode_answer`.
     """
     from mapping.io import load
 
     kind, payload, lang, name, _hook = job
-    if kind == "path":
-        return load.load_path(payload, lang)
-    if kind == "files":
-        return load.load_files(payload, lang, name=name)
+    if kind in ("path", "files"):
+        codes: load.TextCodes = {}
+        result = (load.load_path(payload, lang, text_codes=codes) if kind == "path"
+                  else load.load_files(payload, lang, name=name, text_codes=codes))
+        if hints is not None and result.dataset is not None:
+            for table, columns in codes.items():
+                frame = result.dataset.table(table)
+                hints[id(frame)] = (frame, columns)
+        return result
     if kind in ("graph", "graph_import"):
         from mapping.io import graph_import as gi
 
@@ -421,13 +409,14 @@ def _serve(warm: bool = True) -> None:
     job: Job = pickle.loads(request)  # from our own parent, which this process trusts
     _limit_self()
     kind, hook = job[0], job[4]
+    hints: TextHints = {}
     try:
         if hook:  # tests only: a child that aborts or allocates without bound
             module, _, function = hook.partition(":")
             result: Any = getattr(importlib.import_module(module), function)(job)
         else:
-            result = work(job)
-        data = worker_answer.encode_answer(kind, "ok", result)
+            result = work(job, hints)
+        data = worker_answer.encode_answer(kind, "ok", result, hints)
     except MemoryError:
         data = worker_answer.encode_answer(kind, "memory", "MemoryError")
     except worker_answer.AnswerError as exc:  # a reader returned what no schema declares

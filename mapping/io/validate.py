@@ -419,16 +419,21 @@ def _check_unique(raw: RawTable, frame: pd.DataFrame, key: str, header: str,
 
 
 def validate_tables(raws: dict[str, RawTable], hoods: dict[str, Any] | None,
-                    col: Collector, source: str = "") -> dict[str, pd.DataFrame]:
+                    col: Collector, source: str = "",
+                    encoded: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] | None = None,
+                    ) -> dict[str, pd.DataFrame]:
     """Validate each present table and check them against each other.
 
     Absent optional tables come back empty (with their declared columns); an
     absent required table is an error. Returns the typed frames; whether they
-    may be used is decided by ``col.errors``.
+    may be used is decided by ``col.errors``. ``encoded``, when given, receives
+    each table's :attr:`Typed.encoded` (the parse worker sends those codes on).
     """
     # A file that could not be read already explains why its table is missing.
     unreadable = bool(col.errors)  # also a file refused at a row (over a limit, bad bytes)
     typed = {name: validate_table(raw, col) for name, raw in raws.items()}
+    if encoded is not None:
+        encoded.update((name, t.encoded) for name, t in typed.items())
     for name in TABLES:
         if name in typed or unreadable:
             continue

@@ -16,7 +16,11 @@ from mapping.analysis.coverage import Network, compute, network_from_dataset, ne
 from mapping.analysis.coverage_summary import group_rows
 from mapping.analysis.report import build_report
 from mapping.analysis.suggest import suggest
+from mapping.domain.dataset import Dataset
+from mapping.io import worker_answer as wa
+from mapping.io.column_codes import codes_of
 from mapping.io.demo import demo_district, generate
+from mapping.io.load import LoadResult
 from tests.factories import DatasetBuilder, datasets
 
 THRESHOLDS = st.one_of(st.none(), st.sampled_from([1.0, 2.5, 3.0, 3.25, 4.0, 5.0]),
@@ -101,3 +105,38 @@ def test_report_is_the_report_of_the_graph_path():
     assert report["brokers"] == [b for b in brokers(cov)
                                  if b["worse_groups"] or b["route_groups"]]
     assert report["suggestions"] == suggest(cov, 5)
+
+
+def decoded(data: Dataset) -> Dataset:
+    """``data`` as the server gets it from the parse worker: text columns with their codes."""
+    answer = wa.encode_answer("path", "ok", LoadResult(data))
+    status, result = wa.decode_answer("path", answer, 1 << 40, 10_000_000, check=False)
+    assert status == "ok"
+    return result.dataset
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(max_orgs=10, max_groups=5), THRESHOLDS, st.booleans())
+def test_same_network_from_a_worker_answer(data, min_quality, include_unrated):
+    """The references matched on their dictionary codes: the same network as the graph's."""
+    data = decoded(data)
+    new, old = both(data, min_quality, include_unrated)
+    assert_same_network(new, old)
+    assert_same_answers(new, old)
+
+
+def test_the_codes_are_used_and_a_changed_column_is_not_taken_for_them():
+    data = decoded(generate(organisations=300, groups=90, seed=7))
+    collaborations = data.collaborations
+    assert codes_of(collaborations["source"]) is not None  # the fast path is the one tested
+    new, old = both(data, 3.0)
+    assert_same_network(new, old)
+    # A column changed after decoding no longer matches its codes: matched by value instead.
+    changed = collaborations.copy()
+    changed["source"] = changed["source"].to_numpy()[::-1].copy()
+    changed["target"] = changed["target"].to_numpy()[::-1].copy()
+    swapped = data.replace(collaborations=changed)
+    assert codes_of(changed["source"]) is None
+    new, old = both(swapped)
+    assert_same_network(new, old)
+    assert_same_answers(new, old)

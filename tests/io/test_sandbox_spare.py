@@ -77,3 +77,39 @@ def test_the_command_as_run_leaves_no_process_behind():
     assert done.returncode == 0, done.stderr
     last = done.stdout.strip().splitlines()[-1].split()
     assert last[0] == "1" and last[-1] == "0", done.stdout  # run 1, 0 processes left
+
+
+def test_a_command_starts_its_worker_ahead_and_the_job_takes_it(monkeypatch):
+    """``report`` starts its child before importing pandas; the job's read takes that child."""
+    from mapping.io import worker_process
+
+    assert not worker_process.start_job(worker_process.path_job(DEMO, "en"))  # a server: no
+    assert worker_children() == []
+    with worker_process.one_shot():
+        assert worker_process.start_job(worker_process.path_job(DEMO, "en"))
+        ahead = worker_children()
+        assert len(ahead) == 1
+        started = []
+        monkeypatch.setattr(sandbox, "_start", lambda warm=True: started.append(warm))
+        result = sandbox.load_path_isolated(DEMO, "en")  # no new child: _start is not called
+        assert started == [] and worker_children() == []
+    monkeypatch.undo()
+    assert result.ok
+    assert result.dataset.fingerprint() == sandbox.load_path_isolated(DEMO, "en").dataset \
+        .fingerprint()
+    sandbox.shutdown()
+
+
+def test_a_worker_started_ahead_and_not_used_is_ended():
+    """Another job does not take it (it reads another path); the block's end ends it."""
+    from mapping.io import worker_process
+
+    with worker_process.one_shot():
+        assert worker_process.start_job(worker_process.path_job(DEMO, "nl"))
+        ahead = worker_process._started[1]
+        other = sandbox.load_path_isolated(DEMO, "en")  # another job: a child of its own
+        assert other.ok and other.errors == []
+        assert worker_process._started[1] is ahead and ahead.returncode is None  # not taken
+    assert worker_process._started is None
+    assert ahead.returncode is not None  # ended (or done) and waited for: no zombie left
+    assert worker_children() == []

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mapping.domain.dataset import TABLES
 from mapping.io import isolated_readers as isolated
 from mapping.io import sandbox
 from mapping.io import surveys as sv
@@ -126,6 +127,72 @@ def test_a_district_round_trips_exactly():
     assert back.dataset.fingerprint() == result.dataset.fingerprint()
     assert back.dataset.neighbourhoods == result.dataset.neighbourhoods
     assert isinstance(back.dataset.organisations["languages"].iloc[0], tuple)
+
+
+def _hinted(kind: str, payload: Any) -> tuple[Any, dict]:
+    """What the worker reads for a job, with the reader's codes it passes to the answer."""
+    hints: dict = {}
+    return sandbox.work((kind, payload, "en", None, None), hints), hints
+
+
+def test_the_readers_codes_give_the_same_answer():
+    """The text columns go out with the codes the CSV reader had (no hashing): same tables."""
+    result, hints = _hinted("path", str(DEMO))
+    assert result.ok and len(hints) == 4  # each table's text columns came with their codes
+    tables = [result.dataset.table(t) for t in TABLES]
+    assert set(hints) == {id(frame) for frame in tables}
+    assert all(hints[id(frame)][0] is frame for frame in tables)
+    fast = wa.encode_answer("path", "ok", result, hints)
+    for answer in (fast, wa.encode_answer("path", "ok", result)):
+        status, back = wa.decode_answer("path", answer, BIG, ROWS)
+        assert status == "ok"
+        same(result, back)
+        assert back.dataset.fingerprint() == result.dataset.fingerprint()
+
+
+def test_the_readers_codes_carry_blanks_repairs_and_hostile_text():
+    """Blank cells, texts equal once their blanks are off, the corpus: as without the codes."""
+    repairs = ["", "  ", " Moskee", "Moskee ", "Moskee", "\tMoskee", "é" * 300]
+    for text in ([*corpus.TEMPLATE_INJECTION, *corpus.HTML_INJECTION, *repairs],
+                 [*corpus.FORMULAS, *repairs]):  # a lone CR: the Python reader, no codes
+        result, hints = _hinted("files", district(organisations__csv=_organisations_csv(text)))
+        assert result.ok, result.errors
+        status, back = wa.decode_answer("files", wa.encode_answer("files", "ok", result, hints),
+                                        BIG, ROWS)
+        assert status == "ok"
+        same(result, back)
+        assert back.dataset.organisations["notes"].tolist().count("Moskee") == 3
+    result, hints = _hinted("files", district(organisations__csv=_organisations_csv(
+        [*corpus.TEMPLATE_INJECTION, *repairs])))
+    _codes, values = hints[id(result.dataset.organisations)][1]["notes"]
+    assert None in values.tolist() and values.tolist().count("Moskee") == 3  # one per text read
+
+
+def test_codes_that_do_not_fit_their_column_are_not_used():
+    """A hint is checked cell for cell: wrong codes, values or lengths change nothing sent."""
+    result, hints = _hinted("path", str(DEMO))
+    frame = result.dataset.organisations
+    _frame, columns = hints[id(frame)]
+    codes, values = columns["name"]
+    wrong = {
+        "shuffled": (np.roll(codes, 1), values),
+        "short": (codes[:-1], values),
+        "out of range": (codes + len(values), values),
+        "not text": (codes, np.array([1.5, *values.tolist()[1:]], dtype=object)),
+        "other text": (codes, np.array(["Anders", *values.tolist()[1:]], dtype=object)),
+        "not arrays": (codes.tolist(), values),
+    }
+    for label, hint in wrong.items():
+        bad = {id(frame): (frame, {**columns, "name": hint})}
+        status, back = wa.decode_answer("path", wa.encode_answer("path", "ok", result, bad),
+                                        BIG, ROWS)
+        assert status == "ok", label
+        assert back.dataset.organisations["name"].tolist() == frame["name"].tolist(), label
+    other = frame.copy()  # codes of another frame (same id never: the frame is kept) are not used
+    status, back = wa.decode_answer("path", wa.encode_answer(
+        "path", "ok", result, {id(other): (other, {"name": (np.roll(codes, 1), values)})}),
+        BIG, ROWS)
+    assert back.dataset.organisations["name"].tolist() == frame["name"].tolist()
 
 
 def _organisations_csv(words: list[str]) -> bytes:
