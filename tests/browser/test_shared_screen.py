@@ -105,36 +105,38 @@ _ROW_LABELS = """() => { const svg = document.querySelector('.vega-embed svg');
                       .map(t => t.textContent)); }"""
 
 
-def _flags(screen: Any, server: Any, query: str) -> int:
+# How far a Streamlit grid scrolls sideways (its columns wider than the grid), per grid.
+_GRID_OVERFLOW = """grid => { const s = grid.querySelector('.dvn-scroller');
+  return s ? Math.max(0, s.scrollWidth - s.clientWidth) : -1; }"""
+
+
+def _collaboration(screen: Any, server: Any, query: str) -> tuple[int, list[int]]:
+    """The Collaboration page: its ⚠ marks on the links heatmap, and each table's overflow."""
     open_app(screen, server.page_url("collaboration", query), timeout=90_000)
     # The first heatmap (links) with all its rows: 25 by default, and the 4 conditions.
     screen.wait_for_function(
         "() => { const svg = document.querySelector('.vega-embed svg');"
         " return svg && svg.querySelectorAll('g.role-axis-label text').length >= 29; }",
         timeout=60_000)
-    screen.wait_for_timeout(1500)  # Vega lays the axes out once more after the fonts load
-    return sum(label.count("\u26a0") for axis in screen.evaluate(_ROW_LABELS) for label in axis)
-
-
-def test_the_few_raters_mark_survives_the_presentation_type(server, screen):
-    """In presentation mode long link names are cut off; their ⚠ must not go with them."""
-    normal = _flags(screen, server, "")
-    assert normal > 0
-    assert _flags(screen, server, "present=1") == normal
-
-
-# How far a Streamlit grid scrolls sideways (its columns wider than the grid), per grid.
-_GRID_OVERFLOW = """grid => { const s = grid.querySelector('.dvn-scroller');
-  return s ? Math.max(0, s.scrollWidth - s.clientWidth) : -1; }"""
-
-
-@pytest.mark.parametrize("query", ["", "present=1"])
-def test_every_collaboration_table_column_is_in_sight(server, screen, query):
-    """Both tables (links, formal–informal exchange) show every column without scrolling."""
-    open_app(screen, server.page_url("collaboration", query), timeout=90_000)
     grids = screen.locator("[data-testid='stMain'] [data-testid='stDataFrame']")
     grids.nth(1).locator(".dvn-scroller").wait_for(timeout=30_000)
-    assert [grids.nth(i).evaluate(_GRID_OVERFLOW) for i in range(grids.count())] == [0, 0]
+    screen.wait_for_timeout(1500)  # Vega lays the axes out once more after the fonts load
+    flags = sum(label.count("\u26a0") for axis in screen.evaluate(_ROW_LABELS)
+                for label in axis)
+    return flags, [grids.nth(i).evaluate(_GRID_OVERFLOW) for i in range(grids.count())]
+
+
+def test_collaboration_keeps_its_marks_and_columns_in_sight(server, screen):
+    """Normal and presented: the few-raters ⚠ and every table column stay in view.
+
+    In presentation mode long link names are cut off; their ⚠ must not go with
+    them. Both tables (links, formal–informal exchange) show every column without
+    scrolling sideways.
+    """
+    normal, overflow = _collaboration(screen, server, "")
+    assert normal > 0
+    assert overflow == [0, 0]
+    assert _collaboration(screen, server, "present=1") == (normal, [0, 0])
 
 
 # --------------------------------------------------------------------------- workshop
