@@ -63,15 +63,17 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 @pytest.mark.parametrize("query", ["", "present=1", "lang=en"])
-def test_map_controls_are_not_cut_off(server, screen, query):
+def test_the_map_keeps_its_controls_names_and_legend_in_sight(server, screen, query):
+    """The map page on 1400x1000, normal, presented and in English, one visit each.
+
+    * No control above the map cuts off its text.
+    * The open layer list covers no neighbourhood name.
+    * Presented: the map, with its legend in the lower corner, is in sight as the
+      page opens (below the controls and notes, the legend was off screen).
+    """
     open_app(screen, server.page_url("map", query), timeout=90_000)
     screen.locator("[data-testid='stMain'] [data-testid='stButtonGroup']").first.wait_for()
     assert screen.locator("[data-testid='stMain']").evaluate(TRUNCATED) == []
-
-
-@pytest.mark.parametrize("query", ["", "present=1"])
-def test_the_layer_list_covers_no_neighbourhood_name(server, screen, query):
-    open_app(screen, server.page_url("map", query), timeout=90_000)
     frame = frame_where(screen, MAP_DRAWN, timeout=30)
     screen.wait_for_timeout(500)
     boxes = frame.evaluate("""() => {
@@ -79,21 +81,16 @@ def test_the_layer_list_covers_no_neighbourhood_name(server, screen, query):
         return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
                 text: el.textContent}; };
       return {layers: box(document.querySelector('.leaflet-control-layers')),
-              names: Array.from(document.querySelectorAll('.wk-hood-label')).map(box)}; }""")
+              names: Array.from(document.querySelectorAll('.wk-hood-label')).map(box),
+              legend: box(document.getElementById('legend'))}; }""")
     assert boxes["names"], "no neighbourhood names drawn"
     covered = [n["text"] for n in boxes["names"] if _overlap(n, boxes["layers"])]
     assert covered == []
-
-
-def test_the_presented_map_keeps_its_legend_on_screen(server, screen):
-    """Presentation mode on 1400x1000: the map, with its legend in the lower corner, is in
-    sight as the page opens (below the controls and notes, the legend was off screen)."""
-    open_app(screen, server.page_url("map", "present=1"), timeout=90_000)
-    frame = frame_where(screen, MAP_DRAWN, timeout=30)
-    outer = screen.locator("[data-testid='stMain'] iframe").first.bounding_box()
-    legend = frame.evaluate("() => { const r = document.getElementById('legend')"
-                            ".getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; }")
-    assert outer["y"] + legend["top"] >= 0 and outer["y"] + legend["bottom"] <= SCREEN["height"]
+    if "present=1" in query:
+        outer = screen.locator("[data-testid='stMain'] iframe").first.bounding_box()
+        legend = boxes["legend"]
+        assert outer["y"] + legend["top"] >= 0
+        assert outer["y"] + legend["bottom"] <= SCREEN["height"]
 
 
 # --------------------------------------------------------------------------- collaboration
