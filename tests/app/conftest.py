@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapping.analysis.graph import build_graph
 from mapping.domain.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +98,26 @@ def network_nodes(at: AppTest) -> int:
     frames = at.get("iframe")
     assert frames, "no iframe on the page"
     return len(network_data(frames[0].proto.srcdoc)["nodes"])
+
+
+def assert_elements(at: AppTest, page: str, folder: Path) -> None:
+    """The elements ``page`` must show for the dataset of ``folder``."""
+    assert not at.exception, (page, at.exception)
+    dataset = load(folder)
+    if page == "overview":
+        assert len(at.metric) == 7
+    elif page == "network":
+        assert network_nodes(at) == build_graph(dataset).number_of_nodes()
+    elif page == "map":
+        (frame,) = at.get("iframe")
+        assert "wijkkaart-status" in frame.proto.srcdoc or frame.proto.src
+    elif page == "gaps":
+        assert len(at.dataframe[0].value) == len(cli_report(folder)["groups"])
+        assert len(at.get("download_button")) >= 2  # CSV and XLSX
+    elif page == "collaboration":
+        assert len(at.get("vega_lite_chart")) >= 2  # per link and per organisation
+        assert len(at.dataframe[0].value) > 0
+    elif page == "data":
+        assert len(at.tabs) == 4
+        # The upload's warnings table comes first, then the preview of the tables.
+        assert len(at.dataframe[-4].value) == len(dataset.organisations)

@@ -1,11 +1,10 @@
-"""Every page shows its expected elements, for the demo district and for an uploaded dataset."""
+"""Every page shows its expected elements for an uploaded dataset (the demo: test_pages.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mapping.analysis.graph import build_graph
-from tests.app.conftest import DEMO, PAGES, cli_report, load, network_nodes, open_page
+from tests.app.conftest import PAGES, assert_elements, open_page
 from tests.render.conftest import make_dataset
 
 
@@ -14,34 +13,6 @@ def upload_folder(tmp_path_factory):
     from tests.browser.conftest import write_folder
 
     return write_folder(make_dataset(evil=False), tmp_path_factory.mktemp("upload") / "up")
-
-
-def _assert_elements(at, page: str, folder) -> None:
-    """The elements ``page`` must show for the dataset of ``folder``."""
-    assert not at.exception, (page, at.exception)
-    dataset = load(folder)
-    if page == "overview":
-        assert len(at.metric) == 7
-    elif page == "network":
-        assert network_nodes(at) == build_graph(dataset).number_of_nodes()
-    elif page == "map":
-        (frame,) = at.get("iframe")
-        assert "wijkkaart-status" in frame.proto.srcdoc or frame.proto.src
-    elif page == "gaps":
-        assert len(at.dataframe[0].value) == len(cli_report(folder)["groups"])
-        assert len(at.get("download_button")) >= 2  # CSV and XLSX
-    elif page == "collaboration":
-        assert len(at.get("vega_lite_chart")) >= 2  # per link and per organisation
-        assert len(at.dataframe[0].value) > 0
-    elif page == "data":
-        assert len(at.tabs) == 4
-        # The upload's warnings table comes first, then the preview of the tables.
-        assert len(at.dataframe[-4].value) == len(dataset.organisations)
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_shows_its_elements(app, page):
-    _assert_elements(open_page(page), page, DEMO)
 
 
 def test_every_page_shows_its_elements_for_an_upload(app, upload_folder):
@@ -57,7 +28,7 @@ def test_every_page_shows_its_elements_for_an_upload(app, upload_folder):
     for page in PAGES:
         at.switch_page(f"pages/{page}.py")
         at.run()
-        _assert_elements(at, page, upload_folder)
+        assert_elements(at, page, upload_folder)
         assert not at.error, (page, [e.value for e in at.error])
         assert "Geüpload" in " ".join(c.value for c in at.caption), page
 

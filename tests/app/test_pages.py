@@ -12,7 +12,14 @@ from mapping.session import md_escape
 from mapping.ui_text import number, t
 from mapping.views.palette import label
 from mapping.views.render_network import filter_graph
-from tests.app.conftest import DEMO, PAGES, cli_report, network_nodes, shown_dataset
+from tests.app.conftest import (
+    DEMO,
+    PAGES,
+    assert_elements,
+    cli_report,
+    network_nodes,
+    shown_dataset,
+)
 
 TITLES = {"overview": "overview_title", "network": "network_title", "map": "map_title",
           "gaps": "gaps_title", "collaboration": "collab_title", "roles": "roles_title",
@@ -21,10 +28,16 @@ TITLES = {"overview": "overview_title", "network": "network_title", "map": "map_
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_with_demo(app, page):
+    """Title, no error, the page's elements, and the pages of one dataset say which it is."""
     at = app(page)
     assert not at.exception, at.exception
     assert [x.value for x in at.title] == [t(TITLES[page], "nl")]
     assert not at.error, [e.value for e in at.error]
+    assert_elements(at, page, DEMO)
+    if page in ("overview", "network", "map", "gaps", "collaboration"):
+        captions = [c.value for c in at.caption]
+        name = md_escape(shown_dataset().name)
+        assert any(name in c and "Getoond" in c for c in captions), captions
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -32,14 +45,6 @@ def test_page_in_english(app, page):
     at = app(page, {"lang": "en"})
     assert not at.exception
     assert [x.value for x in at.title] == [t(TITLES[page], "en")]
-
-
-@pytest.mark.parametrize("page", ["overview", "network", "map", "gaps", "collaboration"])
-def test_every_page_says_which_dataset_is_shown(app, page):
-    at = app(page)
-    dataset = shown_dataset()
-    captions = [c.value for c in at.caption]
-    assert any(md_escape(dataset.name) in c and "Getoond" in c for c in captions), captions
 
 
 def test_overview_figures_equal_the_report(app, demo_report):
