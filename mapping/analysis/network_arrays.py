@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from mapping.io.column_codes import addresses  # noqa: F401  (callers import it from here)
-
 if TYPE_CHECKING:
     from types import ModuleType
 

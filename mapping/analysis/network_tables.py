@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from mapping.analysis import graph as g
-from mapping.analysis.network_arrays import Ids, NetworkArrays, addresses
+from mapping.analysis.network_arrays import Ids, NetworkArrays
 from mapping.domain.dataset import CONDITIONS, Dataset
-from mapping.io.column_codes import codes_of
+from mapping.io.column_codes import addresses, codes_of
 
 if TYPE_CHECKING:
     from mapping.analysis.coverage import Network

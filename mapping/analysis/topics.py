@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from mapping.analysis.coverage import Network
-from mapping.analysis.network_arrays import addresses, numbering_of
+from mapping.analysis.network_arrays import numbering_of
 from mapping.i18n import Catalog, translate
+from mapping.io.column_codes import addresses
 
 TOPICS: tuple[str, ...] = (
     "raising_children", "school", "discrimination", "harmful_influences",
@@ -152,7 +153,7 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ``topics`` tuple is one of a few dozen objects, every empty cell the one
     empty tuple) and the reachers are the id objects of the organisations, so
     numbering the objects by identity first (in C, see
-    :func:`~mapping.analysis.network_arrays.addresses`) leaves the hashing of
+    :func:`~mapping.io.column_codes.addresses`) leaves the hashing of
     tuples and strings to a few distinct ones. The codes come out the same: the
     first object of each value comes first among the objects.
     """

@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from mapping.analysis import graph as g
 from mapping.analysis import topics
 from mapping.analysis.coverage import Network, compute, family_count, network_from_dataset
-from mapping.analysis.network_arrays import Ids, NetworkArrays, addresses, arrays_of
+from mapping.analysis.network_arrays import Ids, NetworkArrays, arrays_of
 from mapping.analysis.suggest import CATEGORY_PREFERENCE, suggest
 from mapping.analysis.whatif import Scenario, apply
+from mapping.io.column_codes import addresses
 from mapping.io.demo import demo_district, generate
 from tests.analysis import suggest_oracle as oracle
 from tests.analysis.test_flow_kernels import networks
